@@ -1,0 +1,309 @@
+package io.callengine.core.agent;
+
+import io.callengine.core.CborSerializable;
+import io.callengine.core.Refusal;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.routing.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One agent: profile, presence, SIP registration and the calls it holds. The only authority on
+ * whether the agent can take a call: the Router proposes with {@link Reserve}, this entity
+ * accepts only when the agent is available, registered and below capacity. Every change is
+ * reported to the Router, whose index is a cache of these entities.
+ */
+public final class AgentEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<AgentEntity.Command, AgentEntity.Event, AgentState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Agent");
+
+  // --- protocol ---
+  public sealed interface Command extends CborSerializable {}
+
+  public record Create(AgentProfile profile, SipCredentials credentials, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  public record Update(AgentProfile profile, SipCredentials credentials, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  public record UpdateSkills(List<Skill> skills, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  public record Delete(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record Get(ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  public record SetPresence(Presence presence, String reason, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  /** A REGISTER binding; {@code expiresSeconds} 0 removes it. */
+  public record Register(String contact, int expiresSeconds, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  public record GetCredentials(ActorRef<StatusReply<SipCredentials>> replyTo) implements Command {}
+  public record Reserve(String callId, ActorRef<StatusReply<Reservation>> replyTo) implements Command {}
+  public record AnswerCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ReleaseCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record FinishCall(String callId, long talkSeconds, int wrapUpSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ReportToRouter(ActorRef<Done> replyTo) implements Command {}
+  enum EndWrapUp implements Command { INSTANCE }
+  enum RegistrationLapsed implements Command { INSTANCE }
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record AgentCreated(AgentProfile profile, SipCredentials credentials) implements Event {}
+  public record AgentUpdated(AgentProfile profile, SipCredentials credentials) implements Event {}
+  public record AgentDeleted(Instant at) implements Event {}
+  public record PresenceChanged(Presence presence, String reason, Instant at) implements Event {}
+  public record Registered(String contact, Instant expiresAt) implements Event {}
+  public record Unregistered(Instant at) implements Event {}
+  public record Reserved(String callId, Instant at) implements Event {}
+  public record CallAnswered(String callId, Instant at) implements Event {}
+  public record CallReleased(String callId, Instant at) implements Event {}
+  public record CallFinished(String callId, Instant at, long talkSeconds, Instant wrapUpUntil) implements Event {}
+  public record WrapUpEnded(Instant at) implements Event {}
+
+  // --- behaviour ---
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, clock))
+            .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
+                .withNoPassivationStrategy()));
+  }
+
+  public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AgentEntity(agentId, router, clock, ctx, timers)));
+  }
+
+  private final String agentId;
+  private final ActorRef<Router.Command> router;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+
+  private AgentEntity(String agentId, ActorRef<Router.Command> router, Clock clock,
+      ActorContext<Command> context, TimerScheduler<Command> timers) {
+    super(PersistenceId.of(ENTITY_KEY.name(), agentId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.agentId = agentId;
+    this.router = router;
+    this.clock = clock;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  @Override
+  public AgentState emptyState() {
+    return AgentState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, AgentState> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forState(state -> !state.exists())
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Update.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(UpdateSkills.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Delete.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(SetPresence.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Register.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(GetCredentials.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Reserve.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(AnswerCall.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(ReleaseCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(FinishCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(ReportToRouter.class, this::onReportToRouter)
+        .onAnyCommand(() -> Effect().noReply());
+    builder.forAnyState()
+        .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " already exists")))
+        .onCommand(Update.class, this::onUpdate)
+        .onCommand(UpdateSkills.class, this::onUpdateSkills)
+        .onCommand(Delete.class, this::onDelete)
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view(clock.instant()))))
+        .onCommand(SetPresence.class, this::onSetPresence)
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.credentials())))
+        .onCommand(Reserve.class, this::onReserve)
+        .onCommand(AnswerCall.class, this::onAnswerCall)
+        .onCommand(ReleaseCall.class, this::onReleaseCall)
+        .onCommand(FinishCall.class, this::onFinishCall)
+        .onCommand(ReportToRouter.class, this::onReportToRouter)
+        .onCommand(EndWrapUp.class, this::onEndWrapUp)
+        .onCommand(RegistrationLapsed.class, this::onRegistrationLapsed);
+    return builder.build();
+  }
+
+  private <T> ReplyEffect<Event, AgentState> notFound(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Refusal.NOT_FOUND.reply("agent " + agentId + " does not exist"));
+  }
+
+  private ReplyEffect<Event, AgentState> onCreate(AgentState state, Create cmd) {
+    return Effect().persist(new AgentCreated(cmd.profile(), cmd.credentials()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onUpdate(AgentState state, Update cmd) {
+    SipCredentials credentials = cmd.credentials() != null ? cmd.credentials() : state.credentials();
+    return Effect().persist(new AgentUpdated(cmd.profile(), credentials))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onUpdateSkills(AgentState state, UpdateSkills cmd) {
+    return Effect().persist(new AgentUpdated(state.profile().withSkills(cmd.skills()), state.credentials()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onDelete(AgentState state, Delete cmd) {
+    if (!state.calls().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " is handling a call; try again when it ends"));
+    }
+    return Effect().persist(new AgentDeleted(clock.instant()))
+        .thenRun(s -> router.tell(new Router.AgentRemoved(agentId)))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, AgentState> onSetPresence(AgentState state, SetPresence cmd) {
+    String reason = cmd.presence() == Presence.BREAK ? cmd.reason() : null;
+    return Effect().persist(new PresenceChanged(cmd.presence(), reason, clock.instant()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onRegister(AgentState state, Register cmd) {
+    Instant now = clock.instant();
+    Event event = cmd.expiresSeconds() <= 0
+        ? new Unregistered(now)
+        : new Registered(cmd.contact(), now.plusSeconds(cmd.expiresSeconds()));
+    return Effect().persist(event)
+        .thenRun(s -> { armTimers(s); reportToRouter(s); })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onReserve(AgentState state, Reserve cmd) {
+    if (state.calls().containsKey(cmd.callId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Reservation(agentId, cmd.callId(), state.contact())));
+    }
+    if (!state.view(clock.instant()).canTakeCall(clock.instant())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " cannot take a call now"));
+    }
+    return Effect().persist(new Reserved(cmd.callId(), clock.instant()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Reservation(agentId, cmd.callId(), s.contact())));
+  }
+
+  private ReplyEffect<Event, AgentState> onAnswerCall(AgentState state, AnswerCall cmd) {
+    if (!state.calls().containsKey(cmd.callId())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " holds no reservation for call " + cmd.callId()));
+    }
+    return Effect().persist(new CallAnswered(cmd.callId(), clock.instant()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, AgentState> onReleaseCall(AgentState state, ReleaseCall cmd) {
+    if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new CallReleased(cmd.callId(), clock.instant()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, AgentState> onFinishCall(AgentState state, FinishCall cmd) {
+    if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    Instant now = clock.instant();
+    Instant wrapUpUntil = cmd.wrapUpSeconds() > 0 ? now.plusSeconds(cmd.wrapUpSeconds()) : null;
+    return Effect().persist(new CallFinished(cmd.callId(), now, cmd.talkSeconds(), wrapUpUntil))
+        .thenRun(s -> { armTimers(s); reportToRouter(s); })
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, AgentState> onEndWrapUp(AgentState state, EndWrapUp cmd) {
+    if (state.wrapUpUntil() == null) return Effect().noReply();
+    return Effect().persist(new WrapUpEnded(clock.instant())).thenRun(this::reportToRouter).thenNoReply();
+  }
+
+  private ReplyEffect<Event, AgentState> onRegistrationLapsed(AgentState state, RegistrationLapsed cmd) {
+    if (state.registeredAt(clock.instant())) return Effect().noReply();
+    return Effect().persist(new Unregistered(clock.instant())).thenRun(this::reportToRouter).thenNoReply();
+  }
+
+  private ReplyEffect<Event, AgentState> onReportToRouter(AgentState state, ReportToRouter cmd) {
+    if (state.profile() != null) reportToRouter(state);
+    return Effect().reply(cmd.replyTo(), Done.getInstance());
+  }
+
+  private void reportToRouter(AgentState state) {
+    if (state.exists()) router.tell(new Router.AgentChanged(state.view(clock.instant())));
+    else router.tell(new Router.AgentRemoved(agentId));
+  }
+
+  /** Timers are not persisted: the deadlines are, and are re-armed here after every change and recovery. */
+  private void armTimers(AgentState state) {
+    Instant now = clock.instant();
+    if (state.wrapUpUntil() != null) {
+      timers.startSingleTimer("wrap-up", EndWrapUp.INSTANCE, positive(Duration.between(now, state.wrapUpUntil())));
+    }
+    if (state.registrationExpiresAt() != null) {
+      timers.startSingleTimer("registration", RegistrationLapsed.INSTANCE,
+          positive(Duration.between(now, state.registrationExpiresAt())));
+    }
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  @Override
+  public SignalHandler<AgentState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  /** After a restart: re-arm deadlines, re-announce, and have every held call prove it still lives. */
+  private void onRecovered(AgentState state) {
+    if (!state.exists()) return;
+    armTimers(state);
+    reportToRouter(state);
+    ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+    for (String callId : state.calls().keySet()) {
+      sharding.entityRefFor(CallEntity.ENTITY_KEY, callId).tell(new CallEntity.Verify(agentId));
+    }
+  }
+
+  @Override
+  public EventHandler<AgentState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(AgentCreated.class, (s, e) -> s.withProfile(e.profile(), e.credentials()))
+        .onEvent(AgentUpdated.class, (s, e) -> s.withProfile(e.profile(), e.credentials()))
+        .onEvent(AgentDeleted.class, (s, e) -> s.withDeleted())
+        .onEvent(PresenceChanged.class, (s, e) -> s.withPresence(e.presence(), e.reason()))
+        .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt()))
+        .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null))
+        .onEvent(Reserved.class, (s, e) -> s.withCall(e.callId(), Activity.RESERVED))
+        .onEvent(CallAnswered.class, (s, e) -> s.withCall(e.callId(), Activity.ON_CALL))
+        .onEvent(CallReleased.class, (s, e) -> s.withoutCall(e.callId()))
+        .onEvent(CallFinished.class, (s, e) -> s.withCallFinished(e.callId(), e.at(), e.talkSeconds(), e.wrapUpUntil()))
+        .onEvent(WrapUpEnded.class, (s, e) -> s.withWrapUpEnded())
+        .build();
+  }
+}

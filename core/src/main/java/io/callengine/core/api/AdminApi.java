@@ -1,0 +1,178 @@
+package io.callengine.core.api;
+
+import io.callengine.core.EngineException;
+import io.callengine.core.FieldError;
+import io.callengine.core.Refusal;
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.AgentProfile;
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.agent.SipCredentials;
+import io.callengine.core.agent.Skill;
+import io.callengine.core.auth.IssuedToken;
+import io.callengine.core.auth.Principal;
+import io.callengine.core.auth.Role;
+import io.callengine.core.auth.TokenStore;
+import io.callengine.core.auth.Tokens;
+import io.callengine.core.directory.Directory;
+import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.queue.QueueView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+
+/** What an admin does: queues, agents, tokens and system health. Every result is a CompletionStage; failures are {@link EngineException}s. */
+public final class AdminApi {
+  private final CallCenterEngine engine;
+  private final Asks asks;
+
+  AdminApi(CallCenterEngine engine) {
+    this.engine = engine;
+    this.asks = engine.asks();
+  }
+
+  public CompletionStage<QueueView> createQueue(QueueSpec spec) {
+    QueueConfig config = Validation.queue(spec);
+    return claimQueue(config).thenCompose(done -> asks.ask(queue(config.id()), r -> new QueueEntity.Create(config, r)));
+  }
+
+  public CompletionStage<QueueView> updateQueue(String queueId, QueueSpec spec) {
+    QueueConfig config = Validation.queue(withId(spec, queueId));
+    return getQueue(queueId)
+        .thenCompose(existing -> claimQueue(config))
+        .thenCompose(done -> asks.ask(queue(queueId), r -> new QueueEntity.Update(config, r)));
+  }
+
+  public CompletionStage<QueueView> getQueue(String queueId) {
+    return asks.ask(queue(queueId), QueueEntity.Get::new);
+  }
+
+  public CompletionStage<List<QueueView>> listQueues() {
+    return listing().thenCompose(l -> all(l.queueIds(), this::getQueue))
+        .thenApply(qs -> qs.stream().sorted(Comparator.comparing(q -> q.config().id())).toList());
+  }
+
+  public CompletionStage<Done> deleteQueue(String queueId) {
+    return asks.<QueueEntity.Command, Done>ask(queue(queueId), QueueEntity.Delete::new)
+        .thenCompose(done -> asks.ask(engine.directory(), r -> new Directory.ReleaseQueue(queueId, r)));
+  }
+
+  public CompletionStage<AgentView> createAgent(AgentSpec spec) {
+    AgentProfile profile = Validation.agent(spec, true);
+    SipCredentials credentials = SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
+    return claimAgent(profile).thenCompose(done -> asks.ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)));
+  }
+
+  public CompletionStage<AgentView> updateAgent(String agentId, AgentSpec spec) {
+    AgentProfile profile = Validation.agent(withId(spec, agentId), false);
+    SipCredentials credentials = spec.password() == null ? null : SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
+    return getAgent(agentId)
+        .thenCompose(existing -> {
+          if (credentials == null && !existing.sipUri().equals(profile.sipUri())) {
+            throw EngineException.invalid(List.of(new FieldError("password", "is required when sipUri changes (the digest secret covers the user)")));
+          }
+          return claimAgent(profile);
+        })
+        .thenCompose(done -> asks.ask(agent(agentId), r -> new AgentEntity.Update(profile, credentials, r)));
+  }
+
+  public CompletionStage<AgentView> updateSkills(String agentId, List<Skill> skills) {
+    List<FieldError> errors = new ArrayList<>();
+    List<Skill> valid = Validation.skills(skills, "skills", errors);
+    if (!errors.isEmpty()) return CompletableFuture.failedFuture(EngineException.invalid(errors));
+    return asks.ask(agent(agentId), r -> new AgentEntity.UpdateSkills(valid, r));
+  }
+
+  public CompletionStage<AgentView> getAgent(String agentId) {
+    return asks.ask(agent(agentId), AgentEntity.Get::new);
+  }
+
+  public CompletionStage<List<AgentView>> listAgents() {
+    return listing().thenCompose(l -> all(l.agentIds(), this::getAgent))
+        .thenApply(as -> as.stream().sorted(Comparator.comparing(AgentView::id)).toList());
+  }
+
+  public CompletionStage<Done> deleteAgent(String agentId) {
+    return asks.<AgentEntity.Command, Done>ask(agent(agentId), AgentEntity.Delete::new)
+        .thenCompose(done -> asks.ask(engine.directory(), r -> new Directory.ReleaseAgent(agentId, r)));
+  }
+
+  public CompletionStage<AgentView> setPresence(String agentId, Presence presence, String reason) {
+    return asks.ask(agent(agentId), r -> new AgentEntity.SetPresence(presence, reason, r));
+  }
+
+  /** Mints a token for a supervisor, or for one existing agent; the token is in the result only. */
+  public CompletionStage<IssuedToken> issueToken(Role role, String agentId, String label) {
+    if (role == Role.AGENT && agentId == null) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("agentId", "is required for an agent token"))));
+    }
+    if (role != Role.AGENT && agentId != null) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("agentId", "is only for agent tokens"))));
+    }
+    String token = Tokens.mint();
+    String finalLabel = label != null ? label : role.name().toLowerCase() + "-" + token.substring(0, 8);
+    CompletionStage<?> agentExists = role == Role.AGENT ? getAgent(agentId) : CompletableFuture.completedFuture(null);
+    Principal principal = new Principal(role, agentId, finalLabel);
+    return agentExists
+        .thenCompose(a -> asks.<TokenStore.Command, Done>ask(engine.tokens(), r -> new TokenStore.Add(Tokens.hash(token), principal, r)))
+        .thenApply(done -> new IssuedToken(token, role, agentId, finalLabel));
+  }
+
+  public CompletionStage<Done> revokeToken(String label) {
+    return asks.ask(engine.tokens(), r -> new TokenStore.Revoke(label, r));
+  }
+
+  public HealthReport health() {
+    return engine.health();
+  }
+
+  private CompletionStage<Done> claimQueue(QueueConfig config) {
+    return asks.ask(engine.directory(), r -> new Directory.ClaimQueue(config.id(), config.sipAddress(), r));
+  }
+
+  private CompletionStage<Done> claimAgent(AgentProfile profile) {
+    return asks.ask(engine.directory(), r -> new Directory.ClaimAgent(profile.id(), profile.sipUser(), r));
+  }
+
+  private CompletionStage<Directory.Listing> listing() {
+    return asks.plain(engine.directory(), Directory.ListAll::new);
+  }
+
+  /** Fetches every id, leaving out those deleted meanwhile. */
+  static <T> CompletionStage<List<T>> all(Set<String> ids, Function<String, CompletionStage<T>> get) {
+    List<CompletableFuture<T>> futures = ids.stream()
+        .map(id -> get.apply(id).toCompletableFuture().exceptionally(error -> {
+          if (Refusal.toException(error).refusal() == Refusal.NOT_FOUND) return null;
+          throw Refusal.toException(error);
+        }))
+        .toList();
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(v -> futures.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+  }
+
+  private static QueueSpec withId(QueueSpec s, String id) {
+    if (s.id() != null && !s.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
+    return new QueueSpec(id, s.name(), s.sipAddress(), s.priority(), s.requiredSkills(), s.strategy(), s.maxSize(),
+        s.maxWaitSeconds(), s.overflowQueueId(), s.wrapUpSeconds(), s.ringTimeoutSeconds(), s.serviceLevelSeconds());
+  }
+
+  private static AgentSpec withId(AgentSpec s, String id) {
+    if (s.id() != null && !s.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
+    return new AgentSpec(id, s.sipUri(), s.displayName(), s.password(), s.skills(), s.maxConcurrentCalls(),
+        s.department(), s.extension(), s.queues());
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<QueueEntity.Command> queue(String id) {
+    return engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, id);
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<AgentEntity.Command> agent(String id) {
+    return engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, id);
+  }
+}

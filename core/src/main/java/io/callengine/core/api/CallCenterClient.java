@@ -1,0 +1,39 @@
+package io.callengine.core.api;
+
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** What one agent does from a desktop or a service acting for it: its own status, calls and the queues' figures. */
+public final class CallCenterClient {
+  private final CallCenterEngine engine;
+  private final String agentId;
+
+  CallCenterClient(CallCenterEngine engine, String agentId) {
+    this.engine = engine;
+    this.agentId = agentId;
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public CompletionStage<AgentView> me() {
+    return engine.admin().getAgent(agentId);
+  }
+
+  public CompletionStage<AgentView> updateStatus(Presence presence, String reason) {
+    return engine.admin().setPresence(agentId, presence, reason);
+  }
+
+  public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
+    return engine.supervisor().agentCalls(agentId, filter);
+  }
+
+  public CompletionStage<List<SupervisorApi.QueueSummary>> queueStats() {
+    return engine.supervisor().queueStats();
+  }
+}

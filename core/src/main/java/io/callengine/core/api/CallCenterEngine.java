@@ -1,0 +1,194 @@
+package io.callengine.core.api;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.auth.TokenStore;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.directory.Directory;
+import io.callengine.core.persistence.Database;
+import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.records.CallRecordProjection;
+import io.callengine.core.records.CallRecords;
+import io.callengine.core.routing.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * One node of the engine, for a JVM service to embed: starts the actor system, joins the
+ * cluster (itself, when no seed nodes are configured), creates the schema, and runs the
+ * entities, the Router, the Directory and the call-record projection. The SIP gateway and the
+ * HTTP layer attach to a started engine; everything else goes through the facades
+ * {@link #admin()}, {@link #supervisor()} and {@link #agent(String)}.
+ */
+public final class CallCenterEngine {
+  private final ActorSystem<Void> system;
+  private final Config config;
+  private final Database database;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final Asks asks;
+  private final ActorRef<Directory.Command> directory;
+  private final ActorRef<Router.Command> router;
+  private final ActorRef<TokenStore.Command> tokens;
+  private final CallRecords callRecords;
+  private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
+  private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configuration for an engine: a Typesafe config (defaults from reference.conf) and optional overrides. */
+  public static final class Builder {
+    private Config config = ConfigFactory.load();
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, Object> overrides = new java.util.HashMap<>();
+
+    public Builder config(Config config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The database for journal and read side: a JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}). */
+    public Builder database(String url, String user, String password) {
+      overrides.put("callengine.db.url", url);
+      overrides.put("callengine.db.user", user);
+      overrides.put("callengine.db.password", password);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Starts the node; the engine is usable once {@link CallCenterEngine#whenUp()} completes. */
+    public CallCenterEngine build() {
+      Config resolved = ConfigFactory.parseMap(overrides).withFallback(config).resolve();
+      return new CallCenterEngine(resolved, clock);
+    }
+  }
+
+  private CallCenterEngine(Config config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.database = new Database(config.getConfig("callengine.db"));
+    try {
+      database.createSchema();
+    } catch (java.sql.SQLException e) {
+      database.close();
+      throw new IllegalStateException("the database schema could not be created: " + e.getMessage(), e);
+    }
+    this.system = ActorSystem.create(Behaviors.empty(), "callengine", config);
+    this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
+    joinCluster();
+    ClusterSingleton singletons = ClusterSingleton.get(system);
+    this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
+    this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
+    this.router = singletons.init(SingletonActor.of(Router.create(directory, clock), "router"));
+    AgentEntity.init(system, router, clock);
+    QueueEntity.init(system, router);
+    CallEntity.init(system, router, clock);
+    this.callRecords = new CallRecords(database.dataSource(),
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher")));
+    JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)
+        .thenRun(() -> CallRecordProjection.init(system, database.dataSource()))
+        .thenRun(() -> Adapter.toClassic(system).registerOnTermination(database::close))
+        .whenComplete((done, error) -> {
+          if (error != null) up.completeExceptionally(error);
+          else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(this));
+        });
+  }
+
+  private void joinCluster() {
+    Cluster cluster = Cluster.get(system);
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  /** Completes once this node is Up in its cluster and the read side is running. */
+  public CompletionStage<CallCenterEngine> whenUp() {
+    return up;
+  }
+
+  public boolean isUp() {
+    return up.isDone() && !up.isCompletedExceptionally()
+        && Cluster.get(system).selfMember().status() == MemberStatus.up();
+  }
+
+  public AdminApi admin() {
+    return new AdminApi(this);
+  }
+
+  public SupervisorApi supervisor() {
+    return new SupervisorApi(this);
+  }
+
+  /** The facade an agent's desktop uses, bound to one agent. */
+  public CallCenterClient agent(String agentId) {
+    return new CallCenterClient(this, agentId);
+  }
+
+  /** Adds a component to the health report (the SIP gateway adds "sip", the HTTP layer "http"). */
+  public void registerHealthCheck(String component, BooleanSupplier check) {
+    healthChecks.put(component, check);
+  }
+
+  public HealthReport health() {
+    Map<String, String> components = new java.util.TreeMap<>();
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    boolean dbUp = database.answers();
+    healthChecks.forEach((name, check) -> components.put(name, check.getAsBoolean() ? "UP" : "DOWN"));
+    components.forEach((name, state) -> { if (!state.equals("UP")) warnings.add(name + " is down"); });
+    if (!dbUp) warnings.add("the database does not answer");
+    int nodes = (int) Cluster.get(system).state().getMembers().spliterator().getExactSizeIfKnown();
+    String status = !isUp() ? "DOWN" : warnings.isEmpty() ? "UP" : "DEGRADED";
+    return new HealthReport(status, Duration.between(startedAt, clock.instant()).toSeconds(), nodes,
+        dbUp ? "UP" : "DOWN", components, warnings);
+  }
+
+  /** Stops the node through Pekko's coordinated shutdown (which also closes the database pool). */
+  public CompletionStage<Done> shutdown() {
+    return CoordinatedShutdown.get(Adapter.toClassic(system)).runAll(CoordinatedShutdown.unknownReason());
+  }
+
+  public ActorSystem<Void> system() { return system; }
+  public Config config() { return config; }
+  public Clock clock() { return clock; }
+  public Asks asks() { return asks; }
+  public ClusterSharding sharding() { return ClusterSharding.get(system); }
+  public ActorRef<Directory.Command> directory() { return directory; }
+  public ActorRef<Router.Command> router() { return router; }
+  public ActorRef<TokenStore.Command> tokens() { return tokens; }
+  public CallRecords callRecords() { return callRecords; }
+  public String realm() { return config.getString("callengine.sip.realm"); }
+
+  static Config withDatabase(Config config, String url) {
+    return config.withValue("callengine.db.url", ConfigValueFactory.fromAnyRef(url));
+  }
+}

@@ -1,0 +1,62 @@
+package io.callengine.core.api;
+
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.CallView;
+import io.callengine.core.queue.QueueView;
+import io.callengine.core.queue.WaitingCall;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.routing.QueueStats;
+import io.callengine.core.routing.Router;
+import io.callengine.core.routing.SystemStats;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** What a supervisor reads: live statistics, agents, waiting calls, one call, and call history. */
+public final class SupervisorApi {
+  private final CallCenterEngine engine;
+  private final Asks asks;
+
+  SupervisorApi(CallCenterEngine engine) {
+    this.engine = engine;
+    this.asks = engine.asks();
+  }
+
+  public CompletionStage<SystemStats> stats() {
+    return asks.plain(engine.router(), Router.GetStats::new);
+  }
+
+  /** Live counts per queue, with {@code totalCalls} (calls since midnight UTC) from the call records. */
+  public CompletionStage<List<QueueSummary>> queueStats() {
+    CompletionStage<List<QueueStats>> live = asks.plain(engine.router(), Router.GetQueueStats::new);
+    return live.thenCombine(engine.callRecords().countTodayByQueue(), (stats, totals) -> stats.stream()
+        .map(s -> new QueueSummary(s.queueId(), s.waiting(), s.longestWaitSeconds(), s.availableAgents(), s.activeCalls(),
+            totals.getOrDefault(s.queueId(), 0L)))
+        .toList());
+  }
+
+  public CompletionStage<List<AgentView>> agents() {
+    return engine.admin().listAgents();
+  }
+
+  public CompletionStage<List<CallRecord>> agentCalls(String agentId, CallRecordFilter filter) {
+    return engine.admin().getAgent(agentId).thenCompose(a -> engine.callRecords().list(filter.forAgent(agentId)));
+  }
+
+  /** The calls waiting in a queue, in the order they will be offered. */
+  public CompletionStage<List<WaitingCall>> waitingCalls(String queueId) {
+    return engine.admin().getQueue(queueId).thenApply(QueueView::waiting);
+  }
+
+  public CompletionStage<CallView> call(String callId) {
+    return asks.ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId), CallEntity.Get::new);
+  }
+
+  public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
+    return engine.callRecords().list(filter);
+  }
+
+  /** One queue's live figures as the API shows them. */
+  public record QueueSummary(String queueId, int waiting, long longestWaitSeconds, int availableAgents, int activeCalls, long totalCalls) {}
+}

@@ -1,0 +1,99 @@
+package io.callengine.core.auth;
+
+import io.callengine.core.CborSerializable;
+import io.callengine.core.Refusal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The cluster singleton holding the hashes of the supervisor and agent tokens an admin has
+ * minted, by label. The HTTP layer looks a request's token hash up here; the token itself is
+ * never stored.
+ */
+public final class TokenStore
+    extends EventSourcedBehaviorWithEnforcedReplies<TokenStore.Command, TokenStore.Event, TokenStore.State> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Add(String tokenHash, Principal principal, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record Revoke(String label, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record Lookup(String tokenHash, ActorRef<Found> replyTo) implements Command {}
+
+  /** The principal a token hash belongs to, or null. */
+  public record Found(Principal principal) implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record TokenAdded(String tokenHash, Principal principal) implements Event {}
+  public record TokenRevoked(String label) implements Event {}
+
+  /** Token hash to principal; labels are unique. */
+  public record State(Map<String, Principal> byHash) implements CborSerializable {
+    boolean hasLabel(String label) {
+      return byHash.values().stream().anyMatch(p -> p.label().equals(label));
+    }
+
+    State with(String hash, Principal principal) {
+      Map<String, Principal> next = new HashMap<>(byHash);
+      next.put(hash, principal);
+      return new State(Map.copyOf(next));
+    }
+
+    State without(String label) {
+      Map<String, Principal> next = new HashMap<>(byHash);
+      next.values().removeIf(p -> p.label().equals(label));
+      return new State(Map.copyOf(next));
+    }
+  }
+
+  public static Behavior<Command> create() {
+    return new TokenStore();
+  }
+
+  private TokenStore() {
+    super(PersistenceId.ofUniqueId("TokenStore"),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(Map.of());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Add.class, (s, c) -> s.hasLabel(c.principal().label())
+            ? Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("a token labelled " + c.principal().label() + " exists; revoke it first"))
+            : Effect().persist(new TokenAdded(c.tokenHash(), c.principal())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(Revoke.class, (s, c) -> !s.hasLabel(c.label())
+            ? Effect().reply(c.replyTo(), Refusal.NOT_FOUND.reply("no token is labelled " + c.label()))
+            : Effect().persist(new TokenRevoked(c.label())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(Lookup.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.byHash().get(c.tokenHash()))))
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(TokenAdded.class, (s, e) -> s.with(e.tokenHash(), e.principal()))
+        .onEvent(TokenRevoked.class, (s, e) -> s.without(e.label()))
+        .build();
+  }
+}

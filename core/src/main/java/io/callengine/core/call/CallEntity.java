@@ -1,0 +1,242 @@
+package io.callengine.core.call;
+
+import io.callengine.core.CborSerializable;
+import io.callengine.core.Refusal;
+import io.callengine.core.Tags;
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.routing.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One customer call: {@code QUEUED -> OFFERING(agent) -> CONNECTED -> ENDED}. The SIP gateway
+ * starts it and reports what the phones do; the Router offers it to an agent it has reserved.
+ * After each step it tells the agent and the queue what they must know, so no agent stays
+ * reserved and no queue keeps a call that is over.
+ */
+public final class CallEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<CallEntity.Command, CallEntity.Event, CallState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Call");
+  static final Duration LEGS_PING_TIMEOUT = Duration.ofSeconds(3);
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record Start(String caller, String dialed, String queueId, int priority,
+      ActorRef<CallLegs.Command> legs, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  public record Offer(String agentId, String contact, int ringTimeoutSeconds, int wrapUpSeconds,
+      ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record AgentAnswered(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record OfferFailed(String agentId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record Hangup(Party by, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** The engine ends the call (queue full, legs lost, ...) and hangs up what is still up. */
+  public record End(Disposition disposition, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  public record Get(ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** Sent by whoever recovers holding this call: prove the legs live, or end the call. */
+  public record Verify(String askedBy) implements Command {}
+  record LegsChecked(boolean alive) implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record CallStarted(String caller, String dialed, String queueId, int priority,
+      ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
+  public record CallOffered(String agentId, int wrapUpSeconds, Instant at) implements Event {}
+  public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
+  public record CallConnected(String agentId, Instant at) implements Event {}
+  public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds) implements Event {}
+
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, clock)));
+  }
+
+  public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Clock clock) {
+    return Behaviors.setup(ctx -> new CallEntity(callId, router, clock, ctx));
+  }
+
+  private final String callId;
+  private final ActorRef<Router.Command> router;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+
+  private CallEntity(String callId, ActorRef<Router.Command> router, Clock clock, ActorContext<Command> context) {
+    super(PersistenceId.of(ENTITY_KEY.name(), callId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.callId = callId;
+    this.router = router;
+    this.clock = clock;
+    this.context = context;
+  }
+
+  @Override
+  public CallState emptyState() {
+    return CallState.empty(callId);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Tags.forCall(callId);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, CallState> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder.forState(s -> s.status() == CallStatus.NEW)
+        .onCommand(Start.class, this::onStart)
+        .onCommand(Hangup.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(End.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Get.class, (s, c) -> notFound(c.replyTo()));
+    builder.forState(s -> s.status() == CallStatus.ENDED)
+        .onCommand(Hangup.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(End.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())));
+    builder.forAnyState()
+        .onCommand(Start.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Offer.class, this::onOffer)
+        .onCommand(AgentAnswered.class, this::onAgentAnswered)
+        .onCommand(OfferFailed.class, this::onOfferFailed)
+        .onCommand(Hangup.class, this::onHangup)
+        .onCommand(End.class, (s, c) -> end(s, c.disposition(), c.reason(), c.replyTo(), true))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
+        .onCommand(Verify.class, this::onVerify)
+        .onCommand(LegsChecked.class, this::onLegsChecked);
+    return builder.build();
+  }
+
+  private <T> ReplyEffect<Event, CallState> notFound(ActorRef<StatusReply<T>> replyTo) {
+    return Effect().reply(replyTo, Refusal.NOT_FOUND.reply("call " + callId + " does not exist"));
+  }
+
+  private ReplyEffect<Event, CallState> onStart(CallState state, Start cmd) {
+    return Effect().persist(new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.legs(), clock.instant()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
+  }
+
+  private ReplyEffect<Event, CallState> onOffer(CallState state, Offer cmd) {
+    if (state.status() != CallStatus.QUEUED) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
+    }
+    return Effect().persist(new CallOffered(cmd.agentId(), cmd.wrapUpSeconds(), clock.instant()))
+        .thenRun(s -> s.legs().tell(new CallLegs.RingAgent(callId, cmd.agentId(), cmd.contact(), cmd.ringTimeoutSeconds())))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, CallState> onAgentAnswered(CallState state, AgentAnswered cmd) {
+    if (state.status() != CallStatus.OFFERING || !cmd.agentId().equals(state.agentId())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not ringing agent " + cmd.agentId()));
+    }
+    return Effect().persist(new CallConnected(cmd.agentId(), clock.instant()))
+        .thenRun(s -> {
+          agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
+          queue(s.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, CallState> onOfferFailed(CallState state, OfferFailed cmd) {
+    if (state.status() != CallStatus.OFFERING || !cmd.agentId().equals(state.agentId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    return Effect().persist(new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
+        .thenRun(s -> {
+          agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+          router.tell(new Router.OfferEnded(callId, cmd.agentId()));
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, CallState> onHangup(CallState state, Hangup cmd) {
+    Disposition disposition = state.status() == CallStatus.CONNECTED ? Disposition.COMPLETED : Disposition.ABANDONED;
+    String reason = cmd.reason() != null ? cmd.reason() : cmd.by().name().toLowerCase() + " hung up";
+    return end(state, disposition, reason, cmd.replyTo(), false);
+  }
+
+  private ReplyEffect<Event, CallState> end(CallState state, Disposition disposition, String reason,
+      ActorRef<StatusReply<CallView>> replyTo, boolean hangUpLegs) {
+    Instant now = clock.instant();
+    CallStatus before = state.status();
+    return Effect().persist(new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now)))
+        .thenRun(s -> {
+          if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
+          releaseAgentAndQueue(s, before, now);
+        })
+        .thenReply(replyTo, s -> StatusReply.success(s.view()));
+  }
+
+  private void releaseAgentAndQueue(CallState ended, CallStatus before, Instant now) {
+    if (before == CallStatus.QUEUED || before == CallStatus.OFFERING) {
+      queue(ended.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+    }
+    if (ended.agentId() == null) return;
+    if (before == CallStatus.OFFERING) {
+      agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+    } else if (before == CallStatus.CONNECTED) {
+      agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
+          ended.wrapUpSeconds(), context.getSystem().ignoreRef()));
+    }
+  }
+
+  private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
+    if (!state.active()) {
+      // Whoever asked still holds a call that is over: tell it again (the first word may have been lost).
+      if (state.status() == CallStatus.ENDED) releaseAgentAndQueue(state, CallStatus.OFFERING, state.endedAt());
+      return Effect().noReply();
+    }
+    context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
+        (done, failure) -> new LegsChecked(failure == null));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
+    if (cmd.alive() || !state.active()) return Effect().noReply();
+    context.getLog().info("Call {} lost its SIP legs (node restart or crash); ending it", callId);
+    return end(state, Disposition.FAILED, "engine-restart: the call's SIP legs were lost", context.getSystem().ignoreRef(), false);
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<AgentEntity.Command> agent(String agentId) {
+    return ClusterSharding.get(context.getSystem()).entityRefFor(AgentEntity.ENTITY_KEY, agentId);
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<QueueEntity.Command> queue(String queueId) {
+    return ClusterSharding.get(context.getSystem()).entityRefFor(QueueEntity.ENTITY_KEY, queueId);
+  }
+
+  @Override
+  public SignalHandler<CallState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state.active()) context.getSelf().tell(new Verify("recovery"));
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<CallState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(CallStarted.class, CallState::started)
+        .onEvent(CallOffered.class, CallState::offered)
+        .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed())
+        .onEvent(CallConnected.class, CallState::connected)
+        .onEvent(CallEnded.class, CallState::ended)
+        .build();
+  }
+}

@@ -1,0 +1,24 @@
+package io.callengine.core.call;
+
+import io.callengine.core.CborSerializable;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What the domain asks of the node-local actor that holds a call's SIP legs and media. The
+ * SIP gateway implements it; core knows nothing of SIP. The actor lives only as long as its
+ * node: a reference that no longer answers {@link Ping} means the legs are gone.
+ */
+public final class CallLegs {
+  private CallLegs() {}
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Ring the reserved agent's phone; report the outcome to the CallEntity. */
+  public record RingAgent(String callId, String agentId, String contact, int ringTimeoutSeconds) implements Command {}
+
+  /** The engine ended the call: hang up every leg still up. */
+  public record Hangup(String callId, String reason) implements Command {}
+
+  public record Ping(ActorRef<Done> replyTo) implements Command {}
+}

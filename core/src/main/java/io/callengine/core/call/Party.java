@@ -1,0 +1,4 @@
+package io.callengine.core.call;
+
+/** Who hung up. */
+public enum Party { CUSTOMER, AGENT }

@@ -1,0 +1,119 @@
+package io.callengine.core.directory;
+
+import io.callengine.core.CborSerializable;
+import io.callengine.core.Refusal;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The cluster singleton that keeps names unique across entities: agent ids and their SIP
+ * users, queue ids and their dialed addresses. The SIP gateway resolves a REGISTER's user
+ * and an INVITE's address here; the Router lists every agent and queue here when it starts.
+ */
+public final class Directory
+    extends EventSourcedBehaviorWithEnforcedReplies<Directory.Command, Directory.Event, DirectoryState> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Binds an agent id to a SIP user; idempotent for the same pair, refused if another owns either. */
+  public record ClaimAgent(String agentId, String sipUser, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ReleaseAgent(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ClaimQueue(String queueId, String address, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ReleaseQueue(String queueId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record ResolveSipUser(String sipUser, ActorRef<Resolved> replyTo) implements Command {}
+  public record ResolveAddress(String address, ActorRef<Resolved> replyTo) implements Command {}
+  public record ListAll(ActorRef<Listing> replyTo) implements Command {}
+
+  /** The id a name resolves to, or null when nobody owns it. */
+  public record Resolved(String id) implements CborSerializable {
+    public Optional<String> toOptional() {
+      return Optional.ofNullable(id);
+    }
+  }
+
+  public record Listing(Set<String> agentIds, Set<String> queueIds) implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record AgentBound(String agentId, String sipUser) implements Event {}
+  public record AgentUnbound(String agentId) implements Event {}
+  public record QueueBound(String queueId, String address) implements Event {}
+  public record QueueUnbound(String queueId) implements Event {}
+
+  public static Behavior<Command> create() {
+    return new Directory();
+  }
+
+  private Directory() {
+    super(PersistenceId.ofUniqueId("Directory"),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+  }
+
+  @Override
+  public DirectoryState emptyState() {
+    return DirectoryState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, DirectoryState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(ClaimAgent.class, this::onClaimAgent)
+        .onCommand(ReleaseAgent.class, (s, c) -> !s.agentSipUsers().containsKey(c.agentId())
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new AgentUnbound(c.agentId())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(ClaimQueue.class, this::onClaimQueue)
+        .onCommand(ReleaseQueue.class, (s, c) -> !s.queueAddresses().containsKey(c.queueId())
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new QueueUnbound(c.queueId())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(ResolveSipUser.class, (s, c) -> Effect().reply(c.replyTo(), new Resolved(s.agentForSipUser(c.sipUser()))))
+        .onCommand(ResolveAddress.class, (s, c) -> Effect().reply(c.replyTo(), new Resolved(s.queueForAddress(c.address()))))
+        .onCommand(ListAll.class, (s, c) -> Effect().reply(c.replyTo(),
+            new Listing(Set.copyOf(s.agentSipUsers().keySet()), Set.copyOf(s.queueAddresses().keySet()))))
+        .build();
+  }
+
+  private ReplyEffect<Event, DirectoryState> onClaimAgent(DirectoryState state, ClaimAgent cmd) {
+    String owner = state.agentForSipUser(cmd.sipUser());
+    if (owner != null && !owner.equals(cmd.agentId())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("SIP user " + cmd.sipUser() + " already belongs to agent " + owner));
+    }
+    if (cmd.sipUser().equals(state.agentSipUsers().get(cmd.agentId()))) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new AgentBound(cmd.agentId(), cmd.sipUser())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, DirectoryState> onClaimQueue(DirectoryState state, ClaimQueue cmd) {
+    String owner = state.queueForAddress(cmd.address());
+    if (owner != null && !owner.equals(cmd.queueId())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("address " + cmd.address() + " already belongs to queue " + owner));
+    }
+    if (cmd.address().equals(state.queueAddresses().get(cmd.queueId()))) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new QueueBound(cmd.queueId(), cmd.address())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  @Override
+  public EventHandler<DirectoryState, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(AgentBound.class, (s, e) -> s.withAgent(e.agentId(), e.sipUser()))
+        .onEvent(AgentUnbound.class, (s, e) -> s.withAgent(e.agentId(), null))
+        .onEvent(QueueBound.class, (s, e) -> s.withQueue(e.queueId(), e.address()))
+        .onEvent(QueueUnbound.class, (s, e) -> s.withQueue(e.queueId(), null))
+        .build();
+  }
+}

@@ -1,0 +1,20 @@
+package io.callengine.core.records;
+
+import io.callengine.core.call.Disposition;
+import java.time.Instant;
+
+/** One row of call history: a call in progress has no disposition yet. */
+public record CallRecord(
+    String callId,
+    String queueId,
+    String agentId,
+    String caller,
+    String dialed,
+    String status,
+    Disposition disposition,
+    String endReason,
+    Instant enqueuedAt,
+    Instant answeredAt,
+    Instant endedAt,
+    Long waitSeconds,
+    Long talkSeconds) {}

@@ -1,0 +1,49 @@
+-- Journal and snapshots of pekko-persistence-jdbc, made re-runnable; then the read side.
+CREATE TABLE IF NOT EXISTS public.event_journal(
+  ordering BIGSERIAL,
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  deleted BOOLEAN DEFAULT FALSE NOT NULL,
+  writer VARCHAR(255) NOT NULL,
+  write_timestamp BIGINT,
+  adapter_manifest VARCHAR(255),
+  event_ser_id INTEGER NOT NULL,
+  event_ser_manifest VARCHAR(255) NOT NULL,
+  event_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY(persistence_id, sequence_number));
+CREATE UNIQUE INDEX IF NOT EXISTS event_journal_ordering_idx ON public.event_journal(ordering);
+CREATE TABLE IF NOT EXISTS public.event_tag(
+  event_id BIGINT,
+  tag VARCHAR(256),
+  PRIMARY KEY(event_id, tag),
+  CONSTRAINT fk_event_journal FOREIGN KEY(event_id) REFERENCES event_journal(ordering) ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS public.snapshot (
+  persistence_id VARCHAR(255) NOT NULL,
+  sequence_number BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  snapshot_ser_id INTEGER NOT NULL,
+  snapshot_ser_manifest VARCHAR(255) NOT NULL,
+  snapshot_payload BYTEA NOT NULL,
+  meta_ser_id INTEGER,
+  meta_ser_manifest VARCHAR(255),
+  meta_payload BYTEA,
+  PRIMARY KEY(persistence_id, sequence_number));
+CREATE TABLE IF NOT EXISTS call_records (
+  call_id VARCHAR(64) PRIMARY KEY,
+  queue_id VARCHAR(64),
+  agent_id VARCHAR(64),
+  caller VARCHAR(512),
+  dialed VARCHAR(512),
+  status VARCHAR(16) NOT NULL,
+  disposition VARCHAR(16),
+  end_reason VARCHAR(512),
+  enqueued_at BIGINT NOT NULL,
+  answered_at BIGINT,
+  ended_at BIGINT,
+  wait_seconds BIGINT,
+  talk_seconds BIGINT);
+CREATE INDEX IF NOT EXISTS call_records_enqueued_idx ON call_records (enqueued_at);
+CREATE INDEX IF NOT EXISTS call_records_agent_idx ON call_records (agent_id, enqueued_at);

@@ -1,0 +1,86 @@
+package io.callengine.sip.media;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's RTP relay: one Netty event loop group, the RTP port pool and the address to
+ * bind on. The SIP layer opens one {@link RtpEndpoint} per call leg and bridges the two
+ * legs of a call; {@code open()} never blocks the caller.
+ */
+public final class MediaRelay {
+
+  // A port that another process holds fails to bind; a few tries skip past such ports.
+  private static final int BIND_ATTEMPTS = 8;
+
+  private final InetAddress bindAddress;
+  private final RtpPortAllocator ports;
+  private final EventLoopGroup group;
+  private final Bootstrap bootstrap;
+
+  public MediaRelay(InetAddress bindAddress, RtpPortRange range, int ioThreads) {
+    this.bindAddress = bindAddress;
+    this.ports = new RtpPortAllocator(range);
+    this.group = new MultiThreadIoEventLoopGroup(
+        ioThreads, new DefaultThreadFactory("rtp-relay", true), NioIoHandler.newFactory());
+    this.bootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class);
+  }
+
+  /** Binds a fresh RTP port; fails when the range is exhausted or no port would bind. */
+  public CompletableFuture<RtpEndpoint> open() {
+    CompletableFuture<RtpEndpoint> result = new CompletableFuture<>();
+    bind(BIND_ATTEMPTS, result);
+    return result;
+  }
+
+  /** RTP ports currently held by open endpoints. */
+  public int portsInUse() {
+    return ports.inUse();
+  }
+
+  /** Closes every endpoint and stops the event loops; completes when they have stopped. */
+  public CompletableFuture<Void> shutdown() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+    return done;
+  }
+
+  private void bind(int attemptsLeft, CompletableFuture<RtpEndpoint> result) {
+    if (group.isShuttingDown()) {
+      result.completeExceptionally(new IllegalStateException("media relay is shut down"));
+      return;
+    }
+    OptionalInt port = ports.allocate();
+    if (port.isEmpty()) {
+      result.completeExceptionally(new IllegalStateException(
+          "RTP port range " + ports.range().first() + "-" + ports.range().last() + " is exhausted"));
+      return;
+    }
+    RtpEndpoint endpoint = new RtpEndpoint(port.getAsInt(), ports::release);
+    bootstrap.clone()
+        .handler(new RtpRelayHandler(endpoint))
+        .bind(bindAddress, port.getAsInt())
+        .addListener((ChannelFuture bound) -> {
+          if (bound.isSuccess()) {
+            endpoint.attach(bound.channel());
+            result.complete(endpoint);
+          } else {
+            ports.release(port.getAsInt());
+            if (attemptsLeft > 1) {
+              bind(attemptsLeft - 1, result);
+            } else {
+              result.completeExceptionally(bound.cause());
+            }
+          }
+        });
+  }
+}
