@@ -2,7 +2,6 @@ package io.callengine.core.api;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.auth.TokenStore;
 import io.callengine.core.call.CallEntity;
@@ -61,9 +60,13 @@ public final class CallCenterEngine {
     return new Builder();
   }
 
-  /** Configuration for an engine: a Typesafe config (defaults from reference.conf) and optional overrides. */
+  /**
+   * Configuration for an engine: the application config (unresolved, as {@code
+   * ConfigFactory.defaultApplication()} gives it; every module's reference.conf is added under
+   * it) and optional overrides.
+   */
   public static final class Builder {
-    private Config config = ConfigFactory.load();
+    private Config config = ConfigFactory.defaultApplication();
     private Clock clock = Clock.systemUTC();
     private final Map<String, Object> overrides = new java.util.HashMap<>();
 
@@ -74,9 +77,11 @@ public final class CallCenterEngine {
 
     /** The database for journal and read side: a JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}). */
     public Builder database(String url, String user, String password) {
-      overrides.put("callengine.db.url", url);
-      overrides.put("callengine.db.user", user);
-      overrides.put("callengine.db.password", password);
+      for (String prefix : new String[] {"callengine.db.", "pekko-persistence-jdbc.shared-databases.slick.db."}) {
+        overrides.put(prefix + "url", url);
+        overrides.put(prefix + "user", user);
+        overrides.put(prefix + "password", password);
+      }
       return this;
     }
 
@@ -87,7 +92,7 @@ public final class CallCenterEngine {
 
     /** Starts the node; the engine is usable once {@link CallCenterEngine#whenUp()} completes. */
     public CallCenterEngine build() {
-      Config resolved = ConfigFactory.parseMap(overrides).withFallback(config).resolve();
+      Config resolved = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(config));
       return new CallCenterEngine(resolved, clock);
     }
   }
@@ -187,8 +192,4 @@ public final class CallCenterEngine {
   public ActorRef<TokenStore.Command> tokens() { return tokens; }
   public CallRecords callRecords() { return callRecords; }
   public String realm() { return config.getString("callengine.sip.realm"); }
-
-  static Config withDatabase(Config config, String url) {
-    return config.withValue("callengine.db.url", ConfigValueFactory.fromAnyRef(url));
-  }
 }

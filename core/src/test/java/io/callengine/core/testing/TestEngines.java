@@ -1,0 +1,64 @@
+package io.callengine.core.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.callengine.core.api.CallCenterEngine;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** Engines and ports for tests: loopback only, a fresh in-memory database each, bounded waits. */
+public final class TestEngines {
+  private TestEngines() {}
+
+  /** Test settings over the defaults (unresolved, so substitutions follow): ephemeral remoting port, a database of its own. */
+  public static Config config(String extra) {
+    return ConfigFactory.parseString(extra + "\n"
+            + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+            + "pekko.remote.artery.canonical.port = 0\n"
+            + "pekko.loglevel = WARNING\n"
+            + "callengine.db.url = \"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false\"\n")
+        .withFallback(ConfigFactory.defaultApplication());
+  }
+
+  public static CallCenterEngine start(Config config) throws Exception {
+    CallCenterEngine engine = CallCenterEngine.builder().config(config).build();
+    engine.whenUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return engine;
+  }
+
+  /** A port free for both UDP and TCP on 127.0.0.1 right now. */
+  public static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int port = tcp.getLocalPort();
+        try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+    throw new IOException("no free port on 127.0.0.1");
+  }
+
+  /** Polls {@code check} until it returns true or {@code timeout} passes; fails with {@code what}. */
+  public static void eventually(Duration timeout, String what, Callable<Boolean> check) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Boolean.TRUE.equals(check.call())) return;
+      } catch (Exception e) {
+        last = e;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("not within " + timeout + ": " + what, last);
+  }
+}

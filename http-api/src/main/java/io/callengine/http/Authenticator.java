@@ -1,0 +1,67 @@
+package io.callengine.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+
+import io.callengine.core.api.Asks;
+import io.callengine.core.auth.Principal;
+import io.callengine.core.auth.Role;
+import io.callengine.core.auth.TokenStore;
+import io.callengine.core.auth.Tokens;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The bearer-token directive in front of every {@code /api} route, and the role check the route
+ * classes use. The admin token comes from configuration and is compared by hash in constant time;
+ * supervisor and agent tokens are looked up by hash in the {@link TokenStore} singleton.
+ */
+final class Authenticator {
+  private static final Principal ADMIN = new Principal(Role.ADMIN, null, "admin");
+
+  private final String adminTokenHash;
+  private final Asks asks;
+  private final ActorRef<TokenStore.Command> tokens;
+
+  Authenticator(String adminTokenHash, Asks asks, ActorRef<TokenStore.Command> tokens) {
+    this.adminTokenHash = adminTokenHash;
+    this.asks = asks;
+    this.tokens = tokens;
+  }
+
+  /** The inner route with the token's principal, or 401 with {@code WWW-Authenticate: Bearer}. */
+  Route authenticated(Function<Principal, Route> inner) {
+    return extractCredentials(credentials -> credentials
+        .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && !c.token().isBlank())
+        .<Route>map(c -> onSuccess(() -> principal(c.token()),
+            found -> found.map(inner).orElseGet(() -> unauthorized("the bearer token is unknown or revoked"))))
+        .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>")));
+  }
+
+  /** The inner route when {@code allowed}, else 403 saying why. */
+  static Route allow(boolean allowed, String why, Supplier<Route> inner) {
+    return allowed ? inner.get() : Problems.complete(StatusCodes.FORBIDDEN, why);
+  }
+
+  private CompletionStage<Optional<Principal>> principal(String token) {
+    String hash = Tokens.hash(token);
+    if (Tokens.same(hash, adminTokenHash)) return CompletableFuture.completedFuture(Optional.of(ADMIN));
+    return asks.<TokenStore.Command, TokenStore.Found>plain(tokens, replyTo -> new TokenStore.Lookup(hash, replyTo))
+        .thenApply(found -> Optional.ofNullable(found.principal()));
+  }
+
+  private static Route unauthorized(String detail) {
+    WWWAuthenticate challenge = WWWAuthenticate.create(HttpChallenge.create("Bearer", "call-engine"));
+    return complete(Problems.response(StatusCodes.UNAUTHORIZED, detail).withHeaders(List.of(challenge)));
+  }
+}

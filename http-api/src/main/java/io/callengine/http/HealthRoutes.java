@@ -1,0 +1,59 @@
+package io.callengine.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+
+import io.callengine.core.api.HealthReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Liveness and readiness for load balancers and orchestrators ({@code /health/*}, no token), and
+ * the full report an admin reads at {@code /api/v1/admin/health}. Ready means the node is Up in
+ * its cluster, the database answers and every registered component (SIP, HTTP) is up.
+ */
+final class HealthRoutes {
+  private static final Map<String, String> UP = Map.of("status", "UP");
+  private final Supplier<HealthReport> health;
+  private final Executor blocking;
+
+  /** {@code blocking} runs the report, because it pings the database over JDBC. */
+  HealthRoutes(Supplier<HealthReport> health, Executor blocking) {
+    this.health = health;
+    this.blocking = blocking;
+  }
+
+  Route route() {
+    return pathPrefix("health", () -> concat(
+        path("live", () -> get(() -> Json.ok(UP))),
+        path("ready", () -> get(() -> onSuccess(this::report, report -> report.status().equals("UP")
+            ? Json.ok(UP)
+            : Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: " + reasons(report)))))));
+  }
+
+  /** Matched below {@code /api/v1/admin}. */
+  Route adminRoute() {
+    return path("health", () -> get(() -> Json.reply(this::report)));
+  }
+
+  private CompletionStage<HealthReport> report() {
+    return CompletableFuture.supplyAsync(health, blocking);
+  }
+
+  private static String reasons(HealthReport report) {
+    List<String> reasons = new ArrayList<>();
+    if (report.status().equals("DOWN")) reasons.add("this node is not Up in its cluster");
+    reasons.addAll(report.warnings());
+    return String.join("; ", reasons);
+  }
+}

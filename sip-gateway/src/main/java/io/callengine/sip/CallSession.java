@@ -1,0 +1,461 @@
+package io.callengine.sip;
+
+import io.callengine.core.Refusal;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.CallLegs;
+import io.callengine.core.call.CallView;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.call.Party;
+import io.callengine.core.directory.Directory;
+import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.queue.WaitingCall;
+import io.callengine.sip.media.MediaRelay;
+import io.callengine.sip.media.Negotiation;
+import io.callengine.sip.media.RtpEndpoint;
+import io.callengine.sip.media.Sdp;
+import io.callengine.sip.media.SdpException;
+import io.callengine.sip.media.SessionDescription;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The back-to-back user agent of one customer call, node-local and not persistent: answers the
+ * customer's INVITE once the CallEntity is queued, rings the agent the Router reserved, bridges
+ * the two RTP legs, and relays the hang-up of either side. It implements {@link CallLegs} for
+ * the domain; the domain hears from it only through CallEntity commands.
+ */
+public final class CallSession extends AbstractBehavior<CallSession.Message> {
+
+  public interface Message {}
+
+  record FromDomain(CallLegs.Command command) implements Message {}
+  record Resolved(String queueId, String dialed) implements Message, NoSerializationVerificationNeeded {}
+  record MediaOpened(RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
+  record Started(CallView call) implements Message {}
+  record Enqueued(QueueConfig queue) implements Message {}
+  record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
+  record AgentMediaOpened(CallLegs.RingAgent ring, RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
+  record AgentMediaFailed(CallLegs.RingAgent ring, String reason) implements Message {}
+  record RingTimedOut(String agentCallId) implements Message {}
+  record AnswerConfirmed(boolean accepted) implements Message {}
+
+  /** Every call enters at the same priority until routing policies set one. */
+  private static final int DEFAULT_PRIORITY = 0;
+
+  private enum Phase { ANSWERING, QUEUED, RINGING, CONNECTED }
+
+  static Behavior<Message> create(CallCenterEngine engine, SipMessages messages, SipSettings settings, MediaRelay relay,
+      Map<String, ActorRef<CallSession.Message>> sessions, String sipCallId) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new CallSession(ctx, timers, engine, messages, settings, relay, sessions, sipCallId)));
+  }
+
+  private final TimerScheduler<Message> timers;
+  private final CallCenterEngine engine;
+  private final SipMessages messages;
+  private final SipSettings settings;
+  private final MediaRelay relay;
+  private final Map<String, ActorRef<Message>> sessions;
+  private final String sipCallId;
+  private final String callId = UUID.randomUUID().toString();
+  private final String toTag = SipMessages.newTag();
+  private final ActorRef<CallLegs.Command> legs;
+
+  private Phase phase = Phase.ANSWERING;
+  private boolean cancelled;
+  private boolean started;
+  private Request invite;
+  private ServerTransaction inviteTransaction;
+  private Negotiation negotiation;
+  private SessionDescription customerOffer;
+  private String dialed;
+  private String queueId;
+  private String answerSdp;
+  private RtpEndpoint customerMedia;
+  private CallLegs.RingAgent pendingRing;
+  private AgentLeg agent;
+
+  /** The agent side while it rings or talks. */
+  private record AgentLeg(String agentId, String sipCallId, ClientTransaction transaction, RtpEndpoint media,
+      String offerSdp, boolean provisional, Dialog dialog) {
+    AgentLeg withProvisional() {
+      return new AgentLeg(agentId, sipCallId, transaction, media, offerSdp, true, dialog);
+    }
+
+    AgentLeg withDialog(Dialog d) {
+      return new AgentLeg(agentId, sipCallId, transaction, media, offerSdp, provisional, d);
+    }
+  }
+
+  private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, CallCenterEngine engine,
+      SipMessages messages, SipSettings settings, MediaRelay relay, Map<String, ActorRef<Message>> sessions, String sipCallId) {
+    super(context);
+    this.timers = timers;
+    this.engine = engine;
+    this.messages = messages;
+    this.settings = settings;
+    this.relay = relay;
+    this.sessions = sessions;
+    this.sipCallId = sipCallId;
+    this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
+  }
+
+  @Override
+  public Receive<Message> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SipIn.RequestIn.class, this::onRequest)
+        .onMessage(SipIn.ResponseIn.class, this::onResponse)
+        .onMessage(SipIn.TimeoutIn.class, m -> agentFailed("no answer (transaction timeout)"))
+        .onMessage(Resolved.class, this::onResolved)
+        .onMessage(MediaOpened.class, this::onMediaOpened)
+        .onMessage(Started.class, this::onStarted)
+        .onMessage(Enqueued.class, this::onEnqueued)
+        .onMessage(SetupFailed.class, this::onSetupFailed)
+        .onMessage(FromDomain.class, this::onDomain)
+        .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
+        .onMessage(AgentMediaFailed.class, m -> { offerFailed(m.ring().agentId(), m.reason()); return this; })
+        .onMessage(RingTimedOut.class, this::onRingTimedOut)
+        .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .build();
+  }
+
+  // --- customer leg set-up: resolve the queue, open media, start the call, enqueue, answer ---
+
+  private Behavior<Message> onRequest(SipIn.RequestIn in) {
+    Request request = in.request();
+    boolean customerLeg = sipCallId.equals(callIdOf(request));
+    return switch (request.getMethod()) {
+      case Request.INVITE -> customerLeg && invite == null ? onInvite(in) : onReInvite(in, customerLeg);
+      case Request.CANCEL -> onCancel(in);
+      case Request.BYE -> onBye(in, customerLeg);
+      case Request.ACK -> this;
+      default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
+    };
+  }
+
+  private Behavior<Message> onInvite(SipIn.RequestIn in) {
+    invite = in.request();
+    inviteTransaction = in.transaction();
+    messages.respond(inviteTransaction, invite, Response.TRYING, null);
+    if (!(invite.getRequestURI() instanceof SipURI uri) || uri.getUser() == null) return reject(Response.NOT_FOUND);
+    String body = SipMessages.sdpBody(invite);
+    if (body == null) return reject(Response.NOT_ACCEPTABLE_HERE);
+    try {
+      customerOffer = Sdp.parse(body);
+    } catch (SdpException e) {
+      return reject(Response.BAD_REQUEST);
+    }
+    Optional<Negotiation> chosen = Sdp.negotiate(customerOffer);
+    if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
+    negotiation = single(chosen.get());
+    String user = uri.getUser();
+    getContext().pipeToSelf(
+        engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveAddress(user, r)),
+        (resolved, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "directory did not answer")
+            : resolved.id() == null ? new SetupFailed(Response.NOT_FOUND, null, "no queue at " + user)
+            : new Resolved(resolved.id(), user));
+    return this;
+  }
+
+  /** Answer with one audio codec (plus telephone-event): both legs then carry the same payload, no transcoding. */
+  private static Negotiation single(Negotiation n) {
+    return new Negotiation(List.of(n.audio().get(0)), n.telephoneEvent());
+  }
+
+  private Behavior<Message> onResolved(Resolved m) {
+    dialed = m.dialed();
+    getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+        ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "no RTP port free")
+        : new MediaOpened(endpoint));
+    queueId = m.queueId();
+    return this;
+  }
+
+  private Behavior<Message> onMediaOpened(MediaOpened m) {
+    customerMedia = m.endpoint();
+    customerMedia.expectRemote(customerOffer.audioTarget());
+    if (cancelled) return finish();
+    String caller = ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
+    getContext().pipeToSelf(
+        engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
+            r -> new CallEntity.Start(caller, dialed, queueId, DEFAULT_PRIORITY, legs, r)),
+        (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
+            : new Started(view));
+    return this;
+  }
+
+  private Behavior<Message> onStarted(Started m) {
+    started = true;
+    if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
+    WaitingCall waiting = new WaitingCall(callId, DEFAULT_PRIORITY, m.call().enqueuedAt());
+    getContext().pipeToSelf(
+        engine.asks().<QueueEntity.Command, QueueConfig>ask(
+            engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, m.call().queueId()), r -> new QueueEntity.Enqueue(waiting, r)),
+        (config, error) -> {
+          if (error == null) return new Enqueued(config);
+          Refusal refusal = Refusal.toException(error).refusal();
+          return refusal == Refusal.CONFLICT ? new SetupFailed(Response.BUSY_HERE, Disposition.REJECTED, "queue full")
+              : refusal == Refusal.NOT_FOUND ? new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "queue deleted")
+              : new SetupFailed(Response.SERVICE_UNAVAILABLE, Disposition.FAILED, "queue did not answer");
+        });
+    return this;
+  }
+
+  private Behavior<Message> onEnqueued(Enqueued m) {
+    if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
+    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
+    messages.respond(inviteTransaction, invite, Response.OK, toTag, answerSdp, List.of());
+    phase = Phase.QUEUED;
+    if (pendingRing != null) {
+      CallLegs.RingAgent ring = pendingRing;
+      pendingRing = null;
+      return onDomain(new FromDomain(ring));
+    }
+    return this;
+  }
+
+  private Behavior<Message> onSetupFailed(SetupFailed m) {
+    getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
+    if (!cancelled) messages.respond(inviteTransaction, invite, m.sipStatus(), toTag);
+    if (started && m.disposition() != null) {
+      engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(m.disposition(), m.reason(), r));
+    }
+    return finish();
+  }
+
+  private Behavior<Message> reject(int status) {
+    messages.respond(inviteTransaction, invite, status, toTag);
+    return finish();
+  }
+
+  // --- hang-ups ---
+
+  private Behavior<Message> onCancel(SipIn.RequestIn in) {
+    messages.respond(in.transaction(), in.request(), Response.OK, null);
+    if (phase != Phase.ANSWERING || cancelled) return this;
+    cancelled = true;
+    messages.respond(inviteTransaction, invite, Response.REQUEST_TERMINATED, toTag);
+    return started ? hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer") : this;
+  }
+
+  private Behavior<Message> onBye(SipIn.RequestIn in, boolean customerLeg) {
+    messages.respond(in.transaction(), in.request(), Response.OK, null);
+    if (customerLeg) {
+      hangUpAgent();
+      return hangUpInDomain(Party.CUSTOMER, null);
+    }
+    agent = null; // the agent's dialog is over
+    byeCustomer();
+    return hangUpInDomain(Party.AGENT, null);
+  }
+
+  private Behavior<Message> hangUpInDomain(Party by, String reason) {
+    if (started) engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
+    return finish();
+  }
+
+  private void byeCustomer() {
+    if (phase == Phase.ANSWERING) return;
+    sendBye(inviteTransaction.getDialog());
+  }
+
+  private void hangUpAgent() {
+    if (agent == null) return;
+    if (agent.dialog() != null) sendBye(agent.dialog());
+    else cancelAgentInvite();
+  }
+
+  private void cancelAgentInvite() {
+    try {
+      if (agent.provisional()) messages.stack().provider().getNewClientTransaction(agent.transaction().createCancel()).sendRequest();
+      else agent.transaction().terminate();
+    } catch (Exception e) {
+      getContext().getLog().debug("Could not cancel the agent INVITE of call {}: {}", callId, e.getMessage());
+    }
+  }
+
+  private void sendBye(Dialog dialog) {
+    try {
+      if (dialog == null) return;
+      Request bye = dialog.createRequest(Request.BYE);
+      dialog.sendRequest(messages.stack().provider().getNewClientTransaction(bye));
+    } catch (Exception e) {
+      getContext().getLog().debug("Could not send BYE on call {}: {}", callId, e.getMessage());
+    }
+  }
+
+  private Behavior<Message> finish() {
+    timers.cancelAll();
+    if (customerMedia != null) customerMedia.close();
+    sessions.remove(sipCallId);
+    if (agent != null) {
+      agent.media().close();
+      sessions.remove(agent.sipCallId());
+    }
+    return Behaviors.stopped();
+  }
+
+  // --- the agent leg ---
+
+  private Behavior<Message> onDomain(FromDomain m) {
+    if (m.command() instanceof CallLegs.Ping ping) {
+      ping.replyTo().tell(Done.getInstance());
+    } else if (m.command() instanceof CallLegs.Hangup) {
+      hangUpAgent();
+      byeCustomer();
+      if (phase == Phase.ANSWERING && !cancelled) messages.respond(inviteTransaction, invite, Response.TEMPORARILY_UNAVAILABLE, toTag);
+      return finish();
+    } else if (m.command() instanceof CallLegs.RingAgent ring) {
+      if (phase == Phase.ANSWERING) pendingRing = ring;
+      else if (phase != Phase.QUEUED) offerFailed(ring.agentId(), "call is already " + phase);
+      else getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+          ? new AgentMediaFailed(ring, "no RTP port free") : new AgentMediaOpened(ring, endpoint));
+    }
+    return this;
+  }
+
+  private Behavior<Message> onAgentMediaOpened(AgentMediaOpened m) {
+    CallLegs.RingAgent ring = m.ring();
+    if (phase != Phase.QUEUED) {
+      m.endpoint().close();
+      return this;
+    }
+    String agentCallId = messages.stack().provider().getNewCallId().getCallId();
+    String offer = Sdp.offer(settings.publicHost(), m.endpoint().port(), negotiation.codecs(), System.currentTimeMillis());
+    try {
+      Request request = messages.agentInvite(ring.contact(), agentSipUri(ring), dialed, agentCallId, SipMessages.newTag(), offer);
+      ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(request);
+      sessions.put(agentCallId, getContext().getSelf());
+      agent = new AgentLeg(ring.agentId(), agentCallId, transaction, m.endpoint(), offer, false, null);
+      transaction.sendRequest();
+      phase = Phase.RINGING;
+      timers.startSingleTimer("ring", new RingTimedOut(agentCallId), Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
+    } catch (Exception e) {
+      getContext().getLog().info("Could not ring agent {} at {}: {}", ring.agentId(), ring.contact(), e.getMessage());
+      m.endpoint().close();
+      if (agent != null) sessions.remove(agent.sipCallId());
+      agent = null;
+      offerFailed(ring.agentId(), "agent phone unreachable");
+    }
+    return this;
+  }
+
+  private static String agentSipUri(CallLegs.RingAgent ring) {
+    return ring.contact().startsWith("sip") ? ring.contact().replaceFirst(";.*$", "") : "sip:" + ring.agentId() + "@invalid";
+  }
+
+  private Behavior<Message> onResponse(SipIn.ResponseIn in) {
+    Response response = in.response();
+    String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
+    if (!Request.INVITE.equals(method) || agent == null || !agent.sipCallId().equals(callIdOf(response))) {
+      lateAgentAnswer(in);
+      return this;
+    }
+    int status = response.getStatusCode();
+    if (status < 200) {
+      if (status > 100) agent = agent.withProvisional();
+      return this;
+    }
+    if (status >= 300) return agentFailed(status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status);
+    if (phase != Phase.RINGING) return this; // a retransmitted 200: the dialog layer re-sends our ACK
+    return onAgentAnswered(in);
+  }
+
+  private Behavior<Message> onAgentAnswered(SipIn.ResponseIn in) {
+    timers.cancel("ring");
+    Dialog dialog = in.transaction() != null ? in.transaction().getDialog() : null;
+    agent = agent.withDialog(dialog);
+    try {
+      dialog.sendAck(dialog.createAck(((CSeqHeader) in.response().getHeader(CSeqHeader.NAME)).getSeqNumber()));
+      agent.media().expectRemote(Sdp.parse(SipMessages.sdpBody(in.response())).audioTarget());
+    } catch (Exception e) {
+      getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", agent.agentId(), callId, e.getMessage());
+      sendBye(dialog);
+      return agentFailed("agent answer unusable");
+    }
+    RtpEndpoint.bridge(customerMedia, agent.media());
+    phase = Phase.CONNECTED;
+    String agentId = agent.agentId();
+    getContext().pipeToSelf(
+        engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(agentId, r)),
+        (done, error) -> new AnswerConfirmed(error == null));
+    return this;
+  }
+
+  private Behavior<Message> onAnswerConfirmed(AnswerConfirmed m) {
+    if (m.accepted()) return this;
+    getContext().getLog().info("Call {} ended before agent's answer was recorded; hanging up", callId);
+    hangUpAgent();
+    byeCustomer();
+    return finish();
+  }
+
+  /** A 200 for an agent INVITE we gave up on: take it and hang up at once. */
+  private void lateAgentAnswer(SipIn.ResponseIn in) {
+    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
+    Dialog dialog = in.transaction().getDialog();
+    try {
+      dialog.sendAck(dialog.createAck(((CSeqHeader) in.response().getHeader(CSeqHeader.NAME)).getSeqNumber()));
+    } catch (Exception e) {
+      getContext().getLog().debug("Could not ACK a late answer: {}", e.getMessage());
+    }
+    sendBye(dialog);
+  }
+
+  private Behavior<Message> onRingTimedOut(RingTimedOut m) {
+    if (agent == null || !agent.sipCallId().equals(m.agentCallId()) || phase != Phase.RINGING) return this;
+    cancelAgentInvite();
+    return agentFailed("no answer");
+  }
+
+  private Behavior<Message> agentFailed(String reason) {
+    if (agent == null || phase != Phase.RINGING) return this;
+    timers.cancel("ring");
+    agent.media().close();
+    String agentId = agent.agentId();
+    agent = null;
+    phase = Phase.QUEUED;
+    offerFailed(agentId, reason);
+    return this;
+  }
+
+  private void offerFailed(String agentId, String reason) {
+    engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, r));
+  }
+
+  private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
+    String sdp = customerLeg ? answerSdp : agent != null ? agent.offerSdp() : null;
+    messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
+    return this;
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CallEntity.Command> callEntity() {
+    return engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId);
+  }
+
+  private static String callIdOf(javax.sip.message.Message message) {
+    return ((javax.sip.header.CallIdHeader) message.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
+  }
+}

@@ -1,0 +1,165 @@
+package io.callengine.sip;
+
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.SipCredentials;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.directory.Directory;
+import io.callengine.sip.registrar.Algorithm;
+import io.callengine.sip.registrar.DigestChallenges;
+import io.callengine.sip.registrar.DigestCredentials;
+import io.callengine.sip.registrar.DigestNonces;
+import io.callengine.sip.registrar.DigestVerifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The registrar: digest-authenticates a REGISTER (401 with SHA-256 and MD5 challenges) and binds
+ * the phone's contact to the agent whose SIP user it is. An unknown user gets exactly the same
+ * challenge as a known one, so user names cannot be probed. Works with CompletionStages: it
+ * never blocks the gateway actor or a stack thread.
+ */
+final class Registrar {
+  private static final SipCredentials NOBODY = SipCredentials.derive("nobody", "nowhere", "no password");
+
+  private final CallCenterEngine engine;
+  private final SipMessages messages;
+  private final SipSettings settings;
+  private final DigestChallenges challenges;
+  private final DigestVerifier verifier;
+
+  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings) {
+    this.engine = engine;
+    this.messages = messages;
+    this.settings = settings;
+    DigestNonces nonces = new DigestNonces(java.time.Clock.systemUTC(), settings.nonceLifetime());
+    this.challenges = new DigestChallenges(settings.realm(), nonces);
+    this.verifier = new DigestVerifier(settings.realm(), nonces);
+  }
+
+  void handle(Request request, ServerTransaction transaction) {
+    ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+    if (!(to.getAddress().getURI() instanceof SipURI toUri) || toUri.getUser() == null) {
+      messages.respond(transaction, request, Response.BAD_REQUEST, null);
+      return;
+    }
+    Optional<DigestCredentials> credentials = credentials(request);
+    if (credentials.isEmpty()) {
+      challenge(transaction, request, false);
+      return;
+    }
+    if (!credentials.get().username().equals(toUri.getUser())) {
+      messages.respond(transaction, request, Response.FORBIDDEN, null);
+      return;
+    }
+    int expires = expires(request);
+    if (expires > 0 && expires < settings.minExpires()) {
+      messages.respond(transaction, request, Response.INTERVAL_TOO_BRIEF, null, null, List.of(minExpires()));
+      return;
+    }
+    int granted = Math.min(expires, settings.maxExpires());
+    lookUp(toUri.getUser()).whenComplete((found, error) -> {
+      if (error != null) {
+        messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+        return;
+      }
+      SipCredentials secret = found.credentials() != null ? found.credentials() : NOBODY;
+      Algorithm algorithm = Algorithm.of(credentials.get().algorithm()).orElse(Algorithm.MD5);
+      DigestVerifier.Result result = verifier.verify(credentials.get(), request.getMethod(), algorithm.ha1Of(secret));
+      if (result != DigestVerifier.Result.OK || found.agentId() == null) {
+        challenge(transaction, request, result == DigestVerifier.Result.STALE && found.agentId() != null);
+      } else {
+        bind(found.agentId(), request, transaction, granted);
+      }
+    });
+  }
+
+  private record Found(String agentId, SipCredentials credentials) {}
+
+  private CompletionStage<Found> lookUp(String sipUser) {
+    return engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveSipUser(sipUser, r))
+        .thenCompose(resolved -> resolved.id() == null
+            ? CompletableFuture.completedFuture(new Found(null, null))
+            : engine.asks().<AgentEntity.Command, SipCredentials>ask(
+                    engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, resolved.id()), AgentEntity.GetCredentials::new)
+                .thenApply(secret -> new Found(resolved.id(), secret)));
+  }
+
+  private void bind(String agentId, Request request, ServerTransaction transaction, int expires) {
+    ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
+    String contactUri = contact == null || contact.getAddress().isWildcard() ? null : contact.getAddress().getURI().toString();
+    int granted = contactUri == null ? 0 : expires;
+    engine.asks().<AgentEntity.Command, io.callengine.core.agent.AgentView>ask(
+            engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId),
+            r -> new AgentEntity.Register(contactUri, granted, r))
+        .whenComplete((agent, error) -> {
+          if (error != null) {
+            messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+            return;
+          }
+          List<Header> headers = new ArrayList<>();
+          try {
+            if (contact != null && contactUri != null) {
+              ContactHeader bound = (ContactHeader) contact.clone();
+              bound.setExpires(granted);
+              headers.add(bound);
+            }
+            headers.add(messages.stack().headers().createExpiresHeader(granted));
+          } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+          }
+          messages.respond(transaction, request, Response.OK, null, null, headers);
+        });
+  }
+
+  private void challenge(ServerTransaction transaction, Request request, boolean stale) {
+    List<Header> headers = new ArrayList<>();
+    for (String value : challenges.wwwAuthenticate(stale)) {
+      try {
+        headers.add(messages.stack().headers().createHeader("WWW-Authenticate", value));
+      } catch (java.text.ParseException e) {
+        throw new IllegalStateException("unparseable challenge " + value, e);
+      }
+    }
+    messages.respond(transaction, request, Response.UNAUTHORIZED, null, null, headers);
+  }
+
+  /** The Authorization header for our realm, if any. */
+  private Optional<DigestCredentials> credentials(Request request) {
+    var headers = request.getHeaders(AuthorizationHeader.NAME);
+    while (headers.hasNext()) {
+      AuthorizationHeader header = (AuthorizationHeader) headers.next();
+      if (settings.realm().equals(header.getRealm())) {
+        String text = header.toString();
+        return DigestCredentials.parse(text.substring(text.indexOf(':') + 1).trim());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private int expires(Request request) {
+    ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
+    if (contact != null && contact.getExpires() >= 0) return contact.getExpires();
+    ExpiresHeader header = request.getExpires();
+    return header != null ? header.getExpires() : settings.maxExpires();
+  }
+
+  private Header minExpires() {
+    try {
+      return messages.stack().headers().createMinExpiresHeader(settings.minExpires());
+    } catch (javax.sip.InvalidArgumentException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

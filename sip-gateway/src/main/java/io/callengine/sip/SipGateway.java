@@ -1,0 +1,95 @@
+package io.callengine.sip;
+
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.sip.media.MediaRelay;
+import java.util.List;
+import java.util.Map;
+import javax.sip.header.AllowHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The node's SIP front door: takes every request that no call session owns. A new INVITE gets
+ * a {@link CallSession} child; REGISTER goes to the {@link Registrar}; OPTIONS is answered
+ * here; a request for a dialog we do not know gets 481, an unknown method 501.
+ */
+public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
+  static final String ALLOWED = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO";
+
+  public sealed interface Command permits SipIn.RequestIn {}
+
+  static Behavior<Command> create(CallCenterEngine engine, SipMessages messages, SipSettings settings,
+      MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
+    return Behaviors.setup(ctx -> new SipGateway(ctx, engine, messages, settings, relay, sessions));
+  }
+
+  private final CallCenterEngine engine;
+  private final SipMessages messages;
+  private final SipSettings settings;
+  private final MediaRelay relay;
+  private final Map<String, ActorRef<CallSession.Message>> sessions;
+  private final Registrar registrar;
+
+  private SipGateway(ActorContext<Command> context, CallCenterEngine engine, SipMessages messages, SipSettings settings,
+      MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
+    super(context);
+    this.engine = engine;
+    this.messages = messages;
+    this.settings = settings;
+    this.relay = relay;
+    this.sessions = sessions;
+    this.registrar = new Registrar(engine, messages, settings);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder().onMessage(SipIn.RequestIn.class, this::onRequest).build();
+  }
+
+  private Behavior<Command> onRequest(SipIn.RequestIn in) {
+    Request request = in.request();
+    String callId = ((javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
+    ActorRef<CallSession.Message> owner = sessions.get(callId);
+    if (owner != null) {
+      owner.tell(in); // the session was created after the stack thread looked
+      return this;
+    }
+    boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
+    switch (request.getMethod()) {
+      case Request.INVITE -> {
+        if (inDialog) messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+        else startSession(callId, in);
+      }
+      case Request.REGISTER -> registrar.handle(request, in.transaction());
+      case Request.OPTIONS -> messages.respond(in.transaction(), request, Response.OK, null, null, List.of(allow()));
+      case Request.ACK -> { }
+      case Request.BYE, Request.CANCEL, Request.INFO ->
+          messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+      default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, List.of(allow()));
+    }
+    return this;
+  }
+
+  private void startSession(String sipCallId, SipIn.RequestIn invite) {
+    ActorRef<CallSession.Message> session = getContext().spawnAnonymous(
+        CallSession.create(engine, messages, settings, relay, sessions, sipCallId));
+    sessions.put(sipCallId, session);
+    session.tell(invite);
+  }
+
+  private Header allow() {
+    try {
+      return messages.stack().headers().createHeader(AllowHeader.NAME, ALLOWED);
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

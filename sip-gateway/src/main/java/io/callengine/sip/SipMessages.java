@@ -1,0 +1,105 @@
+package io.callengine.sip;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import javax.sip.ServerTransaction;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and sends the gateway's SIP messages: responses with the engine's To tag and Contact,
+ * and the INVITE to an agent's phone. Sending failures (the peer went away) are logged, not
+ * thrown: the call's state machine decides what a lost peer means.
+ */
+public final class SipMessages {
+  private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SipStackHolder sip;
+  private final SipSettings settings;
+
+  public SipMessages(SipStackHolder sip, SipSettings settings) {
+    this.sip = sip;
+    this.settings = settings;
+  }
+
+  public static String newTag() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** Answers a request; a non-null {@code toTag} is set when the request had none. */
+  public void respond(ServerTransaction transaction, Request request, int status, String toTag) {
+    respond(transaction, request, status, toTag, null, List.of());
+  }
+
+  public void respond(ServerTransaction transaction, Request request, int status, String toTag, String sdp,
+      List<javax.sip.header.Header> extraHeaders) {
+    if (transaction == null) return;
+    try {
+      Response response = sip.messages().createResponse(status, request);
+      ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+      if (toTag != null && to.getTag() == null && status != Response.TRYING) to.setTag(toTag);
+      if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact());
+      for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
+      if (sdp != null) response.setContent(sdp, sdpType());
+      transaction.sendResponse(response);
+    } catch (Exception e) {
+      log.debug("Could not answer {} with {}: {}", request.getMethod(), status, e.getMessage());
+    }
+  }
+
+  /** A new out-of-dialog INVITE from the engine to an agent's registered contact. */
+  public Request agentInvite(String contact, String agentSipUri, String fromUser, String callId, String fromTag, String sdp)
+      throws Exception {
+    URI requestUri = sip.addresses().createURI(contact);
+    String transport = requestUri instanceof SipURI sipUri && sipUri.getTransportParam() != null
+        ? sipUri.getTransportParam() : "udp";
+    Address fromAddress = sip.addresses().createAddress("sip:" + fromUser + "@" + settings.publicHost());
+    FromHeader from = sip.headers().createFromHeader(fromAddress, fromTag);
+    ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(agentSipUri), null);
+    ViaHeader via = sip.headers().createViaHeader(settings.publicHost(), settings.port(), transport, null);
+    via.setRPort();
+    Request invite = sip.messages().createRequest(requestUri, Request.INVITE,
+        sip.headers().createCallIdHeader(callId), sip.headers().createCSeqHeader(1L, Request.INVITE),
+        from, to, List.of(via), sip.headers().createMaxForwardsHeader(70));
+    invite.addHeader(contact());
+    invite.setContent(sdp, sdpType());
+    return invite;
+  }
+
+  public ContactHeader contact() {
+    try {
+      SipURI uri = sip.addresses().createSipURI("call-engine", settings.publicHost());
+      uri.setPort(settings.port());
+      return sip.headers().createContactHeader(sip.addresses().createAddress(uri));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("the public host " + settings.publicHost() + " is not a valid SIP host", e);
+    }
+  }
+
+  public ContentTypeHeader sdpType() throws java.text.ParseException {
+    return sip.headers().createContentTypeHeader("application", "sdp");
+  }
+
+  public static String sdpBody(javax.sip.message.Message message) {
+    byte[] raw = message.getRawContent();
+    return raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public SipStackHolder stack() {
+    return sip;
+  }
+}

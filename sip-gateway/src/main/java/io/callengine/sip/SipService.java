@@ -1,0 +1,56 @@
+package io.callengine.sip;
+
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.sip.media.MediaRelay;
+import java.net.InetAddress;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * Starts the SIP side of a node on a started engine: the JAIN-SIP stack on UDP and TCP, the
+ * RTP relay, and the gateway actor; stops them in the engine's coordinated shutdown.
+ */
+public final class SipService {
+  private final SipStackHolder stack;
+  private final MediaRelay relay;
+  private final SipSettings settings;
+
+  private SipService(SipStackHolder stack, MediaRelay relay, SipSettings settings) {
+    this.stack = stack;
+    this.relay = relay;
+    this.settings = settings;
+  }
+
+  public static SipService start(CallCenterEngine engine) throws Exception {
+    SipSettings settings = SipSettings.from(engine.config());
+    SipEventListener listener = new SipEventListener();
+    SipStackHolder stack = new SipStackHolder(settings, listener);
+    MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
+    SipMessages messages = new SipMessages(stack, settings);
+    ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(
+        SipGateway.create(engine, messages, settings, relay, listener.sessions()), "sip-gateway", Props.empty());
+    listener.attach(gateway, stack.provider());
+    SipService service = new SipService(stack, relay, settings);
+    engine.registerHealthCheck("sip", () -> true);
+    CoordinatedShutdown.get(Adapter.toClassic(engine.system())).addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(), "sip-stop", service::stop);
+    return service;
+  }
+
+  public SipSettings settings() {
+    return settings;
+  }
+
+  public int rtpPortsInUse() {
+    return relay.portsInUse();
+  }
+
+  public CompletionStage<Done> stop() {
+    stack.stop();
+    return relay.shutdown().thenApply(v -> Done.getInstance());
+  }
+}

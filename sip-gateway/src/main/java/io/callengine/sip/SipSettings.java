@@ -1,0 +1,57 @@
+package io.callengine.sip;
+
+import com.typesafe.config.Config;
+import io.callengine.sip.media.RtpPortRange;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Collections;
+
+/** The gateway's settings, read once from {@code callengine.sip}. */
+public record SipSettings(
+    String host,
+    int port,
+    String publicHost,
+    String realm,
+    RtpPortRange rtpPorts,
+    int rtpThreads,
+    int minExpires,
+    int maxExpires,
+    Duration nonceLifetime,
+    int maxMessageSize,
+    int stackThreads,
+    int maxServerTransactions,
+    int maxConnections) {
+
+  public static SipSettings from(Config config) {
+    Config sip = config.getConfig("callengine.sip");
+    String host = sip.getString("host");
+    String publicHost = sip.getString("public-host");
+    if (publicHost.isBlank()) publicHost = isWildcard(host) ? firstExternalAddress() : host;
+    return new SipSettings(host, sip.getInt("port"), publicHost, sip.getString("realm"),
+        RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
+        sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
+        sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
+        sip.getInt("max-connections"));
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  private static String firstExternalAddress() {
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) continue;
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address instanceof Inet4Address) return address.getHostAddress();
+        }
+      }
+    } catch (SocketException e) {
+      // fall through to loopback
+    }
+    return "127.0.0.1";
+  }
+}

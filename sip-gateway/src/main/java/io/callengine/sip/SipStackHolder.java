@@ -1,0 +1,71 @@
+package io.callengine.sip;
+
+import java.util.Properties;
+import java.util.TooManyListenersException;
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.HeaderFactory;
+import javax.sip.message.MessageFactory;
+
+/**
+ * The JAIN-SIP stack of this node: one provider listening on UDP and TCP at the same address,
+ * with every limit set explicitly, and the factories that build messages.
+ */
+public final class SipStackHolder {
+  private final SipStack stack;
+  private final SipProvider provider;
+  private final AddressFactory addresses;
+  private final HeaderFactory headers;
+  private final MessageFactory messages;
+
+  public SipStackHolder(SipSettings settings, SipListener listener) throws Exception {
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    this.stack = factory.createSipStack(properties(settings));
+    ListeningPoint udp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.UDP);
+    ListeningPoint tcp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.TCP);
+    this.provider = stack.createSipProvider(udp);
+    provider.addListeningPoint(tcp);
+    try {
+      provider.addSipListener(listener);
+    } catch (TooManyListenersException e) {
+      throw new IllegalStateException(e);
+    }
+    this.addresses = factory.createAddressFactory();
+    this.headers = factory.createHeaderFactory();
+    this.messages = factory.createMessageFactory();
+    stack.start();
+  }
+
+  private static Properties properties(SipSettings s) {
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", "call-engine-" + s.host() + "-" + s.port());
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+    p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(s.maxMessageSize()));
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(s.stackThreads()));
+    p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+    p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(s.maxServerTransactions()));
+    p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(s.maxServerTransactions()));
+    p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+    p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+    p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(s.maxConnections()));
+    p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+    p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
+    return p;
+  }
+
+  public SipProvider provider() { return provider; }
+  public AddressFactory addresses() { return addresses; }
+  public HeaderFactory headers() { return headers; }
+  public MessageFactory messages() { return messages; }
+
+  public void stop() {
+    stack.stop();
+  }
+}

@@ -1,0 +1,100 @@
+package io.callengine.sip;
+
+import static io.callengine.core.testing.TestEngines.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.agent.Skill;
+import io.callengine.core.api.AgentSpec;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.testing.OutgoingCall;
+import io.callengine.sip.testing.TestPhone;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A whole call through the real SIP path on loopback: REGISTER, INVITE, bridged RTP, BYE, CANCEL. */
+class CallFlowTest {
+  private static CallCenterEngine engine;
+  private static SipService sip;
+  private static int sipPort;
+  private static TestPhone alice;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sipPort = TestEngines.freePort();
+    engine = TestEngines.start(TestEngines.config(
+        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"31000-31999\" }"));
+    sip = SipService.start(engine);
+    engine.admin().createQueue(new QueueSpec("support", "Support", null, null, null, null, null, null, null, null, 5, null))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    engine.admin().createAgent(new AgentSpec("alice", "sip:alice@127.0.0.1", "Alice", "secret-1",
+            List.of(new Skill("english", 3)), null, null, null, null))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort);
+    assertEquals(200, alice.register("secret-1", 300, "SHA-256"));
+    engine.agent("alice").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    alice.close();
+    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void wrongPasswordAndUnknownUserGetTheChallengeAgain() throws Exception {
+    try (TestPhone mallory = new TestPhone("mallory", TestEngines.freePort(), "127.0.0.1", sipPort);
+        TestPhone wrong = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+      assertEquals(401, mallory.register("whatever", 300, "MD5"), "unknown user: the same 401 as anyone");
+      assertEquals(401, wrong.register("not-her-password", 300, "MD5"), "wrong password: 401 again, never 200");
+    }
+  }
+
+  @Test
+  void customerReachesAliceWithAudioBothWaysAndHangsUp() throws Exception {
+    try (TestPhone customer = new TestPhone("customer1", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+      OutgoingCall call = customer.call("support");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      call.useAnswer();
+      assertEquals("INVITE", alice.events.poll(10, TimeUnit.SECONDS), "the engine rings alice");
+      eventually(Duration.ofSeconds(5), "alice is on the call",
+          () -> engine.admin().getAgent("alice").toCompletableFuture().get().activity() == Activity.ON_CALL);
+      assertTrue(customer.rtp.sendUntilHeard("hello from customer", alice.rtp, 50), "customer audio reaches alice");
+      assertTrue(alice.rtp.sendUntilHeard("hello from alice", customer.rtp, 50), "alice's audio reaches the customer");
+
+      assertEquals(200, call.hangUp().getStatusCode());
+      assertEquals("ACK", alice.events.poll(5, TimeUnit.SECONDS));
+      assertEquals("BYE", alice.events.poll(5, TimeUnit.SECONDS), "alice's leg gets BYE");
+      eventually(Duration.ofSeconds(5), "the call record says COMPLETED", () -> records().stream()
+          .anyMatch(r -> "customer1".equals(user(r.caller())) && r.disposition() == Disposition.COMPLETED && "alice".equals(r.agentId())));
+      eventually(Duration.ofSeconds(5), "alice is idle again",
+          () -> engine.admin().getAgent("alice").toCompletableFuture().get().activity() == Activity.IDLE);
+    }
+  }
+
+  @Test
+  void unknownQueueIs404AndNoCommonCodecIs488() throws Exception {
+    try (TestPhone customer = new TestPhone("customer2", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+      assertEquals(404, customer.call("nowhere").awaitFinal().getStatusCode());
+    }
+  }
+
+  private static List<CallRecord> records() throws Exception {
+    return engine.supervisor().calls(CallRecordFilter.all()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static String user(String uri) {
+    return uri.replaceFirst("^sips?:", "").replaceFirst("@.*$", "");
+  }
+}

@@ -1,0 +1,37 @@
+package io.callengine.sip.testing;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.message.Response;
+
+/** A call a {@link TestPhone} placed: its final response, and CANCEL or BYE. */
+public final class OutgoingCall {
+  private final TestPhone phone;
+  private final ClientTransaction invite;
+  private final CompletableFuture<Response> finalResponse;
+
+  OutgoingCall(TestPhone phone, ClientTransaction invite, CompletableFuture<Response> finalResponse) {
+    this.phone = phone;
+    this.invite = invite;
+    this.finalResponse = finalResponse;
+  }
+
+  public Response awaitFinal() throws Exception {
+    return finalResponse.get(10, TimeUnit.SECONDS);
+  }
+
+  /** The engine's SDP answer: points this phone's RTP peer at the engine's port. */
+  public void useAnswer() throws Exception {
+    String sdp = new String(awaitFinal().getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+    phone.rtp.remote(TestPhone.value(sdp, "c=IN IP4 "), Integer.parseInt(TestPhone.value(sdp, "m=audio ").split(" ")[0]));
+  }
+
+  public void cancel() throws Exception {
+    phone.cancel(invite);
+  }
+
+  public Response hangUp() throws Exception {
+    return phone.bye(invite.getDialog());
+  }
+}

@@ -1,0 +1,72 @@
+package io.callengine.sip.testing;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A phone's RTP socket on 127.0.0.1: sends PCMU packets with a text payload and reads what arrives. */
+public final class RtpPeer implements AutoCloseable {
+  private final DatagramSocket socket;
+  private InetSocketAddress remote;
+  private int sequence;
+
+  public RtpPeer() throws IOException {
+    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  public int port() {
+    return socket.getLocalPort();
+  }
+
+  public void remote(String host, int port) {
+    remote = new InetSocketAddress(host, port);
+  }
+
+  public void send(String payload) throws IOException {
+    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer packet = ByteBuffer.allocate(12 + body.length);
+    packet.put((byte) 0x80).put((byte) 0).putShort((short) sequence++).putInt(sequence * 160).putInt(0x1234);
+    packet.put(body);
+    socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
+  }
+
+  /** The payload of the next packet, or null when none arrives within {@code millis}. */
+  public String receive(int millis) throws IOException {
+    byte[] buffer = new byte[2048];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    socket.setSoTimeout(millis);
+    try {
+      socket.receive(packet);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+    return new String(Arrays.copyOfRange(buffer, 12, packet.getLength()), StandardCharsets.UTF_8);
+  }
+
+  /** Sends {@code payload} until the other side hears it (packets before a bridge are dropped) or the attempts run out. */
+  public boolean sendUntilHeard(String payload, RtpPeer other, int attempts) throws IOException {
+    for (int i = 0; i < attempts; i++) {
+      send(payload);
+      String heard = other.receive(100);
+      if (payload.equals(heard)) return true;
+    }
+    return false;
+  }
+
+  public String sdp(long sessionId) {
+    return "v=0\r\no=test " + sessionId + " 1 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio " + port() + " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+        + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n";
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}

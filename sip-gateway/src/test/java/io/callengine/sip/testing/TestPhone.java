@@ -1,0 +1,301 @@
+package io.callengine.sip.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * A SIP phone for tests, on its own JAIN-SIP stack at 127.0.0.1: registers with digest auth,
+ * answers (or refuses, or ignores) incoming calls, places calls, and carries RTP through an
+ * {@link RtpPeer}. Every wait is bounded.
+ */
+public final class TestPhone implements SipListener, AutoCloseable {
+  public enum Answer { ANSWER, BUSY, DECLINE, NEVER }
+
+  private static final AtomicLong STACKS = new AtomicLong();
+  private final String user;
+  private final String engineHost;
+  private final int enginePort;
+  private final SipStack stack;
+  private final SipProvider provider;
+  private final AddressFactory addresses;
+  private final HeaderFactory headers;
+  private final MessageFactory messages;
+  private final int port;
+  private final Map<ClientTransaction, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private long cseq = 1;
+
+  /** What happened to this phone, in order: INVITE, ACK, BYE, CANCEL. */
+  public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  public final RtpPeer rtp;
+  public volatile Answer answer = Answer.ANSWER;
+  public volatile long answerDelayMillis = 0;
+  private volatile Dialog incomingDialog;
+  private volatile ServerTransaction incomingInvite;
+
+  public TestPhone(String user, int port, String engineHost, int enginePort) throws Exception {
+    this.user = user;
+    this.port = port;
+    this.engineHost = engineHost;
+    this.enginePort = enginePort;
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", "test-phone-" + user + "-" + STACKS.incrementAndGet());
+    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    stack = factory.createSipStack(p);
+    ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, "udp");
+    provider = stack.createSipProvider(lp);
+    provider.addSipListener(this);
+    addresses = factory.createAddressFactory();
+    headers = factory.createHeaderFactory();
+    messages = factory.createMessageFactory();
+    rtp = new RtpPeer();
+  }
+
+  public String contact() {
+    return "sip:" + user + "@127.0.0.1:" + port;
+  }
+
+  // --- REGISTER with digest ---
+
+  /** Registers (challenge and answer) and returns the final status; {@code algorithm} picks the challenge to answer. */
+  public int register(String password, int expires, String algorithm) throws Exception {
+    String callId = provider.getNewCallId().getCallId();
+    Response first = send(registerRequest(callId, expires, null));
+    if (first.getStatusCode() != 401) return first.getStatusCode();
+    return send(registerRequest(callId, expires, authorization(first, password, algorithm))).getStatusCode();
+  }
+
+  /** Sends one REGISTER as given and returns the response. */
+  public Response registerOnce(int expires, String authorization) throws Exception {
+    return send(registerRequest(provider.getNewCallId().getCallId(), expires, authorization));
+  }
+
+  private Request registerRequest(String callId, int expires, String authorization) throws Exception {
+    Address me = addresses.createAddress("sip:" + user + "@" + engineHost);
+    Request request = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort), Request.REGISTER,
+        headers.createCallIdHeader(callId), headers.createCSeqHeader(cseq++, Request.REGISTER),
+        headers.createFromHeader(me, "t" + System.nanoTime()), headers.createToHeader(me, null), List.of(via()),
+        headers.createMaxForwardsHeader(70));
+    request.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+    request.addHeader(headers.createExpiresHeader(expires));
+    if (authorization != null) request.addHeader(headers.createHeader("Authorization", authorization));
+    return request;
+  }
+
+  public String authorization(Response challenge, String password, String algorithm) throws Exception {
+    ListIterator<?> it = challenge.getHeaders(WWWAuthenticateHeader.NAME);
+    while (it.hasNext()) {
+      WWWAuthenticateHeader h = (WWWAuthenticateHeader) it.next();
+      if (!algorithm.equalsIgnoreCase(h.getAlgorithm())) continue;
+      String jca = algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5";
+      String uri = "sip:" + engineHost + ":" + enginePort;
+      String ha1 = hash(jca, user + ":" + h.getRealm() + ":" + password);
+      String ha2 = hash(jca, "REGISTER:" + uri);
+      String cnonce = "c" + System.nanoTime();
+      String response = hash(jca, ha1 + ":" + h.getNonce() + ":00000001:" + cnonce + ":auth:" + ha2);
+      return "Digest username=\"" + user + "\", realm=\"" + h.getRealm() + "\", nonce=\"" + h.getNonce() + "\", uri=\"" + uri
+          + "\", response=\"" + response + "\", algorithm=" + algorithm + ", cnonce=\"" + cnonce
+          + "\", qop=auth, nc=00000001, opaque=\"" + h.getOpaque() + "\"";
+    }
+    throw new IllegalStateException("no " + algorithm + " challenge in " + challenge);
+  }
+
+  private static String hash(String algorithm, String text) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // --- outgoing calls ---
+
+  /** Calls {@code sip:<target>@engine} with an SDP offer from this phone's RTP peer. */
+  public OutgoingCall call(String target) throws Exception {
+    Address from = addresses.createAddress("sip:" + user + "@127.0.0.1");
+    Request invite = messages.createRequest(addresses.createURI("sip:" + target + "@" + engineHost + ":" + enginePort),
+        Request.INVITE, provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
+        headers.createFromHeader(from, "f" + System.nanoTime()),
+        headers.createToHeader(addresses.createAddress("sip:" + target + "@" + engineHost), null), List.of(via()),
+        headers.createMaxForwardsHeader(70));
+    invite.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+    invite.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    ClientTransaction transaction = provider.getNewClientTransaction(invite);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    transaction.sendRequest();
+    return new OutgoingCall(this, transaction, result);
+  }
+
+  void cancel(ClientTransaction invite) throws Exception {
+    provider.getNewClientTransaction(invite.createCancel()).sendRequest();
+  }
+
+  Response bye(Dialog dialog) throws Exception {
+    Request bye = dialog.createRequest(Request.BYE);
+    ClientTransaction transaction = provider.getNewClientTransaction(bye);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    dialog.sendRequest(transaction);
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
+  /** Hangs up the call this phone answered. */
+  public Response hangUpIncoming() throws Exception {
+    return bye(incomingDialog);
+  }
+
+  private Response send(Request request) throws Exception {
+    ClientTransaction transaction = provider.getNewClientTransaction(request);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    transaction.sendRequest();
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
+  private ViaHeader via() throws Exception {
+    ViaHeader via = headers.createViaHeader("127.0.0.1", port, "udp", null);
+    via.setRPort();
+    return via;
+  }
+
+  // --- the listener ---
+
+  @Override
+  public void processRequest(RequestEvent event) {
+    Request request = event.getRequest();
+    events.add(request.getMethod());
+    try {
+      ServerTransaction transaction = event.getServerTransaction();
+      if (transaction == null && !Request.ACK.equals(request.getMethod())) transaction = provider.getNewServerTransaction(request);
+      switch (request.getMethod()) {
+        case Request.INVITE -> onInvite(request, transaction);
+        case Request.BYE -> transaction.sendResponse(messages.createResponse(200, request));
+        case Request.CANCEL -> {
+          transaction.sendResponse(messages.createResponse(200, request));
+          if (incomingInvite != null) incomingInvite.sendResponse(withTag(messages.createResponse(487, incomingInvite.getRequest())));
+        }
+        case Request.ACK -> { }
+        default -> transaction.sendResponse(messages.createResponse(200, request));
+      }
+    } catch (Exception e) {
+      events.add("ERROR " + e);
+    }
+  }
+
+  private void onInvite(Request request, ServerTransaction transaction) throws Exception {
+    incomingInvite = transaction;
+    String sdp = new String(request.getRawContent(), StandardCharsets.UTF_8);
+    rtp.remote(value(sdp, "c=IN IP4 "), Integer.parseInt(value(sdp, "m=audio ").split(" ")[0]));
+    switch (answer) {
+      case BUSY -> transaction.sendResponse(withTag(messages.createResponse(486, request)));
+      case DECLINE -> transaction.sendResponse(withTag(messages.createResponse(603, request)));
+      case NEVER -> transaction.sendResponse(withTag(messages.createResponse(180, request)));
+      case ANSWER -> {
+        Response ringing = withTag(messages.createResponse(180, request));
+        transaction.sendResponse(ringing);
+        String tag = ((ToHeader) ringing.getHeader(ToHeader.NAME)).getTag();
+        scheduler.schedule(() -> answerNow(request, transaction, tag), answerDelayMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void answerNow(Request request, ServerTransaction transaction, String tag) {
+    try {
+      Response ok = messages.createResponse(200, request);
+      ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(tag);
+      ok.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+      ok.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+      transaction.sendResponse(ok);
+      incomingDialog = transaction.getDialog();
+    } catch (Exception e) {
+      events.add("ERROR " + e);
+    }
+  }
+
+  private Response withTag(Response response) throws Exception {
+    ((ToHeader) response.getHeader(ToHeader.NAME)).setTag("a" + System.nanoTime());
+    return response;
+  }
+
+  static String value(String sdp, String prefix) {
+    return sdp.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length()).trim();
+  }
+
+  @Override
+  public void processResponse(ResponseEvent event) {
+    Response response = event.getResponse();
+    ClientTransaction transaction = event.getClientTransaction();
+    if (response.getStatusCode() < 200 || transaction == null) return;
+    String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
+    if (Request.INVITE.equals(method) && response.getStatusCode() / 100 == 2) {
+      try {
+        Dialog dialog = event.getDialog();
+        dialog.sendAck(dialog.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+      } catch (Exception e) {
+        events.add("ERROR " + e);
+      }
+    }
+    CompletableFuture<Response> result = pending.remove(transaction);
+    if (result != null) result.complete(response);
+  }
+
+  @Override
+  public void processTimeout(TimeoutEvent event) {
+    if (!event.isServerTransaction()) {
+      CompletableFuture<Response> result = pending.remove(event.getClientTransaction());
+      if (result != null) result.completeExceptionally(new IllegalStateException("SIP timeout"));
+    }
+  }
+
+  @Override public void processIOException(IOExceptionEvent event) {}
+  @Override public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+  @Override public void processDialogTerminated(DialogTerminatedEvent event) {}
+
+  static String callId(javax.sip.message.Message m) {
+    return ((CallIdHeader) m.getHeader(CallIdHeader.NAME)).getCallId();
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    rtp.close();
+    stack.stop();
+  }
+}
