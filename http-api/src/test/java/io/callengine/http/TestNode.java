@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.testing.TestEngines;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +16,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * One engine (in-memory H2, its own database) with the HTTP API bound on 127.0.0.1, and a real
- * {@link HttpClient} speaking to it. Each test class starts one and closes it after all tests.
+ * One engine (core's test engine: in-memory H2, a database of its own) with the HTTP API bound
+ * on 127.0.0.1, and a real {@link HttpClient} speaking to it. Each test class starts one in
+ * {@code @BeforeAll} and closes it in {@code @AfterAll}.
  */
 final class TestNode implements AutoCloseable {
   static final String ADMIN = "admin-token-for-tests";
@@ -39,15 +38,8 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start() throws Exception {
-    // Overrides go in before resolution, so the journal's ${callengine.db.url} picks up this class's database.
-    Config config = ConfigFactory.load(ConfigFactory.parseString("""
-        pekko.remote.artery.canonical.port = 0
-        pekko.remote.artery.canonical.hostname = 127.0.0.1
-        callengine.db.url = "jdbc:h2:mem:http-%s;DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false"
-        """.formatted(UUID.randomUUID())));
-    CallCenterEngine engine = CallCenterEngine.builder().config(config).build();
+    CallCenterEngine engine = TestEngines.start(TestEngines.config(""));
     try {
-      engine.whenUp().toCompletableFuture().get(60, TimeUnit.SECONDS);
       ServerBinding binding = HttpApi.start(engine, "127.0.0.1", 0, ADMIN).toCompletableFuture().get(10, TimeUnit.SECONDS);
       return new TestNode(engine, URI.create("http://127.0.0.1:" + binding.localAddress().getPort()));
     } catch (Exception e) {
@@ -78,8 +70,8 @@ final class TestNode implements AutoCloseable {
     if (token != null) request.header("Authorization", "Bearer " + token);
     HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     String type = response.headers().firstValue("Content-Type").orElse("");
-    JsonNode body = response.body().isEmpty() || !type.contains("json") ? null : JSON.readTree(response.body());
-    return new Reply(response.statusCode(), type, body, response);
+    JsonNode json = response.body().isEmpty() || !type.contains("json") ? null : JSON.readTree(response.body());
+    return new Reply(response.statusCode(), type, json, response);
   }
 
   /** Asserts an RFC 9457 problem with this status and returns the names of its invalid fields. */

@@ -196,7 +196,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onMediaOpened(MediaOpened m) {
     customerMedia = m.endpoint();
     customerMedia.expectRemote(customerOffer.audioTarget());
-    if (cancelled) return finish();
+    // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     String caller = ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>ask(callEntity(),

@@ -90,6 +90,48 @@ class CallFlowTest {
     }
   }
 
+  @Test
+  void customerWhoHangsUpWhileQueuedIsAbandoned() throws Exception {
+    setAlice(Presence.BREAK);
+    try (TestPhone customer = new TestPhone("customer3", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+      OutgoingCall call = customer.call("support");
+      assertEquals(200, call.awaitFinal().getStatusCode(), "answered once queued, with no agent free");
+      eventually(Duration.ofSeconds(5), "the call waits in line",
+          () -> engine.supervisor().stats().toCompletableFuture().get().queuedCalls() == 1);
+      assertEquals(200, call.hangUp().getStatusCode());
+      eventually(Duration.ofSeconds(5), "the call record says ABANDONED", () -> records().stream()
+          .anyMatch(r -> "customer3".equals(user(r.caller())) && r.disposition() == Disposition.ABANDONED && r.agentId() == null));
+      eventually(Duration.ofSeconds(5), "nobody waits any more",
+          () -> engine.supervisor().stats().toCompletableFuture().get().queuedCalls() == 0);
+    } finally {
+      setAlice(Presence.AVAILABLE);
+    }
+  }
+
+  @Test
+  void customerWhoCancelsGets487AndIsAbandoned() throws Exception {
+    setAlice(Presence.BREAK);
+    try (TestPhone customer = new TestPhone("customer4", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+      OutgoingCall call = customer.call("support");
+      call.cancel();
+      int status = call.awaitFinal().getStatusCode();
+      if (status == 200) {
+        // The CANCEL crossed the engine's 200 on the wire: the call was already answered, so hang up.
+        assertEquals(200, call.hangUp().getStatusCode());
+      } else {
+        assertEquals(487, status, "INVITE after CANCEL: 487 Request Terminated");
+      }
+      eventually(Duration.ofSeconds(5), "the call record says ABANDONED", () -> records().stream()
+          .anyMatch(r -> "customer4".equals(user(r.caller())) && r.disposition() == Disposition.ABANDONED));
+    } finally {
+      setAlice(Presence.AVAILABLE);
+    }
+  }
+
+  private static void setAlice(Presence presence) throws Exception {
+    engine.agent("alice").updateStatus(presence, presence == Presence.BREAK ? "lunch" : null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
   private static List<CallRecord> records() throws Exception {
     return engine.supervisor().calls(CallRecordFilter.all()).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
