@@ -34,7 +34,7 @@ final class BodyProblems {
     String field = path(e);
     if (field.isEmpty()) {
       String detail = e.getOriginalMessage().startsWith("No content") ? "the request needs a JSON body"
-          : "the body must be " + kind(e.getTargetType());
+          : "the body must be a JSON " + (kind(e.getTargetType()).equals("an array") ? "array" : "object");
       return Problems.response(StatusCodes.BAD_REQUEST, detail);
     }
     return invalid(field, "must be " + kind(e.getTargetType()));

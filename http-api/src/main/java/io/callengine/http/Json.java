@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.List;
@@ -31,8 +34,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <p>Requests are read strictly: an unknown field is a 400 naming it rather than being ignored,
  * because a misspelt optional field (say {@code maxWaitSecond}) would otherwise silently keep
- * its default. Likewise "5" is not a number and 2.5 is not a whole number. Read-only fields that
- * a client may echo back from a response (a queue's {@code waiting}) are accepted and ignored.
+ * its default. Likewise "5" is not a number, 5 is not a string and 2.5 is not a whole number.
+ * Read-only fields that a client may echo back from a response (a queue's {@code waiting}) are
+ * accepted and ignored.
  */
 final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -42,6 +46,10 @@ final class Json {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, text -> text
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
       .build();
 

@@ -80,7 +80,7 @@ final class Problems {
   }
 
   static HttpResponse tooLarge(EntityStreamSizeException e) {
-    return response(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than " + e.limit() + " bytes");
+    return response(StatusCodes.CONTENT_TOO_LARGE, "the request body is larger than " + e.limit() + " bytes");
   }
 
   private static StatusCode status(Refusal refusal) {

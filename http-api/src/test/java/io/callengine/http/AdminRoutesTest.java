@@ -123,6 +123,7 @@ class AdminRoutesTest {
     assertEquals(Set.of("maxConcurrentCalls"), assertProblem(reply, 400));
     Reply nested = node.send("PUT", "/api/v1/admin/agents/bob/skills", ADMIN, "[{\"name\":\"english\",\"level\":\"high\"}]");
     assertEquals(Set.of("[0].level"), assertProblem(nested, 400));
+    assertEquals(Set.of("id"), assertProblem(node.send("POST", "/api/v1/admin/queues", ADMIN, "{\"id\":5}"), 400));
   }
 
   @Test

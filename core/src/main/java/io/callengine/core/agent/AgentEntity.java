@@ -1,6 +1,7 @@
 package io.callengine.core.agent;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.routing.Router;
@@ -13,7 +14,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -77,29 +77,29 @@ public final class AgentEntity
   // --- behaviour ---
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, clock))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock))
             .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
                 .withNoPassivationStrategy()));
   }
 
-  public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AgentEntity(agentId, router, clock, ctx, timers)));
+  public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AgentEntity(agentId, router, peers, clock, timers)));
   }
 
   private final String agentId;
   private final ActorRef<Router.Command> router;
+  private final Peers peers;
   private final Clock clock;
-  private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
 
-  private AgentEntity(String agentId, ActorRef<Router.Command> router, Clock clock,
-      ActorContext<Command> context, TimerScheduler<Command> timers) {
+  private AgentEntity(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,
+      TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), agentId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.agentId = agentId;
     this.router = router;
+    this.peers = peers;
     this.clock = clock;
-    this.context = context;
     this.timers = timers;
   }
 
@@ -284,10 +284,7 @@ public final class AgentEntity
     if (!state.exists()) return;
     armTimers(state);
     reportToRouter(state);
-    ClusterSharding sharding = ClusterSharding.get(context.getSystem());
-    for (String callId : state.calls().keySet()) {
-      sharding.entityRefFor(CallEntity.ENTITY_KEY, callId).tell(new CallEntity.Verify(agentId));
-    }
+    state.calls().keySet().forEach(callId -> peers.call(callId).tell(new CallEntity.Verify(agentId)));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.callengine.core.call;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
 import io.callengine.core.agent.AgentEntity;
@@ -67,23 +68,25 @@ public final class CallEntity
   public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds) implements Event {}
 
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, clock)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock)));
   }
 
-  public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Clock clock) {
-    return Behaviors.setup(ctx -> new CallEntity(callId, router, clock, ctx));
+  public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock) {
+    return Behaviors.setup(ctx -> new CallEntity(callId, router, peers, clock, ctx));
   }
 
   private final String callId;
   private final ActorRef<Router.Command> router;
+  private final Peers peers;
   private final Clock clock;
   private final ActorContext<Command> context;
 
-  private CallEntity(String callId, ActorRef<Router.Command> router, Clock clock, ActorContext<Command> context) {
+  private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, ActorContext<Command> context) {
     super(PersistenceId.of(ENTITY_KEY.name(), callId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.callId = callId;
     this.router = router;
+    this.peers = peers;
     this.clock = clock;
     this.context = context;
   }
@@ -146,8 +149,8 @@ public final class CallEntity
     }
     return Effect().persist(new CallConnected(cmd.agentId(), clock.instant()))
         .thenRun(s -> {
-          agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
-          queue(s.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+          peers.agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
+          peers.queue(s.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -158,7 +161,7 @@ public final class CallEntity
     }
     return Effect().persist(new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
-          agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+          peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
           router.tell(new Router.OfferEnded(callId, cmd.agentId()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -184,13 +187,13 @@ public final class CallEntity
 
   private void releaseAgentAndQueue(CallState ended, CallStatus before, Instant now) {
     if (before == CallStatus.QUEUED || before == CallStatus.OFFERING) {
-      queue(ended.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+      peers.queue(ended.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
     }
     if (ended.agentId() == null) return;
     if (before == CallStatus.OFFERING) {
-      agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+      peers.agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
     } else if (before == CallStatus.CONNECTED) {
-      agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
+      peers.agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
           ended.wrapUpSeconds(), context.getSystem().ignoreRef()));
     }
   }
@@ -210,14 +213,6 @@ public final class CallEntity
     if (cmd.alive() || !state.active()) return Effect().noReply();
     context.getLog().info("Call {} lost its SIP legs (node restart or crash); ending it", callId);
     return end(state, Disposition.FAILED, "engine-restart: the call's SIP legs were lost", context.getSystem().ignoreRef(), false);
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<AgentEntity.Command> agent(String agentId) {
-    return ClusterSharding.get(context.getSystem()).entityRefFor(AgentEntity.ENTITY_KEY, agentId);
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<QueueEntity.Command> queue(String queueId) {
-    return ClusterSharding.get(context.getSystem()).entityRefFor(QueueEntity.ENTITY_KEY, queueId);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.callengine.core.queue;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.routing.Router;
@@ -10,8 +11,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -57,24 +56,24 @@ public final class QueueEntity
 
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router) {
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system)))
             .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  public static Behavior<Command> create(String queueId, ActorRef<Router.Command> router) {
-    return Behaviors.setup(ctx -> new QueueEntity(queueId, router, ctx));
+  public static Behavior<Command> create(String queueId, ActorRef<Router.Command> router, Peers peers) {
+    return new QueueEntity(queueId, router, peers);
   }
 
   private final String queueId;
   private final ActorRef<Router.Command> router;
-  private final ActorContext<Command> context;
+  private final Peers peers;
 
-  private QueueEntity(String queueId, ActorRef<Router.Command> router, ActorContext<Command> context) {
+  private QueueEntity(String queueId, ActorRef<Router.Command> router, Peers peers) {
     super(PersistenceId.of(ENTITY_KEY.name(), queueId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.queueId = queueId;
     this.router = router;
-    this.context = context;
+    this.peers = peers;
   }
 
   @Override
@@ -171,9 +170,7 @@ public final class QueueEntity
   private void onRecovered(QueueState state) {
     if (!state.exists()) return;
     reportToRouter(state);
-    ClusterSharding sharding = ClusterSharding.get(context.getSystem());
-    state.waiting().forEach(call ->
-        sharding.entityRefFor(CallEntity.ENTITY_KEY, call.callId()).tell(new CallEntity.Verify("queue:" + queueId)));
+    state.waiting().forEach(call -> peers.call(call.callId()).tell(new CallEntity.Verify("queue:" + queueId)));
   }
 
   @Override

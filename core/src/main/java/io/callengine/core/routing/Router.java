@@ -1,6 +1,7 @@
 package io.callengine.core.routing;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.Peers;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
@@ -28,7 +29,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The cluster singleton that matches waiting calls to available agents. Its maps are a cache
@@ -59,17 +59,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REFUSAL_COOL_DOWN = Duration.ofSeconds(1);
 
-  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Clock clock) {
+  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
       ctx.ask(Directory.Listing.class, directory, ASK_TIMEOUT, Directory.ListAll::new,
           (listing, failure) -> new Rebuild(listing != null ? listing : new Directory.Listing(Set.of(), Set.of())));
-      return new Router(ctx, clock);
+      return new Router(ctx, peers, clock);
     }));
   }
 
   private final Clock clock;
-  private final ClusterSharding sharding;
+  private final Peers peers;
   private final Map<String, AgentView> agents = new HashMap<>();
   private final Map<String, QueueConfig> queues = new HashMap<>();
   private final Map<String, TreeSet<WaitingCall>> waiting = new HashMap<>();
@@ -81,10 +81,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Agents that refused a reservation: their entity knows better than this cache, so wait for its word. */
   private final Map<String, Instant> refusedUntil = new HashMap<>();
 
-  private Router(ActorContext<Command> context, Clock clock) {
+  private Router(ActorContext<Command> context, Peers peers, Clock clock) {
     super(context);
     this.clock = clock;
-    this.sharding = ClusterSharding.get(context.getSystem());
+    this.peers = peers;
   }
 
   @Override
@@ -108,8 +108,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private Behavior<Command> onRebuild(Rebuild m) {
     ActorRef<Done> ignore = getContext().getSystem().ignoreRef();
-    m.listing().queueIds().forEach(id -> sharding.entityRefFor(QueueEntity.ENTITY_KEY, id).tell(new QueueEntity.ReportToRouter(ignore)));
-    m.listing().agentIds().forEach(id -> sharding.entityRefFor(AgentEntity.ENTITY_KEY, id).tell(new AgentEntity.ReportToRouter(ignore)));
+    m.listing().queueIds().forEach(id -> peers.queue(id).tell(new QueueEntity.ReportToRouter(ignore)));
+    m.listing().agentIds().forEach(id -> peers.agent(id).tell(new AgentEntity.ReportToRouter(ignore)));
     return this;
   }
 
@@ -169,7 +169,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private void reserve(String callId, String agentId) {
     callsInOffer.add(callId);
     agentsInReserve.add(agentId);
-    getContext().askWithStatus(Reservation.class, sharding.entityRefFor(AgentEntity.ENTITY_KEY, agentId), ASK_TIMEOUT,
+    getContext().askWithStatus(Reservation.class, peers.agent(agentId), ASK_TIMEOUT,
         replyTo -> new AgentEntity.Reserve(callId, replyTo),
         (reservation, failure) -> new ReservationAnswered(callId, agentId, reservation,
             failure == null ? null : String.valueOf(failure.getMessage())));
@@ -187,7 +187,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     QueueConfig queue = queueId == null ? null : queues.get(queueId);
     int ringTimeout = queue != null && queue.ringTimeoutSeconds() > 0 ? queue.ringTimeoutSeconds() : DEFAULT_RING_TIMEOUT_SECONDS;
     int wrapUp = queue != null ? queue.wrapUpSeconds() : 0;
-    getContext().askWithStatus(Done.class, sharding.entityRefFor(CallEntity.ENTITY_KEY, m.callId()), ASK_TIMEOUT,
+    getContext().askWithStatus(Done.class, peers.call(m.callId()), ASK_TIMEOUT,
         replyTo -> new CallEntity.Offer(m.agentId(), m.reservation().contact(), ringTimeout, wrapUp, replyTo),
         (done, failure) -> new OfferAnswered(m.callId(), m.agentId(), failure == null));
     return this;
@@ -196,8 +196,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A refused offer means the call is no longer waiting: free the agent; the call stays out of offers until it leaves. */
   private Behavior<Command> onOfferAnswered(OfferAnswered m) {
     if (!m.accepted()) {
-      sharding.entityRefFor(AgentEntity.ENTITY_KEY, m.agentId())
-          .tell(new AgentEntity.ReleaseCall(m.callId(), getContext().getSystem().ignoreRef()));
+      peers.agent(m.agentId()).tell(new AgentEntity.ReleaseCall(m.callId(), getContext().getSystem().ignoreRef()));
     }
     return this;
   }

@@ -1,0 +1,147 @@
+package io.callengine.core.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.routing.Router;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.testing.EntityTestConfig;
+import io.callengine.core.testing.ProbePeers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AgentEntityTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(EntityTestConfig.config());
+  private TestProbe<Router.Command> router;
+  private ProbePeers peers;
+  private EventSourcedBehaviorTestKit<AgentEntity.Command, AgentEntity.Event, AgentState> kit;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    router = testKit.createTestProbe();
+    peers = new ProbePeers(testKit);
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC()));
+  }
+
+  private static AgentProfile profile(int maxCalls) {
+    return new AgentProfile("alice", "sip:alice@example.com", "alice", "Alice", List.of(new Skill("english", 4)),
+        maxCalls, null, null, List.of());
+  }
+
+  private AgentView create(int maxCalls) {
+    var result = kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Create(profile(maxCalls),
+        SipCredentials.derive("alice", "call-engine", "pw"), r));
+    return result.reply().getValue();
+  }
+
+  private StatusReply<Reservation> reserve(String callId) {
+    return kit.<StatusReply<Reservation>>runCommand(r -> new AgentEntity.Reserve(callId, r)).reply();
+  }
+
+  private void readyForCalls() {
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, r));
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
+  }
+
+  @Test
+  void createdAgentIsOfflineAndIdleAndReportedToTheRouter() {
+    AgentView view = create(1);
+    assertEquals(Presence.OFFLINE, view.presence());
+    assertEquals(Activity.IDLE, view.activity());
+    assertFalse(view.registered());
+    assertInstanceOf(Router.AgentChanged.class, router.receiveMessage());
+  }
+
+  @Test
+  void secondCreateIsAConflict() {
+    create(1);
+    var reply = kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Create(profile(1), SipCredentials.derive("alice", "r", "p"), r)).reply();
+    assertTrue(reply.isError());
+    assertTrue(reply.getError().getMessage().startsWith("conflict:"));
+  }
+
+  @Test
+  void unknownAgentIsNotFound() {
+    var reply = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply();
+    assertTrue(reply.getError().getMessage().startsWith("not-found:"));
+  }
+
+  @Test
+  void reservationNeedsPresenceAndRegistration() {
+    create(1);
+    assertTrue(reserve("c1").isError(), "offline and unregistered: refused");
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
+    assertTrue(reserve("c1").isError(), "available but no phone registered: refused");
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, r));
+    Reservation reservation = reserve("c1").getValue();
+    assertEquals("sip:alice@127.0.0.1:5070", reservation.contact());
+  }
+
+  @Test
+  void capacityIsNeverExceeded() {
+    create(1);
+    readyForCalls();
+    assertTrue(reserve("c1").isSuccess());
+    assertTrue(reserve("c2").isError(), "a second call while at capacity is refused");
+    assertTrue(reserve("c1").isSuccess(), "the same call again is idempotent");
+  }
+
+  @Test
+  void answeredCallGoesThroughWrapUpAndBackToIdle() {
+    create(1);
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
+    assertEquals(Activity.ON_CALL, kit.getState().activity());
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 42, 1, r));
+    assertEquals(Activity.WRAP_UP, kit.getState().activity());
+    assertTrue(reserve("c2").isError(), "no call during wrap-up");
+    assertEquals(1, kit.getState().callsHandled());
+    assertEquals(42, kit.getState().talkSeconds());
+    TestProbe<StatusReply<AgentView>> probe = testKit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(5), () -> {
+      kit.runCommand(AgentEntity.Get::new);
+      assertEquals(Activity.IDLE, kit.getState().activity());
+      return null;
+    });
+  }
+
+  @Test
+  void stateSurvivesARestart() {
+    create(2);
+    readyForCalls();
+    reserve("c1");
+    kit.restart();
+    AgentState state = kit.getState();
+    assertInstanceOf(CallEntity.Verify.class, peers.calls.receiveMessage(), "the held call must prove it still lives");
+    assertEquals(Presence.AVAILABLE, state.presence());
+    assertEquals(Activity.RESERVED, state.activity());
+    assertEquals("sip:alice@127.0.0.1:5070", state.contact());
+  }
+
+  @Test
+  void releasedReservationFreesTheAgent() {
+    create(1);
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall("c1", r));
+    assertEquals(Activity.IDLE, kit.getState().activity());
+    assertTrue(reserve("c2").isSuccess());
+  }
+}

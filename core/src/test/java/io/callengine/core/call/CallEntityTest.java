@@ -1,0 +1,100 @@
+package io.callengine.core.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.routing.Router;
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.testing.EntityTestConfig;
+import io.callengine.core.testing.ProbePeers;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CallEntityTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(EntityTestConfig.config());
+  private TestProbe<CallLegs.Command> legs;
+  private TestProbe<Router.Command> router;
+  private ProbePeers peers;
+  private EventSourcedBehaviorTestKit<CallEntity.Command, CallEntity.Event, CallState> kit;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    legs = testKit.createTestProbe();
+    router = testKit.createTestProbe();
+    peers = new ProbePeers(testKit);
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC()));
+    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, legs.ref(), r));
+  }
+
+  private StatusReply<Done> offer(String agentId) {
+    return kit.<StatusReply<Done>>runCommand(r -> new CallEntity.Offer(agentId, "sip:" + agentId + "@127.0.0.1", 15, 0, r)).reply();
+  }
+
+  @Test
+  void startedCallIsQueuedAndOfferRingsTheAgentOnce() {
+    assertEquals(CallStatus.QUEUED, kit.getState().status());
+    assertTrue(offer("alice").isSuccess());
+    CallLegs.RingAgent ring = (CallLegs.RingAgent) legs.receiveMessage();
+    assertEquals("alice", ring.agentId());
+    assertEquals(15, ring.ringTimeoutSeconds());
+    assertTrue(offer("bob").isError(), "a call offered to one agent is never offered to a second");
+  }
+
+  @Test
+  void answeredCallCompletesWhenHungUp() {
+    offer("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r));
+    assertEquals(CallStatus.CONNECTED, kit.getState().status());
+    CallView ended = kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.AGENT, null, r)).reply().getValue();
+    assertEquals(Disposition.COMPLETED, ended.disposition());
+    assertEquals("alice", ended.agentId());
+    assertInstanceOf(AgentEntity.AnswerCall.class, peers.agents.receiveMessage());
+    assertInstanceOf(QueueEntity.Remove.class, peers.queues.receiveMessage(), "answered: out of the line");
+    assertInstanceOf(AgentEntity.FinishCall.class, peers.agents.receiveMessage(), "the agent is told the call is over");
+  }
+
+  @Test
+  void failedOfferPutsTheCallBackInLine() {
+    offer("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("alice", "busy", r));
+    assertEquals(CallStatus.QUEUED, kit.getState().status());
+    assertInstanceOf(Router.OfferEnded.class, router.receiveMessage());
+    assertInstanceOf(AgentEntity.ReleaseCall.class, peers.agents.receiveMessage(), "the reservation is released");
+    assertTrue(offer("bob").isSuccess());
+  }
+
+  @Test
+  void hangupWhileQueuedIsAbandonedAndFinal() {
+    CallView ended = kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.CUSTOMER, null, r)).reply().getValue();
+    assertEquals(Disposition.ABANDONED, ended.disposition());
+    assertTrue(offer("alice").isError(), "an ended call is never offered");
+    kit.restart();
+    assertEquals(Disposition.ABANDONED, kit.getState().disposition());
+  }
+
+  @Test
+  void callWhoseLegsAreGoneEndsFailed() {
+    legs.stop();
+    kit.runCommand(new CallEntity.Verify("test"));
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(Disposition.FAILED, kit.getState().disposition());
+      return null;
+    });
+  }
+}
