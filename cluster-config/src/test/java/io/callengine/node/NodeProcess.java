@@ -1,0 +1,46 @@
+package io.callengine.node;
+
+import io.callengine.core.testing.TestEngines;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A node in a JVM of its own, started like the README does and killed like an operator's kill -9. */
+final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  final ApiClient api;
+
+  private NodeProcess(Process process, int httpPort) {
+    this.process = process;
+    this.api = new ApiClient(httpPort);
+  }
+
+  static NodeProcess start(Path dataDir, Map<String, String> env, int httpPort, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName());
+    builder.environment().putAll(env);
+    builder.environment().put("CALLENGINE_DATA_DIR", dataDir.toString());
+    builder.environment().put("CALLENGINE_HTTP_PORT", Integer.toString(httpPort));
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    NodeProcess node = new NodeProcess(builder.start(), httpPort);
+    TestEngines.eventually(Duration.ofSeconds(60), "the node is ready (log: " + log + ")",
+        () -> node.api.statusOf("/health/ready") == 200);
+    return node;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, exactly what a crash does. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) kill();
+    }
+  }
+}
