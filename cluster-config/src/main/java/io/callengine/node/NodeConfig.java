@@ -3,6 +3,7 @@ package io.callengine.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.callengine.core.api.CallCenterEngine;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,9 +27,9 @@ public final class NodeConfig {
       List<String> list = Arrays.stream(seeds.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
       application = application.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(list));
     }
-    Config resolved = ConfigFactory.load(application);
+    Config resolved = CallCenterEngine.resolve(application);
     if (resolved.getString("callengine.db.url").startsWith("jdbc:postgresql:")) {
-      resolved = ConfigFactory.load(application.withFallback(ConfigFactory.parseResources("postgres.conf")));
+      resolved = CallCenterEngine.resolve(application.withFallback(ConfigFactory.parseResources("postgres.conf")));
     }
     return resolved;
   }

@@ -16,4 +16,18 @@ public record AgentSpec(
     Integer maxConcurrentCalls,
     String department,
     String extension,
-    List<String> queues) {}
+    List<String> queues) {
+
+  /** An agent with no skills, one call at a time, eligible for every queue whose skills it has. */
+  public static AgentSpec of(String id, String sipUri, String displayName, String password) {
+    return new AgentSpec(id, sipUri, displayName, password, null, null, null, null, null);
+  }
+
+  public AgentSpec withSkills(List<Skill> newSkills) {
+    return new AgentSpec(id, sipUri, displayName, password, newSkills, maxConcurrentCalls, department, extension, queues);
+  }
+
+  public AgentSpec withQueues(List<String> newQueues) {
+    return new AgentSpec(id, sipUri, displayName, password, skills, maxConcurrentCalls, department, extension, newQueues);
+  }
+}

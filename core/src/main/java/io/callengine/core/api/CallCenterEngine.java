@@ -92,9 +92,16 @@ public final class CallCenterEngine {
 
     /** Starts the node; the engine is usable once {@link CallCenterEngine#whenUp()} completes. */
     public CallCenterEngine build() {
-      Config resolved = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(config));
-      return new CallCenterEngine(resolved, clock);
+      return new CallCenterEngine(resolve(ConfigFactory.parseMap(overrides).withFallback(config)), clock);
     }
+  }
+
+  /**
+   * The engine's complete configuration: the application's settings over the engine's needs of
+   * its libraries (callengine-engine.conf) over every reference.conf, resolved.
+   */
+  public static Config resolve(Config application) {
+    return ConfigFactory.load(application.withFallback(ConfigFactory.parseResources("callengine-engine.conf")));
   }
 
   private CallCenterEngine(Config config, Clock clock) {

@@ -16,4 +16,25 @@ public record QueueSpec(
     String overflowQueueId,
     Integer wrapUpSeconds,
     Integer ringTimeoutSeconds,
-    Integer serviceLevelSeconds) {}
+    Integer serviceLevelSeconds) {
+
+  /** A queue with every optional setting at its default. */
+  public static QueueSpec of(String id, String name) {
+    return new QueueSpec(id, name, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public QueueSpec withRequiredSkills(List<QueueConfig.RequiredSkill> skills) {
+    return new QueueSpec(id, name, sipAddress, priority, skills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds);
+  }
+
+  public QueueSpec withWrapUpSeconds(int seconds) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        seconds, ringTimeoutSeconds, serviceLevelSeconds);
+  }
+
+  public QueueSpec withRingTimeoutSeconds(int seconds) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, seconds, serviceLevelSeconds);
+  }
+}

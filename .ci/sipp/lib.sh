@@ -1,0 +1,211 @@
+# Shared shell functions for the SIPp end-to-end test (.ci/sipp-e2e.sh) and the SIPp
+# load ramp (bench/sipp-ramp.sh): start a node on free loopback ports, provision a queue
+# and agents over HTTP, register the agents with SIPp, read SIPp's statistics.
+# Source it; it expects CE_WORK (a scratch directory) to be set by the caller.
+# shellcheck shell=bash
+
+CE_SIPP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CE_HOST=127.0.0.1
+# SIPp options for anything beyond a handful of calls.
+CE_SIPP_LOAD_OPTS=(-buff_size 4194304 -max_recv_loops 10000 -max_sched_loops 10000 -timer_resol 1)
+CE_PIDS=()
+CE_PICKED_PORTS=" "
+
+ce_log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+ce_die() { printf '%s FAILED: %s\n' "${CE_NAME:-sipp}" "$*" >&2; exit 1; }
+
+ce_require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || ce_die "'$tool' is not installed (sipp comes with the Debian package sip-tester)"
+  done
+}
+
+# ce_free_port VAR [N]: sets VAR to a port that nothing on this machine uses (TCP or UDP)
+# and that this script has not handed out yet; with N, the first of N consecutive such ports.
+ce_free_port() {
+  local _var=$1 _span=${2:-1} _used _port _try _p _ok
+  _used=" $(ss -Htuan 2>/dev/null | awk '{print $5}' | sed -E 's/.*:([0-9]+)$/\1/' | sort -u | tr '\n' ' ')"
+  for _try in $(seq 1 200); do
+    # Below the kernel's ephemeral range (32768 and up), where outgoing sockets land.
+    _port=$(( 10000 + (RANDOM * 32768 + RANDOM) % 22000 ))
+    _port=$(( _port - _port % 2 ))
+    (( _port + _span < 32768 )) || continue
+    _ok=1
+    # Reject the candidate when a used or already handed-out port falls inside it.
+    for _p in $_used $CE_PICKED_PORTS; do
+      if (( _p >= _port && _p < _port + _span )); then _ok=0; break; fi
+    done
+    if (( _ok )); then
+      for ((_p = _port; _p < _port + _span; _p++)); do CE_PICKED_PORTS+="$_p "; done
+      printf -v "$_var" '%s' "$_port"
+      return 0
+    fi
+  done
+  ce_die "no free port found"
+}
+
+ce_random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# SIPp before 3.7 knows only MD5 and reads the first "algorithm=" of all WWW-Authenticate
+# headers joined together; the engine offers SHA-256 first (RFC 8760), so SIPp 3.6 gives up
+# with "authentication must use MD5 or AKAv1-MD5". A realm that itself contains
+# "algorithm=MD5" comes before the first algorithm parameter and makes such a SIPp pick MD5,
+# which the engine also offers. Newer SIPp answers the SHA-256 challenge and needs nothing.
+ce_sip_realm() {
+  local version
+  version=$(sipp -v 2>/dev/null | sed -nE 's/.*SIPp v([0-9]+)\.([0-9]+).*/\1 \2/p' | head -1)
+  if [[ "${CE_SIPP_MD5_REALM:-auto}" == 1 ]] || { [[ "${CE_SIPP_MD5_REALM:-auto}" == auto ]] && [[ -n "$version" ]] \
+      && (( ${version% *} < 3 || (${version% *} == 3 && ${version#* } < 7) )); }; then
+    echo "call-engine algorithm=MD5"
+  else
+    echo "call-engine"
+  fi
+}
+
+# Starts the node in the background: ce_start_node JAR. Sets CE_SIP_PORT, CE_HTTP, CE_ADMIN.
+ce_start_node() {
+  local jar=$1 rtp_base
+  [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
+  ce_free_port CE_SIP_PORT
+  ce_free_port CE_HTTP_PORT
+  ce_free_port CE_CLUSTER_PORT
+  ce_free_port rtp_base 4000
+  CE_RTP_PORTS="$rtp_base-$((rtp_base + 3999))"
+  CE_HTTP="http://$CE_HOST:$CE_HTTP_PORT"
+  CE_ADMIN=$(ce_random_token)
+  CE_REALM=$(ce_sip_realm)
+  mkdir -p "$CE_WORK/data"
+  ce_log "starting node: SIP $CE_HOST:$CE_SIP_PORT, HTTP $CE_HTTP, RTP $CE_RTP_PORTS, cluster $CE_CLUSTER_PORT, data $CE_WORK/data"
+  # shellcheck disable=SC2086  # CALLENGINE_JAVA_OPTS is a list of JVM options.
+  (cd "$CE_WORK" && exec env \
+    CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="$CE_SIP_PORT" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
+    CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
+    CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
+    CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" CALLENGINE_SIP_REALM="$CE_REALM" \
+    java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.log" 2>&1) &
+  CE_NODE_PID=$!
+  CE_PIDS+=("$CE_NODE_PID")
+}
+
+ce_node_log_tail() {
+  echo "---- last lines of $CE_WORK/node.log ----" >&2
+  grep -v '^[[:space:]]*at ' "$CE_WORK/node.log" 2>/dev/null | tail -n "${1:-25}" >&2 || true
+  echo "----" >&2
+}
+
+# Waits (bounded) for GET /health/ready to answer 200.
+ce_wait_ready() {
+  local limit=${1:-60} start=$SECONDS code
+  while (( SECONDS - start < limit )); do
+    if ! kill -0 "$CE_NODE_PID" 2>/dev/null; then
+      ce_node_log_tail; ce_die "the node exited during start-up"
+    fi
+    code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$CE_HTTP/health/ready" || true)
+    if [[ "$code" == 200 ]]; then
+      ce_log "node ready after $((SECONDS - start)) s"
+      return 0
+    fi
+    sleep 0.5
+  done
+  ce_node_log_tail
+  ce_die "the node was not ready within $limit s (last /health/ready status: ${code:-none})"
+}
+
+# ce_http METHOD PATH TOKEN [JSON]: prints the body; dies unless the status is 2xx.
+ce_http() {
+  local method=$1 path=$2 token=$3 body=${4:-} out code
+  out=$(mktemp "$CE_WORK/http.XXXXXX")
+  if [[ -n "$body" ]]; then
+    code=$(curl -s -m 15 -o "$out" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' --data "$body" "$CE_HTTP$path") || code=000
+  else
+    code=$(curl -s -m 15 -o "$out" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $token" "$CE_HTTP$path") || code=000
+  fi
+  if [[ "$code" != 2* ]]; then
+    ce_die "$method $path answered $code: $(head -c 500 "$out")"
+  fi
+  cat "$out"
+  rm -f "$out"
+}
+
+ce_create_queue() {
+  local id=$1 ring=${2:-10}
+  ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
+    "{\"id\":\"$id\",\"name\":\"$id\",\"wrapUpSeconds\":0,\"ringTimeoutSeconds\":$ring}" >/dev/null
+}
+
+# ce_create_agents COUNT: agent001..agentNNN, each with its own password and agent token.
+# Writes $CE_WORK/agents.csv (the SIPp injection file for agent-register.xml) and
+# $CE_WORK/agent-tokens (id token per line).
+ce_create_agents() {
+  local count=$1 i id password token
+  printf 'SEQUENTIAL\n' >"$CE_WORK/agents.csv"
+  : >"$CE_WORK/agent-tokens"
+  for ((i = 1; i <= count; i++)); do
+    id=$(printf 'agent%03d' "$i")
+    password="pw-$id-$(ce_random_token | head -c 12)"
+    ce_http POST /api/v1/admin/agents "$CE_ADMIN" \
+      "{\"id\":\"$id\",\"sipUri\":\"sip:$id@$CE_HOST\",\"displayName\":\"Agent $i\",\"password\":\"$password\",\"maxConcurrentCalls\":1}" >/dev/null
+    token=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" "{\"role\":\"agent\",\"agentId\":\"$id\"}" | jq -r .token)
+    [[ -n "$token" && "$token" != null ]] || ce_die "no token issued for $id"
+    printf '%s;[authentication username=%s password=%s]\n' "$id" "$id" "$password" >>"$CE_WORK/agents.csv"
+    printf '%s %s\n' "$id" "$token" >>"$CE_WORK/agent-tokens"
+  done
+}
+
+# Reads one column (by header name) of the last line of a SIPp -trace_stat CSV.
+ce_stat() {
+  local file=$1 column=$2
+  awk -F';' -v col="$column" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+    { last = $c } END { print (c && last != "" ? last : "") }' "$file"
+}
+
+# ce_register_agents COUNT CONTACT: one SIPp process REGISTERs every agent of agents.csv with
+# its Contact at CONTACT (host:port of the agent UAS). Dies unless all COUNT succeed.
+ce_register_agents() {
+  local count=$1 contact=$2 port rc ok failed
+  ce_free_port port
+  ce_log "registering $count agents with SIPp (Contact $contact)"
+  rc=0
+  (cd "$CE_WORK" && timeout 120 sipp "$CE_HOST:$CE_SIP_PORT" -sf "$CE_SIPP_DIR/agent-register.xml" \
+    -i $CE_HOST -p "$port" -inf agents.csv -key contact "$contact" -key expires 3600 \
+    -m "$count" -r 50 -l 50 -timeout 60s -nostdin "${CE_SIPP_LOAD_OPTS[@]}" \
+    -trace_stat -stf register-stat.csv -fd 1 -trace_err -error_file register-errors.log \
+    >register.out 2>&1) || rc=$?
+  ok=$(ce_stat "$CE_WORK/register-stat.csv" 'SuccessfulCall(C)')
+  failed=$(ce_stat "$CE_WORK/register-stat.csv" 'FailedCall(C)')
+  if [[ "$rc" != 0 || "${ok:-0}" != "$count" ]]; then
+    tail -n 20 "$CE_WORK/register-errors.log" >&2 2>/dev/null || true
+    tail -n 5 "$CE_WORK/register.out" >&2 2>/dev/null || true
+    ce_die "agent registration: SIPp exit $rc, ${ok:-0} of $count registered, ${failed:-?} failed (see $CE_WORK/register-*.log)"
+  fi
+}
+
+# Every agent of agent-tokens sets itself AVAILABLE and must be registered.
+ce_agents_available() {
+  local id token agent
+  while read -r id token; do
+    agent=$(ce_http PUT "/api/v1/agents/$id/status" "$token" '{"presence":"AVAILABLE"}')
+    [[ $(jq -r .presence <<<"$agent") == AVAILABLE ]] || ce_die "$id is not AVAILABLE: $agent"
+    [[ $(jq -r .registered <<<"$agent") == true ]] || ce_die "$id is not registered: $agent"
+  done <"$CE_WORK/agent-tokens"
+}
+
+# Stops every process this script started, the node last (TERM, then KILL after 20 s).
+ce_cleanup() {
+  local pid i
+  for pid in "${CE_PIDS[@]}"; do
+    [[ "$pid" == "${CE_NODE_PID:-}" ]] && continue
+    kill "$pid" 2>/dev/null || true
+  done
+  if [[ -n "${CE_NODE_PID:-}" ]] && kill -0 "$CE_NODE_PID" 2>/dev/null; then
+    kill "$CE_NODE_PID" 2>/dev/null || true
+    for i in $(seq 1 40); do kill -0 "$CE_NODE_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$CE_NODE_PID" 2>/dev/null || true
+  fi
+  for pid in "${CE_PIDS[@]}"; do
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}

@@ -1,0 +1,70 @@
+package io.callengine.core.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.ConfigFactory;
+import io.callengine.core.EngineException;
+import io.callengine.core.Refusal;
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.agent.Skill;
+import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.routing.SystemStats;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The README's embedding example, kept compiling and running here. */
+class EmbeddingExampleTest {
+
+  @Test
+  void aJvmServiceRunsTheEngineThroughItsFacades() throws Exception {
+    CallCenterEngine engine = CallCenterEngine.builder()
+        .config(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
+            .withFallback(ConfigFactory.defaultApplication()))
+        .database("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false", "sa", "")
+        .build();
+    try {
+      engine.whenUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      // --- README: embedding ---
+      AdminApi admin = engine.admin();
+      admin.createQueue(QueueSpec.of("support", "Support")
+              .withRequiredSkills(List.of(new QueueConfig.RequiredSkill("english", 2)))
+              .withWrapUpSeconds(30))
+          .toCompletableFuture().join();
+      admin.createAgent(AgentSpec.of("alice", "sip:alice@example.com", "Alice", "s3cret")
+              .withSkills(List.of(new Skill("english", 4))))
+          .toCompletableFuture().join();
+      admin.updateSkills("alice", List.of(new Skill("english", 5), new Skill("billing", 3))).toCompletableFuture().join();
+
+      CallCenterClient alice = engine.agent("alice");
+      AgentView me = alice.updateStatus(Presence.AVAILABLE, null).toCompletableFuture().join();
+      List<SupervisorApi.QueueSummary> queues = alice.queueStats().toCompletableFuture().join();
+
+      SupervisorApi supervisor = engine.supervisor();
+      SystemStats now = supervisor.stats().toCompletableFuture().join();
+      supervisor.calls(CallRecordFilter.all()).toCompletableFuture().join();
+      HealthReport health = admin.health();
+      // --- end ---
+
+      assertEquals(Presence.AVAILABLE, me.presence());
+      assertEquals(2, me.skills().size() == 2 ? 2 : -1);
+      assertEquals("support", queues.get(0).queueId());
+      assertEquals(0, now.queuedCalls());
+      assertEquals("UP", health.status());
+      CompletionException unknown = assertThrows(CompletionException.class,
+          () -> engine.agent("nobody").me().toCompletableFuture().join());
+      assertEquals(Refusal.NOT_FOUND, ((EngineException) unknown.getCause()).refusal());
+      EngineException invalid = assertThrows(EngineException.class,
+          () -> admin.createQueue(QueueSpec.of("Not An Id", "x")));
+      assertEquals("id", invalid.errors().get(0).field());
+    } finally {
+      engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+}
