@@ -58,6 +58,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REFUSAL_COOL_DOWN = Duration.ofSeconds(1);
+  private static final Duration OFFER_FAILED_COOL_DOWN = Duration.ofSeconds(5);
 
   public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -80,6 +81,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final Set<String> agentsInReserve = new HashSet<>();
   /** Agents that refused a reservation: their entity knows better than this cache, so wait for its word. */
   private final Map<String, Instant> refusedUntil = new HashMap<>();
+  /** Agents whose phone just failed an offer (busy, declined, no answer): not rung again at once. */
+  private final Map<String, Instant> offerFailedUntil = new HashMap<>();
 
   private Router(ActorContext<Command> context, Peers peers, Clock clock) {
     super(context);
@@ -96,7 +99,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(QueueRemoved.class, m -> { queues.remove(m.queueId()); return this; })
         .onMessage(CallWaiting.class, this::onCallWaiting)
         .onMessage(CallLeft.class, this::onCallLeft)
-        .onMessage(OfferEnded.class, m -> { callsInOffer.remove(m.callId()); return dispatch(); })
+        .onMessage(OfferEnded.class, this::onOfferEnded)
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
         .onMessage(GetStats.class, m -> { m.replyTo().tell(systemStats()); return this; })
@@ -116,6 +119,12 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private Behavior<Command> onAgentChanged(AgentChanged m) {
     agents.put(m.agent().id(), m.agent());
     refusedUntil.remove(m.agent().id());
+    return dispatch();
+  }
+
+  private Behavior<Command> onOfferEnded(OfferEnded m) {
+    callsInOffer.remove(m.callId());
+    offerFailedUntil.put(m.agentId(), clock.instant().plus(OFFER_FAILED_COOL_DOWN));
     return dispatch();
   }
 
@@ -162,7 +171,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private boolean coolingDown(String agentId, Instant now) {
-    Instant until = refusedUntil.get(agentId);
+    return isAfter(refusedUntil.get(agentId), now) || isAfter(offerFailedUntil.get(agentId), now);
+  }
+
+  private static boolean isAfter(Instant until, Instant now) {
     return until != null && until.isAfter(now);
   }
 
