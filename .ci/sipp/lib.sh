@@ -135,15 +135,16 @@ ce_create_queue() {
     "{\"id\":\"$id\",\"name\":\"$id\",\"wrapUpSeconds\":0,\"ringTimeoutSeconds\":$ring}" >/dev/null
 }
 
-# ce_create_agents COUNT: agent001..agentNNN, each with its own password and agent token.
+# ce_create_agents COUNT [PREFIX]: PREFIXagent001..PREFIXagentNNN, each with its own password
+# and agent token.
 # Writes $CE_WORK/agents.csv (the SIPp injection file for agent-register.xml) and
 # $CE_WORK/agent-tokens (id token per line).
 ce_create_agents() {
-  local count=$1 i id password token
+  local count=$1 prefix=${2:-} i id password token
   printf 'SEQUENTIAL\n' >"$CE_WORK/agents.csv"
   : >"$CE_WORK/agent-tokens"
   for ((i = 1; i <= count; i++)); do
-    id=$(printf 'agent%03d' "$i")
+    id=$(printf '%sagent%03d' "$prefix" "$i")
     password="pw-$id-$(ce_random_token | head -c 12)"
     ce_http POST /api/v1/admin/agents "$CE_ADMIN" \
       "{\"id\":\"$id\",\"sipUri\":\"sip:$id@$CE_HOST\",\"displayName\":\"Agent $i\",\"password\":\"$password\",\"maxConcurrentCalls\":1}" >/dev/null

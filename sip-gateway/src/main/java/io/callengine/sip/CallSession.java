@@ -34,6 +34,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -138,6 +139,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AgentMediaFailed.class, m -> { offerFailed(m.ring().agentId(), m.reason()); return this; })
         .onMessage(RingTimedOut.class, this::onRingTimedOut)
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
@@ -307,14 +309,18 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> finish() {
-    timers.cancelAll();
+    return Behaviors.stopped();
+  }
+
+  /** Runs however the session stops, a failure included: no RTP port and no Call-ID is left behind. */
+  private Behavior<Message> onPostStop() {
     if (customerMedia != null) customerMedia.close();
     sessions.remove(sipCallId);
     if (agent != null) {
       agent.media().close();
       sessions.remove(agent.sipCallId());
     }
-    return Behaviors.stopped();
+    return this;
   }
 
   // --- the agent leg ---

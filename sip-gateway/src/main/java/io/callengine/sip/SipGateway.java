@@ -4,13 +4,13 @@ import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.media.MediaRelay;
 import java.util.List;
 import java.util.Map;
-import javax.sip.header.AllowHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -22,13 +22,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * here; a request for a dialog we do not know gets 481, an unknown method 501.
  */
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
-  static final String ALLOWED = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO";
+  static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO");
 
   public sealed interface Command permits SipIn.RequestIn {}
 
   static Behavior<Command> create(CallCenterEngine engine, SipMessages messages, SipSettings settings,
       MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
-    return Behaviors.setup(ctx -> new SipGateway(ctx, engine, messages, settings, relay, sessions));
+    // One bad message must not take the front door down: restart, the sessions map lives outside.
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new SipGateway(ctx, engine, messages, settings, relay, sessions)))
+        .onFailure(SupervisorStrategy.restart());
   }
 
   private final CallCenterEngine engine;
@@ -69,11 +71,11 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
         else startSession(callId, in);
       }
       case Request.REGISTER -> registrar.handle(request, in.transaction());
-      case Request.OPTIONS -> messages.respond(in.transaction(), request, Response.OK, null, null, List.of(allow()));
+      case Request.OPTIONS -> messages.respond(in.transaction(), request, Response.OK, null, null, allow());
       case Request.ACK -> { }
       case Request.BYE, Request.CANCEL, Request.INFO ->
           messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
-      default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, List.of(allow()));
+      default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, allow());
     }
     return this;
   }
@@ -85,11 +87,15 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     session.tell(invite);
   }
 
-  private Header allow() {
-    try {
-      return messages.stack().headers().createHeader(AllowHeader.NAME, ALLOWED);
-    } catch (java.text.ParseException e) {
-      throw new IllegalStateException(e);
+  private List<Header> allow() {
+    List<Header> headers = new java.util.ArrayList<>();
+    for (String method : ALLOWED) {
+      try {
+        headers.add(messages.stack().headers().createAllowHeader(method));
+      } catch (java.text.ParseException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    return headers;
   }
 }

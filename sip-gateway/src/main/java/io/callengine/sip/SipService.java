@@ -18,6 +18,7 @@ public final class SipService {
   private final SipStackHolder stack;
   private final MediaRelay relay;
   private final SipSettings settings;
+  private volatile boolean running = true;
 
   private SipService(SipStackHolder stack, MediaRelay relay, SipSettings settings) {
     this.stack = stack;
@@ -35,7 +36,7 @@ public final class SipService {
         SipGateway.create(engine, messages, settings, relay, listener.sessions()), "sip-gateway", Props.empty());
     listener.attach(gateway, stack.provider());
     SipService service = new SipService(stack, relay, settings);
-    engine.registerHealthCheck("sip", () -> true);
+    engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown.get(Adapter.toClassic(engine.system())).addTask(
         CoordinatedShutdown.PhaseServiceUnbind(), "sip-stop", service::stop);
     return service;
@@ -49,7 +50,12 @@ public final class SipService {
     return relay.portsInUse();
   }
 
+  public boolean running() {
+    return running;
+  }
+
   public CompletionStage<Done> stop() {
+    running = false;
     stack.stop();
     return relay.shutdown().thenApply(v -> Done.getInstance());
   }

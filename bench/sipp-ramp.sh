@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# SIP load ramp with SIPp: registers many agents (one SIPp UAS answers for all of them),
+# then offers customer calls at rising rates, one fixed-length step per rate, each step to
+# its own queue. Per step it records what SIPp saw (attempted, successful, failed calls;
+# the INVITE -> 200 "answer" time, i.e. until the engine has queued the call) and what the
+# engine recorded (dispositions; the "connect" time from enqueued to answered by the agent).
+# It stops at the first step with a failure and prints the highest clean rate.
+#
+#   bench/sipp-ramp.sh [path/to/call-engine.jar]
+#
+# Environment (defaults in brackets):
+#   RAMP_RATES ["5 10 20 40 80 120 160"]  calls per second, one step each
+#   RAMP_STEP_SECONDS [15]                 each step offers rate x seconds calls
+#   RAMP_TALK_MS [1000]                    customer hangs up this long after the engine's 200
+#   RAMP_AGENTS [200]                      agents (each takes one call at a time)
+#   RAMP_OUT [a new directory under /tmp]  where results and logs go (kept)
+#   CALLENGINE_JAVA_OPTS                   JVM options for the node started here
+# To load a node that is already running on this machine instead of starting one:
+#   RAMP_HTTP=http://127.0.0.1:8080 RAMP_SIP_PORT=5060 RAMP_ADMIN_TOKEN=... (its SIP realm
+#   must suit the local SIPp, see ce_sip_realm in .ci/sipp/lib.sh).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CE_NAME=sipp-ramp
+# shellcheck source=../.ci/sipp/lib.sh
+source "$ROOT/.ci/sipp/lib.sh"
+
+JAR=${1:-$ROOT/cluster-config/target/call-engine.jar}
+RATES=${RAMP_RATES:-5 10 20 40 80 120 160}
+STEP_SECONDS=${RAMP_STEP_SECONDS:-15}
+TALK_MS=${RAMP_TALK_MS:-1000}
+AGENTS=${RAMP_AGENTS:-200}
+if [[ -n "${RAMP_OUT:-}" ]]; then
+  mkdir -p "$RAMP_OUT"
+  CE_WORK=$(cd "$RAMP_OUT" && pwd)
+else
+  CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipp-ramp.XXXXXX")
+fi
+
+ce_require java curl jq sipp
+trap ce_cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ -n "${RAMP_HTTP:-}" ]]; then
+  CE_HTTP=$RAMP_HTTP
+  CE_SIP_PORT=${RAMP_SIP_PORT:?RAMP_SIP_PORT is needed with RAMP_HTTP}
+  CE_ADMIN=${RAMP_ADMIN_TOKEN:?RAMP_ADMIN_TOKEN is needed with RAMP_HTTP}
+  CE_NODE_PID=""
+  PREFIX="r$(ce_random_token | head -c 6)-"
+  ce_log "using the running node at $CE_HTTP, SIP $CE_HOST:$CE_SIP_PORT"
+else
+  ce_start_node "$JAR"
+  ce_wait_ready 90
+  PREFIX=""
+fi
+
+ce_log "creating $AGENTS agents"
+ce_create_agents "$AGENTS" "$PREFIX"
+ce_free_port UAS_PORT
+ce_free_port UAS_MEDIA_PORT 4
+TOTAL_CALLS=0
+for rate in $RATES; do TOTAL_CALLS=$((TOTAL_CALLS + rate * STEP_SECONDS)); done
+STEPS=$(wc -w <<<"$RATES")
+RUN_LIMIT=$(( STEPS * (STEP_SECONDS + 240) + 300 ))
+(cd "$CE_WORK" && exec timeout "$RUN_LIMIT" sipp -sf "$CE_SIPP_DIR/agent-uas.xml" -i $CE_HOST -p "$UAS_PORT" -mp "$UAS_MEDIA_PORT" \
+  -m "$TOTAL_CALLS" -timeout "${RUN_LIMIT}s" -nostdin "${CE_SIPP_LOAD_OPTS[@]}" \
+  -trace_stat -stf uas-stat.csv -fd 1 -trace_err -error_file uas-errors.log >uas.out 2>&1) &
+UAS_PID=$!
+CE_PIDS+=("$UAS_PID")
+sleep 0.5
+kill -0 "$UAS_PID" 2>/dev/null || ce_die "the agent UAS did not start: $(tail -n 3 "$CE_WORK/uas.out")"
+ce_register_agents "$AGENTS" "$CE_HOST:$UAS_PORT"
+ce_agents_available
+ce_log "$AGENTS agents registered and AVAILABLE; rates: $RATES calls/s, $STEP_SECONDS s per step, talk $TALK_MS ms"
+
+# Nearest-rank percentiles of the numbers on stdin: prints "p50 p90 p99" (or "- - -").
+percentiles() {
+  sort -n | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "- - -"; exit }
+    split("50 90 99", p, " ")
+    for (i = 1; i <= 3; i++) { k = int((p[i] * NR + 99) / 100); if (k < 1) k = 1; printf "%s%s", v[k], (i < 3 ? " " : "\n") }
+  }'
+}
+
+# Every call record of a queue, paging back in time (the API returns at most 1000 a time).
+queue_records() {
+  local queue=$1 dir to="" pages=0 count before=0
+  dir=$(mktemp -d "$CE_WORK/records.XXXXXX")
+  while (( pages < 100 )); do
+    pages=$((pages + 1))
+    ce_http GET "/api/v1/supervisor/calls?queueId=$queue&limit=1000${to:+&to=$to}" "$CE_ADMIN" >"$dir/page-$pages.json"
+    count=$(jq -s 'add | unique_by(.callId) | length' "$dir"/page-*.json)
+    (( count > before && $(jq length "$dir/page-$pages.json") == 1000 )) || break
+    before=$count
+    # "to" is exclusive: go on from just after the oldest record of this page (duplicates are dropped).
+    to=$(jq -r "$JQ_MS"' map(.enqueuedAt | ms) | min + 1
+      | "\((. / 1000 | floor | todate | sub("Z$"; ""))).\(1000 + . % 1000 | tostring | .[1:])Z"' "$dir/page-$pages.json")
+  done
+  jq -s 'add | unique_by(.callId)' "$dir"/page-*.json
+  rm -rf "$dir"
+}
+
+node_cpu_ticks() {
+  [[ -n "${CE_NODE_PID:-}" && -r /proc/$CE_NODE_PID/stat ]] || { echo 0; return; }
+  awk '{ print $14 + $15 }' "/proc/$CE_NODE_PID/stat"
+}
+
+# jq: an ISO-8601 instant ("2026-01-02T03:04:05.678Z") as epoch milliseconds.
+JQ_MS='def ms: capture("^(?<s>[^.Z]+)(\\.(?<f>[0-9]+))?Z$") as $c
+  | (($c.s + "Z") | fromdateiso8601) * 1000 + ((($c.f // "0") + "000")[0:3] | tonumber);'
+RESULTS=$CE_WORK/results.tsv
+printf 'rate\tattempted\tsuccessful\tfailed\tcompleted\tnot_completed\tuas_failed\tanswer_p50_ms\tanswer_p90_ms\tanswer_p99_ms\tconnect_p50_ms\tconnect_p90_ms\tconnect_p99_ms\tachieved_cps\tnode_cpu_cores\n' >"$RESULTS"
+BEST=""
+HZ=$(getconf CLK_TCK)
+
+for rate in $RATES; do
+  queue="ramp-${PREFIX}r$rate"
+  calls=$((rate * STEP_SECONDS))
+  step=$CE_WORK/step-$rate
+  mkdir -p "$step"
+  ce_create_queue "$queue" 10
+  ce_free_port port
+  ce_free_port media 4
+  uas_failed_before=$(ce_stat "$CE_WORK/uas-stat.csv" 'FailedCall(C)'); uas_failed_before=${uas_failed_before:-0}
+  cpu_before=$(node_cpu_ticks); t0=$(date +%s.%N)
+  ce_log "step $rate calls/s: $calls calls to $queue"
+  rc=0
+  (cd "$step" && timeout $((STEP_SECONDS + 150)) sipp "$CE_HOST:$CE_SIP_PORT" -sf "$CE_SIPP_DIR/customer-uac.xml" -s "$queue" \
+    -i $CE_HOST -p "$port" -mp "$media" -r "$rate" -m "$calls" -d "$TALK_MS" -timeout "$((STEP_SECONDS + 120))s" \
+    -nostdin "${CE_SIPP_LOAD_OPTS[@]}" -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 \
+    -trace_err -error_file errors.log >sipp.out 2>&1) || rc=$?
+  cpu_after=$(node_cpu_ticks); t1=$(date +%s.%N)
+  attempted=$(ce_stat "$step/stat.csv" TotalCallCreated)
+  ok=$(ce_stat "$step/stat.csv" 'SuccessfulCall(C)')
+  failed=$(ce_stat "$step/stat.csv" 'FailedCall(C)')
+  attempted=${attempted:-0}; ok=${ok:-0}; failed=${failed:-$calls}
+  (( rc == 0 || failed > 0 )) || failed=$((attempted - ok))
+
+  # The engine's view; the read side trails the calls by a moment.
+  for _ in $(seq 1 60); do
+    records=$(queue_records "$queue")
+    ended=$(jq '[.[] | select(.disposition != null)] | length' <<<"$records")
+    (( ended >= attempted )) && break
+    sleep 1
+  done
+  printf '%s\n' "$records" >"$step/call-records.json"
+  completed=$(jq '[.[] | select(.disposition == "COMPLETED")] | length' <<<"$records")
+  not_completed=$((attempted - completed))
+  jq -c 'group_by(.disposition) | map({(.[0].disposition // "open"): length}) | add // {}' <<<"$records" >"$step/dispositions.json"
+  sleep 1.5 # the UAS statistics file is written once a second
+  uas_failed=$(ce_stat "$CE_WORK/uas-stat.csv" 'FailedCall(C)'); uas_failed=$(( ${uas_failed:-0} - uas_failed_before ))
+
+  read -r a50 a90 a99 < <(cat "$step"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == "answer" { print $2 }' | percentiles)
+  read -r c50 c90 c99 < <(jq -r "$JQ_MS"' .[] | select(.answeredAt != null and .enqueuedAt != null) | ((.answeredAt | ms) - (.enqueuedAt | ms))' \
+    <<<"$records" | percentiles)
+  achieved=$(cat "$step"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == "answer" { n++; if (n == 1) f = $1; l = $1 } END { if (n > 1 && l > f) printf "%.1f", (n - 1) * 1000 / (l - f); else print "-" }')
+  cores=$(awk -v a="$cpu_before" -v b="$cpu_after" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { if (b > a) printf "%.2f", (b - a) / hz / (t1 - t0); else print "-" }')
+
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$attempted" "$ok" "$failed" "$completed" "$not_completed" \
+    "$uas_failed" "$a50" "$a90" "$a99" "$c50" "$c90" "$c99" "$achieved" "$cores" >>"$RESULTS"
+  ce_log "step $rate: attempted $attempted, successful $ok, failed $failed (SIPp exit $rc); engine $(cat "$step/dispositions.json"); agent side failed $uas_failed; answer p50/p90/p99 $a50/$a90/$a99 ms; connect $c50/$c90/$c99 ms; achieved $achieved calls/s; node CPU $cores cores"
+
+  if (( rc != 0 || failed > 0 || ok != calls || completed != calls || uas_failed > 0 )); then
+    ce_log "step $rate is not clean: stopping the ramp"
+    break
+  fi
+  BEST=$rate
+  # Let the previous step drain before the next one starts.
+  for _ in $(seq 1 30); do
+    [[ $(ce_http GET /api/v1/supervisor/stats "$CE_ADMIN" | jq -r .activeCalls) == 0 ]] && break
+    sleep 1
+  done
+done
+
+echo
+column -t -s $'\t' "$RESULTS" 2>/dev/null || cat "$RESULTS"
+echo
+if [[ -z "$BEST" ]]; then
+  echo "sipp-ramp: no step ran without failures (results in $CE_WORK)"
+  exit 1
+fi
+best_row=$(awk -F'\t' -v r="$BEST" '$1 == r' "$RESULTS")
+IFS=$'\t' read -r _ _ _ _ _ _ _ a50 a90 a99 c50 c90 c99 _ _ <<<"$best_row"
+echo "sipp-ramp: highest clean step $BEST calls/s ($STEP_SECONDS s, talk $TALK_MS ms, $AGENTS agents): answer (INVITE->200) p50 $a50 ms, p90 $a90 ms, p99 $a99 ms; agent connect (enqueued->answered) p50 $c50 ms, p90 $c90 ms, p99 $c99 ms"
+echo "sipp-ramp: results in $CE_WORK"
