@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * answers an OPTIONS right after every one of them.
  */
 class TortureTest {
-  private static final Path CORPUS = Path.of("..", "..", "shared", "corpora", "rfc4475");
+  private static final Path CORPUS = Path.of("src", "test", "resources", "rfc4475");
   private static final Pattern TOP_VIA = Pattern.compile("(?im)^(Via|v)[ \\t]*:[ \\t]*SIP[ \\t]*/[ \\t]*2\\.0[ \\t]*/[ \\t]*[A-Za-z]+[ \\t]+[^;,\\s]+");
   private static final Pattern CALL_ID = Pattern.compile("(?im)^(Call-ID|i)[ \\t]*:(.*)$");
   private static CallCenterEngine engine;
