@@ -67,6 +67,7 @@ ce_sip_realm() {
 ce_start_node() {
   local jar=$1 rtp_base
   [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
+  jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
   ce_free_port CE_SIP_PORT
   ce_free_port CE_HTTP_PORT
   ce_free_port CE_CLUSTER_PORT

@@ -97,6 +97,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private RtpEndpoint customerMedia;
   private CallLegs.RingAgent pendingRing;
   private AgentLeg agent;
+  /** Every Call-ID this session used towards agents: a late answer to one still reaches us. */
+  private final List<String> agentCallIds = new java.util.ArrayList<>();
 
   /** The agent side while it rings or talks. */
   private record AgentLeg(String agentId, String sipCallId, ClientTransaction transaction, RtpEndpoint media,
@@ -268,7 +270,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       hangUpAgent();
       return hangUpInDomain(Party.CUSTOMER, null);
     }
-    agent = null; // the agent's dialog is over
     byeCustomer();
     return hangUpInDomain(Party.AGENT, null);
   }
@@ -316,10 +317,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onPostStop() {
     if (customerMedia != null) customerMedia.close();
     sessions.remove(sipCallId);
-    if (agent != null) {
-      agent.media().close();
-      sessions.remove(agent.sipCallId());
-    }
+    if (agent != null) agent.media().close();
+    agentCallIds.forEach(sessions::remove);
     return this;
   }
 
@@ -354,6 +353,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       Request request = messages.agentInvite(ring.contact(), agentSipUri(ring), dialed, agentCallId, SipMessages.newTag(), offer);
       ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(request);
       sessions.put(agentCallId, getContext().getSelf());
+      agentCallIds.add(agentCallId);
       agent = new AgentLeg(ring.agentId(), agentCallId, transaction, m.endpoint(), offer, false, null);
       transaction.sendRequest();
       phase = Phase.RINGING;
@@ -361,7 +361,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } catch (Exception e) {
       getContext().getLog().info("Could not ring agent {} at {}: {}", ring.agentId(), ring.contact(), e.getMessage());
       m.endpoint().close();
-      if (agent != null) sessions.remove(agent.sipCallId());
       agent = null;
       offerFailed(ring.agentId(), "agent phone unreachable");
     }

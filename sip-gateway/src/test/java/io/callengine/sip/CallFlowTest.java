@@ -48,6 +48,7 @@ class CallFlowTest {
 
   @AfterAll
   static void stop() throws Exception {
+    eventually(Duration.ofSeconds(5), "every RTP port is back once the calls are over", () -> sip.rtpPortsInUse() == 0);
     alice.close();
     engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }

@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 class ReofferTest {
   private static CallCenterEngine engine;
   private static int sipPort;
+  private static SipService sip;
 
   @BeforeAll
   static void start() throws Exception {
     sipPort = TestEngines.freePort();
     engine = TestEngines.start(TestEngines.config(
         "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"34000-34999\" }"));
-    SipService.start(engine);
+    sip = SipService.start(engine);
     engine.admin().createQueue(QueueSpec.of("sales", "Sales").withRingTimeoutSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
@@ -62,6 +63,8 @@ class ReofferTest {
         assertEquals(Activity.IDLE, engine.admin().getAgent(id).toCompletableFuture().get().activity(), id + " is released");
       }
       assertEquals(200, call.hangUp().getStatusCode());
+      eventually(Duration.ofSeconds(5), "the RTP ports of all four agent legs and the customer leg are back",
+          () -> sip.rtpPortsInUse() == 0);
     }
   }
 }
