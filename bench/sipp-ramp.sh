@@ -4,15 +4,21 @@
 # its own queue. Per step it records what SIPp saw (attempted, successful, failed calls;
 # the INVITE -> 200 "answer" time, i.e. until the engine has queued the call) and what the
 # engine recorded (dispositions; the "connect" time from enqueued to answered by the agent).
-# It stops at the first step with a failure and prints the highest clean rate.
+# A step is clean when no call failed (SIPp on either side, or a record other than
+# COMPLETED), SIPp reached at least 90 % of the target rate and the answer p99 stayed under
+# RAMP_MAX_P99_MS. The ramp stops at the first step that is not clean and prints the highest
+# clean rate. A short warm-up (not reported) comes first so that the JIT has compiled the
+# hot paths.
 #
 #   bench/sipp-ramp.sh [path/to/call-engine.jar]
 #
 # Environment (defaults in brackets):
-#   RAMP_RATES ["5 10 20 40 80 120 160"]  calls per second, one step each
+#   RAMP_RATES ["5 10 20 40 60 80 100 120 140 160 200"]  calls per second, one step each
 #   RAMP_STEP_SECONDS [15]                 each step offers rate x seconds calls
 #   RAMP_TALK_MS [1000]                    customer hangs up this long after the engine's 200
 #   RAMP_AGENTS [200]                      agents (each takes one call at a time)
+#   RAMP_MAX_P99_MS [1000]                 answer p99 above this ends the ramp (saturated)
+#   RAMP_WARMUP_CALLS [200]                calls at 20 calls/s before the first step
 #   RAMP_OUT [a new directory under /tmp]  where results and logs go (kept)
 #   CALLENGINE_JAVA_OPTS                   JVM options for the node started here
 # To load a node that is already running on this machine instead of starting one:
@@ -26,10 +32,12 @@ CE_NAME=sipp-ramp
 source "$ROOT/.ci/sipp/lib.sh"
 
 JAR=${1:-$ROOT/cluster-config/target/call-engine.jar}
-RATES=${RAMP_RATES:-5 10 20 40 80 120 160}
+RATES=${RAMP_RATES:-5 10 20 40 60 80 100 120 140 160 200}
 STEP_SECONDS=${RAMP_STEP_SECONDS:-15}
 TALK_MS=${RAMP_TALK_MS:-1000}
 AGENTS=${RAMP_AGENTS:-200}
+MAX_P99_MS=${RAMP_MAX_P99_MS:-1000}
+WARMUP_CALLS=${RAMP_WARMUP_CALLS:-200}
 if [[ -n "${RAMP_OUT:-}" ]]; then
   mkdir -p "$RAMP_OUT"
   CE_WORK=$(cd "$RAMP_OUT" && pwd)
@@ -58,7 +66,7 @@ ce_log "creating $AGENTS agents"
 ce_create_agents "$AGENTS" "$PREFIX"
 ce_free_port UAS_PORT
 ce_free_port UAS_MEDIA_PORT 4
-TOTAL_CALLS=0
+TOTAL_CALLS=$WARMUP_CALLS
 for rate in $RATES; do TOTAL_CALLS=$((TOTAL_CALLS + rate * STEP_SECONDS)); done
 STEPS=$(wc -w <<<"$RATES")
 RUN_LIMIT=$(( STEPS * (STEP_SECONDS + 240) + 300 ))
@@ -100,6 +108,9 @@ queue_records() {
   rm -rf "$dir"
 }
 
+# Busy and total jiffies of the whole machine.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
 node_cpu_ticks() {
   [[ -n "${CE_NODE_PID:-}" && -r /proc/$CE_NODE_PID/stat ]] || { echo 0; return; }
   awk '{ print $14 + $15 }' "/proc/$CE_NODE_PID/stat"
@@ -109,9 +120,21 @@ node_cpu_ticks() {
 JQ_MS='def ms: capture("^(?<s>[^.Z]+)(\\.(?<f>[0-9]+))?Z$") as $c
   | (($c.s + "Z") | fromdateiso8601) * 1000 + ((($c.f // "0") + "000")[0:3] | tonumber);'
 RESULTS=$CE_WORK/results.tsv
-printf 'rate\tattempted\tsuccessful\tfailed\tcompleted\tnot_completed\tuas_failed\tanswer_p50_ms\tanswer_p90_ms\tanswer_p99_ms\tconnect_p50_ms\tconnect_p90_ms\tconnect_p99_ms\tachieved_cps\tnode_cpu_cores\n' >"$RESULTS"
+printf 'rate\tattempted\tsuccessful\tfailed\tcompleted\tnot_completed\tuas_failed\tretransmissions\tanswer_p50_ms\tanswer_p90_ms\tanswer_p99_ms\tconnect_p50_ms\tconnect_p90_ms\tconnect_p99_ms\tachieved_cps\tnode_cpu_cores\tmachine_cpu_pct\tverdict\n' >"$RESULTS"
 BEST=""
+ZERO_FAILED=""
 HZ=$(getconf CLK_TCK)
+
+if (( WARMUP_CALLS > 0 )); then
+  ce_create_queue "ramp-${PREFIX}warmup" 10
+  ce_free_port port
+  ce_free_port media 4
+  ce_log "warm-up: $WARMUP_CALLS calls at 20 calls/s"
+  (cd "$CE_WORK" && timeout 300 sipp "$CE_HOST:$CE_SIP_PORT" -sf "$CE_SIPP_DIR/customer-uac.xml" -s "ramp-${PREFIX}warmup" \
+    -i $CE_HOST -p "$port" -mp "$media" -r 20 -m "$WARMUP_CALLS" -d "$TALK_MS" -timeout 240s -nostdin "${CE_SIPP_LOAD_OPTS[@]}" \
+    -trace_stat -stf warmup-stat.csv -fd 1 >warmup.out 2>&1) || ce_log "warm-up: SIPp exit $?, $(ce_stat "$CE_WORK/warmup-stat.csv" 'FailedCall(C)') failed"
+  sleep 3
+fi
 
 for rate in $RATES; do
   queue="ramp-${PREFIX}r$rate"
@@ -122,17 +145,18 @@ for rate in $RATES; do
   ce_free_port port
   ce_free_port media 4
   uas_failed_before=$(ce_stat "$CE_WORK/uas-stat.csv" 'FailedCall(C)'); uas_failed_before=${uas_failed_before:-0}
-  cpu_before=$(node_cpu_ticks); t0=$(date +%s.%N)
+  cpu_before=$(node_cpu_ticks); read -r busy_before total_before < <(machine_ticks); t0=$(date +%s.%N)
   ce_log "step $rate calls/s: $calls calls to $queue"
   rc=0
   (cd "$step" && timeout $((STEP_SECONDS + 150)) sipp "$CE_HOST:$CE_SIP_PORT" -sf "$CE_SIPP_DIR/customer-uac.xml" -s "$queue" \
     -i $CE_HOST -p "$port" -mp "$media" -r "$rate" -m "$calls" -d "$TALK_MS" -timeout "$((STEP_SECONDS + 120))s" \
     -nostdin "${CE_SIPP_LOAD_OPTS[@]}" -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 \
     -trace_err -error_file errors.log >sipp.out 2>&1) || rc=$?
-  cpu_after=$(node_cpu_ticks); t1=$(date +%s.%N)
+  cpu_after=$(node_cpu_ticks); read -r busy_after total_after < <(machine_ticks); t1=$(date +%s.%N)
   attempted=$(ce_stat "$step/stat.csv" TotalCallCreated)
   ok=$(ce_stat "$step/stat.csv" 'SuccessfulCall(C)')
   failed=$(ce_stat "$step/stat.csv" 'FailedCall(C)')
+  retrans=$(ce_stat "$step/stat.csv" 'Retransmissions(C)')
   attempted=${attempted:-0}; ok=${ok:-0}; failed=${failed:-$calls}
   (( rc == 0 || failed > 0 )) || failed=$((attempted - ok))
 
@@ -155,13 +179,21 @@ for rate in $RATES; do
     <<<"$records" | percentiles)
   achieved=$(cat "$step"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == "answer" { n++; if (n == 1) f = $1; l = $1 } END { if (n > 1 && l > f) printf "%.1f", (n - 1) * 1000 / (l - f); else print "-" }')
   cores=$(awk -v a="$cpu_before" -v b="$cpu_after" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { if (b > a) printf "%.2f", (b - a) / hz / (t1 - t0); else print "-" }')
-
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$attempted" "$ok" "$failed" "$completed" "$not_completed" \
-    "$uas_failed" "$a50" "$a90" "$a99" "$c50" "$c90" "$c99" "$achieved" "$cores" >>"$RESULTS"
-  ce_log "step $rate: attempted $attempted, successful $ok, failed $failed (SIPp exit $rc); engine $(cat "$step/dispositions.json"); agent side failed $uas_failed; answer p50/p90/p99 $a50/$a90/$a99 ms; connect $c50/$c90/$c99 ms; achieved $achieved calls/s; node CPU $cores cores"
-
+  machine=$(awk -v b0="$busy_before" -v b1="$busy_after" -v t0="$total_before" -v t1="$total_after" 'BEGIN { if (t1 > t0) printf "%.0f", 100 * (b1 - b0) / (t1 - t0); else print "-" }')
+  verdict=clean
   if (( rc != 0 || failed > 0 || ok != calls || completed != calls || uas_failed > 0 )); then
-    ce_log "step $rate is not clean: stopping the ramp"
+    verdict=failed
+  elif [[ "$achieved" == - ]] || awk -v a="$achieved" -v r="$rate" -v p="$a99" -v m="$MAX_P99_MS" 'BEGIN { exit !(a < 0.9 * r || p > m) }'; then
+    verdict=saturated
+  fi
+
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$attempted" "$ok" "$failed" "$completed" \
+    "$not_completed" "$uas_failed" "${retrans:-0}" "$a50" "$a90" "$a99" "$c50" "$c90" "$c99" "$achieved" "$cores" "$machine" "$verdict" >>"$RESULTS"
+  ce_log "step $rate: attempted $attempted, successful $ok, failed $failed (SIPp exit $rc); engine $(cat "$step/dispositions.json"); agent side failed $uas_failed; answer p50/p90/p99 $a50/$a90/$a99 ms; connect $c50/$c90/$c99 ms; achieved $achieved calls/s; node CPU $cores cores, machine $machine %; $verdict"
+
+  (( failed > 0 || completed != calls || uas_failed > 0 )) || ZERO_FAILED=$rate
+  if [[ $verdict != clean ]]; then
+    ce_log "step $rate is $verdict: stopping the ramp"
     break
   fi
   BEST=$rate
@@ -175,11 +207,16 @@ done
 echo
 column -t -s $'\t' "$RESULTS" 2>/dev/null || cat "$RESULTS"
 echo
+summary() {
+  local label=$1 rate=$2 row
+  row=$(awk -F'\t' -v r="$rate" '$1 == r' "$RESULTS")
+  IFS=$'\t' read -r _ _ _ _ _ _ _ _ a50 a90 a99 c50 c90 c99 achieved _ <<<"$row"
+  echo "sipp-ramp: $label: $rate calls/s (achieved $achieved; $STEP_SECONDS s steps, talk $TALK_MS ms, $AGENTS agents): answer (INVITE->200) p50 $a50 ms, p90 $a90 ms, p99 $a99 ms; agent connect (enqueued->answered) p50 $c50 ms, p90 $c90 ms, p99 $c99 ms"
+}
+if [[ -n "$ZERO_FAILED" ]]; then summary "highest step with 0 failed calls" "$ZERO_FAILED"; fi
 if [[ -z "$BEST" ]]; then
-  echo "sipp-ramp: no step ran without failures (results in $CE_WORK)"
+  echo "sipp-ramp: no step was clean (results in $CE_WORK)"
   exit 1
 fi
-best_row=$(awk -F'\t' -v r="$BEST" '$1 == r' "$RESULTS")
-IFS=$'\t' read -r _ _ _ _ _ _ _ a50 a90 a99 c50 c90 c99 _ _ <<<"$best_row"
-echo "sipp-ramp: highest clean step $BEST calls/s ($STEP_SECONDS s, talk $TALK_MS ms, $AGENTS agents): answer (INVITE->200) p50 $a50 ms, p90 $a90 ms, p99 $a99 ms; agent connect (enqueued->answered) p50 $c50 ms, p90 $c90 ms, p99 $c99 ms"
+summary "highest clean step (0 failed, >= 90 % of the rate, answer p99 <= $MAX_P99_MS ms)" "$BEST"
 echo "sipp-ramp: results in $CE_WORK"

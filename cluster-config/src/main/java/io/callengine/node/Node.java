@@ -38,7 +38,7 @@ public final class Node {
     HttpApi.start(engine, httpHost, httpPort, adminToken).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     log.info("call-engine ready: SIP udp+tcp {}:{} (advertised as {}), HTTP {}:{}, database {}",
         sip.settings().host(), sip.settings().port(), sip.settings().publicHost(), httpHost, httpPort,
-        config.getString("callengine.db.url"));
+        config.getString("callengine.db.url").replaceAll("(?i)(password=)[^;&]*", "$1***"));
     return new Node(engine, sip, adminToken);
   }
 

@@ -86,7 +86,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Phase phase = Phase.ANSWERING;
   private boolean cancelled;
+  private boolean inviteAnswered;
   private boolean started;
+  /** Whether the CallEntity has heard (or said) that this call is over. */
+  private boolean domainKnowsEnd;
   private Request invite;
   private ServerTransaction inviteTransaction;
   private Negotiation negotiation;
@@ -230,7 +233,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onEnqueued(Enqueued m) {
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
     answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-    messages.respond(inviteTransaction, invite, Response.OK, toTag, answerSdp, List.of());
+    answerInvite(Response.OK, answerSdp);
     phase = Phase.QUEUED;
     if (pendingRing != null) {
       CallLegs.RingAgent ring = pendingRing;
@@ -242,15 +245,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onSetupFailed(SetupFailed m) {
     getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
-    if (!cancelled) messages.respond(inviteTransaction, invite, m.sipStatus(), toTag);
-    if (started && m.disposition() != null) {
-      engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(m.disposition(), m.reason(), r));
-    }
+    answerInvite(m.sipStatus(), null);
+    if (started && m.disposition() != null) endInDomain(m.disposition(), m.reason());
     return finish();
   }
 
+  /** The one final answer to the customer's INVITE; any later attempt is ignored. */
+  private void answerInvite(int status, String sdp) {
+    if (inviteAnswered || invite == null) return;
+    inviteAnswered = true;
+    messages.respond(inviteTransaction, invite, status, toTag, sdp, List.of());
+  }
+
   private Behavior<Message> reject(int status) {
-    messages.respond(inviteTransaction, invite, status, toTag);
+    answerInvite(status, null);
     return finish();
   }
 
@@ -258,9 +266,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onCancel(SipIn.RequestIn in) {
     messages.respond(in.transaction(), in.request(), Response.OK, null);
-    if (phase != Phase.ANSWERING || cancelled) return this;
+    if (inviteAnswered || cancelled) return this;
     cancelled = true;
-    messages.respond(inviteTransaction, invite, Response.REQUEST_TERMINATED, toTag);
+    answerInvite(Response.REQUEST_TERMINATED, null);
     return started ? hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer") : this;
   }
 
@@ -276,7 +284,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> hangUpInDomain(Party by, String reason) {
     if (started) engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
+    domainKnowsEnd = true;
     return finish();
+  }
+
+  private void endInDomain(Disposition disposition, String reason) {
+    engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(disposition, reason, r));
+    domainKnowsEnd = true;
   }
 
   private void byeCustomer() {
@@ -313,8 +327,17 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return Behaviors.stopped();
   }
 
-  /** Runs however the session stops, a failure included: no RTP port and no Call-ID is left behind. */
+  /**
+   * Runs however the session stops, a failure included: no RTP port and no Call-ID is left
+   * behind, and a call the domain still thinks alive is ended FAILED so nobody stays reserved.
+   */
   private Behavior<Message> onPostStop() {
+    if (started && !domainKnowsEnd) {
+      hangUpAgent();
+      byeCustomer();
+      endInDomain(Disposition.FAILED, "the call's SIP session failed");
+    }
+    answerInvite(Response.SERVER_INTERNAL_ERROR, null);
     if (customerMedia != null) customerMedia.close();
     sessions.remove(sipCallId);
     if (agent != null) agent.media().close();
@@ -328,9 +351,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (m.command() instanceof CallLegs.Ping ping) {
       ping.replyTo().tell(Done.getInstance());
     } else if (m.command() instanceof CallLegs.Hangup) {
+      domainKnowsEnd = true;
       hangUpAgent();
       byeCustomer();
-      if (phase == Phase.ANSWERING && !cancelled) messages.respond(inviteTransaction, invite, Response.TEMPORARILY_UNAVAILABLE, toTag);
+      answerInvite(Response.TEMPORARILY_UNAVAILABLE, null);
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgent ring) {
       if (phase == Phase.ANSWERING) pendingRing = ring;
@@ -412,6 +436,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onAnswerConfirmed(AnswerConfirmed m) {
     if (m.accepted()) return this;
     getContext().getLog().info("Call {} ended before agent's answer was recorded; hanging up", callId);
+    domainKnowsEnd = true;
     hangUpAgent();
     byeCustomer();
     return finish();

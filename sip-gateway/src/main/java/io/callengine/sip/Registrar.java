@@ -1,6 +1,7 @@
 package io.callengine.sip;
 
 import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.directory.Directory;
@@ -96,31 +97,39 @@ final class Registrar {
                 .thenApply(secret -> new Found(resolved.id(), secret)));
   }
 
+  /**
+   * Binds, removes ({@code Contact: *} or expiry 0) or, without a Contact, only reports the
+   * current binding (RFC 3261 10.2.3: a REGISTER without Contact is a query).
+   */
   private void bind(String agentId, Request request, ServerTransaction transaction, int expires) {
     ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
-    String contactUri = contact == null || contact.getAddress().isWildcard() ? null : contact.getAddress().getURI().toString();
-    int granted = contactUri == null ? 0 : expires;
-    engine.asks().<AgentEntity.Command, io.callengine.core.agent.AgentView>ask(
-            engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId),
-            r -> new AgentEntity.Register(contactUri, granted, r))
-        .whenComplete((agent, error) -> {
-          if (error != null) {
-            messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
-            return;
-          }
-          List<Header> headers = new ArrayList<>();
-          try {
-            if (contact != null && contactUri != null) {
-              ContactHeader bound = (ContactHeader) contact.clone();
-              bound.setExpires(granted);
-              headers.add(bound);
-            }
-            headers.add(messages.stack().headers().createExpiresHeader(granted));
-          } catch (javax.sip.InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-          }
-          messages.respond(transaction, request, Response.OK, null, null, headers);
-        });
+    var agent = engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId);
+    CompletionStage<AgentView> result;
+    if (contact == null) {
+      result = engine.asks().<AgentEntity.Command, AgentView>ask(agent, AgentEntity.Get::new);
+    } else {
+      String contactUri = contact.getAddress().isWildcard() ? null : contact.getAddress().getURI().toString();
+      int granted = contactUri == null ? 0 : expires;
+      result = engine.asks().<AgentEntity.Command, AgentView>ask(agent, r -> new AgentEntity.Register(contactUri, granted, r));
+    }
+    result.whenComplete((view, error) -> {
+      if (error != null) messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+      else messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
+    });
+  }
+
+  /** The Contact of the binding now in force with its remaining seconds, as a 200 to REGISTER carries it. */
+  private List<Header> bindingHeaders(AgentView view) {
+    List<Header> headers = new ArrayList<>();
+    if (!view.registered()) return headers;
+    try {
+      ContactHeader bound = messages.stack().headers().createContactHeader(messages.stack().addresses().createAddress(view.contact()));
+      bound.setExpires((int) Math.max(0, java.time.Duration.between(engine.clock().instant(), view.registrationExpiresAt()).toSeconds()));
+      headers.add(bound);
+    } catch (java.text.ParseException | javax.sip.InvalidArgumentException e) {
+      throw new IllegalStateException("a stored contact no longer parses: " + view.contact(), e);
+    }
+    return headers;
   }
 
   private void challenge(ServerTransaction transaction, Request request, boolean stale) {

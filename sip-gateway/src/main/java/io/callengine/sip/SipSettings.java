@@ -30,11 +30,19 @@ public record SipSettings(
     String host = sip.getString("host");
     String publicHost = sip.getString("public-host");
     if (publicHost.isBlank()) publicHost = isWildcard(host) ? firstExternalAddress() : host;
+    if (!isIpLiteral(publicHost)) {
+      throw new IllegalArgumentException("callengine.sip.public-host (CALLENGINE_SIP_PUBLIC_HOST) must be an IP address, "
+          + "as SDP needs one; got " + publicHost);
+    }
     return new SipSettings(host, sip.getInt("port"), publicHost, sip.getString("realm"),
         RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
         sip.getInt("max-connections"));
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9A-Fa-f:.\\[\\]]+"));
   }
 
   private static boolean isWildcard(String host) {

@@ -63,6 +63,15 @@ class CallFlowTest {
   }
 
   @Test
+  void aRegisterWithoutContactOnlyReportsTheBinding() throws Exception {
+    javax.sip.message.Response answer = alice.queryBindings("secret-1");
+    assertEquals(200, answer.getStatusCode());
+    javax.sip.header.ContactHeader contact = (javax.sip.header.ContactHeader) answer.getHeader("Contact");
+    assertEquals(alice.contact(), contact.getAddress().getURI().toString(), "the current binding is reported");
+    assertTrue(engine.admin().getAgent("alice").toCompletableFuture().get(5, TimeUnit.SECONDS).registered(), "and kept");
+  }
+
+  @Test
   void customerReachesAliceWithAudioBothWaysAndHangsUp() throws Exception {
     try (TestPhone customer = new TestPhone("customer1", TestEngines.freePort(), "127.0.0.1", sipPort)) {
       OutgoingCall call = customer.call("support");

@@ -37,16 +37,17 @@ public final class AdminApi {
     this.asks = engine.asks();
   }
 
+  /** Creates a queue; a duplicate id is refused before any name is claimed, so it moves nothing. */
   public CompletionStage<QueueView> createQueue(QueueSpec spec) {
-    QueueConfig config = Validation.queue(spec);
-    return claimQueue(config).thenCompose(done -> asks.ask(queue(config.id()), r -> new QueueEntity.Create(config, r)));
+    return valid(() -> Validation.queue(spec)).thenCompose(config -> absent(getQueue(config.id()), "queue " + config.id() + " already exists")
+        .thenCompose(none -> claimQueue(config))
+        .thenCompose(done -> asks.ask(queue(config.id()), r -> new QueueEntity.Create(config, r))));
   }
 
   public CompletionStage<QueueView> updateQueue(String queueId, QueueSpec spec) {
-    QueueConfig config = Validation.queue(withId(spec, queueId));
-    return getQueue(queueId)
+    return valid(() -> Validation.queue(withId(spec, queueId))).thenCompose(config -> getQueue(queueId)
         .thenCompose(existing -> claimQueue(config))
-        .thenCompose(done -> asks.ask(queue(queueId), r -> new QueueEntity.Update(config, r)));
+        .thenCompose(done -> asks.ask(queue(queueId), r -> new QueueEntity.Update(config, r))));
   }
 
   public CompletionStage<QueueView> getQueue(String queueId) {
@@ -64,13 +65,38 @@ public final class AdminApi {
   }
 
   public CompletionStage<AgentView> createAgent(AgentSpec spec) {
-    AgentProfile profile = Validation.agent(spec, true);
-    SipCredentials credentials = SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
-    return claimAgent(profile).thenCompose(done -> asks.ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)));
+    return valid(() -> Validation.agent(spec, true)).thenCompose(profile -> {
+      SipCredentials credentials = SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
+      return absent(getAgent(profile.id()), "agent " + profile.id() + " already exists")
+          .thenCompose(none -> claimAgent(profile))
+          .thenCompose(done -> asks.ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)));
+    });
+  }
+
+  /** Invalid input fails the stage like any other refusal, so callers handle one kind of failure. */
+  private static <T> CompletionStage<T> valid(java.util.function.Supplier<T> validation) {
+    try {
+      return CompletableFuture.completedFuture(validation.get());
+    } catch (EngineException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Completes when the lookup says NOT_FOUND; fails with CONFLICT when the thing exists. */
+  private static CompletionStage<Void> absent(CompletionStage<?> lookup, String conflict) {
+    return lookup.handle((found, error) -> {
+      if (error == null) throw new EngineException(Refusal.CONFLICT, conflict);
+      EngineException refused = Refusal.toException(error);
+      if (refused.refusal() != Refusal.NOT_FOUND) throw refused;
+      return null;
+    });
   }
 
   public CompletionStage<AgentView> updateAgent(String agentId, AgentSpec spec) {
-    AgentProfile profile = Validation.agent(withId(spec, agentId), false);
+    return valid(() -> Validation.agent(withId(spec, agentId), false)).thenCompose(profile -> update(agentId, spec, profile));
+  }
+
+  private CompletionStage<AgentView> update(String agentId, AgentSpec spec, AgentProfile profile) {
     SipCredentials credentials = spec.password() == null ? null : SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
     return getAgent(agentId)
         .thenCompose(existing -> {
@@ -116,7 +142,7 @@ public final class AdminApi {
       return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("agentId", "is only for agent tokens"))));
     }
     String token = Tokens.mint();
-    String finalLabel = label != null ? label : role.name().toLowerCase() + "-" + token.substring(0, 8);
+    String finalLabel = label != null ? label : role.name().toLowerCase() + "-" + Tokens.mint().substring(0, 12);
     CompletionStage<?> agentExists = role == Role.AGENT ? getAgent(agentId) : CompletableFuture.completedFuture(null);
     Principal principal = new Principal(role, agentId, finalLabel);
     return agentExists

@@ -128,7 +128,7 @@ public final class CallCenterEngine {
     QueueEntity.init(system, router);
     CallEntity.init(system, router, clock);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
-    this.callRecords = new CallRecords(database.dataSource(), blocking);
+    this.callRecords = new CallRecords(database.dataSource(), blocking, clock);
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> databaseAnswers = database.answers(), blocking);
     JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)

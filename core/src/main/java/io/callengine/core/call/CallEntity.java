@@ -201,7 +201,10 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
       // Whoever asked still holds a call that is over: tell it again (the first word may have been lost).
-      if (state.status() == CallStatus.ENDED) releaseAgentAndQueue(state, CallStatus.OFFERING, state.endedAt());
+      if (state.status() == CallStatus.ENDED) {
+        peers.queue(state.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+        releaseAgentAndQueue(state, state.answeredAt() != null ? CallStatus.CONNECTED : CallStatus.OFFERING, state.endedAt());
+      }
       return Effect().noReply();
     }
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,

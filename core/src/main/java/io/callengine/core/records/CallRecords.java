@@ -21,10 +21,12 @@ import javax.sql.DataSource;
 public final class CallRecords {
   private final DataSource dataSource;
   private final Executor blocking;
+  private final java.time.Clock clock;
 
-  public CallRecords(DataSource dataSource, Executor blocking) {
+  public CallRecords(DataSource dataSource, Executor blocking, java.time.Clock clock) {
     this.dataSource = dataSource;
     this.blocking = blocking;
+    this.clock = clock;
   }
 
   public CompletionStage<List<CallRecord>> list(CallRecordFilter filter) {
@@ -34,7 +36,7 @@ public final class CallRecords {
   /** Calls that entered each queue since the start of the current UTC day. */
   public CompletionStage<java.util.Map<String, Long>> countTodayByQueue() {
     return CompletableFuture.supplyAsync(() -> {
-      long since = Instant.now().truncatedTo(ChronoUnit.DAYS).toEpochMilli();
+      long since = clock.instant().truncatedTo(ChronoUnit.DAYS).toEpochMilli();
       java.util.Map<String, Long> counts = new java.util.HashMap<>();
       try (Connection c = dataSource.getConnection();
           PreparedStatement s = c.prepareStatement(

@@ -51,6 +51,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   public record GetStats(ActorRef<SystemStats> replyTo) implements Command {}
   public record GetQueueStats(ActorRef<List<QueueStats>> replyTo) implements Command {}
   record Rebuild(Directory.Listing listing) implements Command {}
+  enum AskDirectory implements Command { INSTANCE }
   record ReservationAnswered(String callId, String agentId, Reservation reservation, String refusal) implements Command {}
   record OfferAnswered(String callId, String agentId, boolean accepted) implements Command {}
   enum Tick implements Command { INSTANCE }
@@ -63,18 +64,21 @@ public final class Router extends AbstractBehavior<Router.Command> {
   public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-      ctx.ask(Directory.Listing.class, directory, ASK_TIMEOUT, Directory.ListAll::new,
-          (listing, failure) -> new Rebuild(listing != null ? listing : new Directory.Listing(Set.of(), Set.of())));
-      return new Router(ctx, peers, clock);
+      ctx.getSelf().tell(AskDirectory.INSTANCE);
+      return new Router(ctx, directory, peers, clock);
     }));
   }
 
   private final Clock clock;
   private final Peers peers;
+  private final ActorRef<Directory.Command> directory;
   private final Map<String, AgentView> agents = new HashMap<>();
   private final Map<String, QueueConfig> queues = new HashMap<>();
   private final Map<String, TreeSet<WaitingCall>> waiting = new HashMap<>();
+  /** The queue of every call in progress: waiting, ringing or talking. */
   private final Map<String, String> queueOfCall = new HashMap<>();
+  /** The agent holding each call that an agent holds (reserved, ringing or talking). */
+  private final Map<String, String> holderOfCall = new HashMap<>();
   /** Calls with a reservation or offer in flight, or ringing an agent: not to be offered again. */
   private final Set<String> callsInOffer = new HashSet<>();
   /** Agents with a Reserve in flight. */
@@ -84,10 +88,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Agents whose phone just failed an offer (busy, declined, no answer): not rung again at once. */
   private final Map<String, Instant> offerFailedUntil = new HashMap<>();
 
-  private Router(ActorContext<Command> context, Peers peers, Clock clock) {
+  private Router(ActorContext<Command> context, ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
     super(context);
     this.clock = clock;
     this.peers = peers;
+    this.directory = directory;
   }
 
   @Override
@@ -104,9 +109,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
         .onMessage(GetStats.class, m -> { m.replyTo().tell(systemStats()); return this; })
         .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(queueStats()); return this; })
+        .onMessage(AskDirectory.class, m -> askDirectory())
         .onMessage(Rebuild.class, this::onRebuild)
         .onMessage(Tick.class, m -> dispatch())
         .build();
+  }
+
+  /** The cache is rebuilt from every agent and queue the Directory knows; until it answers, ask again. */
+  private Behavior<Command> askDirectory() {
+    getContext().ask(Directory.Listing.class, directory, ASK_TIMEOUT, Directory.ListAll::new,
+        (listing, failure) -> listing != null ? new Rebuild(listing) : AskDirectory.INSTANCE);
+    return this;
   }
 
   private Behavior<Command> onRebuild(Rebuild m) {
@@ -117,9 +130,23 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onAgentChanged(AgentChanged m) {
-    agents.put(m.agent().id(), m.agent());
+    AgentView previous = agents.put(m.agent().id(), m.agent());
     refusedUntil.remove(m.agent().id());
+    m.agent().currentCalls().forEach(callId -> holderOfCall.put(callId, m.agent().id()));
+    if (previous != null) {
+      previous.currentCalls().stream().filter(callId -> !m.agent().currentCalls().contains(callId)).forEach(callId -> {
+        holderOfCall.remove(callId, m.agent().id());
+        forgetIfOver(callId);
+      });
+    }
     return dispatch();
+  }
+
+  /** A call neither waiting nor held by an agent is over as far as the live counts go. */
+  private void forgetIfOver(String callId) {
+    String queueId = queueOfCall.get(callId);
+    boolean waitingNow = queueId != null && line(queueId).stream().anyMatch(w -> w.callId().equals(callId));
+    if (!waitingNow && !holderOfCall.containsKey(callId)) queueOfCall.remove(callId);
   }
 
   private Behavior<Command> onOfferEnded(OfferEnded m) {
@@ -136,9 +163,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onCallLeft(CallLeft m) {
-    queueOfCall.remove(m.callId());
     line(m.queueId()).removeIf(w -> w.callId().equals(m.callId()));
     callsInOffer.remove(m.callId());
+    forgetIfOver(m.callId());
     return this;
   }
 
@@ -236,9 +263,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
       TreeSet<WaitingCall> line = line(q.id());
       long longest = line.isEmpty() ? 0 : Duration.between(line.stream().map(WaitingCall::enqueuedAt).min(Instant::compareTo).get(), now).toSeconds();
       int available = (int) agents.values().stream().filter(a -> a.canTakeCall(now) && Eligibility.eligible(a, q)).count();
-      int connected = (int) agents.values().stream().filter(a -> Eligibility.eligible(a, q))
-          .mapToLong(a -> a.currentCalls().stream().filter(c -> !queueOfCall.containsKey(c)).count()).sum();
-      return new QueueStats(q.id(), line.size(), longest, available, line.size() + connected);
+      int active = (int) queueOfCall.values().stream().filter(q.id()::equals).count();
+      return new QueueStats(q.id(), line.size(), longest, available, active);
     }).toList();
   }
 }

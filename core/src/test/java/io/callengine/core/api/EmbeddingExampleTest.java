@@ -60,9 +60,9 @@ class EmbeddingExampleTest {
       CompletionException unknown = assertThrows(CompletionException.class,
           () -> engine.agent("nobody").me().toCompletableFuture().join());
       assertEquals(Refusal.NOT_FOUND, ((EngineException) unknown.getCause()).refusal());
-      EngineException invalid = assertThrows(EngineException.class,
-          () -> admin.createQueue(QueueSpec.of("Not An Id", "x")));
-      assertEquals("id", invalid.errors().get(0).field());
+      CompletionException invalid = assertThrows(CompletionException.class,
+          () -> admin.createQueue(QueueSpec.of("Not An Id", "x")).toCompletableFuture().join());
+      assertEquals("id", ((EngineException) invalid.getCause()).errors().get(0).field());
     } finally {
       engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }

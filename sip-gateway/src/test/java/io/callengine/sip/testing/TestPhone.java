@@ -99,25 +99,36 @@ public final class TestPhone implements SipListener, AutoCloseable {
 
   /** Registers (challenge and answer) and returns the final status; {@code algorithm} picks the challenge to answer. */
   public int register(String password, int expires, String algorithm) throws Exception {
+    return authenticatedRegister(password, expires, algorithm, true).getStatusCode();
+  }
+
+  /** A REGISTER without Contact: asks the registrar for the bindings and changes nothing. */
+  public Response queryBindings(String password) throws Exception {
+    return authenticatedRegister(password, 3600, "MD5", false);
+  }
+
+  private Response authenticatedRegister(String password, int expires, String algorithm, boolean withContact) throws Exception {
     String callId = provider.getNewCallId().getCallId();
-    Response first = send(registerRequest(callId, expires, null));
-    if (first.getStatusCode() != 401) return first.getStatusCode();
-    return send(registerRequest(callId, expires, authorization(first, password, algorithm))).getStatusCode();
+    Response first = send(registerRequest(callId, expires, null, withContact));
+    if (first.getStatusCode() != 401) return first;
+    return send(registerRequest(callId, expires, authorization(first, password, algorithm), withContact));
   }
 
   /** Sends one REGISTER as given and returns the response. */
   public Response registerOnce(int expires, String authorization) throws Exception {
-    return send(registerRequest(provider.getNewCallId().getCallId(), expires, authorization));
+    return send(registerRequest(provider.getNewCallId().getCallId(), expires, authorization, true));
   }
 
-  private Request registerRequest(String callId, int expires, String authorization) throws Exception {
+  private Request registerRequest(String callId, int expires, String authorization, boolean withContact) throws Exception {
     Address me = addresses.createAddress("sip:" + user + "@" + engineHost);
     Request request = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort), Request.REGISTER,
         headers.createCallIdHeader(callId), headers.createCSeqHeader(cseq++, Request.REGISTER),
         headers.createFromHeader(me, "t" + System.nanoTime()), headers.createToHeader(me, null), List.of(via()),
         headers.createMaxForwardsHeader(70));
-    request.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
-    request.addHeader(headers.createExpiresHeader(expires));
+    if (withContact) {
+      request.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+      request.addHeader(headers.createExpiresHeader(expires));
+    }
     if (authorization != null) request.addHeader(headers.createHeader("Authorization", authorization));
     return request;
   }
