@@ -1,5 +1,7 @@
 package io.callengine.http;
 
+import io.callengine.core.api.AgentSpec;
+
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
@@ -34,13 +36,13 @@ final class AdminAgentRoutes {
   Route route() {
     return pathPrefix("agents", () -> concat(
         pathEnd(() -> concat(
-            post(() -> Json.body(AgentRequest.class, body -> onSuccess(() -> admin.createAgent(body.toSpec()),
+            post(() -> Json.body(AgentSpec.class, body -> onSuccess(() -> admin.createAgent(body),
                 agent -> Json.created(LOCATION + agent.id(), agent)))),
             get(() -> Json.reply(admin::listAgents)))),
         pathPrefix(segment(), id -> concat(
             pathEnd(() -> concat(
                 get(() -> Json.reply(() -> admin.getAgent(id))),
-                put(() -> Json.body(AgentRequest.class, body -> Json.reply(() -> admin.updateAgent(id, body.toSpec())))),
+                put(() -> Json.body(AgentSpec.class, body -> Json.reply(() -> admin.updateAgent(id, body)))),
                 delete(() -> onSuccess(() -> admin.deleteAgent(id), done -> complete(StatusCodes.NO_CONTENT))))),
             path("skills", () -> put(() -> Json.body(Skill[].class,
                 skills -> Json.reply(() -> admin.updateSkills(id, Arrays.asList(skills))))))))));

@@ -8,7 +8,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callengine.core.api.QueueSpec;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -51,7 +53,12 @@ final class Json {
           .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
+      .addMixIn(QueueSpec.class, QueueSpecBody.class)
       .build();
+
+  /** A queue fetched with GET can be PUT back: its read-only {@code waiting} count is ignored, not refused. */
+  @JsonIgnoreProperties("waiting")
+  private abstract static class QueueSpecBody {}
 
   private static final Marshaller<Object, RequestEntity> MARSHALLER = Jackson.marshaller(MAPPER);
 

@@ -1,5 +1,7 @@
 package io.callengine.http;
 
+import io.callengine.core.api.QueueSpec;
+
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
@@ -29,13 +31,13 @@ final class QueueRoutes {
   Route route() {
     return pathPrefix("queues", () -> concat(
         pathEnd(() -> concat(
-            post(() -> Json.body(QueueRequest.class, body -> onSuccess(() -> admin.createQueue(body.toSpec()),
+            post(() -> Json.body(QueueSpec.class, body -> onSuccess(() -> admin.createQueue(body),
                 queue -> Json.created(LOCATION + queue.config().id(), QueueResponse.from(queue))))),
             get(() -> onSuccess(admin::listQueues,
                 queues -> Json.ok(queues.stream().map(QueueResponse::from).toList()))))),
         path(segment(), id -> concat(
             get(() -> onSuccess(() -> admin.getQueue(id), queue -> Json.ok(QueueResponse.from(queue)))),
-            put(() -> Json.body(QueueRequest.class, body -> onSuccess(() -> admin.updateQueue(id, body.toSpec()),
+            put(() -> Json.body(QueueSpec.class, body -> onSuccess(() -> admin.updateQueue(id, body),
                 queue -> Json.ok(QueueResponse.from(queue))))),
             delete(() -> onSuccess(() -> admin.deleteQueue(id), done -> complete(StatusCodes.NO_CONTENT)))))));
   }

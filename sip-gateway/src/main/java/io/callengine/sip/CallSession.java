@@ -1,6 +1,7 @@
 package io.callengine.sip;
 
 import io.callengine.core.Refusal;
+import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallLegs;
@@ -133,7 +134,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return newReceiveBuilder()
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
-        .onMessage(SipIn.TimeoutIn.class, m -> agentFailed("no answer (transaction timeout)"))
+        .onMessage(SipIn.TimeoutIn.class, m -> agentFailed("no answer (transaction timeout)", true))
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
@@ -141,7 +142,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SetupFailed.class, this::onSetupFailed)
         .onMessage(FromDomain.class, this::onDomain)
         .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
-        .onMessage(AgentMediaFailed.class, m -> { offerFailed(m.ring().agentId(), m.reason()); return this; })
+        .onMessage(AgentMediaFailed.class, m -> { offerFailed(m.ring().agentId(), m.reason(), false); return this; })
         .onMessage(RingTimedOut.class, this::onRingTimedOut)
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -358,7 +359,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgent ring) {
       if (phase == Phase.ANSWERING) pendingRing = ring;
-      else if (phase != Phase.QUEUED) offerFailed(ring.agentId(), "call is already " + phase);
+      else if (phase != Phase.QUEUED) offerFailed(ring.agentId(), "call is already " + phase, false);
       else getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
           ? new AgentMediaFailed(ring, "no RTP port free") : new AgentMediaOpened(ring, endpoint));
     }
@@ -386,7 +387,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       getContext().getLog().info("Could not ring agent {} at {}: {}", ring.agentId(), ring.contact(), e.getMessage());
       m.endpoint().close();
       agent = null;
-      offerFailed(ring.agentId(), "agent phone unreachable");
+      offerFailed(ring.agentId(), "agent phone unreachable", false);
     }
     return this;
   }
@@ -404,10 +405,16 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     }
     int status = response.getStatusCode();
     if (status < 200) {
-      if (status > 100) agent = agent.withProvisional();
+      if (status > 100 && !agent.provisional()) {
+        agent = agent.withProvisional();
+        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agent.agentId())
+            .tell(new AgentEntity.Ringing(callId, getContext().getSystem().ignoreRef()));
+      }
       return this;
     }
-    if (status >= 300) return agentFailed(status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status);
+    if (status >= 300) {
+      return agentFailed(status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status, false);
+    }
     if (phase != Phase.RINGING) return this; // a retransmitted 200: the dialog layer re-sends our ACK
     return onAgentAnswered(in);
   }
@@ -422,7 +429,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } catch (Exception e) {
       getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", agent.agentId(), callId, e.getMessage());
       sendBye(dialog);
-      return agentFailed("agent answer unusable");
+      return agentFailed("agent answer unusable", false);
     }
     RtpEndpoint.bridge(customerMedia, agent.media());
     phase = Phase.CONNECTED;
@@ -457,22 +464,22 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onRingTimedOut(RingTimedOut m) {
     if (agent == null || !agent.sipCallId().equals(m.agentCallId()) || phase != Phase.RINGING) return this;
     cancelAgentInvite();
-    return agentFailed("no answer");
+    return agentFailed("no answer", true);
   }
 
-  private Behavior<Message> agentFailed(String reason) {
+  private Behavior<Message> agentFailed(String reason, boolean noAnswer) {
     if (agent == null || phase != Phase.RINGING) return this;
     timers.cancel("ring");
     agent.media().close();
     String agentId = agent.agentId();
     agent = null;
     phase = Phase.QUEUED;
-    offerFailed(agentId, reason);
+    offerFailed(agentId, reason, noAnswer);
     return this;
   }
 
-  private void offerFailed(String agentId, String reason) {
-    engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, r));
+  private void offerFailed(String agentId, String reason, boolean noAnswer) {
+    engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {

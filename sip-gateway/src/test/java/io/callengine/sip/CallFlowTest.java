@@ -36,10 +36,10 @@ class CallFlowTest {
     engine = TestEngines.start(TestEngines.config(
         "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"31000-31999\" }"));
     sip = SipService.start(engine);
-    engine.admin().createQueue(new QueueSpec("support", "Support", null, null, null, null, null, null, null, null, 5, null))
+    engine.admin().createQueue(QueueSpec.of("support", "Support").withRingTimeoutSeconds(5))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    engine.admin().createAgent(new AgentSpec("alice", "sip:alice@127.0.0.1", "Alice", "secret-1",
-            List.of(new Skill("english", 3)), null, null, null, null))
+    engine.admin().createAgent(AgentSpec.of("alice", "sip:alice@127.0.0.1", "Alice", "secret-1")
+            .withSkills(List.of(new Skill("english", 3))))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort);
     assertEquals(200, alice.register("secret-1", 300, "SHA-256"));

@@ -54,8 +54,12 @@ public final class AgentEntity
   public record GetCredentials(ActorRef<StatusReply<SipCredentials>> replyTo) implements Command {}
   public record Reserve(String callId, ActorRef<StatusReply<Reservation>> replyTo) implements Command {}
   public record AnswerCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record ReleaseCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record FinishCall(String callId, long talkSeconds, int wrapUpSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The agent's phone rings for a call it holds. */
+  public record Ringing(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The call was not answered here; {@code noAnswer} counts toward the automatic no-answer break. */
+  public record ReleaseCall(String callId, boolean noAnswer, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The call is over; {@code queueWrapUpSeconds} is the call's queue's wrap-up, which the agent's own setting overrides. */
+  public record FinishCall(String callId, long talkSeconds, int queueWrapUpSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ReportToRouter(ActorRef<Done> replyTo) implements Command {}
   enum EndWrapUp implements Command { INSTANCE }
   enum RegistrationLapsed implements Command { INSTANCE }
@@ -66,33 +70,43 @@ public final class AgentEntity
   public record AgentUpdated(AgentProfile profile, SipCredentials credentials) implements Event {}
   public record AgentDeleted(Instant at) implements Event {}
   public record PresenceChanged(Presence presence, String reason, Instant at) implements Event {}
+  /** A break or log-off asked for while busy: it takes effect when the calls and wrap-up are over. */
+  public record PresenceRequested(Presence presence, String reason, Instant at) implements Event {}
   public record Registered(String contact, Instant expiresAt) implements Event {}
   public record Unregistered(Instant at) implements Event {}
   public record Reserved(String callId, Instant at) implements Event {}
   public record CallAnswered(String callId, Instant at) implements Event {}
-  public record CallReleased(String callId, Instant at) implements Event {}
+  public record CallRinging(String callId, Instant at) implements Event {}
+  public record CallReleased(String callId, boolean noAnswer, Instant at) implements Event {}
   public record CallFinished(String callId, Instant at, long talkSeconds, Instant wrapUpUntil) implements Event {}
   public record WrapUpEnded(Instant at) implements Event {}
 
   // --- behaviour ---
+  /** The break reason the engine sets after too many consecutive unanswered offers. */
+  public static final String NO_ANSWER_BREAK = "no-answer";
+
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
+    int maxNoAnswers = system.settings().config().getInt("callengine.agents.max-consecutive-no-answers");
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers))
             .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
                 .withNoPassivationStrategy()));
   }
 
-  public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AgentEntity(agentId, router, peers, clock, timers)));
+  public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,
+      int maxNoAnswers) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new AgentEntity(agentId, router, peers, clock, maxNoAnswers, timers)));
   }
 
   private final String agentId;
   private final ActorRef<Router.Command> router;
   private final Peers peers;
   private final Clock clock;
+  private final int maxNoAnswers;
   private final TimerScheduler<Command> timers;
 
-  private AgentEntity(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,
+  private AgentEntity(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock, int maxNoAnswers,
       TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), agentId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -100,6 +114,7 @@ public final class AgentEntity
     this.router = router;
     this.peers = peers;
     this.clock = clock;
+    this.maxNoAnswers = maxNoAnswers;
     this.timers = timers;
   }
 
@@ -127,6 +142,7 @@ public final class AgentEntity
         .onCommand(GetCredentials.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Reserve.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(AnswerCall.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Ringing.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ReleaseCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(FinishCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ReportToRouter.class, this::onReportToRouter)
@@ -142,6 +158,7 @@ public final class AgentEntity
         .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.credentials())))
         .onCommand(Reserve.class, this::onReserve)
         .onCommand(AnswerCall.class, this::onAnswerCall)
+        .onCommand(Ringing.class, this::onRinging)
         .onCommand(ReleaseCall.class, this::onReleaseCall)
         .onCommand(FinishCall.class, this::onFinishCall)
         .onCommand(ReportToRouter.class, this::onReportToRouter)
@@ -182,9 +199,14 @@ public final class AgentEntity
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  /** AVAILABLE applies at once; a break or log-off while busy waits until the calls and wrap-up are over. */
   private ReplyEffect<Event, AgentState> onSetPresence(AgentState state, SetPresence cmd) {
     String reason = cmd.presence() == Presence.BREAK ? cmd.reason() : null;
-    return Effect().persist(new PresenceChanged(cmd.presence(), reason, clock.instant()))
+    boolean deferred = cmd.presence() != Presence.AVAILABLE && !state.settled();
+    Event event = deferred
+        ? new PresenceRequested(cmd.presence(), reason, clock.instant())
+        : new PresenceChanged(cmd.presence(), reason, clock.instant());
+    return Effect().persist(event)
         .thenRun(this::reportToRouter)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
@@ -220,9 +242,22 @@ public final class AgentEntity
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  private ReplyEffect<Event, AgentState> onRinging(AgentState state, Ringing cmd) {
+    if (state.calls().get(cmd.callId()) != Activity.RESERVED) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new CallRinging(cmd.callId(), clock.instant()))
+        .thenRun(this::reportToRouter)
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /** After {@code maxNoAnswers} unanswered offers in a row the agent goes on a no-answer break. */
   private ReplyEffect<Event, AgentState> onReleaseCall(AgentState state, ReleaseCall cmd) {
     if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new CallReleased(cmd.callId(), clock.instant()))
+    Instant now = clock.instant();
+    List<Event> events = new java.util.ArrayList<>(List.of(new CallReleased(cmd.callId(), cmd.noAnswer(), now)));
+    if (cmd.noAnswer() && state.consecutiveNoAnswers() + 1 >= maxNoAnswers && state.presence() == Presence.AVAILABLE) {
+      events.add(new PresenceChanged(Presence.BREAK, NO_ANSWER_BREAK, now));
+    }
+    return Effect().persist(events)
         .thenRun(this::reportToRouter)
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -230,7 +265,8 @@ public final class AgentEntity
   private ReplyEffect<Event, AgentState> onFinishCall(AgentState state, FinishCall cmd) {
     if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     Instant now = clock.instant();
-    Instant wrapUpUntil = cmd.wrapUpSeconds() > 0 ? now.plusSeconds(cmd.wrapUpSeconds()) : null;
+    int wrapUp = state.profile().wrapUpAfter(cmd.queueWrapUpSeconds());
+    Instant wrapUpUntil = wrapUp > 0 ? now.plusSeconds(wrapUp) : null;
     return Effect().persist(new CallFinished(cmd.callId(), now, cmd.talkSeconds(), wrapUpUntil))
         .thenRun(s -> { armTimers(s); reportToRouter(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -294,11 +330,13 @@ public final class AgentEntity
         .onEvent(AgentUpdated.class, (s, e) -> s.withProfile(e.profile(), e.credentials()))
         .onEvent(AgentDeleted.class, (s, e) -> s.withDeleted())
         .onEvent(PresenceChanged.class, (s, e) -> s.withPresence(e.presence(), e.reason()))
+        .onEvent(PresenceRequested.class, (s, e) -> s.withPendingPresence(e.presence(), e.reason()))
         .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt()))
         .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null))
         .onEvent(Reserved.class, (s, e) -> s.withCall(e.callId(), Activity.RESERVED))
+        .onEvent(CallRinging.class, (s, e) -> s.withCall(e.callId(), Activity.RINGING))
         .onEvent(CallAnswered.class, (s, e) -> s.withCall(e.callId(), Activity.ON_CALL))
-        .onEvent(CallReleased.class, (s, e) -> s.withoutCall(e.callId()))
+        .onEvent(CallReleased.class, (s, e) -> s.withCallReleased(e.callId(), e.noAnswer()))
         .onEvent(CallFinished.class, (s, e) -> s.withCallFinished(e.callId(), e.at(), e.talkSeconds(), e.wrapUpUntil()))
         .onEvent(WrapUpEnded.class, (s, e) -> s.withWrapUpEnded())
         .build();

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The AgentEntity's state: an immutable record whose {@code with*} methods are the event
  * handlers' building blocks. {@code calls} maps each call the agent holds to its step
- * (RESERVED, RINGING or ON_CALL); wrap-up lasts while {@code wrapUpUntil} is set.
+ * (RESERVED, RINGING or ON_CALL); wrap-up lasts while {@code wrapUpUntil} is set; a presence
+ * asked for while busy waits in {@code pendingPresence} until the agent is settled.
  */
 public record AgentState(
     AgentProfile profile,
@@ -17,21 +18,29 @@ public record AgentState(
     boolean deleted,
     Presence presence,
     String breakReason,
+    Presence pendingPresence,
+    String pendingReason,
     String contact,
     Instant registrationExpiresAt,
     Map<String, Activity> calls,
     Instant wrapUpUntil,
     long callsHandled,
     long talkSeconds,
+    int consecutiveNoAnswers,
     Instant lastCallEndedAt)
     implements CborSerializable {
 
   public static AgentState empty() {
-    return new AgentState(null, null, false, Presence.OFFLINE, null, null, null, Map.of(), null, 0, 0, null);
+    return new AgentState(null, null, false, Presence.OFFLINE, null, null, null, null, null, Map.of(), null, 0, 0, 0, null);
   }
 
   public boolean exists() {
     return profile != null && !deleted;
+  }
+
+  /** Neither holding a call nor in wrap-up: a pending presence may take effect. */
+  public boolean settled() {
+    return calls.isEmpty() && wrapUpUntil == null;
   }
 
   public Activity activity() {
@@ -47,56 +56,69 @@ public record AgentState(
 
   public AgentView view(Instant now) {
     return new AgentView(profile.id(), profile.displayName(), profile.sipUri(), presence, breakReason,
-        activity(), registeredAt(now), registrationExpiresAt, contact, profile.skills(),
-        profile.maxConcurrentCalls(), profile.department(), profile.extension(), profile.queues(),
-        List.copyOf(calls.keySet()), wrapUpUntil, callsHandled, talkSeconds, lastCallEndedAt);
+        pendingPresence, pendingReason, activity(), registeredAt(now), registrationExpiresAt, contact, profile.skills(),
+        profile.maxConcurrentCalls(), profile.wrapUpSeconds(), profile.department(), profile.extension(), profile.queues(),
+        List.copyOf(calls.keySet()), wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
   }
 
   AgentState withProfile(AgentProfile newProfile, SipCredentials newCredentials) {
-    return new AgentState(newProfile, newCredentials, false, presence, breakReason, contact,
-        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, lastCallEndedAt);
+    return new AgentState(newProfile, newCredentials, false, presence, breakReason, pendingPresence, pendingReason, contact,
+        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
   }
 
   AgentState withDeleted() {
-    return new AgentState(profile, credentials, true, Presence.OFFLINE, null, null, null, Map.of(),
-        null, callsHandled, talkSeconds, lastCallEndedAt);
+    return new AgentState(profile, credentials, true, Presence.OFFLINE, null, null, null, null, null, Map.of(),
+        null, callsHandled, talkSeconds, 0, lastCallEndedAt);
   }
 
   AgentState withPresence(Presence newPresence, String reason) {
-    return new AgentState(profile, credentials, deleted, newPresence, reason, contact,
-        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, lastCallEndedAt);
+    return new AgentState(profile, credentials, deleted, newPresence, reason, null, null, contact,
+        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds,
+        newPresence == Presence.AVAILABLE ? 0 : consecutiveNoAnswers, lastCallEndedAt);
+  }
+
+  AgentState withPendingPresence(Presence newPresence, String reason) {
+    return new AgentState(profile, credentials, deleted, presence, breakReason, newPresence, reason, contact,
+        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
   }
 
   AgentState withRegistration(String newContact, Instant expiresAt) {
-    return new AgentState(profile, credentials, deleted, presence, breakReason, newContact, expiresAt,
-        calls, wrapUpUntil, callsHandled, talkSeconds, lastCallEndedAt);
+    return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, newContact,
+        expiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
   }
 
   AgentState withCall(String callId, Activity step) {
     Map<String, Activity> next = new LinkedHashMap<>(calls);
     next.put(callId, step);
-    return withCalls(next, wrapUpUntil);
+    int noAnswers = step == Activity.ON_CALL ? 0 : consecutiveNoAnswers;
+    return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
+        registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds, noAnswers, lastCallEndedAt);
   }
 
-  AgentState withoutCall(String callId) {
+  AgentState withCallReleased(String callId, boolean noAnswer) {
     Map<String, Activity> next = new LinkedHashMap<>(calls);
     next.remove(callId);
-    return withCalls(next, wrapUpUntil);
+    return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
+        registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds,
+        noAnswer ? consecutiveNoAnswers + 1 : consecutiveNoAnswers, lastCallEndedAt).applyPendingIfSettled();
   }
 
   AgentState withCallFinished(String callId, Instant endedAt, long talk, Instant wrapUpEnds) {
     Map<String, Activity> next = new LinkedHashMap<>(calls);
     next.remove(callId);
-    return new AgentState(profile, credentials, deleted, presence, breakReason, contact,
-        registrationExpiresAt, Map.copyOf(next), wrapUpEnds, callsHandled + 1, talkSeconds + talk, endedAt);
+    Instant wrapUp = wrapUpUntil == null || (wrapUpEnds != null && wrapUpEnds.isAfter(wrapUpUntil)) ? wrapUpEnds : wrapUpUntil;
+    return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
+        registrationExpiresAt, next, wrapUp, callsHandled + 1, talkSeconds + talk, consecutiveNoAnswers, endedAt)
+        .applyPendingIfSettled();
   }
 
   AgentState withWrapUpEnded() {
-    return withCalls(calls, null);
+    return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
+        registrationExpiresAt, calls, null, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt)
+        .applyPendingIfSettled();
   }
 
-  private AgentState withCalls(Map<String, Activity> next, Instant wrapUp) {
-    return new AgentState(profile, credentials, deleted, presence, breakReason, contact,
-        registrationExpiresAt, new LinkedHashMap<>(next), wrapUp, callsHandled, talkSeconds, lastCallEndedAt);
+  private AgentState applyPendingIfSettled() {
+    return pendingPresence != null && settled() ? withPresence(pendingPresence, pendingReason) : this;
   }
 }

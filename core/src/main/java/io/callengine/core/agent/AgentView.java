@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * A snapshot of one agent as the API shows it and as the Router caches it. {@code registered}
- * is true while a phone binding is unexpired at the moment the snapshot was taken.
+ * is true while a phone binding is unexpired at the moment the snapshot was taken;
+ * {@code pendingPresence} is a break or log-off asked for during a call, applied when the
+ * call and its wrap-up are over.
  */
 public record AgentView(
     String id,
@@ -14,12 +16,15 @@ public record AgentView(
     String sipUri,
     Presence presence,
     String breakReason,
+    Presence pendingPresence,
+    String pendingBreakReason,
     Activity activity,
     boolean registered,
     Instant registrationExpiresAt,
     String contact,
     List<Skill> skills,
     int maxConcurrentCalls,
+    Integer wrapUpSeconds,
     String department,
     String extension,
     List<String> queues,
@@ -27,6 +32,7 @@ public record AgentView(
     Instant wrapUpUntil,
     long callsHandled,
     long talkSeconds,
+    int consecutiveNoAnswers,
     Instant lastCallEndedAt)
     implements CborSerializable {
 
@@ -36,5 +42,10 @@ public record AgentView(
         && registrationExpiresAt != null && registrationExpiresAt.isAfter(now)
         && wrapUpUntil == null
         && currentCalls.size() < maxConcurrentCalls;
+  }
+
+  /** The level of a skill, 0 when the agent lacks it. */
+  public int level(String skill) {
+    return skills.stream().filter(s -> s.name().equalsIgnoreCase(skill)).mapToInt(Skill::level).max().orElse(0);
   }
 }

@@ -129,8 +129,16 @@ public final class AdminApi {
         .thenCompose(done -> asks.ask(engine.directory(), r -> new Directory.ReleaseAgent(agentId, r)));
   }
 
+  /** A BREAK needs a reason from {@code callengine.agents.break-reasons}; other presences take none. */
   public CompletionStage<AgentView> setPresence(String agentId, Presence presence, String reason) {
-    return asks.ask(agent(agentId), r -> new AgentEntity.SetPresence(presence, reason, r));
+    List<String> reasons = engine.config().getStringList("callengine.agents.break-reasons");
+    if (presence == null) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("presence", "is required"))));
+    }
+    if (presence == Presence.BREAK && (reason == null || !reasons.contains(reason))) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("reason", "a break needs one of " + reasons))));
+    }
+    return asks.ask(agent(agentId), r -> new AgentEntity.SetPresence(presence, presence == Presence.BREAK ? reason : null, r));
   }
 
   /** Mints a token for a supervisor, or for one existing agent; the token is in the result only. */
@@ -191,7 +199,7 @@ public final class AdminApi {
   private static AgentSpec withId(AgentSpec s, String id) {
     if (s.id() != null && !s.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
     return new AgentSpec(id, s.sipUri(), s.displayName(), s.password(), s.skills(), s.maxConcurrentCalls(),
-        s.department(), s.extension(), s.queues());
+        s.department(), s.extension(), s.queues(), s.wrapUpSeconds());
   }
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<QueueEntity.Command> queue(String id) {

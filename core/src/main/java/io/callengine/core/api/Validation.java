@@ -72,8 +72,10 @@ public final class Validation {
     for (int i = 0; i < queues.size(); i++) {
       if (queues.get(i) == null || !ID.matcher(queues.get(i)).matches()) errors.add(new FieldError("queues[" + i + "]", "must be a queue id"));
     }
+    nonNegative("wrapUpSeconds", s.wrapUpSeconds(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
-    return new AgentProfile(s.id(), s.sipUri(), sipUser, s.displayName(), skills, max, s.department(), s.extension(), List.copyOf(queues));
+    return new AgentProfile(s.id(), s.sipUri(), sipUser, s.displayName(), skills, max, s.department(), s.extension(),
+        List.copyOf(queues), s.wrapUpSeconds());
   }
 
   public static List<Skill> skills(List<Skill> skills, String field, List<FieldError> errors) {

@@ -49,7 +49,8 @@ public final class CallEntity
   public record Offer(String agentId, String contact, int ringTimeoutSeconds, int wrapUpSeconds,
       ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record AgentAnswered(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record OfferFailed(String agentId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The agent's phone did not take the call; {@code noAnswer} when it rang out (not busy, not declined). */
+  public record OfferFailed(String agentId, String reason, boolean noAnswer, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Hangup(Party by, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
   /** The engine ends the call (queue full, legs lost, ...) and hangs up what is still up. */
   public record End(Disposition disposition, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
@@ -161,7 +162,7 @@ public final class CallEntity
     }
     return Effect().persist(new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
-          peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+          peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, cmd.noAnswer(), context.getSystem().ignoreRef()));
           router.tell(new Router.OfferEnded(callId, cmd.agentId()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -191,7 +192,7 @@ public final class CallEntity
     }
     if (ended.agentId() == null) return;
     if (before == CallStatus.OFFERING) {
-      peers.agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, context.getSystem().ignoreRef()));
+      peers.agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef()));
     } else if (before == CallStatus.CONNECTED) {
       peers.agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
           ended.wrapUpSeconds(), context.getSystem().ignoreRef()));

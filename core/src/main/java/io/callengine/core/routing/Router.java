@@ -235,7 +235,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A refused offer means the call is no longer waiting: free the agent; the call stays out of offers until it leaves. */
   private Behavior<Command> onOfferAnswered(OfferAnswered m) {
     if (!m.accepted()) {
-      peers.agent(m.agentId()).tell(new AgentEntity.ReleaseCall(m.callId(), getContext().getSystem().ignoreRef()));
+      peers.agent(m.agentId()).tell(new AgentEntity.ReleaseCall(m.callId(), false, getContext().getSystem().ignoreRef()));
     }
     return this;
   }

@@ -36,12 +36,12 @@ class AgentEntityTest {
   void setUp() {
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC()));
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC(), 3));
   }
 
   private static AgentProfile profile(int maxCalls) {
     return new AgentProfile("alice", "sip:alice@example.com", "alice", "Alice", List.of(new Skill("english", 4)),
-        maxCalls, null, null, List.of());
+        maxCalls, null, null, List.of(), null);
   }
 
   private AgentView create(int maxCalls) {
@@ -140,8 +140,62 @@ class AgentEntityTest {
     create(1);
     readyForCalls();
     reserve("c1");
-    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall("c1", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall("c1", false, r));
     assertEquals(Activity.IDLE, kit.getState().activity());
     assertTrue(reserve("c2").isSuccess());
+  }
+
+  @Test
+  void aBreakAskedForDuringACallStartsWhenTheCallAndWrapUpAreOver() {
+    create(1);
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
+    AgentView during = kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.BREAK, "lunch", r))
+        .reply().getValue();
+    assertEquals(Presence.AVAILABLE, during.presence(), "still available while on the call");
+    assertEquals(Presence.BREAK, during.pendingPresence());
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 0, r));
+    assertEquals(Presence.BREAK, kit.getState().presence(), "the break starts when the call ends");
+    assertEquals("lunch", kit.getState().breakReason());
+  }
+
+  @Test
+  void ringingIsReportedAndTooManyUnansweredOffersMeanANoAnswerBreak() {
+    create(1);
+    readyForCalls();
+    for (int i = 1; i <= 3; i++) {
+      String callId = "c" + i;
+      reserve(callId);
+      kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.Ringing(callId, r));
+      assertEquals(Activity.RINGING, kit.getState().activity());
+      kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall(callId, true, r));
+    }
+    assertEquals(Presence.BREAK, kit.getState().presence());
+    assertEquals(AgentEntity.NO_ANSWER_BREAK, kit.getState().breakReason());
+  }
+
+  @Test
+  void anAnsweredCallResetsTheNoAnswerCount() {
+    create(1);
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall("c1", true, r));
+    reserve("c2");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReleaseCall("c2", true, r));
+    reserve("c3");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c3", r));
+    assertEquals(0, kit.getState().consecutiveNoAnswers());
+  }
+
+  @Test
+  void theAgentsOwnWrapUpOverridesTheQueues() {
+    var profile = new AgentProfile("alice", "sip:alice@example.com", "alice", "Alice", List.of(), 1, null, null, List.of(), 0);
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Create(profile, SipCredentials.derive("alice", "r", "pw"), r));
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 120, r));
+    assertEquals(Activity.IDLE, kit.getState().activity(), "no wrap-up for this agent although the queue has 120 s");
   }
 }

@@ -71,7 +71,7 @@ class CallEntityTest {
   @Test
   void failedOfferPutsTheCallBackInLine() {
     offer("alice");
-    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("alice", "busy", r));
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("alice", "busy", false, r));
     assertEquals(CallStatus.QUEUED, kit.getState().status());
     assertInstanceOf(Router.OfferEnded.class, router.receiveMessage());
     assertInstanceOf(AgentEntity.ReleaseCall.class, peers.agents.receiveMessage(), "the reservation is released");
