@@ -2,6 +2,7 @@ package io.callengine.sip;
 
 import io.callengine.core.Refusal;
 import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.Reservation;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallLegs;
@@ -58,9 +59,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record Started(CallView call) implements Message {}
   record Enqueued(QueueConfig queue) implements Message {}
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
-  record AgentMediaOpened(CallLegs.RingAgent ring, RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
-  record AgentMediaFailed(CallLegs.RingAgent ring, String reason) implements Message {}
-  record RingTimedOut(String agentCallId) implements Message {}
+  record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
+  record AgentMediaFailed(Reservation target) implements Message {}
+  enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
 
   /** Every call enters at the same priority until routing policies set one. */
@@ -99,22 +100,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private String queueId;
   private String answerSdp;
   private RtpEndpoint customerMedia;
-  private CallLegs.RingAgent pendingRing;
-  private AgentLeg agent;
-  /** Every Call-ID this session used towards agents: a late answer to one still reaches us. */
-  private final List<String> agentCallIds = new java.util.ArrayList<>();
-
-  /** The agent side while it rings or talks. */
-  private record AgentLeg(String agentId, String sipCallId, ClientTransaction transaction, RtpEndpoint media,
-      String offerSdp, boolean provisional, Dialog dialog) {
-    AgentLeg withProvisional() {
-      return new AgentLeg(agentId, sipCallId, transaction, media, offerSdp, true, dialog);
-    }
-
-    AgentLeg withDialog(Dialog d) {
-      return new AgentLeg(agentId, sipCallId, transaction, media, offerSdp, provisional, d);
-    }
-  }
+  private CallLegs.RingAgents pendingRing;
+  private final AgentLegs agents;
+  /** Agents whose RTP port is being opened before their phone is rung. */
+  private final java.util.Set<String> opening = new java.util.HashSet<>();
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, CallCenterEngine engine,
       SipMessages messages, SipSettings settings, MediaRelay relay, Map<String, ActorRef<Message>> sessions, String sipCallId) {
@@ -127,6 +116,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.sessions = sessions;
     this.sipCallId = sipCallId;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
+    this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
   }
 
   @Override
@@ -134,7 +124,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return newReceiveBuilder()
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
-        .onMessage(SipIn.TimeoutIn.class, m -> agentFailed("no answer (transaction timeout)", true))
+        .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
@@ -142,8 +132,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SetupFailed.class, this::onSetupFailed)
         .onMessage(FromDomain.class, this::onDomain)
         .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
-        .onMessage(AgentMediaFailed.class, m -> { offerFailed(m.ring().agentId(), m.reason(), false); return this; })
-        .onMessage(RingTimedOut.class, this::onRingTimedOut)
+        .onMessage(AgentMediaFailed.class, m -> agentFailed(m.target().agentId(), "no RTP port free", false))
+        .onMessage(RingTimedOut.class, m -> onRingTimedOut())
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -217,7 +207,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onStarted(Started m) {
     started = true;
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
-    WaitingCall waiting = new WaitingCall(callId, DEFAULT_PRIORITY, m.call().enqueuedAt());
+    WaitingCall waiting = WaitingCall.of(callId, DEFAULT_PRIORITY, m.call().enqueuedAt());
     getContext().pipeToSelf(
         engine.asks().<QueueEntity.Command, QueueConfig>ask(
             engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, m.call().queueId()), r -> new QueueEntity.Enqueue(waiting, r)),
@@ -237,7 +227,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     answerInvite(Response.OK, answerSdp);
     phase = Phase.QUEUED;
     if (pendingRing != null) {
-      CallLegs.RingAgent ring = pendingRing;
+      CallLegs.RingAgents ring = pendingRing;
       pendingRing = null;
       return onDomain(new FromDomain(ring));
     }
@@ -296,32 +286,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private void byeCustomer() {
     if (phase == Phase.ANSWERING) return;
-    sendBye(inviteTransaction.getDialog());
+    messages.bye(inviteTransaction.getDialog());
   }
 
   private void hangUpAgent() {
-    if (agent == null) return;
-    if (agent.dialog() != null) sendBye(agent.dialog());
-    else cancelAgentInvite();
-  }
-
-  private void cancelAgentInvite() {
-    try {
-      if (agent.provisional()) messages.stack().provider().getNewClientTransaction(agent.transaction().createCancel()).sendRequest();
-      else agent.transaction().terminate();
-    } catch (Exception e) {
-      getContext().getLog().debug("Could not cancel the agent INVITE of call {}: {}", callId, e.getMessage());
-    }
-  }
-
-  private void sendBye(Dialog dialog) {
-    try {
-      if (dialog == null) return;
-      Request bye = dialog.createRequest(Request.BYE);
-      dialog.sendRequest(messages.stack().provider().getNewClientTransaction(bye));
-    } catch (Exception e) {
-      getContext().getLog().debug("Could not send BYE on call {}: {}", callId, e.getMessage());
-    }
+    agents.hangUp();
   }
 
   private Behavior<Message> finish() {
@@ -341,12 +310,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     answerInvite(Response.SERVER_INTERNAL_ERROR, null);
     if (customerMedia != null) customerMedia.close();
     sessions.remove(sipCallId);
-    if (agent != null) agent.media().close();
-    agentCallIds.forEach(sessions::remove);
+    agents.close();
     return this;
   }
 
-  // --- the agent leg ---
+  // --- the agent legs ---
 
   private Behavior<Message> onDomain(FromDomain m) {
     if (m.command() instanceof CallLegs.Ping ping) {
@@ -357,85 +325,88 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       byeCustomer();
       answerInvite(Response.TEMPORARILY_UNAVAILABLE, null);
       return finish();
-    } else if (m.command() instanceof CallLegs.RingAgent ring) {
-      if (phase == Phase.ANSWERING) pendingRing = ring;
-      else if (phase != Phase.QUEUED) offerFailed(ring.agentId(), "call is already " + phase, false);
-      else getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
-          ? new AgentMediaFailed(ring, "no RTP port free") : new AgentMediaOpened(ring, endpoint));
+    } else if (m.command() instanceof CallLegs.RingAgents ring) {
+      onRingAgents(ring);
     }
     return this;
+  }
+
+  /** Opens an RTP port per agent, then rings each; the ring timeout covers them all. */
+  private void onRingAgents(CallLegs.RingAgents ring) {
+    if (phase == Phase.ANSWERING) {
+      pendingRing = ring;
+      return;
+    }
+    if (phase != Phase.QUEUED) {
+      ring.agents().forEach(target -> offerFailed(target.agentId(), "call is already " + phase, false));
+      return;
+    }
+    phase = Phase.RINGING;
+    timers.startSingleTimer("ring", RingTimedOut.INSTANCE, Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
+    for (Reservation target : ring.agents()) {
+      opening.add(target.agentId());
+      getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+          ? new AgentMediaFailed(target) : new AgentMediaOpened(target, endpoint));
+    }
   }
 
   private Behavior<Message> onAgentMediaOpened(AgentMediaOpened m) {
-    CallLegs.RingAgent ring = m.ring();
-    if (phase != Phase.QUEUED) {
-      m.endpoint().close();
+    if (!opening.remove(m.target().agentId())) {
+      m.endpoint().close(); // the ringing is over for this agent already
       return this;
     }
-    String agentCallId = messages.stack().provider().getNewCallId().getCallId();
-    String offer = Sdp.offer(settings.publicHost(), m.endpoint().port(), negotiation.codecs(), System.currentTimeMillis());
     try {
-      Request request = messages.agentInvite(ring.contact(), agentSipUri(ring), dialed, agentCallId, SipMessages.newTag(), offer);
-      ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(request);
-      sessions.put(agentCallId, getContext().getSelf());
-      agentCallIds.add(agentCallId);
-      agent = new AgentLeg(ring.agentId(), agentCallId, transaction, m.endpoint(), offer, false, null);
-      transaction.sendRequest();
-      phase = Phase.RINGING;
-      timers.startSingleTimer("ring", new RingTimedOut(agentCallId), Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
+      agents.ring(m.target(), m.endpoint(), dialed, negotiation);
     } catch (Exception e) {
-      getContext().getLog().info("Could not ring agent {} at {}: {}", ring.agentId(), ring.contact(), e.getMessage());
+      getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), e.getMessage());
       m.endpoint().close();
-      agent = null;
-      offerFailed(ring.agentId(), "agent phone unreachable", false);
+      return agentFailed(m.target().agentId(), "agent phone unreachable", false);
     }
     return this;
-  }
-
-  private static String agentSipUri(CallLegs.RingAgent ring) {
-    return ring.contact().startsWith("sip") ? ring.contact().replaceFirst(";.*$", "") : "sip:" + ring.agentId() + "@invalid";
   }
 
   private Behavior<Message> onResponse(SipIn.ResponseIn in) {
     Response response = in.response();
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
-    if (!Request.INVITE.equals(method) || agent == null || !agent.sipCallId().equals(callIdOf(response))) {
+    String agentCallId = callIdOf(response);
+    if (!Request.INVITE.equals(method) || agents.ringingLeg(agentCallId).isEmpty()) {
       lateAgentAnswer(in);
       return this;
     }
     int status = response.getStatusCode();
     if (status < 200) {
-      if (status > 100 && !agent.provisional()) {
-        agent = agent.withProvisional();
-        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agent.agentId())
+      if (status > 100 && agents.provisional(agentCallId)) {
+        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agents.ringingLeg(agentCallId).get().agentId())
             .tell(new AgentEntity.Ringing(callId, getContext().getSystem().ignoreRef()));
       }
       return this;
     }
     if (status >= 300) {
-      return agentFailed(status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status, false);
+      AgentLegs.Leg failed = agents.fail(agentCallId);
+      return agentFailed(failed.agentId(), status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status, false);
     }
-    if (phase != Phase.RINGING) return this; // a retransmitted 200: the dialog layer re-sends our ACK
-    return onAgentAnswered(in);
+    return onAgentAnswered(in, agentCallId);
   }
 
-  private Behavior<Message> onAgentAnswered(SipIn.ResponseIn in) {
-    timers.cancel("ring");
+  /** The first agent to answer gets the call: ACK, bridge, and cancel everyone else still ringing. */
+  private Behavior<Message> onAgentAnswered(SipIn.ResponseIn in, String agentCallId) {
     Dialog dialog = in.transaction() != null ? in.transaction().getDialog() : null;
-    agent = agent.withDialog(dialog);
+    AgentLegs.Leg leg = agents.answer(agentCallId, dialog);
     try {
-      dialog.sendAck(dialog.createAck(((CSeqHeader) in.response().getHeader(CSeqHeader.NAME)).getSeqNumber()));
-      agent.media().expectRemote(Sdp.parse(SipMessages.sdpBody(in.response())).audioTarget());
+      messages.ack(dialog, in.response());
+      leg.media().expectRemote(Sdp.parse(SipMessages.sdpBody(in.response())).audioTarget());
     } catch (Exception e) {
-      getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", agent.agentId(), callId, e.getMessage());
-      sendBye(dialog);
-      return agentFailed("agent answer unusable", false);
+      getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, e.getMessage());
+      messages.bye(dialog);
+      return agentFailed(leg.agentId(), "agent answer unusable", false);
     }
-    RtpEndpoint.bridge(customerMedia, agent.media());
+    timers.cancel("ring");
+    opening.clear();
+    agents.cancelRinging();
+    RtpEndpoint.bridge(customerMedia, leg.media());
     phase = Phase.CONNECTED;
-    String agentId = agent.agentId();
     getContext().pipeToSelf(
-        engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(agentId, r)),
+        engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(leg.agentId(), r)),
         (done, error) -> new AnswerConfirmed(error == null));
     return this;
   }
@@ -449,32 +420,43 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return finish();
   }
 
-  /** A 200 for an agent INVITE we gave up on: take it and hang up at once. */
+  /** A 200 for an agent INVITE we gave up on (or that lost the race): take it and hang up at once. */
   private void lateAgentAnswer(SipIn.ResponseIn in) {
     if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
+    AgentLegs.Leg connected = agents.connected();
+    if (connected != null && connected.sipCallId().equals(callIdOf(in.response()))) return; // a retransmission: the dialog re-ACKs
     Dialog dialog = in.transaction().getDialog();
     try {
-      dialog.sendAck(dialog.createAck(((CSeqHeader) in.response().getHeader(CSeqHeader.NAME)).getSeqNumber()));
+      messages.ack(dialog, in.response());
     } catch (Exception e) {
       getContext().getLog().debug("Could not ACK a late answer: {}", e.getMessage());
     }
-    sendBye(dialog);
+    messages.bye(dialog);
   }
 
-  private Behavior<Message> onRingTimedOut(RingTimedOut m) {
-    if (agent == null || !agent.sipCallId().equals(m.agentCallId()) || phase != Phase.RINGING) return this;
-    cancelAgentInvite();
-    return agentFailed("no answer", true);
+  private Behavior<Message> onAgentTimeout(SipIn.TimeoutIn m) {
+    return agents.ringingLeg(m.transaction())
+        .map(leg -> agentFailed(agents.fail(leg.sipCallId()).agentId(), "no answer (transaction timeout)", true))
+        .orElse(this);
   }
 
-  private Behavior<Message> agentFailed(String reason, boolean noAnswer) {
-    if (agent == null || phase != Phase.RINGING) return this;
-    timers.cancel("ring");
-    agent.media().close();
-    String agentId = agent.agentId();
-    agent = null;
+  private Behavior<Message> onRingTimedOut() {
+    if (phase != Phase.RINGING) return this;
+    agents.cancelRinging().forEach(leg -> offerFailed(leg.agentId(), "no answer", true));
+    opening.forEach(agentId -> offerFailed(agentId, "no answer", true));
+    opening.clear();
     phase = Phase.QUEUED;
+    return this;
+  }
+
+  /** One agent's leg failed; when none is left ringing the call waits in line again. */
+  private Behavior<Message> agentFailed(String agentId, String reason, boolean noAnswer) {
+    opening.remove(agentId);
     offerFailed(agentId, reason, noAnswer);
+    if (phase == Phase.RINGING && !agents.anyRinging() && opening.isEmpty()) {
+      timers.cancel("ring");
+      phase = Phase.QUEUED;
+    }
     return this;
   }
 
@@ -483,7 +465,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
-    String sdp = customerLeg ? answerSdp : agent != null ? agent.offerSdp() : null;
+    AgentLegs.Leg connected = agents.connected();
+    String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
     messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
     return this;
   }

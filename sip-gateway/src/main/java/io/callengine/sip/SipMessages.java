@@ -80,6 +80,21 @@ public final class SipMessages {
     return invite;
   }
 
+  /** Ends a dialog with BYE; a dialog already gone is nothing to end. */
+  public void bye(javax.sip.Dialog dialog) {
+    if (dialog == null) return;
+    try {
+      dialog.sendRequest(sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE)));
+    } catch (Exception e) {
+      log.debug("Could not send BYE: {}", e.getMessage());
+    }
+  }
+
+  /** ACKs a 2xx answer to our INVITE. */
+  public void ack(javax.sip.Dialog dialog, Response ok) throws Exception {
+    dialog.sendAck(dialog.createAck(((javax.sip.header.CSeqHeader) ok.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber()));
+  }
+
   public ContactHeader contact() {
     try {
       SipURI uri = sip.addresses().createSipURI("call-engine", settings.publicHost());

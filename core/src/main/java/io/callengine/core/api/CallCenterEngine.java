@@ -123,7 +123,8 @@ public final class CallCenterEngine {
     ClusterSingleton singletons = ClusterSingleton.get(system);
     this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
     this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
-    this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock), "router"));
+    this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
+        config.getInt("callengine.routing.ring-all-max")), "router"));
     AgentEntity.init(system, router, clock);
     QueueEntity.init(system, router);
     CallEntity.init(system, router, clock);

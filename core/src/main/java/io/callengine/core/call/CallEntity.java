@@ -5,11 +5,13 @@ import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
 import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.Reservation;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.routing.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,7 +48,8 @@ public final class CallEntity
 
   public record Start(String caller, String dialed, String queueId, int priority,
       ActorRef<CallLegs.Command> legs, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
-  public record Offer(String agentId, String contact, int ringTimeoutSeconds, int wrapUpSeconds,
+  /** Offer the call to the reserved agents (one, or several for ring-all): the first to answer takes it. */
+  public record Offer(List<Reservation> agents, int ringTimeoutSeconds, int wrapUpSeconds,
       ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record AgentAnswered(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** The agent's phone did not take the call; {@code noAnswer} when it rang out (not busy, not declined). */
@@ -55,15 +58,17 @@ public final class CallEntity
   /** The engine ends the call (queue full, legs lost, ...) and hangs up what is still up. */
   public record End(Disposition disposition, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
   public record Get(ActorRef<StatusReply<CallView>> replyTo) implements Command {}
-  /** Sent by whoever recovers holding this call: prove the legs live, or end the call. */
+  /** Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}): prove the legs live, or end the call. */
   public record Verify(String askedBy) implements Command {}
+
+  public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
   public record CallStarted(String caller, String dialed, String queueId, int priority,
       ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
-  public record CallOffered(String agentId, int wrapUpSeconds, Instant at) implements Event {}
+  public record CallOffered(List<String> agentIds, int wrapUpSeconds, Instant at) implements Event {}
   public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
   public record CallConnected(String agentId, Instant at) implements Event {}
   public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds) implements Event {}
@@ -139,31 +144,35 @@ public final class CallEntity
     if (state.status() != CallStatus.QUEUED) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
     }
-    return Effect().persist(new CallOffered(cmd.agentId(), cmd.wrapUpSeconds(), clock.instant()))
-        .thenRun(s -> s.legs().tell(new CallLegs.RingAgent(callId, cmd.agentId(), cmd.contact(), cmd.ringTimeoutSeconds())))
+    List<String> agentIds = cmd.agents().stream().map(Reservation::agentId).toList();
+    return Effect().persist(new CallOffered(agentIds, cmd.wrapUpSeconds(), clock.instant()))
+        .thenRun(s -> s.legs().tell(new CallLegs.RingAgents(callId, cmd.agents(), cmd.ringTimeoutSeconds())))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  /** The first agent to answer takes the call; the others offered it (ring-all) are released. */
   private ReplyEffect<Event, CallState> onAgentAnswered(CallState state, AgentAnswered cmd) {
-    if (state.status() != CallStatus.OFFERING || !cmd.agentId().equals(state.agentId())) {
+    if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not ringing agent " + cmd.agentId()));
     }
     return Effect().persist(new CallConnected(cmd.agentId(), clock.instant()))
         .thenRun(s -> {
           peers.agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
+          state.offeredTo().stream().filter(a -> !a.equals(cmd.agentId())).forEach(other ->
+              peers.agent(other).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef())));
           peers.queue(s.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, CallState> onOfferFailed(CallState state, OfferFailed cmd) {
-    if (state.status() != CallStatus.OFFERING || !cmd.agentId().equals(state.agentId())) {
+    if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
     return Effect().persist(new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
           peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, cmd.noAnswer(), context.getSystem().ignoreRef()));
-          router.tell(new Router.OfferEnded(callId, cmd.agentId()));
+          if (s.status() == CallStatus.QUEUED) router.tell(new Router.OfferEnded(callId, cmd.agentId()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -178,22 +187,22 @@ public final class CallEntity
       ActorRef<StatusReply<CallView>> replyTo, boolean hangUpLegs) {
     Instant now = clock.instant();
     CallStatus before = state.status();
+    List<String> offeredTo = state.offeredTo();
     return Effect().persist(new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now)))
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
-          releaseAgentAndQueue(s, before, now);
+          releaseAgentAndQueue(s, before, offeredTo, now);
         })
         .thenReply(replyTo, s -> StatusReply.success(s.view()));
   }
 
-  private void releaseAgentAndQueue(CallState ended, CallStatus before, Instant now) {
+  private void releaseAgentAndQueue(CallState ended, CallStatus before, List<String> offeredTo, Instant now) {
     if (before == CallStatus.QUEUED || before == CallStatus.OFFERING) {
       peers.queue(ended.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
     }
-    if (ended.agentId() == null) return;
-    if (before == CallStatus.OFFERING) {
-      peers.agent(ended.agentId()).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef()));
-    } else if (before == CallStatus.CONNECTED) {
+    offeredTo.forEach(agentId ->
+        peers.agent(agentId).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef())));
+    if (before == CallStatus.CONNECTED && ended.agentId() != null) {
       peers.agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
           ended.wrapUpSeconds(), context.getSystem().ignoreRef()));
     }
@@ -201,16 +210,24 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
-      // Whoever asked still holds a call that is over: tell it again (the first word may have been lost).
-      if (state.status() == CallStatus.ENDED) {
-        peers.queue(state.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
-        releaseAgentAndQueue(state, state.answeredAt() != null ? CallStatus.CONNECTED : CallStatus.OFFERING, state.endedAt());
-      }
+      if (state.status() == CallStatus.ENDED) remindOfEnd(state, cmd.askedBy());
       return Effect().noReply();
     }
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
         (done, failure) -> new LegsChecked(failure == null));
     return Effect().noReply();
+  }
+
+  /** Whoever asked still holds a call that is over: tell it again (the first word may have been lost). */
+  private void remindOfEnd(CallState ended, String askedBy) {
+    ActorRef<StatusReply<Done>> ignore = context.getSystem().ignoreRef();
+    if (askedBy.startsWith(QUEUE_ASKER)) {
+      peers.queue(ended.queueId()).tell(new QueueEntity.Remove(callId, ignore));
+    } else if (askedBy.equals(ended.agentId())) {
+      peers.agent(askedBy).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(ended.endedAt()), ended.wrapUpSeconds(), ignore));
+    } else {
+      peers.agent(askedBy).tell(new AgentEntity.ReleaseCall(callId, false, ignore));
+    }
   }
 
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
@@ -233,7 +250,7 @@ public final class CallEntity
     return newEventHandlerBuilder().forAnyState()
         .onEvent(CallStarted.class, CallState::started)
         .onEvent(CallOffered.class, CallState::offered)
-        .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed())
+        .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed(e.agentId()))
         .onEvent(CallConnected.class, CallState::connected)
         .onEvent(CallEnded.class, CallState::ended)
         .build();

@@ -1,6 +1,8 @@
 package io.callengine.core.call;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.agent.Reservation;
+import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -14,8 +16,8 @@ public final class CallLegs {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Ring the reserved agent's phone; report the outcome to the CallEntity. */
-  public record RingAgent(String callId, String agentId, String contact, int ringTimeoutSeconds) implements Command {}
+  /** Ring the reserved agents' phones (one, or several for ring-all): the first to answer gets the call. */
+  public record RingAgents(String callId, List<Reservation> agents, int ringTimeoutSeconds) implements Command {}
 
   /** The engine ended the call: hang up every leg still up. */
   public record Hangup(String callId, String reason) implements Command {}

@@ -3,9 +3,13 @@ package io.callengine.core.call;
 import io.callengine.core.CborSerializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** The CallEntity's state: where the call is, who holds it, and the time of every step. */
+/**
+ * The CallEntity's state: where the call is, the agents it is offered to (several for
+ * ring-all), the agent who took it, and the time of every step.
+ */
 public record CallState(
     String callId,
     CallStatus status,
@@ -14,6 +18,7 @@ public record CallState(
     String queueId,
     int priority,
     ActorRef<CallLegs.Command> legs,
+    List<String> offeredTo,
     String agentId,
     int wrapUpSeconds,
     Instant enqueuedAt,
@@ -25,7 +30,7 @@ public record CallState(
     implements CborSerializable {
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, null, null, 0, null, null, null, null, null, null);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, null, List.of(), null, 0, null, null, null, null, null, null);
   }
 
   public boolean active() {
@@ -43,32 +48,35 @@ public record CallState(
   public CallView view() {
     Long wait = endedAt == null ? null : waitSeconds(endedAt);
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
-    return new CallView(callId, status, queueId, agentId, caller, dialed, disposition, endReason,
+    return new CallView(callId, status, queueId, offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk);
   }
 
   CallState started(CallEntity.CallStarted e) {
     return new CallState(callId, CallStatus.QUEUED, e.caller(), e.dialed(), e.queueId(), e.priority(), e.legs(),
-        null, 0, e.at(), null, null, null, null, null);
+        List.of(), null, 0, e.at(), null, null, null, null, null);
   }
 
   CallState offered(CallEntity.CallOffered e) {
     return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, legs,
-        e.agentId(), e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null);
+        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null);
   }
 
-  CallState offerFailed() {
-    return new CallState(callId, CallStatus.QUEUED, caller, dialed, queueId, priority, legs,
-        null, 0, enqueuedAt, null, null, null, null, null);
+  /** One agent of the offer failed it; with none left the call is back in line. */
+  CallState offerFailed(String failedAgent) {
+    List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
+    CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
+    return new CallState(callId, next, caller, dialed, queueId, priority, legs,
+        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null);
   }
 
   CallState connected(CallEntity.CallConnected e) {
     return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, legs,
-        agentId, wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null);
+        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null);
   }
 
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, legs,
-        agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason());
+        List.of(), agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason());
   }
 }

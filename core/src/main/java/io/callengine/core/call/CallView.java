@@ -2,12 +2,14 @@ package io.callengine.core.call;
 
 import io.callengine.core.CborSerializable;
 import java.time.Instant;
+import java.util.List;
 
-/** A call as the API and the call record show it. */
+/** A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the one who answered. */
 public record CallView(
     String callId,
     CallStatus status,
     String queueId,
+    List<String> offeredTo,
     String agentId,
     String caller,
     String dialed,

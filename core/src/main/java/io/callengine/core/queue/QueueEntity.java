@@ -170,7 +170,7 @@ public final class QueueEntity
   private void onRecovered(QueueState state) {
     if (!state.exists()) return;
     reportToRouter(state);
-    state.waiting().forEach(call -> peers.call(call.callId()).tell(new CallEntity.Verify("queue:" + queueId)));
+    state.waiting().forEach(call -> peers.call(call.callId()).tell(new CallEntity.Verify(CallEntity.QUEUE_ASKER + queueId)));
   }
 
   @Override

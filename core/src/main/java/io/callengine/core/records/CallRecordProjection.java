@@ -57,17 +57,16 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
     if (event instanceof CallEntity.CallStarted e) {
       update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, 'QUEUED', ?)",
           callId, e.queueId(), e.caller(), e.dialed(), millis(e.at()));
-    } else if (event instanceof CallEntity.CallOffered e) {
-      update(c, "UPDATE call_records SET status = 'OFFERING', agent_id = ? WHERE call_id = ?", e.agentId(), callId);
+    } else if (event instanceof CallEntity.CallOffered) {
+      update(c, "UPDATE call_records SET status = 'OFFERING' WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallOfferFailed) {
-      update(c, "UPDATE call_records SET status = 'QUEUED', agent_id = NULL WHERE call_id = ?", callId);
+      update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallConnected e) {
       update(c, "UPDATE call_records SET status = 'CONNECTED', agent_id = ?, answered_at = ? WHERE call_id = ?",
           e.agentId(), millis(e.at()), callId);
     } else if (event instanceof CallEntity.CallEnded e) {
       update(c, "UPDATE call_records SET status = 'ENDED', disposition = ?, end_reason = ?, ended_at = ?, "
-              + "wait_seconds = ?, talk_seconds = ?, agent_id = CASE WHEN answered_at IS NULL THEN NULL ELSE agent_id END "
-              + "WHERE call_id = ?",
+              + "wait_seconds = ?, talk_seconds = ? WHERE call_id = ?",
           e.disposition().name(), e.reason(), millis(e.at()), e.waitSeconds(), e.talkSeconds(), callId);
     }
   }

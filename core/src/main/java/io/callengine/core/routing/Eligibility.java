@@ -1,8 +1,8 @@
 package io.callengine.core.routing;
 
 import io.callengine.core.agent.AgentView;
-import io.callengine.core.agent.Skill;
 import io.callengine.core.queue.QueueConfig;
+import java.util.List;
 
 /**
  * Whether an agent may take a queue's calls: the agent has every required skill at the
@@ -13,11 +13,10 @@ final class Eligibility {
 
   static boolean eligible(AgentView agent, QueueConfig queue) {
     if (!agent.queues().isEmpty() && !agent.queues().contains(queue.id())) return false;
-    return queue.requiredSkills().stream().allMatch(required -> agent.skills().stream()
-        .anyMatch(skill -> hasAtLeast(skill, required)));
+    return hasSkills(agent, queue.requiredSkills());
   }
 
-  private static boolean hasAtLeast(Skill skill, QueueConfig.RequiredSkill required) {
-    return skill.name().equalsIgnoreCase(required.name()) && skill.level() >= required.minLevel();
+  static boolean hasSkills(AgentView agent, List<QueueConfig.RequiredSkill> required) {
+    return required.stream().allMatch(r -> agent.level(r.name()) >= r.minLevel());
   }
 }

@@ -2,9 +2,9 @@ package io.callengine.core.routing;
 
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Peers;
+import io.callengine.core.Refusal;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.AgentView;
-import io.callengine.core.agent.Presence;
 import io.callengine.core.agent.Reservation;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.directory.Directory;
@@ -13,15 +13,11 @@ import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Random;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,12 +25,13 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
- * The cluster singleton that matches waiting calls to available agents. Its maps are a cache
- * of the Agent and Queue entities, fed by their reports and rebuilt at start from the
- * Directory. It never offers on its own word: it asks the AgentEntity to {@code Reserve}, and
- * only a confirmed reservation becomes an {@code Offer} to the CallEntity.
+ * The cluster singleton that matches waiting calls to available agents. Its {@link RoutingTable}
+ * is a cache of the Agent and Queue entities, fed by their reports and rebuilt at start from
+ * the Directory. It never offers on its own word: it asks each chosen AgentEntity to
+ * {@code Reserve}, and only confirmed reservations become an {@code Offer} to the CallEntity.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
 
@@ -46,72 +43,75 @@ public final class Router extends AbstractBehavior<Router.Command> {
   public record QueueRemoved(String queueId) implements Command {}
   public record CallWaiting(String queueId, WaitingCall call) implements Command {}
   public record CallLeft(String queueId, String callId) implements Command {}
-  /** The offer to {@code agentId} failed and the call is back in line. */
+  /** The offer failed at {@code agentId} and the call is back in line. */
   public record OfferEnded(String callId, String agentId) implements Command {}
+  /** A supervisor's choice: offer this waiting call to this agent now, if the agent's entity agrees. */
+  public record ForceAssign(String callId, String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record GetStats(ActorRef<SystemStats> replyTo) implements Command {}
   public record GetQueueStats(ActorRef<List<QueueStats>> replyTo) implements Command {}
   record Rebuild(Directory.Listing listing) implements Command {}
   enum AskDirectory implements Command { INSTANCE }
-  record ReservationAnswered(String callId, String agentId, Reservation reservation, String refusal) implements Command {}
-  record OfferAnswered(String callId, String agentId, boolean accepted) implements Command {}
+  record ReservationAnswered(String callId, String agentId, Reservation reservation) implements Command {}
+  record OfferAnswered(String callId, List<Reservation> reserved, boolean accepted) implements Command {}
   enum Tick implements Command { INSTANCE }
 
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration REFUSAL_COOL_DOWN = Duration.ofSeconds(1);
-  private static final Duration OFFER_FAILED_COOL_DOWN = Duration.ofSeconds(5);
 
-  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
+  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
       ctx.getSelf().tell(AskDirectory.INSTANCE);
-      return new Router(ctx, directory, peers, clock);
+      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax));
     }));
+  }
+
+  /** The reservations asked for one offer; it is made once every chosen agent has answered. */
+  private static final class PendingOffer {
+    final int expected;
+    final List<Reservation> reserved = new ArrayList<>();
+    final ActorRef<StatusReply<Done>> supervisor;
+    int answered;
+
+    PendingOffer(int expected, ActorRef<StatusReply<Done>> supervisor) {
+      this.expected = expected;
+      this.supervisor = supervisor;
+    }
   }
 
   private final Clock clock;
   private final Peers peers;
   private final ActorRef<Directory.Command> directory;
-  private final Map<String, AgentView> agents = new HashMap<>();
-  private final Map<String, QueueConfig> queues = new HashMap<>();
-  private final Map<String, TreeSet<WaitingCall>> waiting = new HashMap<>();
-  /** The queue of every call in progress: waiting, ringing or talking. */
-  private final Map<String, String> queueOfCall = new HashMap<>();
-  /** The agent holding each call that an agent holds (reserved, ringing or talking). */
-  private final Map<String, String> holderOfCall = new HashMap<>();
-  /** Calls with a reservation or offer in flight, or ringing an agent: not to be offered again. */
-  private final Set<String> callsInOffer = new HashSet<>();
-  /** Agents with a Reserve in flight. */
-  private final Set<String> agentsInReserve = new HashSet<>();
-  /** Agents that refused a reservation: their entity knows better than this cache, so wait for its word. */
-  private final Map<String, Instant> refusedUntil = new HashMap<>();
-  /** Agents whose phone just failed an offer (busy, declined, no answer): not rung again at once. */
-  private final Map<String, Instant> offerFailedUntil = new HashMap<>();
+  private final RoutingTable table;
+  private final Map<String, PendingOffer> pending = new HashMap<>();
 
-  private Router(ActorContext<Command> context, ActorRef<Directory.Command> directory, Peers peers, Clock clock) {
+  private Router(ActorContext<Command> context, ActorRef<Directory.Command> directory, Peers peers, Clock clock,
+      RoutingTable table) {
     super(context);
     this.clock = clock;
     this.peers = peers;
     this.directory = directory;
+    this.table = table;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(AgentChanged.class, this::onAgentChanged)
-        .onMessage(AgentRemoved.class, m -> { agents.remove(m.agentId()); return this; })
-        .onMessage(QueueChanged.class, m -> { queues.put(m.queue().id(), m.queue()); return dispatch(); })
-        .onMessage(QueueRemoved.class, m -> { queues.remove(m.queueId()); return this; })
-        .onMessage(CallWaiting.class, this::onCallWaiting)
-        .onMessage(CallLeft.class, this::onCallLeft)
-        .onMessage(OfferEnded.class, this::onOfferEnded)
+        .onMessage(AgentChanged.class, m -> { table.agentChanged(m.agent(), clock.instant()); return dispatch(); })
+        .onMessage(AgentRemoved.class, m -> { table.agentRemoved(m.agentId()); return this; })
+        .onMessage(QueueChanged.class, m -> { table.queueChanged(m.queue(), clock.instant()); return dispatch(); })
+        .onMessage(QueueRemoved.class, m -> { table.queueRemoved(m.queueId()); return this; })
+        .onMessage(CallWaiting.class, m -> { table.callWaiting(m.queueId(), m.call()); return dispatch(); })
+        .onMessage(CallLeft.class, m -> { table.callLeft(m.queueId(), m.callId()); return this; })
+        .onMessage(OfferEnded.class, m -> { table.offerEnded(m.callId(), m.agentId(), clock.instant()); return dispatch(); })
+        .onMessage(ForceAssign.class, this::onForceAssign)
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
-        .onMessage(GetStats.class, m -> { m.replyTo().tell(systemStats()); return this; })
-        .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(queueStats()); return this; })
+        .onMessage(GetStats.class, m -> { m.replyTo().tell(table.systemStats(clock.instant())); return this; })
+        .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(table.queueStats(clock.instant())); return this; })
         .onMessage(AskDirectory.class, m -> askDirectory())
         .onMessage(Rebuild.class, this::onRebuild)
-        .onMessage(Tick.class, m -> dispatch())
+        .onMessage(Tick.class, m -> { table.markAllWaitingQueuesDirty(); return dispatch(); })
         .build();
   }
 
@@ -129,142 +129,65 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return this;
   }
 
-  private Behavior<Command> onAgentChanged(AgentChanged m) {
-    AgentView previous = agents.put(m.agent().id(), m.agent());
-    refusedUntil.remove(m.agent().id());
-    m.agent().currentCalls().forEach(callId -> holderOfCall.put(callId, m.agent().id()));
-    if (previous != null) {
-      previous.currentCalls().stream().filter(callId -> !m.agent().currentCalls().contains(callId)).forEach(callId -> {
-        holderOfCall.remove(callId, m.agent().id());
-        forgetIfOver(callId);
-      });
-    }
-    return dispatch();
-  }
-
-  /** A call neither waiting nor held by an agent is over as far as the live counts go. */
-  private void forgetIfOver(String callId) {
-    String queueId = queueOfCall.get(callId);
-    boolean waitingNow = queueId != null && line(queueId).stream().anyMatch(w -> w.callId().equals(callId));
-    if (!waitingNow && !holderOfCall.containsKey(callId)) queueOfCall.remove(callId);
-  }
-
-  private Behavior<Command> onOfferEnded(OfferEnded m) {
-    callsInOffer.remove(m.callId());
-    offerFailedUntil.put(m.agentId(), clock.instant().plus(OFFER_FAILED_COOL_DOWN));
-    return dispatch();
-  }
-
-  private Behavior<Command> onCallWaiting(CallWaiting m) {
-    String previous = queueOfCall.put(m.call().callId(), m.queueId());
-    if (previous != null && !previous.equals(m.queueId())) line(previous).remove(m.call());
-    line(m.queueId()).add(m.call());
-    return dispatch();
-  }
-
-  private Behavior<Command> onCallLeft(CallLeft m) {
-    line(m.queueId()).removeIf(w -> w.callId().equals(m.callId()));
-    callsInOffer.remove(m.callId());
-    forgetIfOver(m.callId());
-    return this;
-  }
-
-  private TreeSet<WaitingCall> line(String queueId) {
-    return waiting.computeIfAbsent(queueId, id -> new TreeSet<>(WaitingCall.ORDER));
-  }
-
-  /** Offers every waiting call that has an eligible, available agent, best call first. */
   private Behavior<Command> dispatch() {
-    Instant now = clock.instant();
-    for (Map.Entry<String, TreeSet<WaitingCall>> entry : waiting.entrySet()) {
-      QueueConfig queue = queues.get(entry.getKey());
-      if (queue == null) continue;
-      for (WaitingCall call : entry.getValue()) {
-        if (callsInOffer.contains(call.callId())) continue;
-        Optional<AgentView> agent = bestAgent(queue, now);
-        if (agent.isEmpty()) break;
-        reserve(call.callId(), agent.get().id());
-      }
-    }
+    table.takeMatches(clock.instant()).forEach(match -> reserve(match, null));
     return this;
   }
 
-  private Optional<AgentView> bestAgent(QueueConfig queue, Instant now) {
-    return agents.values().stream()
-        .filter(a -> !agentsInReserve.contains(a.id()) && !coolingDown(a.id(), now)
-            && a.canTakeCall(now) && Eligibility.eligible(a, queue))
-        .min(Comparator.comparing((AgentView a) -> a.lastCallEndedAt() == null ? Instant.EPOCH : a.lastCallEndedAt())
-            .thenComparing(AgentView::id));
+  private Behavior<Command> onForceAssign(ForceAssign m) {
+    table.forceMatch(m.callId(), m.agentId(), clock.instant()).ifPresentOrElse(
+        match -> reserve(match, m.replyTo()),
+        () -> m.replyTo().tell(Refusal.CONFLICT.reply(
+            "call " + m.callId() + " is not waiting for an agent, or agent " + m.agentId() + " is unknown or already being offered a call")));
+    return this;
   }
 
-  private boolean coolingDown(String agentId, Instant now) {
-    return isAfter(refusedUntil.get(agentId), now) || isAfter(offerFailedUntil.get(agentId), now);
-  }
-
-  private static boolean isAfter(Instant until, Instant now) {
-    return until != null && until.isAfter(now);
-  }
-
-  private void reserve(String callId, String agentId) {
-    callsInOffer.add(callId);
-    agentsInReserve.add(agentId);
-    getContext().askWithStatus(Reservation.class, peers.agent(agentId), ASK_TIMEOUT,
-        replyTo -> new AgentEntity.Reserve(callId, replyTo),
-        (reservation, failure) -> new ReservationAnswered(callId, agentId, reservation,
-            failure == null ? null : String.valueOf(failure.getMessage())));
+  private void reserve(RoutingTable.Match match, ActorRef<StatusReply<Done>> supervisor) {
+    pending.put(match.callId(), new PendingOffer(match.agentIds().size(), supervisor));
+    for (String agentId : match.agentIds()) {
+      getContext().askWithStatus(Reservation.class, peers.agent(agentId), ASK_TIMEOUT,
+          replyTo -> new AgentEntity.Reserve(match.callId(), replyTo),
+          (reservation, failure) -> new ReservationAnswered(match.callId(), agentId, reservation));
+    }
   }
 
   private Behavior<Command> onReservationAnswered(ReservationAnswered m) {
-    agentsInReserve.remove(m.agentId());
-    if (m.reservation() == null) {
-      getContext().getLog().debug("Agent {} refused call {}: {}", m.agentId(), m.callId(), m.refusal());
-      callsInOffer.remove(m.callId());
-      refusedUntil.put(m.agentId(), clock.instant().plus(REFUSAL_COOL_DOWN));
-      return this;
+    table.reservationSettled(m.agentId(), m.reservation() != null, clock.instant());
+    PendingOffer offer = pending.get(m.callId());
+    if (offer == null) return this;
+    offer.answered++;
+    if (m.reservation() != null) offer.reserved.add(m.reservation());
+    if (offer.answered < offer.expected) return this;
+    if (offer.reserved.isEmpty()) {
+      pending.remove(m.callId());
+      table.offerEnded(m.callId(), null, clock.instant());
+      if (offer.supervisor != null) offer.supervisor.tell(Refusal.CONFLICT.reply("agent " + m.agentId() + " cannot take a call now"));
+      return dispatch();
     }
-    String queueId = queueOfCall.get(m.callId());
-    QueueConfig queue = queueId == null ? null : queues.get(queueId);
+    makeOffer(m.callId(), offer.reserved);
+    return this;
+  }
+
+  private void makeOffer(String callId, List<Reservation> reserved) {
+    QueueConfig queue = table.queue(table.queueOf(callId));
     int ringTimeout = queue != null && queue.ringTimeoutSeconds() > 0 ? queue.ringTimeoutSeconds() : DEFAULT_RING_TIMEOUT_SECONDS;
     int wrapUp = queue != null ? queue.wrapUpSeconds() : 0;
-    getContext().askWithStatus(Done.class, peers.call(m.callId()), ASK_TIMEOUT,
-        replyTo -> new CallEntity.Offer(m.agentId(), m.reservation().contact(), ringTimeout, wrapUp, replyTo),
-        (done, failure) -> new OfferAnswered(m.callId(), m.agentId(), failure == null));
-    return this;
+    List<Reservation> agents = List.copyOf(reserved);
+    getContext().askWithStatus(Done.class, peers.call(callId), ASK_TIMEOUT,
+        replyTo -> new CallEntity.Offer(agents, ringTimeout, wrapUp, replyTo),
+        (done, failure) -> new OfferAnswered(callId, agents, failure == null));
   }
 
-  /** A refused offer means the call is no longer waiting: free the agent; the call stays out of offers until it leaves. */
+  /** A refused offer means the call is no longer waiting: free the agents; the call stays out of offers until it leaves. */
   private Behavior<Command> onOfferAnswered(OfferAnswered m) {
+    PendingOffer offer = pending.remove(m.callId());
     if (!m.accepted()) {
-      peers.agent(m.agentId()).tell(new AgentEntity.ReleaseCall(m.callId(), false, getContext().getSystem().ignoreRef()));
+      m.reserved().forEach(r -> peers.agent(r.agentId())
+          .tell(new AgentEntity.ReleaseCall(m.callId(), false, getContext().getSystem().ignoreRef())));
+    }
+    if (offer != null && offer.supervisor != null) {
+      offer.supervisor.tell(m.accepted() ? StatusReply.ack() : Refusal.CONFLICT.reply("call " + m.callId() + " is no longer waiting"));
     }
     return this;
-  }
-
-  private SystemStats systemStats() {
-    Instant now = clock.instant();
-    int queued = waiting.values().stream().mapToInt(Set::size).sum();
-    Set<String> active = new HashSet<>(queueOfCall.keySet());
-    agents.values().forEach(a -> active.addAll(a.currentCalls()));
-    int available = 0, busy = 0, onBreak = 0, offline = 0;
-    for (AgentView a : agents.values()) {
-      if (a.presence() == Presence.OFFLINE) offline++;
-      else if (a.presence() == Presence.BREAK) onBreak++;
-      if (a.canTakeCall(now) && a.currentCalls().isEmpty()) available++;
-      else if (!a.currentCalls().isEmpty() || a.wrapUpUntil() != null) busy++;
-    }
-    long longest = waiting.values().stream().flatMap(Set::stream)
-        .mapToLong(w -> Duration.between(w.enqueuedAt(), now).toSeconds()).max().orElse(0);
-    return new SystemStats(active.size(), queued, available, busy, onBreak, offline, longest);
-  }
-
-  private List<QueueStats> queueStats() {
-    Instant now = clock.instant();
-    return queues.values().stream().sorted(Comparator.comparing(QueueConfig::id)).map(q -> {
-      TreeSet<WaitingCall> line = line(q.id());
-      long longest = line.isEmpty() ? 0 : Duration.between(line.stream().map(WaitingCall::enqueuedAt).min(Instant::compareTo).get(), now).toSeconds();
-      int available = (int) agents.values().stream().filter(a -> a.canTakeCall(now) && Eligibility.eligible(a, q)).count();
-      int active = (int) queueOfCall.values().stream().filter(q.id()::equals).count();
-      return new QueueStats(q.id(), line.size(), longest, available, active);
-    }).toList();
   }
 }

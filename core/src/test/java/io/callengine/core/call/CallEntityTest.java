@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.routing.Router;
 import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.Reservation;
+import java.util.List;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.ProbePeers;
@@ -41,16 +43,18 @@ class CallEntityTest {
     kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, legs.ref(), r));
   }
 
-  private StatusReply<Done> offer(String agentId) {
-    return kit.<StatusReply<Done>>runCommand(r -> new CallEntity.Offer(agentId, "sip:" + agentId + "@127.0.0.1", 15, 0, r)).reply();
+  private StatusReply<Done> offer(String... agentIds) {
+    List<Reservation> agents = java.util.Arrays.stream(agentIds)
+        .map(id -> new Reservation(id, "call-1", "sip:" + id + "@127.0.0.1")).toList();
+    return kit.<StatusReply<Done>>runCommand(r -> new CallEntity.Offer(agents, 15, 0, r)).reply();
   }
 
   @Test
   void startedCallIsQueuedAndOfferRingsTheAgentOnce() {
     assertEquals(CallStatus.QUEUED, kit.getState().status());
     assertTrue(offer("alice").isSuccess());
-    CallLegs.RingAgent ring = (CallLegs.RingAgent) legs.receiveMessage();
-    assertEquals("alice", ring.agentId());
+    CallLegs.RingAgents ring = (CallLegs.RingAgents) legs.receiveMessage();
+    assertEquals("alice", ring.agents().get(0).agentId());
     assertEquals(15, ring.ringTimeoutSeconds());
     assertTrue(offer("bob").isError(), "a call offered to one agent is never offered to a second");
   }
@@ -96,5 +100,20 @@ class CallEntityTest {
       assertEquals(Disposition.FAILED, kit.getState().disposition());
       return null;
     });
+  }
+
+  @Test
+  void ringAllGoesToTheFirstWhoAnswersAndReleasesTheOthers() {
+    assertTrue(offer("alice", "bob", "carla").isSuccess());
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("carla", "declined", false, r));
+    assertEquals(CallStatus.OFFERING, kit.getState().status(), "still ringing alice and bob");
+    assertInstanceOf(AgentEntity.ReleaseCall.class, peers.agents.receiveMessage());
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("bob", r));
+    assertEquals("bob", kit.getState().agentId());
+    assertInstanceOf(AgentEntity.AnswerCall.class, peers.agents.receiveMessage());
+    AgentEntity.ReleaseCall released = (AgentEntity.ReleaseCall) peers.agents.receiveMessage();
+    assertEquals("call-1", released.callId(), "alice, who lost the race, is released");
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r)).reply().isError(),
+        "a second answer is refused: the call goes to exactly one agent");
   }
 }

@@ -38,7 +38,7 @@ class QueueEntityTest {
   }
 
   private StatusReply<QueueConfig> enqueue(String callId, int priority, Instant at) {
-    return kit.<StatusReply<QueueConfig>>runCommand(r -> new QueueEntity.Enqueue(new WaitingCall(callId, priority, at), r)).reply();
+    return kit.<StatusReply<QueueConfig>>runCommand(r -> new QueueEntity.Enqueue(WaitingCall.of(callId, priority, at), r)).reply();
   }
 
   @Test

@@ -1,0 +1,301 @@
+package io.callengine.core.routing;
+
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.queue.WaitingCall;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Router's indexes and its matching decisions, apart from any actor: available agents per
+ * queue in the queue's strategy order, waiting calls per queue in line order, and the calls and
+ * agents with an offer in flight. A decision looks at the best waiting call of each queue that
+ * changed and the first suitable agent of that queue's ordered set: O(log n), never a scan of
+ * all agents. Eligibility is recomputed only when an agent's or a queue's configuration changes.
+ * Single-threaded; time comes in as an argument.
+ */
+public final class RoutingTable {
+  /** An offer to make: one call to one agent, or to several at once for ring-all. */
+  public record Match(String callId, String queueId, List<String> agentIds) {}
+
+  private static final Duration REFUSAL_COOL_DOWN = Duration.ofSeconds(1);
+  private static final Duration OFFER_FAILED_COOL_DOWN = Duration.ofSeconds(5);
+
+  private final Random random;
+  private final int ringAllMax;
+  private final Map<String, AgentView> agents = new HashMap<>();
+  private final Map<String, QueueConfig> queues = new HashMap<>();
+  private final Map<String, Set<String>> queuesOfAgent = new HashMap<>();
+  private final Map<String, NavigableSet<AgentKey>> available = new HashMap<>();
+  private final Map<String, Map<String, AgentKey>> keysOfAgent = new HashMap<>();
+  private final Map<String, NavigableSet<WaitingCall>> waiting = new HashMap<>();
+  private final Map<String, WaitingCall> waitingById = new HashMap<>();
+  private final Map<String, String> queueOfCall = new HashMap<>();
+  private final Map<String, String> holderOfCall = new HashMap<>();
+  private final Set<String> callsInOffer = new HashSet<>();
+  private final Set<String> agentsInReserve = new HashSet<>();
+  private final Map<String, Instant> coolDownUntil = new HashMap<>();
+  private final Map<String, Long> lastOfferedAt = new HashMap<>();
+  private final Set<String> dirtyQueues = new HashSet<>();
+
+  public RoutingTable(Random random, int ringAllMax) {
+    this.random = random;
+    this.ringAllMax = ringAllMax;
+  }
+
+  // --- what the entities report ---
+
+  public void agentChanged(AgentView agent, Instant now) {
+    AgentView previous = agents.put(agent.id(), agent);
+    agent.currentCalls().forEach(callId -> holderOfCall.put(callId, agent.id()));
+    if (previous != null) {
+      previous.currentCalls().stream().filter(c -> !agent.currentCalls().contains(c)).forEach(callId -> {
+        holderOfCall.remove(callId, agent.id());
+        forgetIfOver(callId);
+      });
+    }
+    if (previous == null || configChanged(previous, agent)) {
+      Set<String> eligible = new HashSet<>();
+      queues.values().stream().filter(q -> Eligibility.eligible(agent, q)).forEach(q -> eligible.add(q.id()));
+      queuesOfAgent.put(agent.id(), eligible);
+    }
+    coolDownUntil.remove(agent.id());
+    placeAgent(agent.id(), now);
+  }
+
+  public void agentRemoved(String agentId) {
+    unplaceAgent(agentId);
+    agents.remove(agentId);
+    queuesOfAgent.remove(agentId);
+  }
+
+  public void queueChanged(QueueConfig queue, Instant now) {
+    queues.put(queue.id(), queue);
+    available.put(queue.id(), new TreeSet<>(AgentKey.ORDER));
+    for (AgentView agent : agents.values()) {
+      Set<String> eligible = queuesOfAgent.computeIfAbsent(agent.id(), id -> new HashSet<>());
+      if (Eligibility.eligible(agent, queue)) eligible.add(queue.id());
+      else eligible.remove(queue.id());
+      Map<String, AgentKey> keys = keysOfAgent.get(agent.id());
+      if (keys != null) keys.remove(queue.id());
+      if (eligible.contains(queue.id()) && isAvailable(agent, now)) insert(agent, queue);
+    }
+    dirtyQueues.add(queue.id());
+  }
+
+  public void queueRemoved(String queueId) {
+    queues.remove(queueId);
+    available.remove(queueId);
+    queuesOfAgent.values().forEach(set -> set.remove(queueId));
+    keysOfAgent.values().forEach(keys -> keys.remove(queueId));
+  }
+
+  public void callWaiting(String queueId, WaitingCall call) {
+    removeWaiting(call.callId());
+    queueOfCall.put(call.callId(), queueId);
+    waitingById.put(call.callId(), call);
+    line(queueId).add(call);
+    dirtyQueues.add(queueId);
+  }
+
+  public void callLeft(String queueId, String callId) {
+    if (queueId.equals(queueOfCall.get(callId))) removeWaiting(callId);
+    callsInOffer.remove(callId);
+    forgetIfOver(callId);
+  }
+
+  private void removeWaiting(String callId) {
+    WaitingCall previous = waitingById.remove(callId);
+    String queueId = queueOfCall.get(callId);
+    if (previous != null && queueId != null) line(queueId).remove(previous);
+  }
+
+  // --- decisions ---
+
+  /**
+   * Every offer that can be made now, best call first across the queues that changed: each
+   * match takes its call and agents out of the running until the offer is settled.
+   */
+  public List<Match> takeMatches(Instant now) {
+    PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::call, WaitingCall.ORDER));
+    for (String queueId : dirtyQueues) nextHead(queueId, null).ifPresent(heads::add);
+    dirtyQueues.clear();
+    List<Match> matches = new ArrayList<>();
+    while (!heads.isEmpty()) {
+      Head head = heads.poll();
+      List<String> chosen = pickAgents(queues.get(head.queueId()), head.call(), now);
+      if (chosen.isEmpty()) continue;
+      matches.add(reserve(head.call().callId(), head.queueId(), chosen, now));
+      nextHead(head.queueId(), head.call()).ifPresent(heads::add);
+    }
+    return matches;
+  }
+
+  /** A supervisor's choice of agent for a waiting call: empty (with why) when the call is not waiting or already offered. */
+  public Optional<Match> forceMatch(String callId, String agentId, Instant now) {
+    String queueId = queueOfCall.get(callId);
+    if (!waitingById.containsKey(callId) || callsInOffer.contains(callId) || agentsInReserve.contains(agentId) || !agents.containsKey(agentId)) {
+      return Optional.empty();
+    }
+    return Optional.of(reserve(callId, queueId, List.of(agentId), now));
+  }
+
+  /** The AgentEntity answered a Reserve; a refusal keeps the agent out of offers for a moment. */
+  public void reservationSettled(String agentId, boolean reserved, Instant now) {
+    agentsInReserve.remove(agentId);
+    if (!reserved) coolDownUntil.put(agentId, now.plus(REFUSAL_COOL_DOWN));
+    placeAgent(agentId, now);
+  }
+
+  /** The offer is over without a connection: the call is free again, the agent who failed it rests a moment. */
+  public void offerEnded(String callId, String agentId, Instant now) {
+    callsInOffer.remove(callId);
+    if (agentId != null) coolDownUntil.put(agentId, now.plus(OFFER_FAILED_COOL_DOWN));
+    String queueId = queueOfCall.get(callId);
+    if (queueId != null) dirtyQueues.add(queueId);
+  }
+
+  /** Time-driven changes (cool-downs ending, bindings lapsing) are caught by looking at every queue with calls. */
+  public void markAllWaitingQueuesDirty() {
+    waiting.forEach((queueId, line) -> { if (!line.isEmpty()) dirtyQueues.add(queueId); });
+  }
+
+  public QueueConfig queue(String queueId) {
+    return queues.get(queueId);
+  }
+
+  public String queueOf(String callId) {
+    return queueOfCall.get(callId);
+  }
+
+  // --- live counts ---
+
+  public SystemStats systemStats(Instant now) {
+    Set<String> active = new HashSet<>(queueOfCall.keySet());
+    active.addAll(holderOfCall.keySet());
+    int queued = 0;
+    long longest = 0;
+    for (NavigableSet<WaitingCall> line : waiting.values()) {
+      queued += line.size();
+      for (WaitingCall w : line) longest = Math.max(longest, Duration.between(w.enqueuedAt(), now).toSeconds());
+    }
+    int availableAgents = 0, busy = 0, onBreak = 0, offline = 0;
+    for (AgentView a : agents.values()) {
+      if (a.presence() == Presence.OFFLINE) offline++;
+      else if (a.presence() == Presence.BREAK) onBreak++;
+      if (a.canTakeCall(now) && a.currentCalls().isEmpty()) availableAgents++;
+      else if (!a.currentCalls().isEmpty() || a.wrapUpUntil() != null) busy++;
+    }
+    return new SystemStats(active.size(), queued, availableAgents, busy, onBreak, offline, longest);
+  }
+
+  public List<QueueStats> queueStats(Instant now) {
+    Map<String, Integer> activeByQueue = new HashMap<>();
+    queueOfCall.values().forEach(q -> activeByQueue.merge(q, 1, Integer::sum));
+    return queues.values().stream().sorted(Comparator.comparing(QueueConfig::id)).map(q -> {
+      NavigableSet<WaitingCall> line = line(q.id());
+      long longest = line.stream().mapToLong(w -> Duration.between(w.enqueuedAt(), now).toSeconds()).max().orElse(0);
+      int free = (int) available.getOrDefault(q.id(), new TreeSet<>(AgentKey.ORDER)).stream()
+          .filter(k -> agents.get(k.agentId()).canTakeCall(now)).count();
+      return new QueueStats(q.id(), line.size(), longest, free, activeByQueue.getOrDefault(q.id(), 0));
+    }).toList();
+  }
+
+  // --- the indexes ---
+
+  private record Head(String queueId, WaitingCall call) {}
+
+  /** The first call of a queue after {@code after} (or from the start) that has no offer in flight. */
+  private Optional<Head> nextHead(String queueId, WaitingCall after) {
+    if (!queues.containsKey(queueId)) return Optional.empty();
+    NavigableSet<WaitingCall> line = line(queueId);
+    for (WaitingCall call : after == null ? line : line.tailSet(after, false)) {
+      if (!callsInOffer.contains(call.callId())) return Optional.of(new Head(queueId, call));
+    }
+    return Optional.empty();
+  }
+
+  private List<String> pickAgents(QueueConfig queue, WaitingCall call, Instant now) {
+    int wanted = Strategy.of(queue.strategy()) == Strategy.RING_ALL ? ringAllMax : 1;
+    List<String> chosen = new ArrayList<>();
+    for (AgentKey key : available.getOrDefault(queue.id(), new TreeSet<>(AgentKey.ORDER))) {
+      AgentView agent = agents.get(key.agentId());
+      if (coolingDown(key.agentId(), now) || !agent.canTakeCall(now) || !Eligibility.hasSkills(agent, call.extraSkills())) continue;
+      chosen.add(key.agentId());
+      if (chosen.size() == wanted) break;
+    }
+    return chosen;
+  }
+
+  private Match reserve(String callId, String queueId, List<String> agentIds, Instant now) {
+    callsInOffer.add(callId);
+    for (String agentId : agentIds) {
+      agentsInReserve.add(agentId);
+      lastOfferedAt.put(agentId, now.toEpochMilli());
+      unplaceAgent(agentId);
+    }
+    return new Match(callId, queueId, agentIds);
+  }
+
+  private boolean isAvailable(AgentView agent, Instant now) {
+    return agent.canTakeCall(now) && !agentsInReserve.contains(agent.id());
+  }
+
+  private boolean coolingDown(String agentId, Instant now) {
+    Instant until = coolDownUntil.get(agentId);
+    return until != null && until.isAfter(now);
+  }
+
+  /** Puts the agent into the ordered set of every queue it may serve, if it can take a call. */
+  private void placeAgent(String agentId, Instant now) {
+    unplaceAgent(agentId);
+    AgentView agent = agents.get(agentId);
+    if (agent == null || !isAvailable(agent, now)) return;
+    for (String queueId : queuesOfAgent.getOrDefault(agentId, Set.of())) {
+      QueueConfig queue = queues.get(queueId);
+      if (queue != null) insert(agent, queue);
+    }
+  }
+
+  private void insert(AgentView agent, QueueConfig queue) {
+    AgentKey key = Strategy.of(queue.strategy()).key(agent, queue, lastOfferedAt.getOrDefault(agent.id(), Long.MIN_VALUE), random);
+    available.computeIfAbsent(queue.id(), id -> new TreeSet<>(AgentKey.ORDER)).add(key);
+    keysOfAgent.computeIfAbsent(agent.id(), id -> new HashMap<>()).put(queue.id(), key);
+    dirtyQueues.add(queue.id());
+  }
+
+  private void unplaceAgent(String agentId) {
+    Map<String, AgentKey> keys = keysOfAgent.remove(agentId);
+    if (keys == null) return;
+    keys.forEach((queueId, key) -> {
+      NavigableSet<AgentKey> set = available.get(queueId);
+      if (set != null) set.remove(key);
+    });
+  }
+
+  private static boolean configChanged(AgentView before, AgentView after) {
+    return !before.skills().equals(after.skills()) || !before.queues().equals(after.queues());
+  }
+
+  private NavigableSet<WaitingCall> line(String queueId) {
+    return waiting.computeIfAbsent(queueId, id -> new TreeSet<>(WaitingCall.ORDER));
+  }
+
+  /** A call neither waiting nor held by an agent is over as far as the live counts go. */
+  private void forgetIfOver(String callId) {
+    if (!waitingById.containsKey(callId) && !holderOfCall.containsKey(callId)) queueOfCall.remove(callId);
+  }
+}

@@ -1,0 +1,136 @@
+package io.callengine.sip;
+
+import io.callengine.core.agent.Reservation;
+import io.callengine.sip.media.Negotiation;
+import io.callengine.sip.media.RtpEndpoint;
+import io.callengine.sip.media.Sdp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.message.Request;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent side of one call session: the legs ringing now (several for ring-all) and the one
+ * that answered. Owned by its {@link CallSession} and used on its thread only; it sends the
+ * agent-side SIP and holds the agent-side RTP endpoints.
+ */
+final class AgentLegs {
+  private static final Logger log = LoggerFactory.getLogger(AgentLegs.class);
+
+  /** One agent's leg: its INVITE, its RTP endpoint, and once answered its dialog. */
+  record Leg(String agentId, String sipCallId, ClientTransaction transaction, RtpEndpoint media, String offerSdp,
+      boolean provisional, Dialog dialog) {
+    Leg withProvisional() {
+      return new Leg(agentId, sipCallId, transaction, media, offerSdp, true, dialog);
+    }
+
+    Leg withDialog(Dialog d) {
+      return new Leg(agentId, sipCallId, transaction, media, offerSdp, provisional, d);
+    }
+  }
+
+  private final SipMessages messages;
+  private final SipSettings settings;
+  private final Map<String, ActorRef<CallSession.Message>> sessions;
+  private final ActorRef<CallSession.Message> session;
+  private final Map<String, Leg> ringing = new LinkedHashMap<>();
+  private final List<String> sipCallIds = new ArrayList<>();
+  private Leg connected;
+
+  AgentLegs(SipMessages messages, SipSettings settings, Map<String, ActorRef<CallSession.Message>> sessions,
+      ActorRef<CallSession.Message> session) {
+    this.messages = messages;
+    this.settings = settings;
+    this.sessions = sessions;
+    this.session = session;
+  }
+
+  /** INVITEs the agent's contact with an offer of the customer's codec; the leg's Call-ID routes its answers here. */
+  void ring(Reservation target, RtpEndpoint media, String fromUser, Negotiation codecs) throws Exception {
+    String agentCallId = messages.stack().provider().getNewCallId().getCallId();
+    String offer = Sdp.offer(settings.publicHost(), media.port(), codecs.codecs(), System.currentTimeMillis());
+    Request invite = messages.agentInvite(target.contact(), agentUri(target.contact()), fromUser, agentCallId, SipMessages.newTag(), offer);
+    ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(invite);
+    sessions.put(agentCallId, session);
+    sipCallIds.add(agentCallId);
+    ringing.put(agentCallId, new Leg(target.agentId(), agentCallId, transaction, media, offer, false, null));
+    transaction.sendRequest();
+  }
+
+  private static String agentUri(String contact) {
+    return contact.replaceFirst(";.*$", "");
+  }
+
+  Optional<Leg> ringingLeg(String sipCallId) {
+    return Optional.ofNullable(ringing.get(sipCallId));
+  }
+
+  Optional<Leg> ringingLeg(ClientTransaction transaction) {
+    return ringing.values().stream().filter(l -> l.transaction() == transaction).findFirst();
+  }
+
+  /** Marks the leg as ringing at the phone; true the first time (a 180 after a 183 counts once). */
+  boolean provisional(String sipCallId) {
+    Leg leg = ringing.get(sipCallId);
+    if (leg == null || leg.provisional()) return false;
+    ringing.put(sipCallId, leg.withProvisional());
+    return true;
+  }
+
+  /** The leg failed (busy, declined, unreachable): forget it and return its port. */
+  Leg fail(String sipCallId) {
+    Leg leg = ringing.remove(sipCallId);
+    if (leg != null) leg.media().close();
+    return leg;
+  }
+
+  /** The leg answered first: it becomes the connected one. */
+  Leg answer(String sipCallId, Dialog dialog) {
+    connected = ringing.remove(sipCallId).withDialog(dialog);
+    return connected;
+  }
+
+  /** Cancels every leg still ringing (CANCEL after a provisional answer, else the INVITE is dropped) and returns them. */
+  List<Leg> cancelRinging() {
+    List<Leg> cancelled = new ArrayList<>(ringing.values());
+    ringing.clear();
+    for (Leg leg : cancelled) {
+      try {
+        if (leg.provisional()) messages.stack().provider().getNewClientTransaction(leg.transaction().createCancel()).sendRequest();
+        else leg.transaction().terminate();
+      } catch (Exception e) {
+        log.debug("Could not cancel the INVITE to agent {}: {}", leg.agentId(), e.getMessage());
+      }
+      leg.media().close();
+    }
+    return cancelled;
+  }
+
+  /** BYE to the connected agent, CANCEL to any still ringing. */
+  void hangUp() {
+    cancelRinging();
+    if (connected != null) messages.bye(connected.dialog());
+  }
+
+  boolean anyRinging() {
+    return !ringing.isEmpty();
+  }
+
+  Leg connected() {
+    return connected;
+  }
+
+  /** Returns every port and forgets every Call-ID, however the session ends. */
+  void close() {
+    ringing.values().forEach(leg -> leg.media().close());
+    if (connected != null) connected.media().close();
+    sipCallIds.forEach(sessions::remove);
+  }
+}
