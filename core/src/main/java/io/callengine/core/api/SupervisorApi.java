@@ -53,6 +53,17 @@ public final class SupervisorApi {
     return asks.ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId), CallEntity.Get::new);
   }
 
+  /**
+   * Offers a waiting call to the agent of the supervisor's choice, ahead of the queue's strategy
+   * but never past the agent's own word: CONFLICT when the call is not waiting or the agent
+   * cannot take it, NOT_FOUND for an unknown call or agent.
+   */
+  public CompletionStage<org.apache.pekko.Done> assign(String callId, String agentId) {
+    return call(callId)
+        .thenCompose(call -> engine.admin().getAgent(agentId))
+        .thenCompose(agent -> asks.<Router.Command, org.apache.pekko.Done>ask(engine.router(), r -> new Router.ForceAssign(callId, agentId, r)));
+  }
+
   public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
     return engine.callRecords().list(filter);
   }

@@ -1,0 +1,9 @@
+package io.callengine.core.policy;
+
+import io.callengine.core.CborSerializable;
+import io.callengine.core.queue.QueueConfig;
+import java.util.List;
+
+/** Where a matching rule sends a call: the queue, the call's priority there, skills beyond the queue's, and the deciding policy. */
+public record RouteDecision(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills, String policyId)
+    implements CborSerializable {}

@@ -1,0 +1,12 @@
+package io.callengine.core.policy;
+
+import io.callengine.core.CborSerializable;
+import java.util.List;
+
+/**
+ * An admin's named, ordered set of routing rules. Policies are tried by {@code order}, then by
+ * id; inside a policy the rules are tried in list order; the first rule that matches decides.
+ * Time windows are read in {@code timeZone} (a {@link java.time.ZoneId} name, UTC when unset).
+ */
+public record RoutingPolicy(String id, String name, int order, List<RoutingRule> rules, String timeZone)
+    implements CborSerializable {}
