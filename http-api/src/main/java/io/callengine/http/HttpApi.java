@@ -53,6 +53,7 @@ public final class HttpApi {
     QueueRoutes queues = new QueueRoutes(admin);
     AdminAgentRoutes agents = new AdminAgentRoutes(admin);
     TokenRoutes tokens = new TokenRoutes(admin);
+    RoutingPolicyRoutes policies = new RoutingPolicyRoutes(admin);
     AgentRoutes agent = new AgentRoutes(engine::agent, supervisor);
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
     long maxBody = engine.config().getBytes("callengine.http.max-body-size");
@@ -63,7 +64,7 @@ public final class HttpApi {
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
                 pathPrefix("admin", () -> Authenticator.allow(principal.role() == Role.ADMIN,
                     "only the admin token may use /api/v1/admin",
-                    () -> concat(queues.route(), agents.route(), tokens.route(), health.adminRoute()))),
+                    () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
                     "an agent token may not use /api/v1/supervisor", supervising::route)),
                 agent.route(principal))))))));

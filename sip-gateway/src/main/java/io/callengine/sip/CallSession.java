@@ -10,8 +10,9 @@ import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.directory.Directory;
-import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.queue.Admission;
 import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.routing.Router;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.media.Negotiation;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -57,7 +59,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record Resolved(String queueId, String dialed) implements Message, NoSerializationVerificationNeeded {}
   record MediaOpened(RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
   record Started(CallView call) implements Message {}
-  record Enqueued(QueueConfig queue) implements Message {}
+  record Admitted(Admission admission, boolean afterMove) implements Message {}
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
   record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
   record AgentMediaFailed(Reservation target) implements Message {}
@@ -128,7 +130,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
-        .onMessage(Enqueued.class, this::onEnqueued)
+        .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(SetupFailed.class, this::onSetupFailed)
         .onMessage(FromDomain.class, this::onDomain)
         .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
@@ -198,46 +200,64 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String caller = ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
-            r -> new CallEntity.Start(caller, dialed, queueId, DEFAULT_PRIORITY, legs, r)),
+            r -> new CallEntity.Start(caller, dialed, queueId, DEFAULT_PRIORITY, List.of(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
             : new Started(view));
     return this;
   }
 
+  /** Asks the Router whether the queue is staffed (its no-agent rule may refuse), then asks the queue to admit the call. */
   private Behavior<Message> onStarted(Started m) {
     started = true;
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
     WaitingCall waiting = WaitingCall.of(callId, DEFAULT_PRIORITY, m.call().enqueuedAt());
-    getContext().pipeToSelf(
-        engine.asks().<QueueEntity.Command, QueueConfig>ask(
-            engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, m.call().queueId()), r -> new QueueEntity.Enqueue(waiting, r)),
-        (config, error) -> {
-          if (error == null) return new Enqueued(config);
-          Refusal refusal = Refusal.toException(error).refusal();
-          return refusal == Refusal.CONFLICT ? new SetupFailed(Response.BUSY_HERE, Disposition.REJECTED, "queue full")
-              : refusal == Refusal.NOT_FOUND ? new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "queue deleted")
-              : new SetupFailed(Response.SERVICE_UNAVAILABLE, Disposition.FAILED, "queue did not answer");
-        });
+    String queue = m.call().queueId();
+    CompletionStage<Admission> admission = engine.asks()
+        .<Router.Command, Router.Staffing>plain(engine.router(), r -> new Router.GetStaffing(queue, r))
+        .thenCompose(staffing -> engine.asks().<QueueEntity.Command, Admission>ask(
+            engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, queue), r -> new QueueEntity.Enqueue(waiting, staffing.staffed(), r)));
+    getContext().pipeToSelf(admission, (result, error) -> error == null ? new Admitted(result, false)
+        : Refusal.toException(error).refusal() == Refusal.NOT_FOUND
+            ? new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "queue deleted")
+            : new SetupFailed(Response.SERVICE_UNAVAILABLE, Disposition.FAILED, "queue did not answer"));
     return this;
   }
 
-  private Behavior<Message> onEnqueued(Enqueued m) {
+  /** Queued: answer 200. Sent on: the CallEntity follows the overflow chain. Refused: the queue's status. */
+  private Behavior<Message> onAdmitted(Admitted m) {
+    Admission admission = m.admission();
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
-    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-    answerInvite(Response.OK, answerSdp);
-    phase = Phase.QUEUED;
-    if (pendingRing != null) {
-      CallLegs.RingAgents ring = pendingRing;
-      pendingRing = null;
-      return onDomain(new FromDomain(ring));
+    switch (admission.outcome()) {
+      case QUEUED -> {
+        answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
+        answerInvite(Response.OK, answerSdp);
+        phase = Phase.QUEUED;
+        if (pendingRing != null) {
+          CallLegs.RingAgents ring = pendingRing;
+          pendingRing = null;
+          onRingAgents(ring);
+        }
+        return this;
+      }
+      case OVERFLOW -> {
+        getContext().pipeToSelf(engine.asks().<CallEntity.Command, Admission>ask(callEntity(),
+                r -> new CallEntity.MoveToQueue(admission.overflowQueueId(), admission.reason(), true, r)),
+            (next, error) -> error == null ? new Admitted(next, true)
+                : new SetupFailed(Response.SERVICE_UNAVAILABLE, Disposition.FAILED, "overflow did not answer"));
+        return this;
+      }
+      default -> {
+        // After a move the CallEntity has already ended the call; otherwise it is told here.
+        return onSetupFailed(new SetupFailed(admission.sipStatus(), m.afterMove() ? null : Disposition.REJECTED, admission.reason()));
+      }
     }
-    return this;
   }
 
   private Behavior<Message> onSetupFailed(SetupFailed m) {
     getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
     answerInvite(m.sipStatus(), null);
     if (started && m.disposition() != null) endInDomain(m.disposition(), m.reason());
+    if (started && m.disposition() == null) domainKnowsEnd = true;
     return finish();
   }
 

@@ -15,6 +15,9 @@ import io.callengine.core.auth.Role;
 import io.callengine.core.auth.TokenStore;
 import io.callengine.core.auth.Tokens;
 import io.callengine.core.directory.Directory;
+import io.callengine.core.policy.PolicyValidation;
+import io.callengine.core.policy.RoutingPolicies;
+import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.QueueView;
@@ -162,6 +165,52 @@ public final class AdminApi {
     return asks.ask(engine.tokens(), r -> new TokenStore.Revoke(label, r));
   }
 
+  /** Saves a new routing policy; every rule's queue must exist. */
+  public CompletionStage<RoutingPolicy> createPolicy(RoutingPolicy policy) {
+    return valid(() -> PolicyValidation.policy(policy)).thenCompose(this::queuesExist)
+        .thenCompose(p -> asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Create(p, r)));
+  }
+
+  /** Replaces a routing policy as a whole; an id in the body, if any, must be {@code policyId}. */
+  public CompletionStage<RoutingPolicy> updatePolicy(String policyId, RoutingPolicy policy) {
+    return valid(() -> PolicyValidation.policy(policyId, policy)).thenCompose(this::queuesExist)
+        .thenCompose(p -> asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Update(p, r)));
+  }
+
+  public CompletionStage<Done> deletePolicy(String policyId) {
+    return asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Delete(policyId, r));
+  }
+
+  public CompletionStage<RoutingPolicy> getPolicy(String policyId) {
+    return asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Get(policyId, r));
+  }
+
+  /** Every policy in the order they are evaluated: by {@code order}, then by id. */
+  public CompletionStage<List<RoutingPolicy>> listPolicies() {
+    return asks.<RoutingPolicies.Command, RoutingPolicies.Listing>plain(engine.routingPolicies(), RoutingPolicies.ListAll::new)
+        .thenApply(RoutingPolicies.Listing::policies);
+  }
+
+  /** The policy itself once every queue its rules name exists; else INVALID naming each {@code rules[i].queueId}. */
+  private CompletionStage<RoutingPolicy> queuesExist(RoutingPolicy policy) {
+    java.util.Map<String, CompletableFuture<Boolean>> exists = new java.util.HashMap<>();
+    policy.rules().forEach(rule -> exists.computeIfAbsent(rule.queueId(), id -> getQueue(id).toCompletableFuture()
+        .handle((queue, error) -> {
+          if (error == null) return true;
+          if (Refusal.toException(error).refusal() == Refusal.NOT_FOUND) return false;
+          throw Refusal.toException(error);
+        })));
+    return CompletableFuture.allOf(exists.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<FieldError> errors = new ArrayList<>();
+      for (int i = 0; i < policy.rules().size(); i++) {
+        String queueId = policy.rules().get(i).queueId();
+        if (!exists.get(queueId).join()) errors.add(new FieldError("rules[" + i + "].queueId", "no queue " + queueId + " exists"));
+      }
+      if (!errors.isEmpty()) throw EngineException.invalid(errors);
+      return policy;
+    });
+  }
+
   public HealthReport health() {
     return engine.health();
   }
@@ -193,7 +242,8 @@ public final class AdminApi {
   private static QueueSpec withId(QueueSpec s, String id) {
     if (s.id() != null && !s.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
     return new QueueSpec(id, s.name(), s.sipAddress(), s.priority(), s.requiredSkills(), s.strategy(), s.maxSize(),
-        s.maxWaitSeconds(), s.overflowQueueId(), s.wrapUpSeconds(), s.ringTimeoutSeconds(), s.serviceLevelSeconds());
+        s.maxWaitSeconds(), s.overflowQueueId(), s.wrapUpSeconds(), s.ringTimeoutSeconds(), s.serviceLevelSeconds(),
+        s.fullStatus(), s.noAgentAction(), s.noAgentDelaySeconds());
   }
 
   private static AgentSpec withId(AgentSpec s, String id) {

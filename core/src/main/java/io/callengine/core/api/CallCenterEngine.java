@@ -8,6 +8,9 @@ import io.callengine.core.call.CallEntity;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.persistence.Database;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.policy.RouteDecision;
+import io.callengine.core.policy.RouteRequest;
+import io.callengine.core.policy.RoutingPolicies;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.records.CallRecordProjection;
 import io.callengine.core.records.CallRecords;
@@ -16,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +56,7 @@ public final class CallCenterEngine {
   private final ActorRef<Directory.Command> directory;
   private final ActorRef<Router.Command> router;
   private final ActorRef<TokenStore.Command> tokens;
+  private final ActorRef<RoutingPolicies.Command> routingPolicies;
   private final CallRecords callRecords;
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
   private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
@@ -123,10 +128,11 @@ public final class CallCenterEngine {
     ClusterSingleton singletons = ClusterSingleton.get(system);
     this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
     this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
+    this.routingPolicies = singletons.init(SingletonActor.of(RoutingPolicies.create(), "routing-policies"));
     this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
         config.getInt("callengine.routing.ring-all-max")), "router"));
     AgentEntity.init(system, router, clock);
-    QueueEntity.init(system, router);
+    QueueEntity.init(system, router, clock);
     CallEntity.init(system, router, clock);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     this.callRecords = new CallRecords(database.dataSource(), blocking, clock);
@@ -171,6 +177,17 @@ public final class CallCenterEngine {
     return new CallCenterClient(this, agentId);
   }
 
+  /**
+   * Where the routing policies send an inbound call (queue, priority, extra skills), or empty
+   * when no rule matches; a request without {@code at} is routed at the engine clock's now.
+   */
+  public CompletionStage<Optional<RouteDecision>> route(RouteRequest request) {
+    RouteRequest timed = request.at() != null ? request
+        : new RouteRequest(request.dialed(), request.caller(), clock.instant(), request.digits());
+    return asks.<RoutingPolicies.Command, RoutingPolicies.RouteAnswer>plain(routingPolicies, r -> new RoutingPolicies.Route(timed, r))
+        .thenApply(answer -> Optional.ofNullable(answer.decision()));
+  }
+
   /** Adds a component to the health report (the SIP gateway adds "sip", the HTTP layer "http"). */
   public void registerHealthCheck(String component, BooleanSupplier check) {
     healthChecks.put(component, check);
@@ -202,6 +219,7 @@ public final class CallCenterEngine {
   public ActorRef<Directory.Command> directory() { return directory; }
   public ActorRef<Router.Command> router() { return router; }
   public ActorRef<TokenStore.Command> tokens() { return tokens; }
+  public ActorRef<RoutingPolicies.Command> routingPolicies() { return routingPolicies; }
   public CallRecords callRecords() { return callRecords; }
   public String realm() { return config.getString("callengine.sip.realm"); }
 }

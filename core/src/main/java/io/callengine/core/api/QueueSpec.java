@@ -16,25 +16,45 @@ public record QueueSpec(
     String overflowQueueId,
     Integer wrapUpSeconds,
     Integer ringTimeoutSeconds,
-    Integer serviceLevelSeconds) {
+    Integer serviceLevelSeconds,
+    Integer fullStatus,
+    String noAgentAction,
+    Integer noAgentDelaySeconds) {
 
   /** A queue with every optional setting at its default. */
   public static QueueSpec of(String id, String name) {
-    return new QueueSpec(id, name, null, null, null, null, null, null, null, null, null, null);
+    return new QueueSpec(id, name, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public QueueSpec withRequiredSkills(List<QueueConfig.RequiredSkill> skills) {
     return new QueueSpec(id, name, sipAddress, priority, skills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+  }
+
+  /** Calls beyond {@code maxSize} or waiting over {@code maxWaitSeconds} go to {@code overflowQueueId} (null: refused or timed out). */
+  public QueueSpec withLimits(Integer maxSize, Integer maxWaitSeconds, String overflowQueueId) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+  }
+
+  public QueueSpec withStrategy(String newStrategy) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, newStrategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+  }
+
+  /** What happens while no eligible agent is logged in: {@code wait}, {@code refuse}, or {@code overflow} after the delay. */
+  public QueueSpec withNoAgentRule(String action, Integer delaySeconds) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds);
   }
 
   public QueueSpec withWrapUpSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        seconds, ringTimeoutSeconds, serviceLevelSeconds);
+        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
   }
 
   public QueueSpec withRingTimeoutSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, seconds, serviceLevelSeconds);
+        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
   }
 }

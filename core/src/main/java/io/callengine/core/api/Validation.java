@@ -45,10 +45,19 @@ public final class Validation {
     if (s.overflowQueueId() != null && !ID.matcher(s.overflowQueueId()).matches()) {
       errors.add(new FieldError("overflowQueueId", "must be a queue id"));
     }
+    if (s.fullStatus() != null && s.fullStatus() != 486 && s.fullStatus() != 480) {
+      errors.add(new FieldError("fullStatus", "must be 486 (busy) or 480 (temporarily unavailable)"));
+    }
+    String noAgent = s.noAgentAction() == null ? QueueConfig.WAIT : s.noAgentAction();
+    if (!List.of(QueueConfig.WAIT, QueueConfig.REFUSE, QueueConfig.OVERFLOW).contains(noAgent)) {
+      errors.add(new FieldError("noAgentAction", "must be wait, refuse or overflow"));
+    }
+    nonNegative("noAgentDelaySeconds", s.noAgentDelaySeconds(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new QueueConfig(s.id(), s.name() == null ? s.id() : s.name(), s.sipAddress() == null ? s.id() : s.sipAddress(),
         or(s.priority(), 0), List.copyOf(skills), strategy, or(s.maxSize(), 0), or(s.maxWaitSeconds(), 0),
-        s.overflowQueueId(), or(s.wrapUpSeconds(), 0), or(s.ringTimeoutSeconds(), 20), or(s.serviceLevelSeconds(), 20));
+        s.overflowQueueId(), or(s.wrapUpSeconds(), 0), or(s.ringTimeoutSeconds(), 20), or(s.serviceLevelSeconds(), 20),
+        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0));
   }
 
   /** Validates an agent; {@code creating} requires a password. */

@@ -6,7 +6,10 @@ import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.Reservation;
+import io.callengine.core.queue.Admission;
+import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.routing.Router;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,11 +46,21 @@ public final class CallEntity
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Call");
   static final Duration LEGS_PING_TIMEOUT = Duration.ofSeconds(3);
+  /** A call is sent on at most this many times in a row, so overflow queues pointing at each other cannot loop. */
+  static final int MAX_MOVES = 3;
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Start(String caller, String dialed, String queueId, int priority,
+  public record Start(String caller, String dialed, String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills,
       ActorRef<CallLegs.Command> legs, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /**
+   * The queue the call was meant for sent it on: record the move and join the new queue (and any
+   * further overflow); the reply is the final admission. {@code atJoin} when the customer has no
+   * answer yet: a refusal then leaves the SIP answer to the gateway.
+   */
+  public record MoveToQueue(String queueId, String reason, boolean atJoin, ActorRef<StatusReply<Admission>> replyTo) implements Command {}
+  /** The queue's max wait (or its no-agent delay) is over: move to {@code overflowQueueId}, or end TIMED_OUT without one. */
+  public record WaitExpired(String queueId, String overflowQueueId, String reason) implements Command {}
   /** Offer the call to the reserved agents (one, or several for ring-all): the first to answer takes it. */
   public record Offer(List<Reservation> agents, int ringTimeoutSeconds, int wrapUpSeconds,
       ActorRef<StatusReply<Done>> replyTo) implements Command {}
@@ -63,11 +76,13 @@ public final class CallEntity
 
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
+  record MoveAnswered(String queueId, Admission admission) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
   public record CallStarted(String caller, String dialed, String queueId, int priority,
-      ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
+      List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
+  public record CallMoved(String fromQueueId, String toQueueId, String reason, Instant at) implements Event {}
   public record CallOffered(List<String> agentIds, int wrapUpSeconds, Instant at) implements Event {}
   public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
   public record CallConnected(String agentId, Instant at) implements Event {}
@@ -127,7 +142,10 @@ public final class CallEntity
         .onCommand(End.class, (s, c) -> end(s, c.disposition(), c.reason(), c.replyTo(), true))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Verify.class, this::onVerify)
-        .onCommand(LegsChecked.class, this::onLegsChecked);
+        .onCommand(LegsChecked.class, this::onLegsChecked)
+        .onCommand(MoveToQueue.class, this::onMoveToQueue)
+        .onCommand(WaitExpired.class, this::onWaitExpired)
+        .onCommand(MoveAnswered.class, this::onMoveAnswered);
     return builder.build();
   }
 
@@ -136,7 +154,8 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onStart(CallState state, Start cmd) {
-    return Effect().persist(new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.legs(), clock.instant()))
+    return Effect().persist(new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.extraSkills(),
+            cmd.legs(), clock.instant()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
   }
 
@@ -208,6 +227,66 @@ public final class CallEntity
     }
   }
 
+  // --- moving between queues ---
+
+  /** Who waits for the outcome of a move begun at join; not state: after a restart the gateway's ask has timed out anyway. */
+  private ActorRef<StatusReply<Admission>> moveReplyTo;
+  private int movesInARow;
+
+  private ReplyEffect<Event, CallState> onMoveToQueue(CallState state, MoveToQueue cmd) {
+    if (state.status() != CallStatus.QUEUED) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
+    }
+    moveReplyTo = cmd.atJoin() ? cmd.replyTo() : null;
+    movesInARow = 0;
+    return move(state, cmd.queueId(), cmd.reason(), cmd.atJoin());
+  }
+
+  private ReplyEffect<Event, CallState> onWaitExpired(CallState state, WaitExpired cmd) {
+    if (state.status() != CallStatus.QUEUED || !cmd.queueId().equals(state.queueId())) return Effect().noReply();
+    if (cmd.overflowQueueId() == null) return end(state, Disposition.TIMED_OUT, cmd.reason(), context.getSystem().ignoreRef(), true);
+    moveReplyTo = null;
+    movesInARow = 0;
+    return move(state, cmd.overflowQueueId(), cmd.reason(), false);
+  }
+
+  /** Leaves the current queue (unless the caller never got in) and asks the next one to admit the call. */
+  private ReplyEffect<Event, CallState> move(CallState state, String toQueueId, String reason, boolean atJoin) {
+    movesInARow++;
+    String from = state.queueId();
+    return Effect().persist(new CallMoved(from, toQueueId, reason, clock.instant()))
+        .thenRun(s -> {
+          if (!atJoin) peers.queue(from).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
+          context.askWithStatus(Admission.class, peers.queue(toQueueId), LEGS_PING_TIMEOUT,
+              r -> new QueueEntity.Enqueue(waiting, true, r),
+              (admission, failure) -> new MoveAnswered(toQueueId, admission));
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, CallState> onMoveAnswered(CallState state, MoveAnswered m) {
+    Admission admission = m.admission();
+    if (!state.active() || !m.queueId().equals(state.queueId())) return Effect().noReply();
+    if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
+      replyToMove(StatusReply.success(admission));
+      return Effect().noReply();
+    }
+    if (admission != null && admission.outcome() == Admission.Outcome.OVERFLOW && movesInARow < MAX_MOVES) {
+      return move(state, admission.overflowQueueId(), admission.reason(), moveReplyTo != null);
+    }
+    String reason = admission == null ? "queue " + m.queueId() + " did not answer" : "overflow refused: " + admission.reason();
+    boolean atJoin = moveReplyTo != null;
+    replyToMove(StatusReply.success(admission != null && admission.outcome() == Admission.Outcome.REFUSED ? admission
+        : new Admission(Admission.Outcome.REFUSED, null, null, 480, reason)));
+    return end(state, atJoin ? Disposition.REJECTED : Disposition.OVERFLOWED, reason, context.getSystem().ignoreRef(), !atJoin);
+  }
+
+  private void replyToMove(StatusReply<Admission> reply) {
+    if (moveReplyTo != null) moveReplyTo.tell(reply);
+    moveReplyTo = null;
+  }
+
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
       if (state.status() == CallStatus.ENDED) remindOfEnd(state, cmd.askedBy());
@@ -251,6 +330,7 @@ public final class CallEntity
         .onEvent(CallStarted.class, CallState::started)
         .onEvent(CallOffered.class, CallState::offered)
         .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed(e.agentId()))
+        .onEvent(CallMoved.class, (s, e) -> s.movedTo(e.toQueueId()))
         .onEvent(CallConnected.class, CallState::connected)
         .onEvent(CallEnded.class, CallState::ended)
         .build();

@@ -3,6 +3,7 @@ package io.callengine.core.call;
 import io.callengine.core.CborSerializable;
 import java.time.Duration;
 import java.time.Instant;
+import io.callengine.core.queue.QueueConfig;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -17,6 +18,7 @@ public record CallState(
     String dialed,
     String queueId,
     int priority,
+    List<QueueConfig.RequiredSkill> extraSkills,
     ActorRef<CallLegs.Command> legs,
     List<String> offeredTo,
     String agentId,
@@ -30,7 +32,7 @@ public record CallState(
     implements CborSerializable {
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, null, List.of(), null, 0, null, null, null, null, null, null);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null);
   }
 
   public boolean active() {
@@ -53,12 +55,13 @@ public record CallState(
   }
 
   CallState started(CallEntity.CallStarted e) {
-    return new CallState(callId, CallStatus.QUEUED, e.caller(), e.dialed(), e.queueId(), e.priority(), e.legs(),
+    return new CallState(callId, CallStatus.QUEUED, e.caller(), e.dialed(), e.queueId(), e.priority(),
+        e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
         List.of(), null, 0, e.at(), null, null, null, null, null);
   }
 
   CallState offered(CallEntity.CallOffered e) {
-    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, legs,
+    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
         List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null);
   }
 
@@ -66,17 +69,22 @@ public record CallState(
   CallState offerFailed(String failedAgent) {
     List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
-    return new CallState(callId, next, caller, dialed, queueId, priority, legs,
+    return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
         left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null);
   }
 
+  CallState movedTo(String newQueueId) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, newQueueId, priority, extraSkills, legs,
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null);
+  }
+
   CallState connected(CallEntity.CallConnected e) {
-    return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, legs,
+    return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, extraSkills, legs,
         List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null);
   }
 
   CallState ended(CallEntity.CallEnded e) {
-    return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, legs,
+    return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
         List.of(), agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason());
   }
 }

@@ -29,7 +29,8 @@ public record RoutingRule(
     List<QueueConfig.RequiredSkill> extraSkills)
     implements CborSerializable {
 
-  public boolean isDefault() {
+  /** True for a default rule (no matcher set). Not named isX: Jackson would make it a property. */
+  public boolean matchesAnyCall() {
     return dialed == null && caller == null && (windows == null || windows.isEmpty()) && digits == null;
   }
 }

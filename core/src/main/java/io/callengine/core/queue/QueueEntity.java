@@ -5,12 +5,18 @@ import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.routing.Router;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -26,14 +32,17 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One queue: its configuration and its line of waiting calls. Calls are enqueued by the SIP
- * gateway once the CallEntity has started, and removed by the CallEntity when answered or
- * ended. Every change is reported to the Router.
+ * One queue: its configuration and its line of waiting calls. It admits a caller, sends him on
+ * to the overflow queue, or refuses him (full, or no agent logged in when so configured); it
+ * tells a call whose wait passed {@code maxWaitSeconds} to move on or end. Calls leave when the
+ * CallEntity removes them. Every change is reported to the Router.
  */
 public final class QueueEntity
     extends EventSourcedBehaviorWithEnforcedReplies<QueueEntity.Command, QueueEntity.Event, QueueState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Queue");
+  /** How often a call whose wait is over is reminded while it cannot move (it is ringing an agent). */
+  static final Duration EXPIRY_REMINDER = Duration.ofSeconds(5);
 
   public sealed interface Command extends CborSerializable {}
 
@@ -41,10 +50,11 @@ public final class QueueEntity
   public record Update(QueueConfig config, ActorRef<StatusReply<QueueView>> replyTo) implements Command {}
   public record Delete(ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Get(ActorRef<StatusReply<QueueView>> replyTo) implements Command {}
-  /** Puts a call in line; refused when the queue is full. Replies with the queue's config. */
-  public record Enqueue(WaitingCall call, ActorRef<StatusReply<QueueConfig>> replyTo) implements Command {}
+  /** A caller wants in; {@code staffed} says whether the Router sees an eligible agent logged in. */
+  public record Enqueue(WaitingCall call, boolean staffed, ActorRef<StatusReply<Admission>> replyTo) implements Command {}
   public record Remove(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ReportToRouter(ActorRef<Done> replyTo) implements Command {}
+  enum CheckWaits implements Command { INSTANCE }
 
   public sealed interface Event extends CborSerializable {}
 
@@ -54,26 +64,32 @@ public final class QueueEntity
   public record CallEnqueued(WaitingCall call) implements Event {}
   public record CallRemoved(String callId) implements Event {}
 
-  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router) {
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system)))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock))
             .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  public static Behavior<Command> create(String queueId, ActorRef<Router.Command> router, Peers peers) {
-    return new QueueEntity(queueId, router, peers);
+  public static Behavior<Command> create(String queueId, ActorRef<Router.Command> router, Peers peers, Clock clock) {
+    return Behaviors.withTimers(timers -> new QueueEntity(queueId, router, peers, clock, timers));
   }
 
   private final String queueId;
   private final ActorRef<Router.Command> router;
   private final Peers peers;
+  private final Clock clock;
+  private final TimerScheduler<Command> timers;
+  /** When each overdue call was last told its wait is over; not persisted: after a restart it is told again. */
+  private final Map<String, Instant> remindedAt = new HashMap<>();
 
-  private QueueEntity(String queueId, ActorRef<Router.Command> router, Peers peers) {
+  private QueueEntity(String queueId, ActorRef<Router.Command> router, Peers peers, Clock clock, TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), queueId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.queueId = queueId;
     this.router = router;
     this.peers = peers;
+    this.clock = clock;
+    this.timers = timers;
   }
 
   @Override
@@ -97,16 +113,18 @@ public final class QueueEntity
         .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Enqueue.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Remove.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
-        .onCommand(ReportToRouter.class, this::onReportToRouter);
+        .onCommand(ReportToRouter.class, this::onReportToRouter)
+        .onCommand(CheckWaits.class, (s, c) -> Effect().noReply());
     builder.forAnyState()
         .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("queue " + queueId + " already exists")))
         .onCommand(Update.class, (s, c) -> Effect().persist(new QueueUpdated(c.config()))
-            .thenRun(this::reportToRouter).thenReply(c.replyTo(), QueueEntity::view))
+            .thenRun(s2 -> { reportToRouter(s2); checkWaits(s2); }).thenReply(c.replyTo(), QueueEntity::view))
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
         .onCommand(Enqueue.class, this::onEnqueue)
         .onCommand(Remove.class, this::onRemove)
-        .onCommand(ReportToRouter.class, this::onReportToRouter);
+        .onCommand(ReportToRouter.class, this::onReportToRouter)
+        .onCommand(CheckWaits.class, (s, c) -> { checkWaits(s); return Effect().noReply(); });
     return builder.build();
   }
 
@@ -129,22 +147,56 @@ public final class QueueEntity
   }
 
   private ReplyEffect<Event, QueueState> onEnqueue(QueueState state, Enqueue cmd) {
-    WaitingCall call = cmd.call();
-    if (state.isWaiting(call.callId())) return Effect().reply(cmd.replyTo(), StatusReply.success(state.config()));
-    int maxSize = state.config().maxSize();
-    if (maxSize > 0 && state.waiting().size() >= maxSize) {
-      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("queue " + queueId + " is full"));
+    QueueConfig config = state.config();
+    if (state.isWaiting(cmd.call().callId())) return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.queued(config)));
+    if (!cmd.staffed() && QueueConfig.REFUSE.equals(config.noAgentAction())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(
+          new Admission(Admission.Outcome.REFUSED, config, null, 480, "no agent is logged in to queue " + queueId)));
     }
+    if (!cmd.staffed() && QueueConfig.OVERFLOW.equals(config.noAgentAction()) && config.noAgentDelaySeconds() == 0) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.turnedAway(config, 480, "no agent is logged in")));
+    }
+    if (config.maxSize() > 0 && state.waiting().size() >= config.maxSize()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.turnedAway(config, config.fullStatus(), "queue " + queueId + " is full")));
+    }
+    WaitingCall call = cmd.call().joined(clock.instant());
     return Effect().persist(new CallEnqueued(call))
-        .thenRun(s -> router.tell(new Router.CallWaiting(queueId, call)))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.config()));
+        .thenRun(s -> { router.tell(new Router.CallWaiting(queueId, call)); checkWaits(s); })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(Admission.queued(s.config())));
   }
 
   private ReplyEffect<Event, QueueState> onRemove(QueueState state, Remove cmd) {
+    remindedAt.remove(cmd.callId());
     if (!state.isWaiting(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     return Effect().persist(new CallRemoved(cmd.callId()))
-        .thenRun(s -> router.tell(new Router.CallLeft(queueId, cmd.callId())))
+        .thenRun(s -> { router.tell(new Router.CallLeft(queueId, cmd.callId())); checkWaits(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /**
+   * Tells every call whose wait is over to move on (or end), then sleeps until the next
+   * deadline. The deadline is derived from the current config, so a changed max wait applies
+   * to the calls already waiting.
+   */
+  private void checkWaits(QueueState state) {
+    timers.cancel(CheckWaits.INSTANCE);
+    int maxWait = state.exists() ? state.config().maxWaitSeconds() : 0;
+    if (maxWait <= 0) return;
+    Instant now = clock.instant();
+    Instant next = null;
+    for (WaitingCall call : state.waiting()) {
+      Instant due = call.joinedAt().plusSeconds(maxWait);
+      Instant reminded = remindedAt.get(call.callId());
+      if (reminded != null) due = reminded.plus(EXPIRY_REMINDER);
+      if (!due.isAfter(now)) {
+        peers.call(call.callId()).tell(new CallEntity.WaitExpired(queueId, state.config().overflowQueueId(),
+            "waited " + maxWait + " s in queue " + queueId));
+        remindedAt.put(call.callId(), now);
+        due = now.plus(EXPIRY_REMINDER);
+      }
+      if (next == null || due.isBefore(next)) next = due;
+    }
+    if (next != null) timers.startSingleTimer(CheckWaits.INSTANCE, CheckWaits.INSTANCE, Duration.between(now, next));
   }
 
   private ReplyEffect<Event, QueueState> onReportToRouter(QueueState state, ReportToRouter cmd) {
@@ -166,11 +218,12 @@ public final class QueueEntity
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
   }
 
-  /** After a restart every waiting call must prove its SIP leg still lives, or it ends and leaves. */
+  /** After a restart every waiting call must prove its SIP leg still lives, or it ends and leaves; deadlines are re-armed. */
   private void onRecovered(QueueState state) {
     if (!state.exists()) return;
     reportToRouter(state);
     state.waiting().forEach(call -> peers.call(call.callId()).tell(new CallEntity.Verify(CallEntity.QUEUE_ASKER + queueId)));
+    checkWaits(state);
   }
 
   @Override

@@ -57,6 +57,8 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
     if (event instanceof CallEntity.CallStarted e) {
       update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, 'QUEUED', ?)",
           callId, e.queueId(), e.caller(), e.dialed(), millis(e.at()));
+    } else if (event instanceof CallEntity.CallMoved e) {
+      update(c, "UPDATE call_records SET queue_id = ? WHERE call_id = ?", e.toQueueId(), callId);
     } else if (event instanceof CallEntity.CallOffered) {
       update(c, "UPDATE call_records SET status = 'OFFERING' WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallOfferFailed) {

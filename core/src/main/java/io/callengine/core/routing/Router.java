@@ -48,12 +48,16 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A supervisor's choice: offer this waiting call to this agent now, if the agent's entity agrees. */
   public record ForceAssign(String callId, String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record GetStats(ActorRef<SystemStats> replyTo) implements Command {}
+  /** Whether an agent who may serve the queue is logged in: decides the queue's no-agent rule at join. */
+  public record GetStaffing(String queueId, ActorRef<Staffing> replyTo) implements Command {}
   public record GetQueueStats(ActorRef<List<QueueStats>> replyTo) implements Command {}
   record Rebuild(Directory.Listing listing) implements Command {}
   enum AskDirectory implements Command { INSTANCE }
   record ReservationAnswered(String callId, String agentId, Reservation reservation) implements Command {}
   record OfferAnswered(String callId, List<Reservation> reserved, boolean accepted) implements Command {}
   enum Tick implements Command { INSTANCE }
+
+  public record Staffing(boolean staffed) implements CborSerializable {}
 
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
@@ -108,10 +112,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
         .onMessage(GetStats.class, m -> { m.replyTo().tell(table.systemStats(clock.instant())); return this; })
+        .onMessage(GetStaffing.class, m -> { m.replyTo().tell(new Staffing(table.staffed(m.queueId()))); return this; })
         .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(table.queueStats(clock.instant())); return this; })
         .onMessage(AskDirectory.class, m -> askDirectory())
         .onMessage(Rebuild.class, this::onRebuild)
-        .onMessage(Tick.class, m -> { table.markAllWaitingQueuesDirty(); return dispatch(); })
+        .onMessage(Tick.class, m -> onTick())
         .build();
   }
 
@@ -127,6 +132,18 @@ public final class Router extends AbstractBehavior<Router.Command> {
     m.listing().queueIds().forEach(id -> peers.queue(id).tell(new QueueEntity.ReportToRouter(ignore)));
     m.listing().agentIds().forEach(id -> peers.agent(id).tell(new AgentEntity.ReportToRouter(ignore)));
     return this;
+  }
+
+  /** Time-driven work: cool-downs and lapsed bindings in the indexes, and the no-agent overflow rule. */
+  private Behavior<Command> onTick() {
+    table.unstaffedOverdue(clock.instant()).forEach(call -> {
+      String queueId = table.queueOf(call.callId());
+      QueueConfig queue = table.queue(queueId);
+      peers.call(call.callId()).tell(new CallEntity.WaitExpired(queueId, queue.overflowQueueId(),
+          "no agent logged in to queue " + queueId + " for " + queue.noAgentDelaySeconds() + " s"));
+    });
+    table.markAllWaitingQueuesDirty();
+    return dispatch();
   }
 
   private Behavior<Command> dispatch() {

@@ -50,6 +50,7 @@ public final class RoutingTable {
   private final Map<String, Instant> coolDownUntil = new HashMap<>();
   private final Map<String, Long> lastOfferedAt = new HashMap<>();
   private final Set<String> dirtyQueues = new HashSet<>();
+  private final Set<String> noAgentNotified = new HashSet<>();
 
   public RoutingTable(Random random, int ringAllMax) {
     this.random = random;
@@ -72,7 +73,6 @@ public final class RoutingTable {
       queues.values().stream().filter(q -> Eligibility.eligible(agent, q)).forEach(q -> eligible.add(q.id()));
       queuesOfAgent.put(agent.id(), eligible);
     }
-    coolDownUntil.remove(agent.id());
     placeAgent(agent.id(), now);
   }
 
@@ -118,6 +118,7 @@ public final class RoutingTable {
   }
 
   private void removeWaiting(String callId) {
+    noAgentNotified.remove(callId);
     WaitingCall previous = waitingById.remove(callId);
     String queueId = queueOfCall.get(callId);
     if (previous != null && queueId != null) line(queueId).remove(previous);
@@ -137,9 +138,9 @@ public final class RoutingTable {
     while (!heads.isEmpty()) {
       Head head = heads.poll();
       List<String> chosen = pickAgents(queues.get(head.queueId()), head.call(), now);
-      if (chosen.isEmpty()) continue;
-      matches.add(reserve(head.call().callId(), head.queueId(), chosen, now));
-      nextHead(head.queueId(), head.call()).ifPresent(heads::add);
+      if (!chosen.isEmpty()) matches.add(reserve(head.call().callId(), head.queueId(), chosen, now));
+      // No agent for a plain call means none for the calls behind it; a call asking for extra skills must not hold them back.
+      if (!chosen.isEmpty() || !head.call().extraSkills().isEmpty()) nextHead(head.queueId(), head.call()).ifPresent(heads::add);
     }
     return matches;
   }
@@ -171,6 +172,32 @@ public final class RoutingTable {
   /** Time-driven changes (cool-downs ending, bindings lapsing) are caught by looking at every queue with calls. */
   public void markAllWaitingQueuesDirty() {
     waiting.forEach((queueId, line) -> { if (!line.isEmpty()) dirtyQueues.add(queueId); });
+  }
+
+  /** Whether an agent who may serve the queue is logged in (on a break counts; OFFLINE does not). */
+  public boolean staffed(String queueId) {
+    for (Map.Entry<String, Set<String>> entry : queuesOfAgent.entrySet()) {
+      AgentView agent = agents.get(entry.getKey());
+      if (entry.getValue().contains(queueId) && agent != null && agent.presence() != Presence.OFFLINE) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Calls that have waited the no-agent delay in a queue configured to overflow while nobody
+   * is logged in; each is reported once until it leaves.
+   */
+  public List<WaitingCall> unstaffedOverdue(Instant now) {
+    List<WaitingCall> overdue = new ArrayList<>();
+    for (QueueConfig queue : queues.values()) {
+      if (!QueueConfig.OVERFLOW.equals(queue.noAgentAction()) || line(queue.id()).isEmpty() || staffed(queue.id())) continue;
+      for (WaitingCall call : line(queue.id())) {
+        if (!call.joinedAt().plusSeconds(queue.noAgentDelaySeconds()).isAfter(now) && noAgentNotified.add(call.callId())) {
+          overdue.add(call);
+        }
+      }
+    }
+    return overdue;
   }
 
   public QueueConfig queue(String queueId) {

@@ -57,9 +57,9 @@ class AdminApiTest {
   void aRefusedDuplicateQueueLeavesTheAddressWithItsOwner() throws Exception {
     AdminApi admin = engine.admin();
     await(admin.createQueue(QueueSpec.of("billing", "Billing")));
-    QueueSpec duplicate = new QueueSpec("billing", "Billing", "other", null, null, null, null, null, null, null, null, null);
+    QueueSpec duplicate = new QueueSpec("billing", "Billing", "other", null, null, null, null, null, null, null, null, null, null, null, null);
     assertEquals(Refusal.CONFLICT, refusalOf(admin.createQueue(duplicate)));
-    QueueSpec thief = new QueueSpec("thief", "Thief", "billing", null, null, null, null, null, null, null, null, null);
+    QueueSpec thief = new QueueSpec("thief", "Thief", "billing", null, null, null, null, null, null, null, null, null, null, null, null);
     assertEquals(Refusal.CONFLICT, refusalOf(admin.createQueue(thief)), "another queue cannot take the address");
     assertEquals("billing", await(admin.getQueue("billing")).config().sipAddress());
   }

@@ -40,7 +40,7 @@ class CallEntityTest {
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC()));
-    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, legs.ref(), r));
+    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, List.of(), legs.ref(), r));
   }
 
   private StatusReply<Done> offer(String... agentIds) {
@@ -115,5 +115,30 @@ class CallEntityTest {
     assertEquals("call-1", released.callId(), "alice, who lost the race, is released");
     assertTrue(kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r)).reply().isError(),
         "a second answer is refused: the call goes to exactly one agent");
+  }
+
+  @Test
+  void aCallWhoseWaitIsOverMovesToTheOverflowQueueKeepingItsAge() {
+    java.time.Instant enqueuedAt = kit.getState().enqueuedAt();
+    kit.runCommand(new CallEntity.WaitExpired("support", "backup", "waited too long"));
+    assertEquals("backup", kit.getState().queueId());
+    assertInstanceOf(QueueEntity.Remove.class, peers.queues.receiveMessage(), "it leaves the first queue");
+    QueueEntity.Enqueue enqueue = (QueueEntity.Enqueue) peers.queues.receiveMessage();
+    assertEquals(enqueuedAt, enqueue.call().enqueuedAt(), "and keeps its place in line by its first entry time");
+  }
+
+  @Test
+  void aCallWhoseWaitIsOverWithoutOverflowTimesOutAndIsHungUp() {
+    kit.runCommand(new CallEntity.WaitExpired("support", null, "waited too long"));
+    assertEquals(Disposition.TIMED_OUT, kit.getState().disposition());
+    assertInstanceOf(CallLegs.Hangup.class, legs.receiveMessage(), "the customer is hung up");
+  }
+
+  @Test
+  void aWaitExpiryWhileRingingAnAgentIsIgnored() {
+    offer("alice");
+    legs.receiveMessage();
+    kit.runCommand(new CallEntity.WaitExpired("support", null, "waited too long"));
+    assertEquals(CallStatus.OFFERING, kit.getState().status(), "the ring goes on; the queue reminds again later");
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.routing.Router;
+import io.callengine.core.call.CallEntity;
 import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.ProbePeers;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class QueueEntityTest {
   private static final ActorTestKit testKit = ActorTestKit.create(EntityTestConfig.config());
   private EventSourcedBehaviorTestKit<QueueEntity.Command, QueueEntity.Event, QueueState> kit;
+  private ProbePeers peers;
 
   @AfterAll
   static void shutdown() {
@@ -29,16 +31,29 @@ class QueueEntityTest {
   @BeforeEach
   void setUp() {
     TestProbe<Router.Command> router = testKit.createTestProbe();
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), QueueEntity.create("support", router.ref(), new ProbePeers(testKit)));
+    peers = new ProbePeers(testKit);
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), QueueEntity.create("support", router.ref(), peers, java.time.Clock.systemUTC()));
   }
 
   private void create(int maxSize) {
-    kit.<StatusReply<QueueView>>runCommand(r -> new QueueEntity.Create(new QueueConfig("support", "Support", "support", 0,
-        List.of(), "longest-idle", maxSize, 0, null, 0, 20, 20), r));
+    create(config(maxSize, 0, null, QueueConfig.WAIT));
   }
 
-  private StatusReply<QueueConfig> enqueue(String callId, int priority, Instant at) {
-    return kit.<StatusReply<QueueConfig>>runCommand(r -> new QueueEntity.Enqueue(WaitingCall.of(callId, priority, at), r)).reply();
+  private void create(QueueConfig config) {
+    kit.<StatusReply<QueueView>>runCommand(r -> new QueueEntity.Create(config, r));
+  }
+
+  private static QueueConfig config(int maxSize, int maxWait, String overflow, String noAgentAction) {
+    return new QueueConfig("support", "Support", "support", 0, List.of(), "longest-idle", maxSize, maxWait, overflow,
+        0, 20, 20, 480, noAgentAction, 0);
+  }
+
+  private StatusReply<Admission> enqueue(String callId, int priority, Instant at) {
+    return enqueue(callId, priority, at, true);
+  }
+
+  private StatusReply<Admission> enqueue(String callId, int priority, Instant at, boolean staffed) {
+    return kit.<StatusReply<Admission>>runCommand(r -> new QueueEntity.Enqueue(WaitingCall.of(callId, priority, at), staffed, r)).reply();
   }
 
   @Test
@@ -52,11 +67,37 @@ class QueueEntityTest {
   }
 
   @Test
-  void fullQueueRefusesTheNextCaller() {
+  void fullQueueRefusesTheNextCallerWithItsStatus() {
     create(1);
-    assertTrue(enqueue("c1", 0, Instant.now()).isSuccess());
-    StatusReply<QueueConfig> refused = enqueue("c2", 0, Instant.now());
-    assertTrue(refused.getError().getMessage().startsWith("conflict:"));
+    assertEquals(Admission.Outcome.QUEUED, enqueue("c1", 0, Instant.now()).getValue().outcome());
+    Admission refused = enqueue("c2", 0, Instant.now()).getValue();
+    assertEquals(Admission.Outcome.REFUSED, refused.outcome());
+    assertEquals(480, refused.sipStatus());
+  }
+
+  @Test
+  void fullQueueWithAnOverflowTargetSendsTheCallerOn() {
+    create(config(1, 0, "backup", QueueConfig.WAIT));
+    enqueue("c1", 0, Instant.now());
+    Admission sentOn = enqueue("c2", 0, Instant.now()).getValue();
+    assertEquals(Admission.Outcome.OVERFLOW, sentOn.outcome());
+    assertEquals("backup", sentOn.overflowQueueId());
+  }
+
+  @Test
+  void aQueueThatRefusesWithoutAgentsRefusesOnlyWhenNobodyIsLoggedIn() {
+    create(config(0, 0, null, QueueConfig.REFUSE));
+    assertEquals(Admission.Outcome.REFUSED, enqueue("c1", 0, Instant.now(), false).getValue().outcome());
+    assertEquals(Admission.Outcome.QUEUED, enqueue("c2", 0, Instant.now(), true).getValue().outcome());
+  }
+
+  @Test
+  void aCallPastTheMaxWaitIsToldToMoveOn() {
+    create(config(0, 1, "backup", QueueConfig.WAIT));
+    enqueue("c1", 0, Instant.now());
+    CallEntity.WaitExpired expired = (CallEntity.WaitExpired) peers.calls.receiveMessage(java.time.Duration.ofSeconds(5));
+    assertEquals("backup", expired.overflowQueueId());
+    assertEquals("support", expired.queueId());
   }
 
   @Test
