@@ -48,18 +48,15 @@ ce_free_port() {
 ce_random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # SIPp before 3.7 knows only MD5 and reads the first "algorithm=" of all WWW-Authenticate
-# headers joined together; the engine offers SHA-256 first (RFC 8760), so SIPp 3.6 gives up
-# with "authentication must use MD5 or AKAv1-MD5". A realm that itself contains
-# "algorithm=MD5" comes before the first algorithm parameter and makes such a SIPp pick MD5,
-# which the engine also offers. Newer SIPp answers the SHA-256 challenge and needs nothing.
-ce_sip_realm() {
+# headers joined together; the engine offers SHA-256 first (RFC 8760). For such a SIPp the node
+# is told to offer MD5 alone (CALLENGINE_SIP_DIGEST_ALGORITHMS), as an operator would for old phones.
+ce_digest_algorithms() {
   local version
   version=$(sipp -v 2>/dev/null | sed -nE 's/.*SIPp v([0-9]+)\.([0-9]+).*/\1 \2/p' | head -1)
-  if [[ "${CE_SIPP_MD5_REALM:-auto}" == 1 ]] || { [[ "${CE_SIPP_MD5_REALM:-auto}" == auto ]] && [[ -n "$version" ]] \
-      && (( ${version% *} < 3 || (${version% *} == 3 && ${version#* } < 7) )); }; then
-    echo "call-engine algorithm=MD5"
+  if [[ -n "$version" ]] && (( ${version% *} < 3 || (${version% *} == 3 && ${version#* } < 7) )); then
+    echo "MD5"
   else
-    echo "call-engine"
+    echo "SHA-256,MD5"
   fi
 }
 
@@ -75,7 +72,7 @@ ce_start_node() {
   CE_RTP_PORTS="$rtp_base-$((rtp_base + 3999))"
   CE_HTTP="http://$CE_HOST:$CE_HTTP_PORT"
   CE_ADMIN=$(ce_random_token)
-  CE_REALM=$(ce_sip_realm)
+  CE_DIGEST=$(ce_digest_algorithms)
   mkdir -p "$CE_WORK/data"
   ce_log "starting node: SIP $CE_HOST:$CE_SIP_PORT, HTTP $CE_HTTP, RTP $CE_RTP_PORTS, cluster $CE_CLUSTER_PORT, data $CE_WORK/data"
   # shellcheck disable=SC2086  # CALLENGINE_JAVA_OPTS is a list of JVM options.
@@ -83,7 +80,7 @@ ce_start_node() {
     CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="$CE_SIP_PORT" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
     CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
-    CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" CALLENGINE_SIP_REALM="$CE_REALM" \
+    CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" CALLENGINE_SIP_DIGEST_ALGORITHMS="$CE_DIGEST" \
     java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.log" 2>&1) &
   CE_NODE_PID=$!
   CE_PIDS+=("$CE_NODE_PID")

@@ -56,16 +56,12 @@ final class AgentLegs {
   void ring(Reservation target, RtpEndpoint media, String fromUser, Negotiation codecs) throws Exception {
     String agentCallId = messages.stack().provider().getNewCallId().getCallId();
     String offer = Sdp.offer(settings.publicHost(), media.port(), codecs.codecs(), System.currentTimeMillis());
-    Request invite = messages.agentInvite(target.contact(), agentUri(target.contact()), fromUser, agentCallId, SipMessages.newTag(), offer);
+    Request invite = messages.agentInvite(target.contact(), target.sipUri(), fromUser, agentCallId, SipMessages.newTag(), offer);
     ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(invite);
     sessions.put(agentCallId, session);
     sipCallIds.add(agentCallId);
     ringing.put(agentCallId, new Leg(target.agentId(), agentCallId, transaction, media, offer, false, null));
     transaction.sendRequest();
-  }
-
-  private static String agentUri(String contact) {
-    return contact.replaceFirst(";.*$", "");
   }
 
   Optional<Leg> ringingLeg(String sipCallId) {

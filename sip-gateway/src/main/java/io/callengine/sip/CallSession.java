@@ -10,7 +10,9 @@ import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.directory.Directory;
+import io.callengine.core.policy.RouteRequest;
 import io.callengine.core.queue.Admission;
+import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.routing.Router;
 import io.callengine.core.queue.WaitingCall;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -56,7 +59,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   public interface Message {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
-  record Resolved(String queueId, String dialed) implements Message, NoSerializationVerificationNeeded {}
+  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills) implements Message {}
   record MediaOpened(RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
@@ -66,7 +69,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
 
-  /** Every call enters at the same priority until routing policies set one. */
+  /** The priority of a call that no routing policy matched. */
   private static final int DEFAULT_PRIORITY = 0;
 
   private enum Phase { ANSWERING, QUEUED, RINGING, CONNECTED }
@@ -100,6 +103,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private SessionDescription customerOffer;
   private String dialed;
   private String queueId;
+  private Resolved route;
   private String answerSdp;
   private RtpEndpoint customerMedia;
   private CallLegs.RingAgents pendingRing;
@@ -170,13 +174,23 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Optional<Negotiation> chosen = Sdp.negotiate(customerOffer);
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
-    String user = uri.getUser();
-    getContext().pipeToSelf(
-        engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveAddress(user, r)),
-        (resolved, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "directory did not answer")
-            : resolved.id() == null ? new SetupFailed(Response.NOT_FOUND, null, "no queue at " + user)
-            : new Resolved(resolved.id(), user));
+    getContext().pipeToSelf(resolve(uri.getUser(), callerOf(invite)), (resolved, error) -> error != null
+        ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "routing did not answer")
+        : resolved.queueId() == null ? new SetupFailed(Response.NOT_FOUND, null, "no queue at " + uri.getUser()) : resolved);
     return this;
+  }
+
+  /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
+  private CompletionStage<Resolved> resolve(String dialedUser, String caller) {
+    return engine.route(new RouteRequest(dialedUser, caller, null, null)).thenCompose(decision -> decision.isPresent()
+        ? CompletableFuture.completedFuture(new Resolved(decision.get().queueId(), dialedUser, decision.get().priority(),
+            decision.get().extraSkills()))
+        : engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveAddress(dialedUser, r))
+            .thenApply(found -> new Resolved(found.id(), dialedUser, DEFAULT_PRIORITY, List.of())));
+  }
+
+  private static String callerOf(Request request) {
+    return ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
   }
 
   /** Answer with one audio codec (plus telephone-event): both legs then carry the same payload, no transcoding. */
@@ -186,6 +200,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onResolved(Resolved m) {
     dialed = m.dialed();
+    route = m;
     getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
         ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "no RTP port free")
         : new MediaOpened(endpoint));
@@ -197,10 +212,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     customerMedia = m.endpoint();
     customerMedia.expectRemote(customerOffer.audioTarget());
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
-    String caller = ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI().toString();
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
-            r -> new CallEntity.Start(caller, dialed, queueId, DEFAULT_PRIORITY, List.of(), legs, r)),
+            r -> new CallEntity.Start(callerOf(invite), dialed, queueId, route.priority(), route.extraSkills(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
             : new Started(view));
     return this;
@@ -210,7 +224,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onStarted(Started m) {
     started = true;
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
-    WaitingCall waiting = WaitingCall.of(callId, DEFAULT_PRIORITY, m.call().enqueuedAt());
+    WaitingCall waiting = new WaitingCall(callId, route.priority(), m.call().enqueuedAt(), m.call().enqueuedAt(), route.extraSkills());
     String queue = m.call().queueId();
     CompletionStage<Admission> admission = engine.asks()
         .<Router.Command, Router.Staffing>plain(engine.router(), r -> new Router.GetStaffing(queue, r))

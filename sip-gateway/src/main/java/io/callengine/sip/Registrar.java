@@ -45,7 +45,7 @@ final class Registrar {
     this.messages = messages;
     this.settings = settings;
     DigestNonces nonces = new DigestNonces(java.time.Clock.systemUTC(), settings.nonceLifetime());
-    this.challenges = new DigestChallenges(settings.realm(), nonces);
+    this.challenges = new DigestChallenges(settings.realm(), nonces, settings.digestAlgorithms());
     this.verifier = new DigestVerifier(settings.realm(), nonces);
   }
 

@@ -40,7 +40,7 @@ public final class SipMessages {
     return HexFormat.of().formatHex(bytes);
   }
 
-  /** Answers a request; a non-null {@code toTag} is set when the request had none. */
+  /** Answers a request; {@code toTag} (or a fresh one when null) is set when the request had none. */
   public void respond(ServerTransaction transaction, Request request, int status, String toTag) {
     respond(transaction, request, status, toTag, null, List.of());
   }
@@ -51,7 +51,8 @@ public final class SipMessages {
     try {
       Response response = sip.messages().createResponse(status, request);
       ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
-      if (toTag != null && to.getTag() == null && status != Response.TRYING) to.setTag(toTag);
+      // RFC 3261 8.2.6.2: every response but 100 carries a To tag; ours is stable for an INVITE's dialog.
+      if (to.getTag() == null && status != Response.TRYING) to.setTag(toTag != null ? toTag : newTag());
       if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact());
       for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
       if (sdp != null) response.setContent(sdp, sdpType());

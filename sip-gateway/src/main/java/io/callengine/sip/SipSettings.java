@@ -15,6 +15,7 @@ public record SipSettings(
     int port,
     String publicHost,
     String realm,
+    java.util.List<io.callengine.sip.registrar.Algorithm> digestAlgorithms,
     RtpPortRange rtpPorts,
     int rtpThreads,
     int minExpires,
@@ -34,11 +35,18 @@ public record SipSettings(
       throw new IllegalArgumentException("callengine.sip.public-host (CALLENGINE_SIP_PUBLIC_HOST) must be an IP address, "
           + "as SDP needs one; got " + publicHost);
     }
-    return new SipSettings(host, sip.getInt("port"), publicHost, sip.getString("realm"),
+    return new SipSettings(host, sip.getInt("port"), publicHost, sip.getString("realm"), algorithms(sip.getString("digest-algorithms")),
         RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
         sip.getInt("max-connections"));
+  }
+
+  private static java.util.List<io.callengine.sip.registrar.Algorithm> algorithms(String names) {
+    return java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+        .map(n -> io.callengine.sip.registrar.Algorithm.of(n).orElseThrow(() -> new IllegalArgumentException(
+            "callengine.sip.digest-algorithms (CALLENGINE_SIP_DIGEST_ALGORITHMS): unknown algorithm " + n + "; use SHA-256 and/or MD5")))
+        .toList();
   }
 
   private static boolean isIpLiteral(String host) {

@@ -223,14 +223,14 @@ public final class AgentEntity
 
   private ReplyEffect<Event, AgentState> onReserve(AgentState state, Reserve cmd) {
     if (state.calls().containsKey(cmd.callId())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new Reservation(agentId, cmd.callId(), state.contact())));
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Reservation(agentId, cmd.callId(), state.contact(), state.profile().sipUri())));
     }
     if (!state.view(clock.instant()).canTakeCall(clock.instant())) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " cannot take a call now"));
     }
     return Effect().persist(new Reserved(cmd.callId(), clock.instant()))
         .thenRun(this::reportToRouter)
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Reservation(agentId, cmd.callId(), s.contact())));
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Reservation(agentId, cmd.callId(), s.contact(), s.profile().sipUri())));
   }
 
   private ReplyEffect<Event, AgentState> onAnswerCall(AgentState state, AnswerCall cmd) {

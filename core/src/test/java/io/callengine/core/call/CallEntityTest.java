@@ -45,7 +45,7 @@ class CallEntityTest {
 
   private StatusReply<Done> offer(String... agentIds) {
     List<Reservation> agents = java.util.Arrays.stream(agentIds)
-        .map(id -> new Reservation(id, "call-1", "sip:" + id + "@127.0.0.1")).toList();
+        .map(id -> new Reservation(id, "call-1", "sip:" + id + "@127.0.0.1:5070", "sip:" + id + "@127.0.0.1")).toList();
     return kit.<StatusReply<Done>>runCommand(r -> new CallEntity.Offer(agents, 15, 0, r)).reply();
   }
 

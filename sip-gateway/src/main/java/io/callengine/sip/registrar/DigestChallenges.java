@@ -11,12 +11,17 @@ import java.util.Objects;
  */
 public final class DigestChallenges {
 
-  private static final List<Algorithm> OFFERED = List.of(Algorithm.SHA_256, Algorithm.MD5);
-
+  private final List<Algorithm> offered;
   private final String quotedRealm;
   private final DigestNonces nonces;
 
+  /** Challenges with SHA-256 first and MD5 second. */
   public DigestChallenges(String realm, DigestNonces nonces) {
+    this(realm, nonces, List.of(Algorithm.SHA_256, Algorithm.MD5));
+  }
+
+  /** Challenges with the given algorithms, in this order (for phones that read only the first). */
+  public DigestChallenges(String realm, DigestNonces nonces, List<Algorithm> offered) {
     Objects.requireNonNull(realm, "realm");
     // A control character here would let the realm break out of the header line.
     if (realm.isBlank() || realm.chars().anyMatch(Character::isISOControl)) {
@@ -24,6 +29,8 @@ public final class DigestChallenges {
     }
     this.quotedRealm = quote(realm);
     this.nonces = Objects.requireNonNull(nonces, "nonces");
+    if (offered.isEmpty()) throw new IllegalArgumentException("at least one digest algorithm must be offered");
+    this.offered = List.copyOf(offered);
   }
 
   /**
@@ -33,7 +40,7 @@ public final class DigestChallenges {
    */
   public List<String> wwwAuthenticate(boolean stale) {
     String nonce = nonces.issue();
-    return OFFERED.stream().map(algorithm -> challenge(algorithm, nonce, stale)).toList();
+    return offered.stream().map(algorithm -> challenge(algorithm, nonce, stale)).toList();
   }
 
   private String challenge(Algorithm algorithm, String nonce, boolean stale) {
