@@ -198,4 +198,36 @@ class AgentEntityTest {
     kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 120, r));
     assertEquals(Activity.IDLE, kit.getState().activity(), "no wrap-up for this agent although the queue has 120 s");
   }
+
+  @Test
+  void aLapsedRegistrationIsReportedAndTheAgentIsNoLongerReserved() {
+    create(1);
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 1, r));
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(5), () -> {
+      AgentView view = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply().getValue();
+      assertFalse(view.registered(), "the binding lapsed");
+      return null;
+    });
+    assertEquals(Presence.AVAILABLE, kit.getState().presence(), "presence stays as the agent set it");
+    assertTrue(reserve("c1").isError(), "an agent without a phone is not offered calls");
+  }
+
+  @Test
+  void aWrapUpDeadlineIsReArmedAfterARestart() {
+    create(1);
+    readyForCalls();
+    reserve("c1");
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 5, 2, r));
+    kit.restart();
+    assertEquals(Activity.WRAP_UP, kit.getState().activity());
+    TestProbe<Object> wait = testKit.createTestProbe();
+    wait.awaitAssert(Duration.ofSeconds(6), () -> {
+      kit.runCommand(AgentEntity.Get::new);
+      assertEquals(Activity.IDLE, kit.getState().activity(), "the wrap-up ends on time although the entity restarted");
+      return null;
+    });
+  }
 }

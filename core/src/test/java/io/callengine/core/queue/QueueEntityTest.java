@@ -121,4 +121,14 @@ class QueueEntityTest {
   void enqueueOnUnknownQueueIsNotFound() {
     assertTrue(enqueue("c1", 0, Instant.now()).getError().getMessage().startsWith("not-found:"));
   }
+
+  @Test
+  void aConfigChangeKeepsTheWaitingCalls() {
+    create(0);
+    enqueue("c1", 0, Instant.now());
+    enqueue("c2", 0, Instant.now().plusSeconds(1));
+    kit.<StatusReply<QueueView>>runCommand(r -> new QueueEntity.Update(config(5, 600, null, QueueConfig.WAIT), r));
+    assertEquals(List.of("c1", "c2"), kit.getState().waiting().stream().map(WaitingCall::callId).toList());
+    assertEquals(600, kit.getState().config().maxWaitSeconds());
+  }
 }
