@@ -41,6 +41,8 @@ final class AgentLegs {
   private final Map<String, ActorRef<CallSession.Message>> sessions;
   private final ActorRef<CallSession.Message> session;
   private final Map<String, Leg> ringing = new LinkedHashMap<>();
+  /** Cancelled before the phone said anything: RFC 3261 9.1 wants the CANCEL sent once a provisional answer arrives. */
+  private final Map<String, Leg> cancelWhenProvisional = new LinkedHashMap<>();
   private final List<String> sipCallIds = new ArrayList<>();
   private Leg connected;
 
@@ -93,20 +95,30 @@ final class AgentLegs {
     return connected;
   }
 
-  /** Cancels every leg still ringing (CANCEL after a provisional answer, else the INVITE is dropped) and returns them. */
+  /** Cancels every leg still ringing and returns them; a leg that has not answered provisionally yet is cancelled when it does. */
   List<Leg> cancelRinging() {
     List<Leg> cancelled = new ArrayList<>(ringing.values());
     ringing.clear();
     for (Leg leg : cancelled) {
-      try {
-        if (leg.provisional()) messages.stack().provider().getNewClientTransaction(leg.transaction().createCancel()).sendRequest();
-        else leg.transaction().terminate();
-      } catch (Exception e) {
-        log.debug("Could not cancel the INVITE to agent {}: {}", leg.agentId(), e.getMessage());
-      }
+      if (leg.provisional()) sendCancel(leg);
+      else cancelWhenProvisional.put(leg.sipCallId(), leg);
       leg.media().close();
     }
     return cancelled;
+  }
+
+  /** A provisional answer on a leg cancelled too early: now the CANCEL may go. */
+  void provisionalAfterCancel(String sipCallId) {
+    Leg leg = cancelWhenProvisional.remove(sipCallId);
+    if (leg != null) sendCancel(leg);
+  }
+
+  private void sendCancel(Leg leg) {
+    try {
+      messages.stack().provider().getNewClientTransaction(leg.transaction().createCancel()).sendRequest();
+    } catch (Exception e) {
+      log.debug("Could not cancel the INVITE to agent {}: {}", leg.agentId(), e.getMessage());
+    }
   }
 
   /** BYE to the connected agent, CANCEL to any still ringing. */

@@ -404,6 +404,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (!Request.INVITE.equals(method) || agents.ringingLeg(agentCallId).isEmpty()) {
+      if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
       return this;
     }

@@ -64,8 +64,10 @@ public final class SipEventListener implements SipListener {
 
   @Override
   public void processResponse(ResponseEvent event) {
+    SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
-    if (session != null) session.tell(new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction()));
+    if (session != null) session.tell(message);
+    else if (gateway != null && event.getClientTransaction() != null) gateway.tell(message);
   }
 
   @Override

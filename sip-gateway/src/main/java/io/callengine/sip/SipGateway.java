@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO");
 
-  public sealed interface Command permits SipIn.RequestIn {}
+  public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn {}
 
   static Behavior<Command> create(CallCenterEngine engine, SipMessages messages, SipSettings settings,
       MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
@@ -53,7 +53,10 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(SipIn.RequestIn.class, this::onRequest).build();
+    return newReceiveBuilder()
+        .onMessage(SipIn.RequestIn.class, this::onRequest)
+        .onMessage(SipIn.ResponseIn.class, this::onOrphanResponse)
+        .build();
   }
 
   private Behavior<Command> onRequest(SipIn.RequestIn in) {
@@ -76,6 +79,28 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       case Request.BYE, Request.CANCEL, Request.INFO ->
           messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
       default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, allow());
+    }
+    return this;
+  }
+
+  /**
+   * An answer to an agent INVITE whose call is already over (a phone that rang late): a
+   * provisional one gets the CANCEL the ended session could not send, an acceptance gets ACK
+   * and BYE, so no phone keeps ringing or holds a dead call.
+   */
+  private Behavior<Command> onOrphanResponse(SipIn.ResponseIn in) {
+    String method = ((javax.sip.header.CSeqHeader) in.response().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
+    if (!Request.INVITE.equals(method)) return this;
+    int status = in.response().getStatusCode();
+    try {
+      if (status > 100 && status < 200) {
+        messages.stack().provider().getNewClientTransaction(in.transaction().createCancel()).sendRequest();
+      } else if (status / 100 == 2 && in.transaction().getDialog() != null) {
+        messages.ack(in.transaction().getDialog(), in.response());
+        messages.bye(in.transaction().getDialog());
+      }
+    } catch (Exception e) {
+      getContext().getLog().debug("Could not end an orphan agent leg: {}", e.getMessage());
     }
     return this;
   }

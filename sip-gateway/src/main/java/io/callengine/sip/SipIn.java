@@ -17,7 +17,7 @@ public final class SipIn {
       implements SipGateway.Command, CallSession.Message, NoSerializationVerificationNeeded {}
 
   public record ResponseIn(Response response, ClientTransaction transaction)
-      implements CallSession.Message, NoSerializationVerificationNeeded {}
+      implements SipGateway.Command, CallSession.Message, NoSerializationVerificationNeeded {}
 
   public record TimeoutIn(ClientTransaction transaction)
       implements CallSession.Message, NoSerializationVerificationNeeded {}

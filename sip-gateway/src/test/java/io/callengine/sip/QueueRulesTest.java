@@ -119,6 +119,18 @@ class QueueRulesTest {
   }
 
   @Test
+  void aCallerInAQueueWithNobodyLoggedInOverflowsAfterTheDelay() throws Exception {
+    queue(QueueSpec.of("lonely", "Lonely").withLimits(null, null, "crowded").withNoAgentRule("overflow", 1));
+    queue(QueueSpec.of("crowded", "Crowded"));
+    try (TestPhone caller = customer("5556001")) {
+      OutgoingCall call = caller.call("lonely");
+      assertEquals(200, call.awaitFinal().getStatusCode(), "the caller is let in and waits the delay");
+      eventually(Duration.ofSeconds(8), "then moves to the overflow queue", () -> waiting("crowded").size() == 1);
+      call.hangUp();
+    }
+  }
+
+  @Test
   void aVipPolicySendsTheCallerToItsQueueAheadOfEarlierCallers() throws Exception {
     queue(QueueSpec.of("general", "General"));
     engine.admin().createPolicy(new RoutingPolicy("vip", "VIP", 1, List.of(
