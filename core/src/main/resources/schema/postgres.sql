@@ -45,5 +45,9 @@ CREATE TABLE IF NOT EXISTS call_records (
   ended_at BIGINT,
   wait_seconds BIGINT,
   talk_seconds BIGINT);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS mos DOUBLE PRECISION;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS worst_mos DOUBLE PRECISION;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS loss_percent DOUBLE PRECISION;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS dtmf VARCHAR(128);
 CREATE INDEX IF NOT EXISTS call_records_enqueued_idx ON call_records (enqueued_at);
 CREATE INDEX IF NOT EXISTS call_records_agent_idx ON call_records (agent_id, enqueued_at);

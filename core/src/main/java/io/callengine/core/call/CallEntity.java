@@ -71,6 +71,11 @@ public final class CallEntity
   /** The engine ends the call (queue full, legs lost, ...) and hangs up what is still up. */
   public record End(Disposition disposition, String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
   public record Get(ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** A quality sample of one leg ({@code customer} or {@code agent}), taken every few seconds by the gateway. */
+  public record RecordQuality(String leg, double mos, double lossPercent, double jitterMs, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+  /** A key the caller (or agent) pressed, from RFC 4733 telephone-events or SIP INFO. */
+  public record RecordDtmf(String leg, char digit, int durationMs, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}): prove the legs live, or end the call. */
   public record Verify(String askedBy) implements Command {}
 
@@ -86,7 +91,10 @@ public final class CallEntity
   public record CallOffered(List<String> agentIds, int wrapUpSeconds, Instant at) implements Event {}
   public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
   public record CallConnected(String agentId, Instant at) implements Event {}
-  public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds) implements Event {}
+  public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds,
+      CallMedia media) implements Event {}
+  public record QualitySampled(String leg, double mos, double lossPercent, double jitterMs, Instant at) implements Event {}
+  public record DtmfReceived(String leg, char digit, int durationMs, Instant at) implements Event {}
 
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock)));
@@ -144,6 +152,12 @@ public final class CallEntity
         .onCommand(Verify.class, this::onVerify)
         .onCommand(LegsChecked.class, this::onLegsChecked)
         .onCommand(MoveToQueue.class, this::onMoveToQueue)
+        .onCommand(RecordQuality.class, (s, c) -> !s.active() ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new QualitySampled(c.leg(), c.mos(), c.lossPercent(), c.jitterMs(), clock.instant()))
+                .thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(RecordDtmf.class, (s, c) -> !s.active() ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new DtmfReceived(c.leg(), c.digit(), c.durationMs(), clock.instant()))
+                .thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(WaitExpired.class, this::onWaitExpired)
         .onCommand(MoveAnswered.class, this::onMoveAnswered);
     return builder.build();
@@ -207,7 +221,7 @@ public final class CallEntity
     Instant now = clock.instant();
     CallStatus before = state.status();
     List<String> offeredTo = state.offeredTo();
-    return Effect().persist(new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now)))
+    return Effect().persist(new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
           releaseAgentAndQueue(s, before, offeredTo, now);
@@ -331,6 +345,8 @@ public final class CallEntity
         .onEvent(CallOffered.class, CallState::offered)
         .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed(e.agentId()))
         .onEvent(CallMoved.class, (s, e) -> s.movedTo(e.toQueueId()))
+        .onEvent(QualitySampled.class, (s, e) -> s.withMedia(s.media().withSample(e.mos(), e.lossPercent())))
+        .onEvent(DtmfReceived.class, (s, e) -> s.withMedia(s.media().withDigit(e.digit())))
         .onEvent(CallConnected.class, CallState::connected)
         .onEvent(CallEnded.class, CallState::ended)
         .build();

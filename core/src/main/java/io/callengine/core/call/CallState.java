@@ -28,11 +28,12 @@ public record CallState(
     Instant answeredAt,
     Instant endedAt,
     Disposition disposition,
-    String endReason)
+    String endReason,
+    CallMedia media)
     implements CborSerializable {
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
   }
 
   public boolean active() {
@@ -51,18 +52,19 @@ public record CallState(
     Long wait = endedAt == null ? null : waitSeconds(endedAt);
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, offeredTo, agentId, caller, dialed, disposition, endReason,
-        enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk);
+        enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
   }
 
   CallState started(CallEntity.CallStarted e) {
     return new CallState(callId, CallStatus.QUEUED, e.caller(), e.dialed(), e.queueId(), e.priority(),
         e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
-        List.of(), null, 0, e.at(), null, null, null, null, null);
+        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE);
   }
 
   CallState offered(CallEntity.CallOffered e) {
     return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
-        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null);
+        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media);
   }
 
   /** One agent of the offer failed it; with none left the call is back in line. */
@@ -70,21 +72,26 @@ public record CallState(
     List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
     return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
-        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null);
+        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media);
   }
 
   CallState movedTo(String newQueueId) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, newQueueId, priority, extraSkills, legs,
-        List.of(), null, 0, enqueuedAt, null, null, null, null, null);
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media);
   }
 
   CallState connected(CallEntity.CallConnected e) {
     return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null);
+        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media);
   }
 
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason());
+        List.of(), agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+  }
+
+  CallState withMedia(CallMedia newMedia) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
   }
 }

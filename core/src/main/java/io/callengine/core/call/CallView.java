@@ -4,7 +4,10 @@ import io.callengine.core.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 
-/** A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the one who answered. */
+/**
+ * A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the
+ * one who answered; {@code mos} is the average of the quality samples of both legs.
+ */
 public record CallView(
     String callId,
     CallStatus status,
@@ -20,5 +23,9 @@ public record CallView(
     Instant answeredAt,
     Instant endedAt,
     Long waitSeconds,
-    Long talkSeconds)
+    Long talkSeconds,
+    Double mos,
+    Double worstMos,
+    Double worstLossPercent,
+    String dtmf)
     implements CborSerializable {}

@@ -3,7 +3,7 @@ package io.callengine.core.records;
 import io.callengine.core.call.Disposition;
 import java.time.Instant;
 
-/** One row of call history: a call in progress has no disposition yet. */
+/** One row of call history: a call in progress has no disposition yet; {@code mos} is the average over both legs. */
 public record CallRecord(
     String callId,
     String queueId,
@@ -17,4 +17,8 @@ public record CallRecord(
     Instant answeredAt,
     Instant endedAt,
     Long waitSeconds,
-    Long talkSeconds) {}
+    Long talkSeconds,
+    Double mos,
+    Double worstMos,
+    Double lossPercent,
+    String dtmf) {}

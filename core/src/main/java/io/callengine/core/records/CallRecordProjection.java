@@ -2,6 +2,7 @@ package io.callengine.core.records;
 
 import io.callengine.core.Tags;
 import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.CallMedia;
 import io.callengine.core.persistence.PlainJdbcSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,9 +68,12 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       update(c, "UPDATE call_records SET status = 'CONNECTED', agent_id = ?, answered_at = ? WHERE call_id = ?",
           e.agentId(), millis(e.at()), callId);
     } else if (event instanceof CallEntity.CallEnded e) {
+      CallMedia media = e.media() == null ? CallMedia.NONE : e.media();
       update(c, "UPDATE call_records SET status = 'ENDED', disposition = ?, end_reason = ?, ended_at = ?, "
-              + "wait_seconds = ?, talk_seconds = ? WHERE call_id = ?",
-          e.disposition().name(), e.reason(), millis(e.at()), e.waitSeconds(), e.talkSeconds(), callId);
+              + "wait_seconds = ?, talk_seconds = ?, mos = ?, worst_mos = ?, loss_percent = ?, dtmf = ? WHERE call_id = ?",
+          e.disposition().name(), e.reason(), millis(e.at()), e.waitSeconds(), e.talkSeconds(), media.averageMos(),
+          media.samples() == 0 ? null : media.worstMos(), media.samples() == 0 ? null : media.worstLossPercent(),
+          media.dtmf().isEmpty() ? null : media.dtmf(), callId);
     }
   }
 

@@ -81,7 +81,9 @@ public final class CallRecords {
         rs.getString("caller"), rs.getString("dialed"), rs.getString("status"),
         disposition == null ? null : Disposition.valueOf(disposition), rs.getString("end_reason"),
         instant(rs, "enqueued_at"), instant(rs, "answered_at"), instant(rs, "ended_at"),
-        (Long) rs.getObject("wait_seconds", Long.class), (Long) rs.getObject("talk_seconds", Long.class));
+        rs.getObject("wait_seconds", Long.class), rs.getObject("talk_seconds", Long.class),
+        rs.getObject("mos", Double.class), rs.getObject("worst_mos", Double.class), rs.getObject("loss_percent", Double.class),
+        rs.getString("dtmf"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

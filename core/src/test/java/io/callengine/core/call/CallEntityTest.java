@@ -141,4 +141,17 @@ class CallEntityTest {
     kit.runCommand(new CallEntity.WaitExpired("support", null, "waited too long"));
     assertEquals(CallStatus.OFFERING, kit.getState().status(), "the ring goes on; the queue reminds again later");
   }
+
+  @Test
+  void qualitySamplesAndKeysAreSummarisedInTheCall() {
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.RecordQuality("customer", 4.4, 0.0, 2.0, r));
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.RecordQuality("agent", 3.6, 2.5, 8.0, r));
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.RecordDtmf("customer", '1', 120, r));
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.RecordDtmf("customer", '#', 100, r));
+    CallView view = kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.CUSTOMER, null, r)).reply().getValue();
+    assertEquals(4.0, view.mos(), 1e-9);
+    assertEquals(3.6, view.worstMos(), 1e-9);
+    assertEquals(2.5, view.worstLossPercent(), 1e-9);
+    assertEquals("1#", view.dtmf());
+  }
 }
