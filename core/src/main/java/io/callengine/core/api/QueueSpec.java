@@ -19,7 +19,16 @@ public record QueueSpec(
     Integer serviceLevelSeconds,
     Integer fullStatus,
     String noAgentAction,
-    Integer noAgentDelaySeconds) {
+    Integer noAgentDelaySeconds,
+    String exitKey,
+    Integer announceEverySeconds) {
+
+  public QueueSpec(String id, String name, String sipAddress, Integer priority, List<QueueConfig.RequiredSkill> requiredSkills,
+      String strategy, Integer maxSize, Integer maxWaitSeconds, String overflowQueueId, Integer wrapUpSeconds,
+      Integer ringTimeoutSeconds, Integer serviceLevelSeconds, Integer fullStatus, String noAgentAction, Integer noAgentDelaySeconds) {
+    this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, null, null);
+  }
 
   /** A queue with every optional setting at its default. */
   public static QueueSpec of(String id, String name) {
@@ -28,33 +37,39 @@ public record QueueSpec(
 
   public QueueSpec withRequiredSkills(List<QueueConfig.RequiredSkill> skills) {
     return new QueueSpec(id, name, sipAddress, priority, skills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
 
   /** Calls beyond {@code maxSize} or waiting over {@code maxWaitSeconds} go to {@code overflowQueueId} (null: refused or timed out). */
   public QueueSpec withLimits(Integer maxSize, Integer maxWaitSeconds, String overflowQueueId) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
 
   public QueueSpec withStrategy(String newStrategy) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, newStrategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
 
   /** What happens while no eligible agent is logged in: {@code wait}, {@code refuse}, or {@code overflow} after the delay. */
   public QueueSpec withNoAgentRule(String action, Integer delaySeconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds, exitKey, announceEverySeconds);
+  }
+
+  /** The key that takes a waiting caller to the overflow queue, and how often he hears his position (0: never). */
+  public QueueSpec withCallerOptions(String key, Integer everySeconds) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, key, everySeconds);
   }
 
   public QueueSpec withWrapUpSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
 
   public QueueSpec withRingTimeoutSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds);
+        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
 }

@@ -53,11 +53,13 @@ public final class Validation {
       errors.add(new FieldError("noAgentAction", "must be wait, refuse or overflow"));
     }
     nonNegative("noAgentDelaySeconds", s.noAgentDelaySeconds(), errors);
+    if (s.exitKey() != null && !s.exitKey().matches("[0-9*#]")) errors.add(new FieldError("exitKey", "must be one key: 0-9, * or #"));
+    nonNegative("announceEverySeconds", s.announceEverySeconds(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new QueueConfig(s.id(), s.name() == null ? s.id() : s.name(), s.sipAddress() == null ? s.id() : s.sipAddress(),
         or(s.priority(), 0), List.copyOf(skills), strategy, or(s.maxSize(), 0), or(s.maxWaitSeconds(), 0),
         s.overflowQueueId(), or(s.wrapUpSeconds(), 0), or(s.ringTimeoutSeconds(), 20), or(s.serviceLevelSeconds(), 20),
-        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0));
+        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0), s.exitKey(), or(s.announceEverySeconds(), 0));
   }
 
   /** Validates an agent; {@code creating} requires a password. */

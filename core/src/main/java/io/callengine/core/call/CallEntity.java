@@ -53,6 +53,9 @@ public final class CallEntity
 
   public record Start(String caller, String dialed, String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills,
       ActorRef<CallLegs.Command> legs, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** The IVR chose the queue: the call enters it (its wait counts from now). */
+  public record EnterQueue(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills,
+      ActorRef<StatusReply<CallView>> replyTo) implements Command {}
   /**
    * The queue the call was meant for sent it on: record the move and join the new queue (and any
    * further overflow); the reply is the final admission. {@code atJoin} when the customer has no
@@ -88,6 +91,7 @@ public final class CallEntity
   public record CallStarted(String caller, String dialed, String queueId, int priority,
       List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
   public record CallMoved(String fromQueueId, String toQueueId, String reason, Instant at) implements Event {}
+  public record CallRouted(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills, Instant at) implements Event {}
   public record CallOffered(List<String> agentIds, int wrapUpSeconds, Instant at) implements Event {}
   public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
   public record CallConnected(String agentId, Instant at) implements Event {}
@@ -152,6 +156,10 @@ public final class CallEntity
         .onCommand(Verify.class, this::onVerify)
         .onCommand(LegsChecked.class, this::onLegsChecked)
         .onCommand(MoveToQueue.class, this::onMoveToQueue)
+        .onCommand(EnterQueue.class, (s, c) -> s.status() != CallStatus.IVR
+            ? Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + s.status() + ", not in the IVR"))
+            : Effect().persist(new CallRouted(c.queueId(), c.priority(), c.extraSkills(), clock.instant()))
+                .thenReply(c.replyTo(), x -> StatusReply.success(x.view())))
         .onCommand(RecordQuality.class, (s, c) -> !s.active() ? Effect().reply(c.replyTo(), StatusReply.ack())
             : Effect().persist(new QualitySampled(c.leg(), c.mos(), c.lossPercent(), c.jitterMs(), clock.instant()))
                 .thenReply(c.replyTo(), x -> StatusReply.ack()))
@@ -345,6 +353,7 @@ public final class CallEntity
         .onEvent(CallOffered.class, CallState::offered)
         .onEvent(CallOfferFailed.class, (s, e) -> s.offerFailed(e.agentId()))
         .onEvent(CallMoved.class, (s, e) -> s.movedTo(e.toQueueId()))
+        .onEvent(CallRouted.class, CallState::routed)
         .onEvent(QualitySampled.class, (s, e) -> s.withMedia(s.media().withSample(e.mos(), e.lossPercent())))
         .onEvent(DtmfReceived.class, (s, e) -> s.withMedia(s.media().withDigit(e.digit())))
         .onEvent(CallConnected.class, CallState::connected)

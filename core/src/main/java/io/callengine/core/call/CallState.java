@@ -57,7 +57,8 @@ public record CallState(
   }
 
   CallState started(CallEntity.CallStarted e) {
-    return new CallState(callId, CallStatus.QUEUED, e.caller(), e.dialed(), e.queueId(), e.priority(),
+    CallStatus first = e.queueId() == null ? CallStatus.IVR : CallStatus.QUEUED;
+    return new CallState(callId, first, e.caller(), e.dialed(), e.queueId(), e.priority(),
         e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
         List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE);
   }
@@ -73,6 +74,11 @@ public record CallState(
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
     return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
         left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media);
+  }
+
+  CallState routed(CallEntity.CallRouted e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), e.priority(),
+        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media);
   }
 
   CallState movedTo(String newQueueId) {

@@ -1,4 +1,4 @@
 package io.callengine.core.call;
 
-/** The steps of a customer call. */
-public enum CallStatus { NEW, QUEUED, OFFERING, CONNECTED, ENDED }
+/** The steps of a customer call; IVR while a routing policy's menu collects the caller's choice. */
+public enum CallStatus { NEW, IVR, QUEUED, OFFERING, CONNECTED, ENDED }

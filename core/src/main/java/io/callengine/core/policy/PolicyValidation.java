@@ -48,14 +48,18 @@ public final class PolicyValidation {
       }
       valid.add(rule(rule, path, errors));
     }
+    if (p.ivr() != null && (p.ivr().maxDigits() > 32 || p.ivr().timeoutSeconds() > 60 || p.ivr().retries() > 10)) {
+      errors.add(new FieldError("ivr", "maxDigits at most 32, timeoutSeconds at most 60, retries at most 10"));
+    }
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
-    return new RoutingPolicy(p.id(), p.name() == null || p.name().isBlank() ? p.id() : p.name(), p.order(), List.copyOf(valid), zone);
+    return new RoutingPolicy(p.id(), p.name() == null || p.name().isBlank() ? p.id() : p.name(), p.order(), List.copyOf(valid), zone,
+        p.ivr());
   }
 
   /** As {@link #policy}, for a PUT: an id in the body, if any, must be the one in the path. */
   public static RoutingPolicy policy(String id, RoutingPolicy p) {
     if (p.id() != null && !p.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
-    return policy(new RoutingPolicy(id, p.name(), p.order(), p.rules(), p.timeZone()));
+    return policy(new RoutingPolicy(id, p.name(), p.order(), p.rules(), p.timeZone(), p.ivr()));
   }
 
   private static RoutingRule rule(RoutingRule r, String path, List<FieldError> errors) {

@@ -4,6 +4,9 @@ import io.callengine.core.CborSerializable;
 import io.callengine.core.queue.QueueConfig;
 import java.util.List;
 
-/** Where a matching rule sends a call: the queue, the call's priority there, skills beyond the queue's, and the deciding policy. */
-public record RouteDecision(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills, String policyId)
-    implements CborSerializable {}
+/**
+ * Where a matching rule sends a call: the queue, the call's priority there, skills beyond the
+ * queue's, the deciding policy, and that policy's IVR menu (null without one).
+ */
+public record RouteDecision(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills, String policyId,
+    IvrMenu ivr) implements CborSerializable {}

@@ -7,6 +7,14 @@ import java.util.List;
  * An admin's named, ordered set of routing rules. Policies are tried by {@code order}, then by
  * id; inside a policy the rules are tried in list order; the first rule that matches decides.
  * Time windows are read in {@code timeZone} (a {@link java.time.ZoneId} name, UTC when unset).
+ * With an {@code ivr} menu, a call this policy takes first hears the menu, and the keys it
+ * presses are matched against the rules' {@code digits}.
  */
-public record RoutingPolicy(String id, String name, int order, List<RoutingRule> rules, String timeZone)
-    implements CborSerializable {}
+public record RoutingPolicy(String id, String name, int order, List<RoutingRule> rules, String timeZone, IvrMenu ivr)
+    implements CborSerializable {
+
+  /** A policy without an IVR menu. */
+  public RoutingPolicy(String id, String name, int order, List<RoutingRule> rules, String timeZone) {
+    this(id, name, order, rules, timeZone, null);
+  }
+}

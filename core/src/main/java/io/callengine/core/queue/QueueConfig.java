@@ -10,7 +10,8 @@ import java.util.List;
  * {@code overflowQueueId}, or else is refused with {@code fullStatus} (486 or 480) or ends
  * TIMED_OUT. {@code noAgentAction} says what happens while no eligible agent is logged in:
  * {@code wait}, {@code refuse} new callers (480), or {@code overflow} a caller who has waited
- * {@code noAgentDelaySeconds}.
+ * {@code noAgentDelaySeconds}. A waiting caller who presses {@code exitKey} leaves for the
+ * overflow queue; every {@code announceEverySeconds} a waiting caller hears his position.
  */
 public record QueueConfig(
     String id,
@@ -27,8 +28,18 @@ public record QueueConfig(
     int serviceLevelSeconds,
     int fullStatus,
     String noAgentAction,
-    int noAgentDelaySeconds)
+    int noAgentDelaySeconds,
+    String exitKey,
+    int announceEverySeconds)
     implements CborSerializable {
+
+  /** A queue without an exit key or announcements. */
+  public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,
+      String strategy, int maxSize, int maxWaitSeconds, String overflowQueueId, int wrapUpSeconds, int ringTimeoutSeconds,
+      int serviceLevelSeconds, int fullStatus, String noAgentAction, int noAgentDelaySeconds) {
+    this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, null, 0);
+  }
 
   public static final String WAIT = "wait";
   public static final String REFUSE = "refuse";

@@ -56,8 +56,11 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
 
   private static void write(Connection c, String callId, CallEntity.Event event) throws Exception {
     if (event instanceof CallEntity.CallStarted e) {
-      update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, 'QUEUED', ?)",
-          callId, e.queueId(), e.caller(), e.dialed(), millis(e.at()));
+      update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, ?, ?)",
+          callId, e.queueId(), e.caller(), e.dialed(), e.queueId() == null ? "IVR" : "QUEUED", millis(e.at()));
+    } else if (event instanceof CallEntity.CallRouted e) {
+      update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ?, enqueued_at = ? WHERE call_id = ?",
+          e.queueId(), millis(e.at()), callId);
     } else if (event instanceof CallEntity.CallMoved e) {
       update(c, "UPDATE call_records SET queue_id = ? WHERE call_id = ?", e.toQueueId(), callId);
     } else if (event instanceof CallEntity.CallOffered) {

@@ -73,7 +73,7 @@ class PolicyMatcherTest {
         caller(CallerMatch.prefix("+44"), "uk", 10),
         toQueue("general")));
     RouteDecision vip = PolicyMatcher.route(policies, call("support", "sip:+33612345678@carrier.example")).orElseThrow();
-    assertEquals(new RouteDecision("vip", 90, List.of(), "vip"), vip);
+    assertEquals(new RouteDecision("vip", 90, List.of(), "vip", null), vip);
     assertEquals(Optional.of("vip"), queueFor(policies, call("support", "\"The Boss\" <sip:Boss@corp.example>")));
     assertEquals(Optional.of("uk"), queueFor(policies, call("support", "tel:+442071234567")));
     assertEquals(Optional.of("general"), queueFor(policies, call("support", "sip:+33612345679@carrier.example")),
@@ -162,7 +162,7 @@ class PolicyMatcherTest {
   void defaultRuleTakesWhatEarlierRulesLeave() {
     List<RoutingPolicy> policies = List.of(policy("p", 0, "UTC", dialed("sales", "sales"), toQueue("general")));
     RouteDecision decision = PolicyMatcher.route(policies, call("anything", null)).orElseThrow();
-    assertEquals(new RouteDecision("general", 0, List.of(), "p"), decision);
+    assertEquals(new RouteDecision("general", 0, List.of(), "p", null), decision);
   }
 
   @Test

@@ -54,7 +54,7 @@ class RoutingPoliciesTest {
     var result = kit.<StatusReply<RoutingPolicy>>runCommand(r -> new RoutingPolicies.Create(policy("fr", 0, "sales", "sales-fr"), r));
     assertTrue(result.reply().isSuccess());
     assertEquals(new RoutingPolicies.PolicySaved(policy("fr", 0, "sales", "sales-fr")), result.event());
-    assertEquals(new RouteDecision("sales-fr", 10, List.of(new QueueConfig.RequiredSkill("french", 3)), "fr"), route("sales"));
+    assertEquals(new RouteDecision("sales-fr", 10, List.of(new QueueConfig.RequiredSkill("french", 3)), "fr", null), route("sales"));
     assertNull(route("support"));
   }
 
