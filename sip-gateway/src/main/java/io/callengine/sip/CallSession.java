@@ -10,12 +10,17 @@ import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.directory.Directory;
+import io.callengine.core.policy.IvrMenu;
+import io.callengine.core.policy.RouteDecision;
 import io.callengine.core.policy.RouteRequest;
 import io.callengine.core.queue.Admission;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.routing.Router;
 import io.callengine.core.queue.WaitingCall;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.sip.media.Codec;
+import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
@@ -59,7 +64,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   public interface Message {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
-  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills) implements Message {}
+  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr)
+      implements Message {}
   record MediaOpened(RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
@@ -68,16 +74,22 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record AgentMediaFailed(Reservation target) implements Message {}
   enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
+  record DtmfPressed(char digit, int durationMs) implements Message {}
+  enum IvrPromptDone implements Message { INSTANCE }
+  enum IvrTimeout implements Message { INSTANCE }
+  record IvrRouted(Resolved choice) implements Message {}
+  enum MediaTick implements Message { INSTANCE }
+  enum Announce implements Message { INSTANCE }
+  record Position(int position, Duration expectedWait) implements Message {}
 
   /** The priority of a call that no routing policy matched. */
   private static final int DEFAULT_PRIORITY = 0;
 
-  private enum Phase { ANSWERING, QUEUED, RINGING, CONNECTED }
+  /** ANSWERING until the 200; IVR while the menu collects keys; JOINING while an answered caller is admitted to his queue. */
+  private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED }
 
-  static Behavior<Message> create(CallCenterEngine engine, SipMessages messages, SipSettings settings, MediaRelay relay,
-      Map<String, ActorRef<CallSession.Message>> sessions, String sipCallId) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new CallSession(ctx, timers, engine, messages, settings, relay, sessions, sipCallId)));
+  static Behavior<Message> create(GatewayParts parts, String sipCallId) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CallSession(ctx, timers, parts, sipCallId)));
   }
 
   private final TimerScheduler<Message> timers;
@@ -104,25 +116,31 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private String dialed;
   private String queueId;
   private Resolved route;
+  /** The queue the caller waits in, as it admitted him: exit key and announcements. */
+  private QueueConfig waitingIn;
+  /** The keys the IVR collected on this try, and how many tries were made. */
+  private final StringBuilder ivrDigits = new StringBuilder();
+  private int ivrTries;
   private String answerSdp;
   private RtpEndpoint customerMedia;
   private CallLegs.RingAgents pendingRing;
   private final AgentLegs agents;
+  private final SessionMedia media;
   /** Agents whose RTP port is being opened before their phone is rung. */
   private final java.util.Set<String> opening = new java.util.HashSet<>();
 
-  private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, CallCenterEngine engine,
-      SipMessages messages, SipSettings settings, MediaRelay relay, Map<String, ActorRef<Message>> sessions, String sipCallId) {
+  private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId) {
     super(context);
     this.timers = timers;
-    this.engine = engine;
-    this.messages = messages;
-    this.settings = settings;
-    this.relay = relay;
-    this.sessions = sessions;
+    this.engine = parts.engine();
+    this.messages = parts.messages();
+    this.settings = parts.settings();
+    this.relay = parts.relay();
+    this.sessions = parts.sessions();
     this.sipCallId = sipCallId;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
+    this.media = new SessionMedia(parts.holdAudio(), settings.media());
   }
 
   @Override
@@ -141,6 +159,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AgentMediaFailed.class, m -> agentFailed(m.target().agentId(), "no RTP port free", false))
         .onMessage(RingTimedOut.class, m -> onRingTimedOut())
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .onMessage(DtmfPressed.class, this::onDtmf)
+        .onMessage(IvrPromptDone.class, m -> onIvrPromptDone())
+        .onMessage(IvrTimeout.class, m -> ivrInputDone())
+        .onMessage(IvrRouted.class, this::onIvrRouted)
+        .onMessage(MediaTick.class, m -> onMediaTick())
+        .onMessage(Announce.class, m -> onAnnounce())
+        .onMessage(Position.class, this::onPosition)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -155,6 +180,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
       case Request.ACK -> this;
+      case Request.INFO -> onInfo(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
   }
@@ -183,10 +209,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
   private CompletionStage<Resolved> resolve(String dialedUser, String caller) {
     return engine.route(new RouteRequest(dialedUser, caller, null, null)).thenCompose(decision -> decision.isPresent()
-        ? CompletableFuture.completedFuture(new Resolved(decision.get().queueId(), dialedUser, decision.get().priority(),
-            decision.get().extraSkills()))
+        ? CompletableFuture.completedFuture(resolved(decision.get(), dialedUser))
         : engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveAddress(dialedUser, r))
-            .thenApply(found -> new Resolved(found.id(), dialedUser, DEFAULT_PRIORITY, List.of())));
+            .thenApply(found -> new Resolved(found.id(), dialedUser, DEFAULT_PRIORITY, List.of(), null)));
+  }
+
+  private static Resolved resolved(RouteDecision decision, String dialedUser) {
+    return new Resolved(decision.queueId(), dialedUser, decision.priority(), decision.extraSkills(), decision.ivr());
   }
 
   private static String callerOf(Request request) {
@@ -214,7 +243,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
-            r -> new CallEntity.Start(callerOf(invite), dialed, queueId, route.priority(), route.extraSkills(), legs, r)),
+            r -> new CallEntity.Start(callerOf(invite), dialed, route.ivr() != null ? null : queueId, route.priority(),
+                route.extraSkills(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
             : new Started(view));
     return this;
@@ -224,8 +254,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onStarted(Started m) {
     started = true;
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
-    WaitingCall waiting = new WaitingCall(callId, route.priority(), m.call().enqueuedAt(), m.call().enqueuedAt(), route.extraSkills());
-    String queue = m.call().queueId();
+    if (route.ivr() != null) return startIvr();
+    return enqueue(m.call());
+  }
+
+  private Behavior<Message> enqueue(CallView call) {
+    WaitingCall waiting = new WaitingCall(callId, route.priority(), call.enqueuedAt(), call.enqueuedAt(), route.extraSkills());
+    String queue = call.queueId();
     CompletionStage<Admission> admission = engine.asks()
         .<Router.Command, Router.Staffing>plain(engine.router(), r -> new Router.GetStaffing(queue, r))
         .thenCompose(staffing -> engine.asks().<QueueEntity.Command, Admission>ask(
@@ -243,9 +278,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
     switch (admission.outcome()) {
       case QUEUED -> {
-        answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-        answerInvite(Response.OK, answerSdp);
+        answerCustomer();
         phase = Phase.QUEUED;
+        waitingIn = admission.queue();
+        media.hold(customerMedia, codec());
+        if (waitingIn != null && waitingIn.announceEverySeconds() > 0) {
+          timers.startTimerWithFixedDelay("announce", Announce.INSTANCE, Duration.ofSeconds(waitingIn.announceEverySeconds()));
+        }
         if (pendingRing != null) {
           CallLegs.RingAgents ring = pendingRing;
           pendingRing = null;
@@ -269,10 +308,27 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onSetupFailed(SetupFailed m) {
     getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
+    if (inviteAnswered) byeCustomer(); // answered in the IVR: the refusal can only be a hang-up now
     answerInvite(m.sipStatus(), null);
     if (started && m.disposition() != null) endInDomain(m.disposition(), m.reason());
     if (started && m.disposition() == null) domainKnowsEnd = true;
     return finish();
+  }
+
+  /** 200 with the engine's SDP; from then on the caller's keys are heard and the media is watched. */
+  private void answerCustomer() {
+    if (inviteAnswered) return;
+    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
+    answerInvite(Response.OK, answerSdp);
+    negotiation.telephoneEvent().ifPresent(te -> {
+      ActorRef<Message> self = getContext().getSelf();
+      customerMedia.detectDtmf(te.payloadType(), (digit, ms) -> self.tell(new DtmfPressed(digit, ms)));
+    });
+    timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
+  }
+
+  private Codec codec() {
+    return negotiation.audio().get(0);
   }
 
   /** The one final answer to the customer's INVITE; any later attempt is ignored. */
@@ -439,6 +495,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     opening.clear();
     agents.cancelRinging();
     RtpEndpoint.bridge(customerMedia, leg.media());
+    timers.cancel("announce");
     phase = Phase.CONNECTED;
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(leg.agentId(), r)),
@@ -497,6 +554,163 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private void offerFailed(String agentId, String reason, boolean noAnswer) {
     engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
+  }
+
+  // --- the IVR menu of a routing policy ---
+
+  /** Answers the caller and plays the menu; the keys then pressed choose the queue. */
+  private Behavior<Message> startIvr() {
+    answerCustomer();
+    phase = Phase.IVR;
+    ivrTries++;
+    ivrDigits.setLength(0);
+    playIvr(promptOf(route.ivr()));
+    return this;
+  }
+
+  private void playIvr(HoldAudio.Prompt... prompts) {
+    getContext().pipeToSelf(media.prompt(customerMedia, codec(), prompts), (done, error) -> IvrPromptDone.INSTANCE);
+  }
+
+  private static HoldAudio.Prompt promptOf(IvrMenu menu) {
+    for (HoldAudio.Prompt prompt : HoldAudio.Prompt.values()) if (prompt.file().equals(menu.prompt())) return prompt;
+    return HoldAudio.Prompt.PLEASE_CHOOSE;
+  }
+
+  private Behavior<Message> onIvrPromptDone() {
+    if (phase == Phase.IVR && ivrDigits.length() == 0) {
+      timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
+    }
+    return this;
+  }
+
+  private Behavior<Message> onIvrKey(char digit) {
+    customerMedia.player().stop(); // a caller who knows the menu need not hear it out
+    ivrDigits.append(digit);
+    if (ivrDigits.length() >= route.ivr().maxDigits()) return ivrInputDone();
+    timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
+    return this;
+  }
+
+  /** The caller finished (or stopped) pressing keys: the policies decide again, now with the digits. */
+  private Behavior<Message> ivrInputDone() {
+    timers.cancel("ivr");
+    if (phase != Phase.IVR) return this;
+    if (ivrDigits.length() == 0) return ivrRetryOrDefault();
+    String digits = ivrDigits.toString();
+    getContext().pipeToSelf(engine.route(new RouteRequest(dialed, callerOf(invite), null, digits)),
+        (decision, error) -> new IvrRouted(error == null && decision.isPresent() ? resolved(decision.get(), dialed) : null));
+    return this;
+  }
+
+  private Behavior<Message> onIvrRouted(IvrRouted m) {
+    if (phase != Phase.IVR) return this;
+    boolean chosen = m.choice() != null && !sameRoute(m.choice(), route);
+    return chosen ? enterQueue(m.choice()) : ivrRetryOrDefault();
+  }
+
+  private static boolean sameRoute(Resolved a, Resolved b) {
+    return a.queueId().equals(b.queueId()) && a.priority() == b.priority() && a.extraSkills().equals(b.extraSkills());
+  }
+
+  /** No valid choice: try again while tries remain, then take the policy's rule without digits. */
+  private Behavior<Message> ivrRetryOrDefault() {
+    if (ivrTries <= route.ivr().retries()) {
+      ivrTries++;
+      ivrDigits.setLength(0);
+      playIvr(HoldAudio.Prompt.INVALID_CHOICE, promptOf(route.ivr()));
+      return this;
+    }
+    return enterQueue(route);
+  }
+
+  private Behavior<Message> enterQueue(Resolved choice) {
+    phase = Phase.JOINING;
+    route = new Resolved(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
+    queueId = choice.queueId();
+    getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
+            r -> new CallEntity.EnterQueue(choice.queueId(), choice.priority(), choice.extraSkills(), r)),
+        (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, Disposition.FAILED, "call could not enter its queue")
+            : new Started(view));
+    return this;
+  }
+
+  // --- keys, quality, watchdog, announcements ---
+
+  /** SIP INFO with {@code application/dtmf-relay} ({@code Signal=5}) or {@code application/dtmf}: the fallback for phones without RFC 4733. */
+  private Behavior<Message> onInfo(SipIn.RequestIn in) {
+    messages.respond(in.transaction(), in.request(), Response.OK, null);
+    String body = SipMessages.sdpBody(in.request());
+    if (body == null) return this;
+    java.util.regex.Matcher signal = java.util.regex.Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-Da-d])").matcher(body);
+    java.util.regex.Matcher duration = java.util.regex.Pattern.compile("(?im)^\\s*Duration\\s*=\\s*(\\d+)").matcher(body);
+    String plain = body.trim();
+    if (signal.find()) {
+      return onDtmf(new DtmfPressed(Character.toUpperCase(signal.group(1).charAt(0)), duration.find() ? Integer.parseInt(duration.group(1)) : 0));
+    }
+    if (plain.length() == 1 && "0123456789*#ABCDabcd".indexOf(plain.charAt(0)) >= 0) {
+      return onDtmf(new DtmfPressed(Character.toUpperCase(plain.charAt(0)), 0));
+    }
+    return this;
+  }
+
+  /** A key from the caller: recorded on the call; in line, the queue's exit key sends him to the overflow queue. */
+  private Behavior<Message> onDtmf(DtmfPressed m) {
+    if (!started) return this;
+    engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.RecordDtmf("customer", m.digit(), m.durationMs(), r));
+    if (phase == Phase.IVR) return onIvrKey(m.digit());
+    if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
+        && waitingIn.exitKey().charAt(0) == m.digit()) {
+      String target = waitingIn.overflowQueueId();
+      getContext().getLog().info("Call {}: caller pressed the exit key, moving to {}", callId, target);
+      engine.asks().<CallEntity.Command, Admission>ask(callEntity(),
+          r -> new CallEntity.MoveToQueue(target, "caller pressed the exit key", false, r));
+    }
+    return this;
+  }
+
+  /** Samples each leg's quality into the call, and ends a call whose caller has gone silent. */
+  private Behavior<Message> onMediaTick() {
+    AgentLegs.Leg connected = agents.connected();
+    for (SessionMedia.Sample sample : media.samples(customerMedia, connected == null ? null : connected.media())) {
+      var q = sample.quality();
+      if (q.mos() > 0 && q.mos() < media.settings().mosWarning()) {
+        getContext().getLog().warn("Call {}: poor audio on the {} leg: MOS {}, loss {}%, jitter {} ms",
+            callId, sample.leg(), String.format("%.2f", q.mos()), String.format("%.1f", q.lossPercent()), String.format("%.1f", q.jitterMs()));
+      }
+      engine.asks().<CallEntity.Command, Done>ask(callEntity(),
+          r -> new CallEntity.RecordQuality(sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), r));
+    }
+    boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING;
+    if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
+      Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
+      getContext().getLog().info("Call {}: no RTP from the caller for {} s; ending it", callId, limit.toSeconds());
+      hangUpAgent();
+      byeCustomer();
+      endInDomain(Disposition.FAILED, "media-timeout: no RTP from the caller for " + limit.toSeconds() + " s");
+      return finish();
+    }
+    return this;
+  }
+
+  /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */
+  private Behavior<Message> onAnnounce() {
+    if (phase != Phase.QUEUED || waitingIn == null) return this;
+    String queue = waitingIn.id();
+    java.time.Instant now = engine.clock().instant();
+    CompletionStage<Integer> place = engine.supervisor().waitingCalls(queue)
+        .thenApply(line -> line.stream().map(WaitingCall::callId).toList().indexOf(callId) + 1);
+    CompletionStage<Duration> wait = engine.supervisor()
+        .calls(new CallRecordFilter(now.minus(Duration.ofHours(1)), null, queue, null, Disposition.COMPLETED, 200))
+        .thenApply(records -> records.stream().filter(r -> r.waitSeconds() != null).mapToLong(r -> r.waitSeconds()).average()
+            .stream().mapToObj(avg -> Duration.ofSeconds(Math.round(avg))).findFirst().orElse(null));
+    getContext().pipeToSelf(place.thenCombine(wait, Position::new), (position, error) -> error == null ? position : new Position(0, null));
+    return this;
+  }
+
+  private Behavior<Message> onPosition(Position m) {
+    if (phase == Phase.QUEUED && m.position() > 0) media.announce(customerMedia, codec(), m.position(), m.expectedWait());
+    return this;
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {

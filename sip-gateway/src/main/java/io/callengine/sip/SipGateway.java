@@ -1,7 +1,5 @@
 package io.callengine.sip;
 
-import io.callengine.core.api.CallCenterEngine;
-import io.callengine.sip.media.MediaRelay;
 import java.util.List;
 import java.util.Map;
 import javax.sip.header.Header;
@@ -26,29 +24,22 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
 
   public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn {}
 
-  static Behavior<Command> create(CallCenterEngine engine, SipMessages messages, SipSettings settings,
-      MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
+  static Behavior<Command> create(GatewayParts parts) {
     // One bad message must not take the front door down: restart, the sessions map lives outside.
-    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new SipGateway(ctx, engine, messages, settings, relay, sessions)))
-        .onFailure(SupervisorStrategy.restart());
+    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new SipGateway(ctx, parts))).onFailure(SupervisorStrategy.restart());
   }
 
-  private final CallCenterEngine engine;
+  private final GatewayParts parts;
   private final SipMessages messages;
-  private final SipSettings settings;
-  private final MediaRelay relay;
   private final Map<String, ActorRef<CallSession.Message>> sessions;
   private final Registrar registrar;
 
-  private SipGateway(ActorContext<Command> context, CallCenterEngine engine, SipMessages messages, SipSettings settings,
-      MediaRelay relay, Map<String, ActorRef<CallSession.Message>> sessions) {
+  private SipGateway(ActorContext<Command> context, GatewayParts parts) {
     super(context);
-    this.engine = engine;
-    this.messages = messages;
-    this.settings = settings;
-    this.relay = relay;
-    this.sessions = sessions;
-    this.registrar = new Registrar(engine, messages, settings);
+    this.parts = parts;
+    this.messages = parts.messages();
+    this.sessions = parts.sessions();
+    this.registrar = new Registrar(parts.engine(), messages, parts.settings());
   }
 
   @Override
@@ -106,8 +97,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   }
 
   private void startSession(String sipCallId, SipIn.RequestIn invite) {
-    ActorRef<CallSession.Message> session = getContext().spawnAnonymous(
-        CallSession.create(engine, messages, settings, relay, sessions, sipCallId));
+    ActorRef<CallSession.Message> session = getContext().spawnAnonymous(CallSession.create(parts, sipCallId));
     sessions.put(sipCallId, session);
     session.tell(invite);
   }

@@ -1,6 +1,7 @@
 package io.callengine.sip;
 
 import io.callengine.core.api.CallCenterEngine;
+import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
@@ -32,8 +33,8 @@ public final class SipService {
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     SipMessages messages = new SipMessages(stack, settings);
-    ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(
-        SipGateway.create(engine, messages, settings, relay, listener.sessions()), "sip-gateway", Props.empty());
+    GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions());
+    ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, stack.provider());
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);

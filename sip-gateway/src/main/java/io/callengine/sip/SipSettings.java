@@ -24,7 +24,8 @@ public record SipSettings(
     int maxMessageSize,
     int stackThreads,
     int maxServerTransactions,
-    int maxConnections) {
+    int maxConnections,
+    MediaSettings media) {
 
   public static SipSettings from(Config config) {
     Config sip = config.getConfig("callengine.sip");
@@ -39,7 +40,7 @@ public record SipSettings(
         RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
-        sip.getInt("max-connections"));
+        sip.getInt("max-connections"), MediaSettings.from(config));
   }
 
   private static java.util.List<io.callengine.sip.registrar.Algorithm> algorithms(String names) {

@@ -29,6 +29,8 @@ public final class RtpEndpoint {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicBoolean portReleased = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final ReceiveMonitor monitor = new ReceiveMonitor();
+  private final RtpPlayer player = new RtpPlayer(this);
   private volatile Channel channel;
   private volatile RtpEndpoint peer;
   private volatile long lastPacketAt = System.nanoTime();
@@ -65,6 +67,9 @@ public final class RtpEndpoint {
   /** From now on packets arriving here leave through {@code other} towards its phone. */
   public void bridgeTo(RtpEndpoint other) {
     this.peer = other;
+    // The call is connected: hold audio on either side gives way to the other phone.
+    player.stop();
+    other.player.stop();
   }
 
   /** Bridges both directions. */
@@ -89,6 +94,26 @@ public final class RtpEndpoint {
       ch.close();
     }
     return closed.copy();
+  }
+
+  /** Plays hold audio and prompts to this endpoint's phone; one per endpoint. */
+  public RtpPlayer player() {
+    return player;
+  }
+
+  /**
+   * Reports the DTMF digits this leg's phone sends as RFC 4733 telephone-events with
+   * {@code payloadType} (the one negotiated for telephone-event/8000) to {@code listener},
+   * on this channel's event loop. Those packets are still forwarded to a bridged peer.
+   * A later call replaces the listener.
+   */
+  public void detectDtmf(int payloadType, DtmfListener listener) {
+    monitor.detectDtmf(new DtmfDetector(payloadType, listener), channel);
+  }
+
+  /** Loss, jitter and estimated MOS of what this leg's phone has sent so far. */
+  public StreamQuality quality() {
+    return monitor.quality();
   }
 
   /** Valid RTP packets received from the phone, forwarded or not. */
@@ -116,6 +141,14 @@ public final class RtpEndpoint {
     return remote.get().address();
   }
 
+  Channel channel() {
+    return channel;
+  }
+
+  ReceiveMonitor monitor() {
+    return monitor;
+  }
+
   void drop() {
     dropped.incrementAndGet();
   }
@@ -140,7 +173,7 @@ public final class RtpEndpoint {
   private boolean send(ByteBuf rtp) {
     InetSocketAddress target = remote.get().address();
     Channel out = channel;
-    if (target == null || out == null || !out.isActive()) {
+    if (target == null || out == null || !out.isActive() || player.isPlaying()) {
       return false;
     }
     sent.incrementAndGet();

@@ -4,18 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inbound handler of one {@link RtpEndpoint}'s channel: drops datagrams that cannot be RTP
- * and hands the rest to the endpoint. Not shared; {@link MediaRelay} installs one per port.
+ * Inbound handler of one {@link RtpEndpoint}'s channel: drops datagrams that cannot be RTP,
+ * hands the rest to the endpoint, and lets the endpoint's {@link ReceiveMonitor} (loss,
+ * jitter, DTMF) see each packet the endpoint accepted from its phone. Not shared;
+ * {@link MediaRelay} installs one per port.
  */
 final class RtpRelayHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   private static final Logger log = LoggerFactory.getLogger(RtpRelayHandler.class);
-  private static final int RTP_HEADER_LENGTH = 12;
-  private static final int RTP_VERSION = 2;
 
   private final RtpEndpoint endpoint;
 
@@ -26,12 +27,17 @@ final class RtpRelayHandler extends SimpleChannelInboundHandler<DatagramPacket> 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     ByteBuf content = packet.content();
-    if (content.readableBytes() < RTP_HEADER_LENGTH
-        || content.getUnsignedByte(content.readerIndex()) >> 6 != RTP_VERSION) {
+    if (RtpHeader.version(content) != RtpHeader.VERSION) {
       endpoint.drop();
       return;
     }
-    endpoint.relay(content, packet.sender());
+    InetSocketAddress sender = packet.sender();
+    endpoint.relay(content, sender);
+    // The endpoint latches onto its phone and drops strangers: a packet it accepted left the
+    // phone's address in place. The forwarded copy shares these bytes and nothing writes them.
+    if (sender.equals(endpoint.remoteAddress())) {
+      endpoint.monitor().onPacket(content, System.nanoTime());
+    }
   }
 
   @Override

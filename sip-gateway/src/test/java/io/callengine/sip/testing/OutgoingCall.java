@@ -31,6 +31,11 @@ public final class OutgoingCall {
     phone.cancel(invite);
   }
 
+  /** Sends SIP INFO inside the call with a body such as {@code Signal=5\r\nDuration=160}. */
+  public Response info(String contentSubtype, String body) throws Exception {
+    return phone.info(invite.getDialog(), contentSubtype, body);
+  }
+
   public Response hangUp() throws Exception {
     return phone.bye(invite.getDialog());
   }

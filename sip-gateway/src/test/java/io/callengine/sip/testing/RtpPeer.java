@@ -36,6 +36,32 @@ public final class RtpPeer implements AutoCloseable {
     socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
   }
 
+  /** Presses a key as RFC 4733 telephone-events (payload type 101, as {@link #sdp} offers): three updates, three ends. */
+  public void sendDtmf(char digit) throws IOException {
+    int event = "0123456789*#ABCD".indexOf(Character.toUpperCase(digit));
+    int timestamp = (sequence + 1000) * 160;
+    for (int i = 1; i <= 6; i++) {
+      boolean end = i > 3;
+      ByteBuffer packet = ByteBuffer.allocate(16);
+      packet.put((byte) 0x80).put((byte) ((i == 1 ? 0x80 : 0) | 101)).putShort((short) sequence++).putInt(timestamp).putInt(0x1234);
+      packet.put((byte) event).put((byte) ((end ? 0x80 : 0) | 10)).putShort((short) (Math.min(i, 4) * 160));
+      socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
+    }
+  }
+
+  /** The next whole packet (header included), or null when none arrives within {@code millis}. */
+  public byte[] receivePacket(int millis) throws IOException {
+    byte[] buffer = new byte[2048];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    socket.setSoTimeout(millis);
+    try {
+      socket.receive(packet);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+    return Arrays.copyOf(buffer, packet.getLength());
+  }
+
   /** The payload of the next packet, or null when none arrives within {@code millis}. */
   public String receive(int millis) throws IOException {
     byte[] buffer = new byte[2048];

@@ -187,6 +187,16 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return result.get(5, TimeUnit.SECONDS);
   }
 
+  Response info(Dialog dialog, String contentSubtype, String body) throws Exception {
+    Request info = dialog.createRequest(Request.INFO);
+    info.setContent(body, headers.createContentTypeHeader("application", contentSubtype));
+    ClientTransaction transaction = provider.getNewClientTransaction(info);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    dialog.sendRequest(transaction);
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);

@@ -1,0 +1,73 @@
+package io.callengine.sip.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the relay learns from the packets one leg's phone sends: the {@link StreamStats} of
+ * that stream and, once the SIP layer asks for them, the DTMF digits among them. One per
+ * {@link RtpEndpoint}; {@link RtpRelayHandler} feeds it, on the channel's event loop, every
+ * packet the endpoint accepted, reading only header fields and the 4-byte event payload.
+ */
+final class ReceiveMonitor {
+
+  // How often a digit whose end packets were all lost is looked for while the phone is silent.
+  private static final long DTMF_FLUSH_PERIOD_MILLIS = 100;
+
+  private final StreamStats stats = new StreamStats(StreamStats.G711_CLOCK_RATE);
+  private volatile DtmfDetector dtmf;
+  private boolean flushScheduled; // guarded by this; never touched per packet
+
+  /** One packet accepted by the endpoint; invalid RTP is left out of the statistics. */
+  void onPacket(ByteBuf rtp, long arrivalNanos) {
+    int headerLength = RtpHeader.headerLength(rtp);
+    int payloadLength = RtpHeader.payloadLength(rtp, headerLength);
+    if (payloadLength < 0) {
+      return;
+    }
+    long ssrc = RtpHeader.ssrc(rtp);
+    int sequence = RtpHeader.sequence(rtp);
+    long timestamp = RtpHeader.timestamp(rtp);
+    DtmfDetector detector = dtmf;
+    if (detector != null && detector.onPacket(
+        rtp, RtpHeader.payloadType(rtp), timestamp, headerLength, payloadLength, arrivalNanos)) {
+      stats.onEventPacket(ssrc, sequence, arrivalNanos);
+    } else {
+      stats.onPacket(ssrc, sequence, timestamp, RtpHeader.marker(rtp), arrivalNanos);
+    }
+  }
+
+  /**
+   * From now on digits go to {@code detector} (replacing any earlier one). While the channel
+   * is open, its event loop also flushes the detector, so that a digit whose end packets
+   * were all lost is reported even if the phone then falls silent.
+   */
+  synchronized void detectDtmf(DtmfDetector detector, Channel channel) {
+    dtmf = detector;
+    if (flushScheduled || channel == null) {
+      return;
+    }
+    try {
+      ScheduledFuture<?> flushing = channel.eventLoop().scheduleAtFixedRate(this::flushDtmf,
+          DTMF_FLUSH_PERIOD_MILLIS, DTMF_FLUSH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+      channel.closeFuture().addListener(f -> flushing.cancel(false));
+      flushScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // The relay is shutting down and the channel with it: there is nothing left to flush.
+    }
+  }
+
+  StreamQuality quality() {
+    return stats.snapshot();
+  }
+
+  private void flushDtmf() {
+    DtmfDetector detector = dtmf;
+    if (detector != null) {
+      detector.flush(System.nanoTime());
+    }
+  }
+}

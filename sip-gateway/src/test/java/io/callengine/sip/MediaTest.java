@@ -1,0 +1,174 @@
+package io.callengine.sip;
+
+import static io.callengine.core.testing.TestEngines.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.api.AgentSpec;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.policy.IvrMenu;
+import io.callengine.core.policy.RoutingPolicy;
+import io.callengine.core.policy.RoutingRule;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.testing.OutgoingCall;
+import io.callengine.sip.testing.TestPhone;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Media through the engine over loopback: hold audio, RFC 4733 and SIP INFO keys into the IVR, the exit key, quality in the record. */
+class MediaTest {
+  private static CallCenterEngine engine;
+  private static int sipPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sipPort = TestEngines.freePort();
+    engine = TestEngines.start(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + sipPort
+        + ", rtp-ports = \"38000-38999\" }\ncallengine.media.quality-interval = 1s"));
+    SipService.start(engine);
+    for (String q : List.of("holding", "sales2", "support2", "general2", "exitq", "afterexit", "talk")) {
+      QueueSpec spec = QueueSpec.of(q, q);
+      if (q.equals("exitq")) spec = spec.withLimits(null, null, "afterexit").withCallerOptions("0", null);
+      engine.admin().createQueue(spec).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    engine.admin().createPolicy(new RoutingPolicy("menu", "Main menu", 1, List.of(
+            new RoutingRule("menu", null, null, "1", "sales2", null, null),
+            new RoutingRule("menu", null, null, "2", "support2", null, null),
+            new RoutingRule("menu", null, null, null, "general2", null, null)), "UTC", new IvrMenu(null, 1, 3, 1)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static TestPhone customer(String number) throws Exception {
+    return new TestPhone(number, TestEngines.freePort(), "127.0.0.1", sipPort);
+  }
+
+  @Test
+  void aQueuedCallerHearsHoldMusicPacedIn20MsFrames() throws Exception {
+    try (TestPhone caller = customer("5557001")) {
+      OutgoingCall call = caller.call("holding");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      List<byte[]> packets = new ArrayList<>();
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < 2_000_000_000L) {
+        byte[] packet = caller.rtp.receivePacket(200);
+        if (packet != null) packets.add(packet);
+      }
+      assertTrue(packets.size() >= 85 && packets.size() <= 110, "about 50 packets a second, got " + packets.size() + " in 2 s");
+      int firstSeq = sequence(packets.get(0));
+      for (int i = 1; i < packets.size(); i++) {
+        assertEquals((firstSeq + i) & 0xffff, sequence(packets.get(i)), "consecutive sequence numbers");
+        assertEquals(160L * i, timestamp(packets.get(i)) - timestamp(packets.get(0)), "timestamps advance 160 per frame");
+        assertEquals(0, packets.get(i)[1] & 0x7f, "PCMU, as negotiated");
+      }
+      assertEquals(172, packets.get(0).length, "12-byte header and 160 bytes of audio");
+      call.hangUp();
+    }
+  }
+
+  @Test
+  void rfc4733KeysChooseTheQueueInTheIvrMenu() throws Exception {
+    try (TestPhone caller = customer("5557002")) {
+      OutgoingCall call = caller.call("menu");
+      assertEquals(200, call.awaitFinal().getStatusCode(), "answered at once for the menu");
+      call.useAnswer();
+      Thread.sleep(300);
+      caller.rtp.sendDtmf('2');
+      eventually(Duration.ofSeconds(8), "key 2 routes the caller to support2", () -> waiting("support2") == 1);
+      call.hangUp();
+      eventually(Duration.ofSeconds(5), "the key is in the call record",
+          () -> records("5557002").stream().anyMatch(r -> "2".equals(r.dtmf()) && "support2".equals(r.queueId())));
+    }
+  }
+
+  @Test
+  void sipInfoKeysChooseTheQueueToo() throws Exception {
+    try (TestPhone caller = customer("5557003")) {
+      OutgoingCall call = caller.call("menu");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      Thread.sleep(300);
+      assertEquals(200, call.info("dtmf-relay", "Signal=1\r\nDuration=160\r\n").getStatusCode());
+      eventually(Duration.ofSeconds(8), "key 1 routes the caller to sales2", () -> waiting("sales2") == 1);
+      call.hangUp();
+    }
+  }
+
+  @Test
+  void noChoiceAfterTheRetriesTakesTheDefaultRule() throws Exception {
+    try (TestPhone caller = customer("5557004")) {
+      OutgoingCall call = caller.call("menu");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      eventually(Duration.ofSeconds(25), "silence twice: the default queue", () -> waiting("general2") == 1);
+      call.hangUp();
+    }
+  }
+
+  @Test
+  void theExitKeyTakesAWaitingCallerToTheOverflowQueue() throws Exception {
+    try (TestPhone caller = customer("5557005")) {
+      OutgoingCall call = caller.call("exitq");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      call.useAnswer();
+      eventually(Duration.ofSeconds(5), "waiting in exitq", () -> waiting("exitq") == 1);
+      caller.rtp.sendDtmf('0');
+      eventually(Duration.ofSeconds(5), "the exit key moves him on", () -> waiting("afterexit") == 1 && waiting("exitq") == 0);
+      call.hangUp();
+    }
+  }
+
+  @Test
+  void aBridgedCallsQualityIsSummarisedInItsRecord() throws Exception {
+    engine.admin().createAgent(AgentSpec.of("tess", "sip:tess@127.0.0.1", "Tess", "pw-tess").withQueues(List.of("talk")))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    try (TestPhone tess = new TestPhone("tess", TestEngines.freePort(), "127.0.0.1", sipPort); TestPhone caller = customer("5557006")) {
+      assertEquals(200, tess.register("pw-tess", 300, "MD5"));
+      engine.agent("tess").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      OutgoingCall call = caller.call("talk");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      call.useAnswer();
+      eventually(Duration.ofSeconds(8), "tess answers", () -> engine.admin().getAgent("tess").toCompletableFuture().get().activity() == Activity.ON_CALL);
+      for (int i = 0; i < 150; i++) { // 3 s of audio both ways at 50 packets a second
+        caller.rtp.send("c" + i);
+        tess.rtp.send("a" + i);
+        Thread.sleep(20);
+      }
+      call.hangUp();
+      eventually(Duration.ofSeconds(5), "the record has a MOS of a clean line", () -> records("5557006").stream()
+          .anyMatch(r -> r.disposition() == Disposition.COMPLETED && r.mos() != null && r.mos() > 4.0 && r.lossPercent() != null));
+    }
+  }
+
+  private static int waiting(String queue) throws Exception {
+    return engine.supervisor().waitingCalls(queue).toCompletableFuture().get(5, TimeUnit.SECONDS).size();
+  }
+
+  private static List<CallRecord> records(String caller) throws Exception {
+    return engine.supervisor().calls(CallRecordFilter.all()).toCompletableFuture().get(5, TimeUnit.SECONDS).stream()
+        .filter(r -> r.caller().contains(":" + caller + "@")).toList();
+  }
+
+  private static int sequence(byte[] packet) {
+    return ByteBuffer.wrap(packet).getShort(2) & 0xffff;
+  }
+
+  private static long timestamp(byte[] packet) {
+    return ByteBuffer.wrap(packet).getInt(4) & 0xffffffffL;
+  }
+}
