@@ -10,6 +10,9 @@ import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.directory.Directory;
+import io.callengine.core.events.MediaFlow;
+import io.callengine.core.events.MediaQuality;
+import io.callengine.core.events.Warning;
 import io.callengine.core.policy.IvrMenu;
 import io.callengine.core.policy.RouteDecision;
 import io.callengine.core.policy.RouteRequest;
@@ -120,6 +123,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private QueueConfig waitingIn;
   /** The keys the IVR collected on this try, and how many tries were made. */
   private final StringBuilder ivrDigits = new StringBuilder();
+  /** Consecutive samples under the MOS warning level, per leg: a warning when the audio stays poor. */
+  private final Map<String, Integer> lowMosSamples = new java.util.HashMap<>();
+  private static final int LOW_MOS_SAMPLES_FOR_WARNING = 2;
   private int ivrTries;
   private String answerSdp;
   private RtpEndpoint customerMedia;
@@ -658,6 +664,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onDtmf(DtmfPressed m) {
     if (!started) return this;
     engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.RecordDtmf("customer", m.digit(), m.durationMs(), r));
+    engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, "customer",
+        String.valueOf(m.digit()), m.durationMs()));
     if (phase == Phase.IVR) return onIvrKey(m.digit());
     if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
         && waitingIn.exitKey().charAt(0) == m.digit()) {
@@ -672,11 +680,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** Samples each leg's quality into the call, and ends a call whose caller has gone silent. */
   private Behavior<Message> onMediaTick() {
     AgentLegs.Leg connected = agents.connected();
-    for (SessionMedia.Sample sample : media.samples(customerMedia, connected == null ? null : connected.media())) {
+    java.time.Instant now = engine.clock().instant();
+    SessionMedia.Tick tick = media.look(customerMedia, connected == null ? null : connected.media());
+    tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, change.leg(), change.flowing())));
+    for (SessionMedia.Sample sample : tick.samples()) {
       var q = sample.quality();
-      if (q.mos() > 0 && q.mos() < media.settings().mosWarning()) {
-        getContext().getLog().warn("Call {}: poor audio on the {} leg: MOS {}, loss {}%, jitter {} ms",
-            callId, sample.leg(), String.format("%.2f", q.mos()), String.format("%.1f", q.lossPercent()), String.format("%.1f", q.jitterMs()));
+      engine.publish(new MediaQuality(now, callId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
+      boolean poor = q.mos() > 0 && q.mos() < media.settings().mosWarning();
+      int lowInARow = poor ? lowMosSamples.merge(sample.leg(), 1, Integer::sum) : 0;
+      if (!poor) lowMosSamples.remove(sample.leg());
+      if (lowInARow == LOW_MOS_SAMPLES_FOR_WARNING) {
+        String text = String.format("poor audio on the %s leg: MOS %.2f, loss %.1f%%, jitter %.1f ms", sample.leg(), q.mos(),
+            q.lossPercent(), q.jitterMs());
+        getContext().getLog().warn("Call {}: {}", callId, text);
+        engine.publish(new Warning(now, callId, "low-mos", text));
       }
       engine.asks().<CallEntity.Command, Done>ask(callEntity(),
           r -> new CallEntity.RecordQuality(sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), r));
@@ -685,6 +702,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
       getContext().getLog().info("Call {}: no RTP from the caller for {} s; ending it", callId, limit.toSeconds());
+      engine.publish(new Warning(now, callId, "no-rtp", "no audio from the caller for " + limit.toSeconds() + " s: call ended"));
       hangUpAgent();
       byeCustomer();
       endInDomain(Disposition.FAILED, "media-timeout: no RTP from the caller for " + limit.toSeconds() + " s");

@@ -20,10 +20,18 @@ final class SessionMedia {
   /** One leg's quality since the call began, taken when it had received something new. */
   record Sample(String leg, StreamQuality quality) {}
 
+  /** A leg whose audio started or stopped reaching the engine since the last look. */
+  record FlowChange(String leg, boolean flowing) {}
+
+  /** What one look at the media found. */
+  record Tick(List<Sample> samples, List<FlowChange> flowChanges) {}
+
   private final HoldAudio holdAudio;
   private final MediaSettings settings;
   private long customerPacketsSampled;
   private long agentPacketsSampled;
+  private boolean customerFlowing;
+  private boolean agentFlowing;
 
   SessionMedia(HoldAudio holdAudio, MediaSettings settings) {
     this.holdAudio = holdAudio;
@@ -55,18 +63,25 @@ final class SessionMedia {
     return customer.player().play(playlist, codec);
   }
 
-  /** A sample of each leg that has received packets since the last sample. */
-  List<Sample> samples(RtpEndpoint customer, RtpEndpoint agent) {
+  /** A sample of each leg that received packets since the last look, and the legs whose audio started or stopped. */
+  Tick look(RtpEndpoint customer, RtpEndpoint agent) {
     List<Sample> samples = new ArrayList<>();
-    if (customer != null && customer.packetsReceived() > customerPacketsSampled) {
+    List<FlowChange> changes = new ArrayList<>();
+    boolean customerNow = customer != null && customer.packetsReceived() > customerPacketsSampled;
+    if (customerNow) {
       customerPacketsSampled = customer.packetsReceived();
       samples.add(new Sample("customer", customer.quality()));
     }
-    if (agent != null && agent.packetsReceived() > agentPacketsSampled) {
+    if (customerNow != customerFlowing) changes.add(new FlowChange("customer", customerNow));
+    customerFlowing = customerNow;
+    boolean agentNow = agent != null && agent.packetsReceived() > agentPacketsSampled;
+    if (agentNow) {
       agentPacketsSampled = agent.packetsReceived();
       samples.add(new Sample("agent", agent.quality()));
     }
-    return samples;
+    if (agentNow != agentFlowing) changes.add(new FlowChange("agent", agentNow));
+    agentFlowing = agentNow;
+    return new Tick(samples, changes);
   }
 
   /** Whether the customer's phone has sent nothing for longer than the watchdog allows. */

@@ -11,6 +11,11 @@ import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.Disposition;
+import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.events.DtmfPressed;
+import io.callengine.core.events.MediaFlow;
+import io.callengine.core.events.MediaQuality;
+import io.callengine.core.events.Warning;
 import io.callengine.core.policy.IvrMenu;
 import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.policy.RoutingRule;
@@ -24,6 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,14 +135,21 @@ class MediaTest {
       assertEquals(200, call.awaitFinal().getStatusCode());
       call.useAnswer();
       eventually(Duration.ofSeconds(5), "waiting in exitq", () -> waiting("exitq") == 1);
+      TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+      engine.events().tell(Topic.subscribe(events.ref()));
+      Thread.sleep(200);
       caller.rtp.sendDtmf('0');
+      events.fishForMessage(Duration.ofSeconds(5), e -> e instanceof DtmfPressed d && d.digit().equals("0")
+          ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
       eventually(Duration.ofSeconds(5), "the exit key moves him on", () -> waiting("afterexit") == 1 && waiting("exitq") == 0);
       call.hangUp();
     }
   }
 
   @Test
-  void aBridgedCallsQualityIsSummarisedInItsRecord() throws Exception {
+  void aBridgedCallsQualityIsPublishedAndSummarisedInItsRecord() throws Exception {
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    engine.events().tell(Topic.subscribe(events.ref()));
     engine.admin().createAgent(AgentSpec.of("tess", "sip:tess@127.0.0.1", "Tess", "pw-tess").withQueues(List.of("talk")))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     try (TestPhone tess = new TestPhone("tess", TestEngines.freePort(), "127.0.0.1", sipPort); TestPhone caller = customer("5557006")) {
@@ -144,14 +159,22 @@ class MediaTest {
       assertEquals(200, call.awaitFinal().getStatusCode());
       call.useAnswer();
       eventually(Duration.ofSeconds(8), "tess answers", () -> engine.admin().getAgent("tess").toCompletableFuture().get().activity() == Activity.ON_CALL);
-      for (int i = 0; i < 150; i++) { // 3 s of audio both ways at 50 packets a second
+      for (int i = 0; i < 200; i++) { // 4 s of audio both ways at 50 packets a second; a quarter of tess's is lost
         caller.rtp.send("c" + i);
-        tess.rtp.send("a" + i);
+        if (i % 4 == 0) tess.rtp.lose();
+        else tess.rtp.send("a" + i);
         Thread.sleep(20);
       }
+      List<CallCenterEvent> seen = events.receiveSeveralMessages(6, Duration.ofSeconds(10));
+      assertTrue(seen.stream().anyMatch(e -> e instanceof MediaFlow f && f.leg().equals("customer") && f.flowing()), "audio started");
+      assertTrue(seen.stream().anyMatch(e -> e instanceof MediaQuality q && q.leg().equals("customer") && q.mos() > 4.0),
+          "the clean leg sounds good: " + seen);
+      events.fishForMessage(Duration.ofSeconds(10), e -> e instanceof Warning w && w.code().equals("low-mos")
+          ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
       call.hangUp();
-      eventually(Duration.ofSeconds(5), "the record has a MOS of a clean line", () -> records("5557006").stream()
-          .anyMatch(r -> r.disposition() == Disposition.COMPLETED && r.mos() != null && r.mos() > 4.0 && r.lossPercent() != null));
+      eventually(Duration.ofSeconds(5), "the record has the average and the worst MOS", () -> records("5557006").stream()
+          .anyMatch(r -> r.disposition() == Disposition.COMPLETED && r.mos() != null && r.worstMos() != null
+              && r.worstMos() < 3.1 && r.lossPercent() != null && r.lossPercent() > 15));
     }
   }
 

@@ -6,6 +6,7 @@ import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.auth.TokenStore;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.directory.Directory;
+import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.persistence.Database;
 import io.callengine.core.persistence.PlainJdbcSession;
 import io.callengine.core.policy.RouteDecision;
@@ -29,6 +30,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -58,6 +61,7 @@ public final class CallCenterEngine {
   private final ActorRef<TokenStore.Command> tokens;
   private final ActorRef<RoutingPolicies.Command> routingPolicies;
   private final CallRecords callRecords;
+  private final ActorRef<Topic.Command<CallCenterEvent>> events;
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
   private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
   /** Refreshed off the request path: a health request never waits on JDBC. */
@@ -131,6 +135,7 @@ public final class CallCenterEngine {
     this.routingPolicies = singletons.init(SingletonActor.of(RoutingPolicies.create(), "routing-policies"));
     this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
         config.getInt("callengine.routing.ring-all-max")), "router"));
+    this.events = system.systemActorOf(Topic.create(CallCenterEvent.class, "call-center-events"), "events", Props.empty());
     AgentEntity.init(system, router, clock);
     QueueEntity.init(system, router, clock);
     CallEntity.init(system, router, clock);
@@ -221,5 +226,12 @@ public final class CallCenterEngine {
   public ActorRef<TokenStore.Command> tokens() { return tokens; }
   public ActorRef<RoutingPolicies.Command> routingPolicies() { return routingPolicies; }
   public CallRecords callRecords() { return callRecords; }
+
+  /** The cluster-wide topic of public events: {@code Topic.subscribe(ref)} to follow them from any actor. */
+  public ActorRef<Topic.Command<CallCenterEvent>> events() { return events; }
+
+  public void publish(CallCenterEvent event) {
+    events.tell(Topic.publish(event));
+  }
   public String realm() { return config.getString("callengine.sip.realm"); }
 }

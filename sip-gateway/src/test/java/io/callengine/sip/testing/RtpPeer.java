@@ -36,6 +36,11 @@ public final class RtpPeer implements AutoCloseable {
     socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
   }
 
+  /** A packet lost on the way: its sequence number is used, nothing is sent. */
+  public void lose() {
+    sequence++;
+  }
+
   /** Presses a key as RFC 4733 telephone-events (payload type 101, as {@link #sdp} offers): three updates, three ends. */
   public void sendDtmf(char digit) throws IOException {
     int event = "0123456789*#ABCD".indexOf(Character.toUpperCase(digit));

@@ -1,0 +1,16 @@
+package io.callengine.core.events;
+
+import io.callengine.core.CborSerializable;
+import java.time.Instant;
+
+/**
+ * The engine's public events, published on the cluster-wide topic that {@code
+ * CallCenterEngine.events()} names. Each says when it happened and, as {@link #type()}, what it is.
+ */
+public sealed interface CallCenterEvent extends CborSerializable
+    permits MediaQuality, MediaFlow, DtmfPressed, Warning {
+
+  Instant at();
+
+  String type();
+}
