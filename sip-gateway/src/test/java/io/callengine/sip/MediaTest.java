@@ -47,9 +47,10 @@ class MediaTest {
     engine = TestEngines.start(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + sipPort
         + ", rtp-ports = \"38000-38999\" }\ncallengine.media.quality-interval = 1s"));
     SipService.start(engine);
-    for (String q : List.of("holding", "sales2", "support2", "general2", "exitq", "afterexit", "talk")) {
+    for (String q : List.of("holding", "sales2", "support2", "general2", "exitq", "afterexit", "talk", "announcing")) {
       QueueSpec spec = QueueSpec.of(q, q);
       if (q.equals("exitq")) spec = spec.withLimits(null, null, "afterexit").withCallerOptions("0", null);
+      if (q.equals("announcing")) spec = spec.withCallerOptions(null, 2);
       engine.admin().createQueue(spec).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
     engine.admin().createPolicy(new RoutingPolicy("menu", "Main menu", 1, List.of(
@@ -87,6 +88,22 @@ class MediaTest {
         assertEquals(0, packets.get(i)[1] & 0x7f, "PCMU, as negotiated");
       }
       assertEquals(172, packets.get(0).length, "12-byte header and 160 bytes of audio");
+      call.hangUp();
+    }
+  }
+
+  @Test
+  void aWaitingCallerHearsHisPlaceInLineEveryFewSeconds() throws Exception {
+    try (TestPhone caller = customer("5557010")) {
+      OutgoingCall call = caller.call("announcing");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      int talkSpurts = 0;
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < 3_500_000_000L) {
+        byte[] packet = caller.rtp.receivePacket(200);
+        if (packet != null && (packet[1] & 0x80) != 0) talkSpurts++;
+      }
+      assertTrue(talkSpurts >= 2, "the music, then an announcement (a new talk spurt with the marker bit): " + talkSpurts);
       call.hangUp();
     }
   }
