@@ -664,8 +664,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onDtmf(DtmfPressed m) {
     if (!started) return this;
     engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.RecordDtmf("customer", m.digit(), m.durationMs(), r));
-    engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, "customer",
-        String.valueOf(m.digit()), m.durationMs()));
+    AgentLegs.Leg talking = agents.connected();
+    engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, queueId,
+        talking == null ? null : talking.agentId(), "customer", String.valueOf(m.digit()), m.durationMs()));
     if (phase == Phase.IVR) return onIvrKey(m.digit());
     if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
         && waitingIn.exitKey().charAt(0) == m.digit()) {
@@ -682,10 +683,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg connected = agents.connected();
     java.time.Instant now = engine.clock().instant();
     SessionMedia.Tick tick = media.look(customerMedia, connected == null ? null : connected.media());
-    tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, change.leg(), change.flowing())));
+    String agentId = connected == null ? null : connected.agentId();
+    tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, queueId, agentId, change.leg(), change.flowing())));
     for (SessionMedia.Sample sample : tick.samples()) {
       var q = sample.quality();
-      engine.publish(new MediaQuality(now, callId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
+      engine.publish(new MediaQuality(now, callId, queueId, agentId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
       boolean poor = q.mos() > 0 && q.mos() < media.settings().mosWarning();
       int lowInARow = poor ? lowMosSamples.merge(sample.leg(), 1, Integer::sum) : 0;
       if (!poor) lowMosSamples.remove(sample.leg());
@@ -693,7 +695,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         String text = String.format("poor audio on the %s leg: MOS %.2f, loss %.1f%%, jitter %.1f ms", sample.leg(), q.mos(),
             q.lossPercent(), q.jitterMs());
         getContext().getLog().warn("Call {}: {}", callId, text);
-        engine.publish(new Warning(now, callId, "low-mos", text));
+        engine.publish(new Warning(now, callId, queueId, agentId, "low-mos", text));
       }
       engine.asks().<CallEntity.Command, Done>ask(callEntity(),
           r -> new CallEntity.RecordQuality(sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), r));
@@ -702,7 +704,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
       getContext().getLog().info("Call {}: no RTP from the caller for {} s; ending it", callId, limit.toSeconds());
-      engine.publish(new Warning(now, callId, "no-rtp", "no audio from the caller for " + limit.toSeconds() + " s: call ended"));
+      engine.publish(new Warning(now, callId, queueId, agentId, "no-rtp", "no audio from the caller for " + limit.toSeconds() + " s: call ended"));
       hangUpAgent();
       byeCustomer();
       endInDomain(Disposition.FAILED, "media-timeout: no RTP from the caller for " + limit.toSeconds() + " s");

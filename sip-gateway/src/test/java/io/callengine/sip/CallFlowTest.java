@@ -11,6 +11,7 @@ import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.Disposition;
+import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.testing.TestEngines;
@@ -19,6 +20,8 @@ import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,9 @@ class CallFlowTest {
 
   @Test
   void customerReachesAliceWithAudioBothWaysAndHangsUp() throws Exception {
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    engine.events().tell(Topic.subscribe(events.ref()));
+    Thread.sleep(200);
     try (TestPhone customer = new TestPhone("customer1", TestEngines.freePort(), "127.0.0.1", sipPort)) {
       OutgoingCall call = customer.call("support");
       assertEquals(200, call.awaitFinal().getStatusCode());
@@ -90,6 +96,11 @@ class CallFlowTest {
           .anyMatch(r -> "customer1".equals(user(r.caller())) && r.disposition() == Disposition.COMPLETED && "alice".equals(r.agentId())));
       eventually(Duration.ofSeconds(5), "alice is idle again",
           () -> engine.admin().getAgent("alice").toCompletableFuture().get().activity() == Activity.IDLE);
+      List<String> types = events.receiveSeveralMessages(12, Duration.ofSeconds(10)).stream()
+          .filter(e -> !(e instanceof io.callengine.core.events.MediaQuality || e instanceof io.callengine.core.events.MediaFlow))
+          .map(CallCenterEvent::type).distinct().toList();
+      assertTrue(types.containsAll(List.of("call-incoming", "call-queued", "call-offered", "call-established", "call-ended",
+          "call-state-changed", "agent-status-changed")), "the call's life on the public topic: " + types);
     }
   }
 

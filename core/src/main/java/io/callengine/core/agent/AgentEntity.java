@@ -4,6 +4,8 @@ import io.callengine.core.CborSerializable;
 import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.call.CallEntity;
+import io.callengine.core.events.AgentStatusChanged;
+import io.callengine.core.events.EventPublisher;
 import io.callengine.core.routing.Router;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,18 +87,18 @@ public final class AgentEntity
   /** The break reason the engine sets after too many consecutive unanswered offers. */
   public static final String NO_ANSWER_BREAK = "no-answer";
 
-  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events) {
     int maxNoAnswers = system.settings().config().getInt("callengine.agents.max-consecutive-no-answers");
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers, events))
             .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
                 .withNoPassivationStrategy()));
   }
 
   public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,
-      int maxNoAnswers) {
+      int maxNoAnswers, EventPublisher events) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new AgentEntity(agentId, router, peers, clock, maxNoAnswers, timers)));
+        new AgentEntity(agentId, router, peers, clock, maxNoAnswers, events, timers)));
   }
 
   private final String agentId;
@@ -104,10 +106,11 @@ public final class AgentEntity
   private final Peers peers;
   private final Clock clock;
   private final int maxNoAnswers;
+  private final EventPublisher events;
   private final TimerScheduler<Command> timers;
 
   private AgentEntity(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock, int maxNoAnswers,
-      TimerScheduler<Command> timers) {
+      EventPublisher events, TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), agentId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.agentId = agentId;
@@ -115,6 +118,7 @@ public final class AgentEntity
     this.peers = peers;
     this.clock = clock;
     this.maxNoAnswers = maxNoAnswers;
+    this.events = events;
     this.timers = timers;
   }
 
@@ -287,9 +291,16 @@ public final class AgentEntity
     return Effect().reply(cmd.replyTo(), Done.getInstance());
   }
 
+  /** Tells the Router and the public topic how the agent stands now. */
   private void reportToRouter(AgentState state) {
-    if (state.exists()) router.tell(new Router.AgentChanged(state.view(clock.instant())));
-    else router.tell(new Router.AgentRemoved(agentId));
+    if (!state.exists()) {
+      router.tell(new Router.AgentRemoved(agentId));
+      return;
+    }
+    AgentView view = state.view(clock.instant());
+    router.tell(new Router.AgentChanged(view));
+    events.publish(new AgentStatusChanged(clock.instant(), agentId, view.presence().name(), view.breakReason(),
+        view.activity().name(), view.registered(), view.currentCalls()));
   }
 
   /** Timers are not persisted: the deadlines are, and are re-armed here after every change and recovery. */

@@ -136,9 +136,9 @@ public final class CallCenterEngine {
     this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
         config.getInt("callengine.routing.ring-all-max")), "router"));
     this.events = system.systemActorOf(Topic.create(CallCenterEvent.class, "call-center-events"), "events", Props.empty());
-    AgentEntity.init(system, router, clock);
+    AgentEntity.init(system, router, clock, this::publish);
     QueueEntity.init(system, router, clock);
-    CallEntity.init(system, router, clock);
+    CallEntity.init(system, router, clock, this::publish);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     this.callRecords = new CallRecords(database.dataSource(), blocking, clock);
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),

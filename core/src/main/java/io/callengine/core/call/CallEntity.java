@@ -6,6 +6,7 @@ import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.Reservation;
+import io.callengine.core.events.EventPublisher;
 import io.callengine.core.queue.Admission;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
@@ -30,6 +31,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -100,27 +102,31 @@ public final class CallEntity
   public record QualitySampled(String leg, double mos, double lossPercent, double jitterMs, Instant at) implements Event {}
   public record DtmfReceived(String leg, char digit, int durationMs, Instant at) implements Event {}
 
-  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock)));
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, events)));
   }
 
-  public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock) {
-    return Behaviors.setup(ctx -> new CallEntity(callId, router, peers, clock, ctx));
+  public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock,
+      EventPublisher events) {
+    return Behaviors.setup(ctx -> new CallEntity(callId, router, peers, clock, events, ctx));
   }
 
   private final String callId;
   private final ActorRef<Router.Command> router;
   private final Peers peers;
   private final Clock clock;
+  private final EventPublisher events;
   private final ActorContext<Command> context;
 
-  private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, ActorContext<Command> context) {
+  private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
+      ActorContext<Command> context) {
     super(PersistenceId.of(ENTITY_KEY.name(), callId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.callId = callId;
     this.router = router;
     this.peers = peers;
     this.clock = clock;
+    this.events = events;
     this.context = context;
   }
 
@@ -158,7 +164,7 @@ public final class CallEntity
         .onCommand(MoveToQueue.class, this::onMoveToQueue)
         .onCommand(EnterQueue.class, (s, c) -> s.status() != CallStatus.IVR
             ? Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + s.status() + ", not in the IVR"))
-            : Effect().persist(new CallRouted(c.queueId(), c.priority(), c.extraSkills(), clock.instant()))
+            : persist(s, new CallRouted(c.queueId(), c.priority(), c.extraSkills(), clock.instant()))
                 .thenReply(c.replyTo(), x -> StatusReply.success(x.view())))
         .onCommand(RecordQuality.class, (s, c) -> !s.active() ? Effect().reply(c.replyTo(), StatusReply.ack())
             : Effect().persist(new QualitySampled(c.leg(), c.mos(), c.lossPercent(), c.jitterMs(), clock.instant()))
@@ -171,12 +177,17 @@ public final class CallEntity
     return builder.build();
   }
 
+  /** Persists one event and, once it is stored, publishes what it means to the public topic. */
+  private EffectBuilder<Event, CallState> persist(CallState before, Event event) {
+    return Effect().persist(event).thenRun(after -> CallEvents.publish(events, callId, before, event, after));
+  }
+
   private <T> ReplyEffect<Event, CallState> notFound(ActorRef<StatusReply<T>> replyTo) {
     return Effect().reply(replyTo, Refusal.NOT_FOUND.reply("call " + callId + " does not exist"));
   }
 
   private ReplyEffect<Event, CallState> onStart(CallState state, Start cmd) {
-    return Effect().persist(new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.extraSkills(),
+    return persist(state, new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.extraSkills(),
             cmd.legs(), clock.instant()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
   }
@@ -186,7 +197,7 @@ public final class CallEntity
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
     }
     List<String> agentIds = cmd.agents().stream().map(Reservation::agentId).toList();
-    return Effect().persist(new CallOffered(agentIds, cmd.wrapUpSeconds(), clock.instant()))
+    return persist(state, new CallOffered(agentIds, cmd.wrapUpSeconds(), clock.instant()))
         .thenRun(s -> s.legs().tell(new CallLegs.RingAgents(callId, cmd.agents(), cmd.ringTimeoutSeconds())))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -196,7 +207,7 @@ public final class CallEntity
     if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not ringing agent " + cmd.agentId()));
     }
-    return Effect().persist(new CallConnected(cmd.agentId(), clock.instant()))
+    return persist(state, new CallConnected(cmd.agentId(), clock.instant()))
         .thenRun(s -> {
           peers.agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
           state.offeredTo().stream().filter(a -> !a.equals(cmd.agentId())).forEach(other ->
@@ -210,7 +221,7 @@ public final class CallEntity
     if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
-    return Effect().persist(new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
+    return persist(state, new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
           peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, cmd.noAnswer(), context.getSystem().ignoreRef()));
           if (s.status() == CallStatus.QUEUED) router.tell(new Router.OfferEnded(callId, cmd.agentId()));
@@ -229,7 +240,7 @@ public final class CallEntity
     Instant now = clock.instant();
     CallStatus before = state.status();
     List<String> offeredTo = state.offeredTo();
-    return Effect().persist(new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
+    return persist(state, new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
           releaseAgentAndQueue(s, before, offeredTo, now);
@@ -276,7 +287,7 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> move(CallState state, String toQueueId, String reason, boolean atJoin) {
     movesInARow++;
     String from = state.queueId();
-    return Effect().persist(new CallMoved(from, toQueueId, reason, clock.instant()))
+    return persist(state, new CallMoved(from, toQueueId, reason, clock.instant()))
         .thenRun(s -> {
           if (!atJoin) peers.queue(from).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());

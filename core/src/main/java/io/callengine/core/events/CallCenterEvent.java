@@ -8,7 +8,8 @@ import java.time.Instant;
  * CallCenterEngine.events()} names. Each says when it happened and, as {@link #type()}, what it is.
  */
 public sealed interface CallCenterEvent extends CborSerializable
-    permits MediaQuality, MediaFlow, DtmfPressed, Warning {
+    permits CallIncoming, CallQueued, CallOffered, CallEstablished, CallStateChanged, CallEnded, AgentStatusChanged,
+        MediaQuality, MediaFlow, DtmfPressed, Warning {
 
   Instant at();
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.routing.Router;
 import io.callengine.core.call.CallEntity;
+import io.callengine.core.events.EventPublisher;
 import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.ProbePeers;
 import java.time.Clock;
@@ -36,7 +37,7 @@ class AgentEntityTest {
   void setUp() {
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC(), 3));
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC(), 3, EventPublisher.NONE));
   }
 
   private static AgentProfile profile(int maxCalls) {

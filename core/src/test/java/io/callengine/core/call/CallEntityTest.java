@@ -9,6 +9,7 @@ import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.Reservation;
 import java.util.List;
 import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.events.EventPublisher;
 import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.ProbePeers;
 import java.time.Clock;
@@ -39,7 +40,7 @@ class CallEntityTest {
     legs = testKit.createTestProbe();
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC()));
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC(), EventPublisher.NONE));
     kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, List.of(), legs.ref(), r));
   }
 

@@ -1,0 +1,49 @@
+package io.callengine.core.call;
+
+import io.callengine.core.events.CallIncoming;
+import io.callengine.core.events.CallQueued;
+import io.callengine.core.events.CallStateChanged;
+import io.callengine.core.events.EventPublisher;
+import java.time.Instant;
+
+/**
+ * What a CallEntity event means to the outside: the public events it publishes after the event
+ * is persisted, and a state change whenever the call's status moved.
+ */
+final class CallEvents {
+  private CallEvents() {}
+
+  static void publish(EventPublisher events, String callId, CallState before, CallEntity.Event event, CallState after) {
+    Instant at = at(event);
+    if (at == null) return;
+    if (event instanceof CallEntity.CallStarted e) {
+      events.publish(new CallIncoming(at, callId, e.queueId(), null, e.caller(), e.dialed()));
+      if (e.queueId() != null) events.publish(new CallQueued(at, callId, e.queueId(), null, e.priority()));
+    } else if (event instanceof CallEntity.CallRouted e) {
+      events.publish(new CallQueued(at, callId, e.queueId(), null, e.priority()));
+    } else if (event instanceof CallEntity.CallMoved e) {
+      events.publish(new CallQueued(at, callId, e.toQueueId(), null, after.priority()));
+    } else if (event instanceof CallEntity.CallOffered e) {
+      events.publish(new io.callengine.core.events.CallOffered(at, callId, after.queueId(), null, e.agentIds()));
+    } else if (event instanceof CallEntity.CallConnected e) {
+      events.publish(new io.callengine.core.events.CallEstablished(at, callId, after.queueId(), e.agentId(), after.waitSeconds(at)));
+    } else if (event instanceof CallEntity.CallEnded e) {
+      events.publish(new io.callengine.core.events.CallEnded(at, callId, after.queueId(), after.agentId(), e.disposition().name(),
+          e.reason(), e.waitSeconds(), e.talkSeconds()));
+    }
+    if (before.status() != after.status()) {
+      events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));
+    }
+  }
+
+  private static Instant at(CallEntity.Event event) {
+    if (event instanceof CallEntity.CallStarted e) return e.at();
+    if (event instanceof CallEntity.CallRouted e) return e.at();
+    if (event instanceof CallEntity.CallMoved e) return e.at();
+    if (event instanceof CallEntity.CallOffered e) return e.at();
+    if (event instanceof CallEntity.CallOfferFailed e) return e.at();
+    if (event instanceof CallEntity.CallConnected e) return e.at();
+    if (event instanceof CallEntity.CallEnded e) return e.at();
+    return null;
+  }
+}
