@@ -186,7 +186,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
       case Request.ACK -> this;
-      case Request.INFO -> onInfo(in);
+      case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
   }
@@ -423,6 +423,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
+    } else if (m.command() instanceof CallLegs.Moved moved) {
+      queueId = moved.queueId();
+      waitingIn = moved.queue();
     }
     return this;
   }
@@ -642,6 +645,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   // --- keys, quality, watchdog, announcements ---
+
+  private Behavior<Message> respondOk(SipIn.RequestIn in) {
+    messages.respond(in.transaction(), in.request(), Response.OK, null);
+    return this;
+  }
 
   /** SIP INFO with {@code application/dtmf-relay} ({@code Signal=5}) or {@code application/dtmf}: the fallback for phones without RFC 4733. */
   private Behavior<Message> onInfo(SipIn.RequestIn in) {

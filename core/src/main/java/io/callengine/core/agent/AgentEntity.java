@@ -258,7 +258,8 @@ public final class AgentEntity
     if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     Instant now = clock.instant();
     List<Event> events = new java.util.ArrayList<>(List.of(new CallReleased(cmd.callId(), cmd.noAnswer(), now)));
-    if (cmd.noAnswer() && state.consecutiveNoAnswers() + 1 >= maxNoAnswers && state.presence() == Presence.AVAILABLE) {
+    if (cmd.noAnswer() && state.consecutiveNoAnswers() + 1 >= maxNoAnswers && state.presence() == Presence.AVAILABLE
+        && state.pendingPresence() == null) {
       events.add(new PresenceChanged(Presence.BREAK, NO_ANSWER_BREAK, now));
     }
     return Effect().persist(events)

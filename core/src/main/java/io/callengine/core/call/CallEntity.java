@@ -303,6 +303,7 @@ public final class CallEntity
     if (!state.active() || !m.queueId().equals(state.queueId())) return Effect().noReply();
     if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
       replyToMove(StatusReply.success(admission));
+      state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
       return Effect().noReply();
     }
     if (admission != null && admission.outcome() == Admission.Outcome.OVERFLOW && movesInARow < MAX_MOVES) {
@@ -334,7 +335,7 @@ public final class CallEntity
   private void remindOfEnd(CallState ended, String askedBy) {
     ActorRef<StatusReply<Done>> ignore = context.getSystem().ignoreRef();
     if (askedBy.startsWith(QUEUE_ASKER)) {
-      peers.queue(ended.queueId()).tell(new QueueEntity.Remove(callId, ignore));
+      peers.queue(askedBy.substring(QUEUE_ASKER.length())).tell(new QueueEntity.Remove(callId, ignore));
     } else if (askedBy.equals(ended.agentId())) {
       peers.agent(askedBy).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(ended.endedAt()), ended.wrapUpSeconds(), ignore));
     } else {

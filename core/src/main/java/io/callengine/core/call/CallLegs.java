@@ -2,6 +2,7 @@ package io.callengine.core.call;
 
 import io.callengine.core.CborSerializable;
 import io.callengine.core.agent.Reservation;
+import io.callengine.core.queue.QueueConfig;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,4 +24,7 @@ public final class CallLegs {
   public record Hangup(String callId, String reason) implements Command {}
 
   public record Ping(ActorRef<Done> replyTo) implements Command {}
+
+  /** The call now waits in another queue (overflow, max wait, exit key): announcements and the exit key follow it. */
+  public record Moved(String queueId, QueueConfig queue) implements Command {}
 }

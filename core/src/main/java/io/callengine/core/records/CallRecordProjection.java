@@ -57,7 +57,7 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
   private static void write(Connection c, String callId, CallEntity.Event event) throws Exception {
     if (event instanceof CallEntity.CallStarted e) {
       update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, ?, ?)",
-          callId, e.queueId(), e.caller(), e.dialed(), e.queueId() == null ? "IVR" : "QUEUED", millis(e.at()));
+          callId, e.queueId(), fit(e.caller(), 512), fit(e.dialed(), 512), e.queueId() == null ? "IVR" : "QUEUED", millis(e.at()));
     } else if (event instanceof CallEntity.CallRouted e) {
       update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ?, enqueued_at = ? WHERE call_id = ?",
           e.queueId(), millis(e.at()), callId);
@@ -74,9 +74,9 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       CallMedia media = e.media() == null ? CallMedia.NONE : e.media();
       update(c, "UPDATE call_records SET status = 'ENDED', disposition = ?, end_reason = ?, ended_at = ?, "
               + "wait_seconds = ?, talk_seconds = ?, mos = ?, worst_mos = ?, loss_percent = ?, dtmf = ? WHERE call_id = ?",
-          e.disposition().name(), e.reason(), millis(e.at()), e.waitSeconds(), e.talkSeconds(), media.averageMos(),
+          e.disposition().name(), fit(e.reason(), 512), millis(e.at()), e.waitSeconds(), e.talkSeconds(), media.averageMos(),
           media.samples() == 0 ? null : media.worstMos(), media.samples() == 0 ? null : media.worstLossPercent(),
-          media.dtmf().isEmpty() ? null : media.dtmf(), callId);
+          media.dtmf().isEmpty() ? null : fit(media.dtmf(), 128), callId);
     }
   }
 
@@ -88,6 +88,11 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       }
       statement.executeUpdate();
     }
+  }
+
+  /** Text from SIP headers or keypads can be longer than its column: keep the start. */
+  private static String fit(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
   }
 
   private static Long millis(Instant at) {
