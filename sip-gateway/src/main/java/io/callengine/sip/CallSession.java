@@ -10,8 +10,6 @@ import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.directory.Directory;
-import io.callengine.core.events.MediaFlow;
-import io.callengine.core.events.MediaQuality;
 import io.callengine.core.events.Warning;
 import io.callengine.core.policy.IvrMenu;
 import io.callengine.core.policy.RouteDecision;
@@ -21,7 +19,6 @@ import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.routing.Router;
 import io.callengine.core.queue.WaitingCall;
-import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.media.Codec;
 import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
@@ -37,7 +34,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
@@ -123,9 +119,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private QueueConfig waitingIn;
   /** The keys the IVR collected on this try, and how many tries were made. */
   private final StringBuilder ivrDigits = new StringBuilder();
-  /** Consecutive samples under the MOS warning level, per leg: a warning when the audio stays poor. */
-  private final Map<String, Integer> lowMosSamples = new java.util.HashMap<>();
-  private static final int LOW_MOS_SAMPLES_FOR_WARNING = 2;
   private int ivrTries;
   private String answerSdp;
   private RtpEndpoint customerMedia;
@@ -654,18 +647,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** SIP INFO with {@code application/dtmf-relay} ({@code Signal=5}) or {@code application/dtmf}: the fallback for phones without RFC 4733. */
   private Behavior<Message> onInfo(SipIn.RequestIn in) {
     messages.respond(in.transaction(), in.request(), Response.OK, null);
-    String body = SipMessages.sdpBody(in.request());
-    if (body == null) return this;
-    java.util.regex.Matcher signal = java.util.regex.Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-Da-d])").matcher(body);
-    java.util.regex.Matcher duration = java.util.regex.Pattern.compile("(?im)^\\s*Duration\\s*=\\s*(\\d+)").matcher(body);
-    String plain = body.trim();
-    if (signal.find()) {
-      return onDtmf(new DtmfPressed(Character.toUpperCase(signal.group(1).charAt(0)), duration.find() ? Integer.parseInt(duration.group(1)) : 0));
-    }
-    if (plain.length() == 1 && "0123456789*#ABCDabcd".indexOf(plain.charAt(0)) >= 0) {
-      return onDtmf(new DtmfPressed(Character.toUpperCase(plain.charAt(0)), 0));
-    }
-    return this;
+    return DtmfInfo.parse(SipMessages.sdpBody(in.request()))
+        .map(key -> onDtmf(new DtmfPressed(key.digit(), key.durationMs())))
+        .orElse(this);
   }
 
   /** A key from the caller: recorded on the call; in line, the queue's exit key sends him to the overflow queue. */
@@ -690,24 +674,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onMediaTick() {
     AgentLegs.Leg connected = agents.connected();
     java.time.Instant now = engine.clock().instant();
-    SessionMedia.Tick tick = media.look(customerMedia, connected == null ? null : connected.media());
     String agentId = connected == null ? null : connected.agentId();
-    tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, queueId, agentId, change.leg(), change.flowing())));
-    for (SessionMedia.Sample sample : tick.samples()) {
-      var q = sample.quality();
-      engine.publish(new MediaQuality(now, callId, queueId, agentId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
-      boolean poor = q.mos() > 0 && q.mos() < media.settings().mosWarning();
-      int lowInARow = poor ? lowMosSamples.merge(sample.leg(), 1, Integer::sum) : 0;
-      if (!poor) lowMosSamples.remove(sample.leg());
-      if (lowInARow == LOW_MOS_SAMPLES_FOR_WARNING) {
-        String text = String.format("poor audio on the %s leg: MOS %.2f, loss %.1f%%, jitter %.1f ms", sample.leg(), q.mos(),
-            q.lossPercent(), q.jitterMs());
-        getContext().getLog().warn("Call {}: {}", callId, text);
-        engine.publish(new Warning(now, callId, queueId, agentId, "low-mos", text));
-      }
-      engine.asks().<CallEntity.Command, Done>ask(callEntity(),
-          r -> new CallEntity.RecordQuality(sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), r));
-    }
+    media.report(media.look(customerMedia, connected == null ? null : connected.media()), engine, callId, queueId, agentId);
     boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING;
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
@@ -724,15 +692,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */
   private Behavior<Message> onAnnounce() {
     if (phase != Phase.QUEUED || waitingIn == null) return this;
-    String queue = waitingIn.id();
-    java.time.Instant now = engine.clock().instant();
-    CompletionStage<Integer> place = engine.supervisor().waitingCalls(queue)
-        .thenApply(line -> line.stream().map(WaitingCall::callId).toList().indexOf(callId) + 1);
-    CompletionStage<Duration> wait = engine.supervisor()
-        .calls(new CallRecordFilter(now.minus(Duration.ofHours(1)), null, queue, null, Disposition.COMPLETED, 200))
-        .thenApply(records -> records.stream().filter(r -> r.waitSeconds() != null).mapToLong(r -> r.waitSeconds()).average()
-            .stream().mapToObj(avg -> Duration.ofSeconds(Math.round(avg))).findFirst().orElse(null));
-    getContext().pipeToSelf(place.thenCombine(wait, Position::new), (position, error) -> error == null ? position : new Position(0, null));
+    getContext().pipeToSelf(SessionMedia.placeInLine(engine, waitingIn.id(), callId),
+        (place, error) -> error == null ? new Position(place.position(), place.expectedWait()) : new Position(0, null));
     return this;
   }
 

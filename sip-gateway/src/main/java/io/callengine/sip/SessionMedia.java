@@ -1,5 +1,13 @@
 package io.callengine.sip;
 
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.events.MediaFlow;
+import io.callengine.core.events.MediaQuality;
+import io.callengine.core.events.Warning;
+import io.callengine.core.queue.WaitingCall;
+import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.media.AudioClip;
 import io.callengine.sip.media.Codec;
 import io.callengine.sip.media.HoldAudio;
@@ -9,7 +17,14 @@ import io.callengine.sip.media.StreamQuality;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The media of one call session beyond relaying: the hold music and announcements a queued
@@ -17,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * Owned by its {@link CallSession} and used on its thread only.
  */
 final class SessionMedia {
+  private static final Logger log = LoggerFactory.getLogger(SessionMedia.class);
   /** One leg's quality since the call began, taken when it had received something new. */
   record Sample(String leg, StreamQuality quality) {}
 
@@ -26,7 +42,13 @@ final class SessionMedia {
   /** What one look at the media found. */
   record Tick(List<Sample> samples, List<FlowChange> flowChanges) {}
 
+  /** A waiting caller's place in line, and the expected wait when there is an estimate. */
+  record Place(int position, Duration expectedWait) {}
+
+  private static final int LOW_MOS_SAMPLES_FOR_WARNING = 2;
   private final HoldAudio holdAudio;
+  /** Consecutive samples under the MOS warning level, per leg: a warning when the audio stays poor. */
+  private final Map<String, Integer> lowMosSamples = new HashMap<>();
   private final MediaSettings settings;
   private long customerPacketsSampled;
   private long agentPacketsSampled;
@@ -82,6 +104,42 @@ final class SessionMedia {
     if (agentNow != agentFlowing) changes.add(new FlowChange("agent", agentNow));
     agentFlowing = agentNow;
     return new Tick(samples, changes);
+  }
+
+  /**
+   * Publishes what a look found (flow changes, quality samples, a warning when a leg stays
+   * poor) and records each sample on the call.
+   */
+  void report(Tick tick, CallCenterEngine engine, String callId, String queueId, String agentId) {
+    Instant now = engine.clock().instant();
+    tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, queueId, agentId, change.leg(), change.flowing())));
+    for (Sample sample : tick.samples()) {
+      StreamQuality q = sample.quality();
+      engine.publish(new MediaQuality(now, callId, queueId, agentId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
+      boolean poor = q.mos() > 0 && q.mos() < settings.mosWarning();
+      int lowInARow = poor ? lowMosSamples.merge(sample.leg(), 1, Integer::sum) : 0;
+      if (!poor) lowMosSamples.remove(sample.leg());
+      if (lowInARow == LOW_MOS_SAMPLES_FOR_WARNING) {
+        String text = String.format("poor audio on the %s leg: MOS %.2f, loss %.1f%%, jitter %.1f ms", sample.leg(), q.mos(),
+            q.lossPercent(), q.jitterMs());
+        log.warn("Call {}: {}", callId, text);
+        engine.publish(new Warning(now, callId, queueId, agentId, "low-mos", text));
+      }
+      engine.asks().<CallEntity.Command, Done>ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId),
+          r -> new CallEntity.RecordQuality(sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), r));
+    }
+  }
+
+  /** The caller's place in his queue, and the expected wait: the average wait of the queue's calls answered in the last hour. */
+  static CompletionStage<Place> placeInLine(CallCenterEngine engine, String queueId, String callId) {
+    Instant now = engine.clock().instant();
+    CompletionStage<Integer> position = engine.supervisor().waitingCalls(queueId)
+        .thenApply(line -> line.stream().map(WaitingCall::callId).toList().indexOf(callId) + 1);
+    CompletionStage<Duration> wait = engine.supervisor()
+        .calls(new CallRecordFilter(now.minus(Duration.ofHours(1)), null, queueId, null, Disposition.COMPLETED, 200))
+        .thenApply(records -> records.stream().filter(r -> r.waitSeconds() != null).mapToLong(r -> r.waitSeconds()).average()
+            .stream().mapToObj(avg -> Duration.ofSeconds(Math.round(avg))).findFirst().orElse(null));
+    return position.thenCombine(wait, Place::new);
   }
 
   /** Whether the customer's phone has sent nothing for longer than the watchdog allows. */

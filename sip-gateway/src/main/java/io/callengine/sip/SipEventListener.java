@@ -29,8 +29,13 @@ public final class SipEventListener implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
 
   private final Map<String, ActorRef<CallSession.Message>> sessions = new ConcurrentHashMap<>();
+  private final SipMetrics metrics;
   private volatile ActorRef<SipGateway.Command> gateway;
   private volatile SipProvider provider;
+
+  SipEventListener(SipMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   void attach(ActorRef<SipGateway.Command> gateway, SipProvider provider) {
     this.gateway = gateway;
@@ -45,6 +50,7 @@ public final class SipEventListener implements SipListener {
   @Override
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
+    metrics.requestReceived(request.getMethod());
     ServerTransaction transaction = event.getServerTransaction();
     if (transaction == null && !Request.ACK.equals(request.getMethod())) {
       try {
@@ -64,6 +70,7 @@ public final class SipEventListener implements SipListener {
 
   @Override
   public void processResponse(ResponseEvent event) {
+    metrics.responseReceived(event.getResponse());
     SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
     if (session != null) session.tell(message);

@@ -28,10 +28,16 @@ public final class SipMessages {
 
   private final SipStackHolder sip;
   private final SipSettings settings;
+  private final SipMetrics metrics;
 
   public SipMessages(SipStackHolder sip, SipSettings settings) {
+    this(sip, settings, SipMetrics.NONE);
+  }
+
+  SipMessages(SipStackHolder sip, SipSettings settings, SipMetrics metrics) {
     this.sip = sip;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   public static String newTag() {
@@ -57,6 +63,7 @@ public final class SipMessages {
       for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
       if (sdp != null) response.setContent(sdp, sdpType());
       transaction.sendResponse(response);
+      metrics.responseSent(request.getMethod(), status);
     } catch (Exception e) {
       log.debug("Could not answer {} with {}: {}", request.getMethod(), status, e.getMessage());
     }

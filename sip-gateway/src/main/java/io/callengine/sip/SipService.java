@@ -29,10 +29,11 @@ public final class SipService {
 
   public static SipService start(CallCenterEngine engine) throws Exception {
     SipSettings settings = SipSettings.from(engine.config());
-    SipEventListener listener = new SipEventListener();
+    SipMetrics metrics = new SipMetrics(engine.metrics());
+    SipEventListener listener = new SipEventListener(metrics);
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
-    SipMessages messages = new SipMessages(stack, settings);
+    SipMessages messages = new SipMessages(stack, settings, metrics);
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions());
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, stack.provider());

@@ -1,0 +1,53 @@
+package io.callengine.sip;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Locale;
+import java.util.Set;
+import javax.sip.header.CSeqHeader;
+import javax.sip.message.Response;
+
+/**
+ * Counts the SIP traffic of this node: requests received by method, and responses received and
+ * sent by method and status. Methods outside the known set count as {@code OTHER}, so a peer
+ * inventing methods cannot grow the number of series.
+ */
+final class SipMetrics {
+  static final SipMetrics NONE = new SipMetrics(new SimpleMeterRegistry());
+
+  private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "INFO", "UPDATE",
+      "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH");
+
+  private final MeterRegistry registry;
+
+  SipMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void requestReceived(String method) {
+    Counter.builder("callengine.sip.requests").description("SIP requests received, by method")
+        .tag("method", method(method)).register(registry).increment();
+  }
+
+  void responseReceived(Response response) {
+    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    response("in", cseq == null ? null : cseq.getMethod(), response.getStatusCode());
+  }
+
+  void responseSent(String method, int status) {
+    response("out", method, status);
+  }
+
+  private void response(String direction, String method, int status) {
+    Counter.builder("callengine.sip.responses").description("SIP responses received (in) and sent (out), by method and status")
+        .tags("direction", direction, "method", method(method), "status", status >= 100 && status < 700 ? Integer.toString(status) : "other")
+        .register(registry).increment();
+  }
+
+  private static String method(String method) {
+    if (method == null) return "OTHER";
+    String upper = method.toUpperCase(Locale.ROOT);
+    return METHODS.contains(upper) ? upper : "OTHER";
+  }
+}
