@@ -2,6 +2,7 @@ package io.callengine.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 
 import io.callengine.core.api.Asks;
@@ -16,6 +17,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -28,6 +31,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class Authenticator {
   private static final Principal ADMIN = new Principal(Role.ADMIN, null, "admin");
+  private static final String EVENTS_PATH = "/api/v1/events";
 
   private final String adminTokenHash;
   private final Asks asks;
@@ -39,13 +43,28 @@ final class Authenticator {
     this.tokens = tokens;
   }
 
-  /** The inner route with the token's principal, or 401 with {@code WWW-Authenticate: Bearer}. */
+  /**
+   * The inner route with the token's principal, or 401 with {@code WWW-Authenticate: Bearer}. The
+   * token comes from the {@code Authorization: Bearer} header; for {@code GET /api/v1/events} and
+   * below only, a request without that header may carry it as the query parameter {@code token},
+   * because a browser's EventSource and WebSocket cannot set headers.
+   */
   Route authenticated(Function<Principal, Route> inner) {
-    return extractCredentials(credentials -> credentials
+    return extractRequest(request -> extractCredentials(credentials -> credentials
         .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && !c.token().isBlank())
-        .<Route>map(c -> onSuccess(() -> principal(c.token()),
+        .map(c -> c.token())
+        .or(() -> queryToken(request))
+        .<Route>map(token -> onSuccess(() -> principal(token),
             found -> found.map(inner).orElseGet(() -> unauthorized("the bearer token is unknown or revoked"))))
-        .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>")));
+        .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>"))));
+  }
+
+  /** {@code ?token=} of a GET on the event stream ({@code /api/v1/events} and below); empty anywhere else. */
+  static Optional<String> queryToken(HttpRequest request) {
+    if (!request.method().equals(HttpMethods.GET)) return Optional.empty();
+    String path = request.getUri().path();
+    if (!path.equals(EVENTS_PATH) && !path.startsWith(EVENTS_PATH + "/")) return Optional.empty();
+    return request.getUri().query().get("token").filter(token -> !token.isBlank());
   }
 
   /** The inner route when {@code allowed}, else 403 saying why. */

@@ -1,8 +1,12 @@
 package io.callengine.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMethod;
+import static org.apache.pekko.http.javadsl.server.Directives.extractUnmatchedPath;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -10,17 +14,22 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import io.callengine.core.api.AdminApi;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.SupervisorApi;
+import io.callengine.core.auth.Principal;
 import io.callengine.core.auth.Role;
 import io.callengine.core.auth.Tokens;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -29,6 +38,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * tests) call {@link #start}; the routes themselves live in one class per resource.
  */
 public final class HttpApi {
+  /** What a supervisor reads below {@code /api/v1/admin}: the queue and agent lists and one queue or agent. */
+  private static final Pattern SUPERVISOR_READS = Pattern.compile("/(queues|agents)(/[^/]+)?");
+
   private HttpApi() {}
 
   /** Binds the API; the stage fails when the port cannot be bound. */
@@ -36,7 +48,9 @@ public final class HttpApi {
     if (adminToken == null || adminToken.isBlank()) throw new IllegalArgumentException("an admin token is required");
     AtomicBoolean bound = new AtomicBoolean();
     engine.registerHealthCheck("http", bound::get);
-    return Http.get(engine.system()).newServerAt(host, port).bind(routes(engine, adminToken))
+    return Http.get(engine.system()).newServerAt(host, port)
+        .adaptSettings(settings -> EventRoutes.pingIdleWebSockets(settings, engine.config()))
+        .bind(routes(engine, adminToken))
         .thenApply(binding -> {
           bound.set(true);
           unbindOnShutdown(engine, binding, bound);
@@ -56,18 +70,36 @@ public final class HttpApi {
     RoutingPolicyRoutes policies = new RoutingPolicyRoutes(admin);
     AgentRoutes agent = new AgentRoutes(engine::agent, supervisor);
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
+    EventRoutes events = new EventRoutes(EventFeeds.start(engine));
+    WebRoutes web = new WebRoutes();
     long maxBody = engine.config().getBytes("callengine.http.max-body-size");
 
     return handleExceptions(Problems.exceptionHandler(), () -> handleRejections(Problems.rejectionHandler(), () ->
         withSizeLimit(maxBody, () -> concat(
             health.route(),
+            new MetricsRoutes(engine.metrics(), blocking).route(),
+            new OpenApiRoutes().route(),
+            web.route(),
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
-                pathPrefix("admin", () -> Authenticator.allow(principal.role() == Role.ADMIN,
-                    "only the admin token may use /api/v1/admin",
+                pathPrefix("admin", () -> admin(principal,
                     () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
                     "an agent token may not use /api/v1/supervisor", supervising::route)),
-                agent.route(principal))))))));
+                agent.route(principal),
+                events.route(principal),
+                path("me", () -> get(() -> Json.ok(MeResponse.of(principal)))))))))));
+  }
+
+  /**
+   * {@code /api/v1/admin} is the admin's; a supervisor may also read the queues and agents there
+   * (API.md: "read access to agents and queues"), and nothing else.
+   */
+  private static Route admin(Principal principal, Supplier<Route> inner) {
+    if (principal.role() == Role.ADMIN) return inner.get();
+    if (principal.role() != Role.SUPERVISOR) return Problems.complete(StatusCodes.FORBIDDEN, "only the admin token may use /api/v1/admin");
+    return extractMethod(method -> extractUnmatchedPath(rest -> Authenticator.allow(
+        method.equals(HttpMethods.GET) && SUPERVISOR_READS.matcher(rest).matches(),
+        "a supervisor token may only read /api/v1/admin/queues and /api/v1/admin/agents", inner)));
   }
 
   private static void unbindOnShutdown(CallCenterEngine engine, ServerBinding binding, AtomicBoolean bound) {

@@ -47,7 +47,8 @@ class AccessTest {
     assertEquals(200, node.get("/api/v1/supervisor/stats", token).status());
     assertEquals(200, node.get("/api/v1/agents/carol", token).status());
     assertEquals(200, node.get("/api/v1/queues/stats", token).status());
-    assertProblem(node.get("/api/v1/admin/queues", token), 403);
+    assertEquals(200, node.get("/api/v1/admin/queues", token).status(), "supervisors read queue configuration");
+    assertProblem(node.send("POST", "/api/v1/admin/queues", token, "{\"id\":\"q-sup\"}"), 403);
     assertProblem(node.send("POST", "/api/v1/admin/tokens", token, "{\"role\":\"supervisor\"}"), 403);
     assertProblem(node.send("PUT", "/api/v1/agents/carol/status", token, "{\"presence\":\"AVAILABLE\"}"), 403);
   }

@@ -38,7 +38,12 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start() throws Exception {
-    CallCenterEngine engine = TestEngines.start(TestEngines.config(""));
+    return start("");
+  }
+
+  /** A node with these settings (HOCON) over the test defaults. */
+  static TestNode start(String config) throws Exception {
+    CallCenterEngine engine = TestEngines.start(TestEngines.config(config));
     try {
       ServerBinding binding = HttpApi.start(engine, "127.0.0.1", 0, ADMIN).toCompletableFuture().get(10, TimeUnit.SECONDS);
       return new TestNode(engine, URI.create("http://127.0.0.1:" + binding.localAddress().getPort()));
@@ -53,6 +58,11 @@ final class TestNode implements AutoCloseable {
     String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
+  }
+
+  /** Where the API listens, for tests that need their own client (streams, raw requests). */
+  URI base() {
+    return base;
   }
 
   Reply get(String path, String token) throws Exception {

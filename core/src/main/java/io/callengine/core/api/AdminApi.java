@@ -152,6 +152,9 @@ public final class AdminApi {
     if (role != Role.AGENT && agentId != null) {
       return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("agentId", "is only for agent tokens"))));
     }
+    if (role == Role.AGENT && !Validation.ID.matcher(agentId).matches()) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(new FieldError("agentId", "must be an agent id"))));
+    }
     String token = Tokens.mint();
     String finalLabel = label != null ? label : role.name().toLowerCase() + "-" + Tokens.mint().substring(0, 12);
     CompletionStage<?> agentExists = role == Role.AGENT ? getAgent(agentId) : CompletableFuture.completedFuture(null);

@@ -7,6 +7,7 @@ import io.callengine.core.auth.TokenStore;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.metrics.CallCenterMetrics;
 import io.callengine.core.persistence.Database;
 import io.callengine.core.persistence.PlainJdbcSession;
 import io.callengine.core.policy.RouteDecision;
@@ -16,6 +17,13 @@ import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.records.CallRecordProjection;
 import io.callengine.core.records.CallRecords;
 import io.callengine.core.routing.Router;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +70,7 @@ public final class CallCenterEngine {
   private final ActorRef<RoutingPolicies.Command> routingPolicies;
   private final CallRecords callRecords;
   private final ActorRef<Topic.Command<CallCenterEvent>> events;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
   private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
   /** Refreshed off the request path: a health request never waits on JDBC. */
@@ -128,14 +137,19 @@ public final class CallCenterEngine {
     }
     this.system = ActorSystem.create(Behaviors.empty(), "callengine", config);
     this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
+    bindJvmMetrics();
     joinCluster();
     ClusterSingleton singletons = ClusterSingleton.get(system);
     this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
     this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
     this.routingPolicies = singletons.init(SingletonActor.of(RoutingPolicies.create(), "routing-policies"));
     this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
-        config.getInt("callengine.routing.ring-all-max")), "router"));
+        config.getInt("callengine.routing.ring-all-max"), metrics), "router"));
     this.events = system.systemActorOf(Topic.create(CallCenterEvent.class, "call-center-events"), "events", Props.empty());
+    system.systemActorOf(CallCenterMetrics.create(events,
+        new CallCenterMetrics.Sources(() -> asks.plain(router, Router.GetQueueStats::new), () -> admin().listAgents()), metrics,
+        config.getDuration("callengine.metrics.refresh-interval"), config.getDuration("callengine.metrics.agents-resync-interval")),
+        "call-center-metrics", Props.empty());
     AgentEntity.init(system, router, clock, this::publish);
     QueueEntity.init(system, router, clock);
     CallEntity.init(system, router, clock, this::publish);
@@ -150,6 +164,16 @@ public final class CallCenterEngine {
           if (error != null) up.completeExceptionally(error);
           else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(this));
         });
+  }
+
+  private void bindJvmMetrics() {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(metrics);
+    Adapter.toClassic(system).registerOnTermination(gc::close);
   }
 
   private void joinCluster() {
@@ -227,8 +251,22 @@ public final class CallCenterEngine {
   public ActorRef<RoutingPolicies.Command> routingPolicies() { return routingPolicies; }
   public CallRecords callRecords() { return callRecords; }
 
+  /**
+   * This node's meters: the engine's (calls, queues, agents, routing) and the JVM's; the SIP
+   * gateway adds its own. {@code GET /metrics} serves {@code scrape()} in Prometheus text format.
+   */
+  public PrometheusMeterRegistry metrics() { return metrics; }
+
   /** The cluster-wide topic of public events: {@code Topic.subscribe(ref)} to follow them from any actor. */
   public ActorRef<Topic.Command<CallCenterEvent>> events() { return events; }
+
+  /**
+   * Calls {@code listener} with every public event of the cluster from now until the returned
+   * subscription is closed; see {@link CallCenterListener} for the threading rules.
+   */
+  public CallCenterListener.Subscription addListener(CallCenterListener listener) {
+    return ListenerActor.start(system, events, listener);
+  }
 
   public void publish(CallCenterEvent event) {
     events.tell(Topic.publish(event));

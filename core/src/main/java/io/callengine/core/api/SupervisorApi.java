@@ -1,5 +1,7 @@
 package io.callengine.core.api;
 
+import io.callengine.core.EngineException;
+import io.callengine.core.FieldError;
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallView;
@@ -11,6 +13,7 @@ import io.callengine.core.routing.QueueStats;
 import io.callengine.core.routing.Router;
 import io.callengine.core.routing.SystemStats;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** What a supervisor reads: live statistics, agents, waiting calls, one call, and call history. */
@@ -56,9 +59,14 @@ public final class SupervisorApi {
   /**
    * Offers a waiting call to the agent of the supervisor's choice, ahead of the queue's strategy
    * but never past the agent's own word: CONFLICT when the call is not waiting or the agent
-   * cannot take it, NOT_FOUND for an unknown call or agent.
+   * cannot take it, NOT_FOUND for an unknown call or agent, INVALID for a missing or malformed agent
+   * id (an empty one would never reach an agent entity, and the ask would time out).
    */
   public CompletionStage<org.apache.pekko.Done> assign(String callId, String agentId) {
+    if (agentId == null || !Validation.ID.matcher(agentId).matches()) {
+      return CompletableFuture.failedFuture(EngineException.invalid(List.of(
+          new FieldError("agentId", agentId == null || agentId.isBlank() ? "is required" : "must be an agent id"))));
+    }
     return call(callId)
         .thenCompose(call -> engine.admin().getAgent(agentId))
         .thenCompose(agent -> asks.<Router.Command, org.apache.pekko.Done>ask(engine.router(), r -> new Router.ForceAssign(callId, agentId, r)));

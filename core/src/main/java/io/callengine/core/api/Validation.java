@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 public final class Validation {
   public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern SIP_URI = Pattern.compile("sips?:([A-Za-z0-9._~!$&'()*+,;=%-]+)@([A-Za-z0-9.\\-\\[\\]:]+)");
+  /** The longest a queue's or agent's duration setting may be: a day. */
+  public static final int MAX_SECONDS = 86_400;
   public static final Set<String> STRATEGIES =
       Set.of("longest-idle", "round-robin", "fewest-calls", "least-talk-time", "most-skilled", "random", "ring-all");
 
@@ -38,10 +40,10 @@ public final class Validation {
     }
     nonNegative("priority", s.priority(), errors);
     nonNegative("maxSize", s.maxSize(), errors);
-    nonNegative("maxWaitSeconds", s.maxWaitSeconds(), errors);
-    nonNegative("wrapUpSeconds", s.wrapUpSeconds(), errors);
-    nonNegative("ringTimeoutSeconds", s.ringTimeoutSeconds(), errors);
-    nonNegative("serviceLevelSeconds", s.serviceLevelSeconds(), errors);
+    seconds("maxWaitSeconds", s.maxWaitSeconds(), errors);
+    seconds("wrapUpSeconds", s.wrapUpSeconds(), errors);
+    seconds("ringTimeoutSeconds", s.ringTimeoutSeconds(), errors);
+    seconds("serviceLevelSeconds", s.serviceLevelSeconds(), errors);
     if (s.overflowQueueId() != null && !ID.matcher(s.overflowQueueId()).matches()) {
       errors.add(new FieldError("overflowQueueId", "must be a queue id"));
     }
@@ -52,9 +54,9 @@ public final class Validation {
     if (!List.of(QueueConfig.WAIT, QueueConfig.REFUSE, QueueConfig.OVERFLOW).contains(noAgent)) {
       errors.add(new FieldError("noAgentAction", "must be wait, refuse or overflow"));
     }
-    nonNegative("noAgentDelaySeconds", s.noAgentDelaySeconds(), errors);
+    seconds("noAgentDelaySeconds", s.noAgentDelaySeconds(), errors);
     if (s.exitKey() != null && !s.exitKey().matches("[0-9*#]")) errors.add(new FieldError("exitKey", "must be one key: 0-9, * or #"));
-    nonNegative("announceEverySeconds", s.announceEverySeconds(), errors);
+    seconds("announceEverySeconds", s.announceEverySeconds(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new QueueConfig(s.id(), s.name() == null ? s.id() : s.name(), s.sipAddress() == null ? s.id() : s.sipAddress(),
         or(s.priority(), 0), List.copyOf(skills), strategy, or(s.maxSize(), 0), or(s.maxWaitSeconds(), 0),
@@ -83,7 +85,7 @@ public final class Validation {
     for (int i = 0; i < queues.size(); i++) {
       if (queues.get(i) == null || !ID.matcher(queues.get(i)).matches()) errors.add(new FieldError("queues[" + i + "]", "must be a queue id"));
     }
-    nonNegative("wrapUpSeconds", s.wrapUpSeconds(), errors);
+    seconds("wrapUpSeconds", s.wrapUpSeconds(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new AgentProfile(s.id(), s.sipUri(), sipUser, s.displayName(), skills, max, s.department(), s.extension(),
         List.copyOf(queues), s.wrapUpSeconds());
@@ -106,6 +108,12 @@ public final class Validation {
 
   private static void nonNegative(String field, Integer value, List<FieldError> errors) {
     if (value != null && value < 0) errors.add(new FieldError(field, "must not be negative"));
+  }
+
+  /** A duration the engine arms a timer with (the scheduler refuses delays beyond about 248 days). */
+  private static void seconds(String field, Integer value, List<FieldError> errors) {
+    nonNegative(field, value, errors);
+    if (value != null && value > MAX_SECONDS) errors.add(new FieldError(field, "must be at most " + MAX_SECONDS + " (a day)"));
   }
 
   private static boolean blank(String s) {

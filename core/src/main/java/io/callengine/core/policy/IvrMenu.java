@@ -12,10 +12,10 @@ public record IvrMenu(String prompt, int maxDigits, int timeoutSeconds, int retr
 
   public static final String DEFAULT_PROMPT = "please-choose";
 
+  /** 0 (a field left out) takes the default; a negative number is kept, for validation to refuse. */
   public IvrMenu {
     prompt = prompt == null || prompt.isBlank() ? DEFAULT_PROMPT : prompt;
-    maxDigits = maxDigits <= 0 ? 1 : maxDigits;
-    timeoutSeconds = timeoutSeconds <= 0 ? 5 : timeoutSeconds;
-    retries = Math.max(0, retries);
+    maxDigits = maxDigits == 0 ? 1 : maxDigits;
+    timeoutSeconds = timeoutSeconds == 0 ? 5 : timeoutSeconds;
   }
 }

@@ -48,8 +48,10 @@ public final class PolicyValidation {
       }
       valid.add(rule(rule, path, errors));
     }
-    if (p.ivr() != null && (p.ivr().maxDigits() > 32 || p.ivr().timeoutSeconds() > 60 || p.ivr().retries() > 10)) {
-      errors.add(new FieldError("ivr", "maxDigits at most 32, timeoutSeconds at most 60, retries at most 10"));
+    IvrMenu ivr = p.ivr();
+    if (ivr != null && (ivr.maxDigits() < 1 || ivr.maxDigits() > 32 || ivr.timeoutSeconds() < 1 || ivr.timeoutSeconds() > 60
+        || ivr.retries() < 0 || ivr.retries() > 10)) {
+      errors.add(new FieldError("ivr", "maxDigits 1 to 32, timeoutSeconds 1 to 60, retries 0 to 10"));
     }
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new RoutingPolicy(p.id(), p.name() == null || p.name().isBlank() ? p.id() : p.name(), p.order(), List.copyOf(valid), zone,

@@ -11,6 +11,9 @@ import io.callengine.core.directory.Directory;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,10 +66,20 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
   public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax) {
+    return create(directory, peers, clock, ringAllMax, new SimpleMeterRegistry());
+  }
+
+  /** As above, timing each routing decision into {@code metrics} as {@code callengine.routing.decision}. */
+  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax,
+      MeterRegistry metrics) {
+    Timer decisions = Timer.builder("callengine.routing.decision")
+        .description("Time the Router takes to match waiting calls to available agents, per pass")
+        .publishPercentileHistogram()
+        .register(metrics);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
       ctx.getSelf().tell(AskDirectory.INSTANCE);
-      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax));
+      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax), decisions);
     }));
   }
 
@@ -88,10 +101,12 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final ActorRef<Directory.Command> directory;
   private final RoutingTable table;
   private final Map<String, PendingOffer> pending = new HashMap<>();
+  private final Timer decisions;
 
   private Router(ActorContext<Command> context, ActorRef<Directory.Command> directory, Peers peers, Clock clock,
-      RoutingTable table) {
+      RoutingTable table, Timer decisions) {
     super(context);
+    this.decisions = decisions;
     this.clock = clock;
     this.peers = peers;
     this.directory = directory;
@@ -107,7 +122,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(QueueRemoved.class, m -> { table.queueRemoved(m.queueId()); return this; })
         .onMessage(CallWaiting.class, m -> { table.callWaiting(m.queueId(), m.call()); return dispatch(); })
         .onMessage(CallLeft.class, m -> { table.callLeft(m.queueId(), m.callId()); return this; })
-        .onMessage(OfferEnded.class, m -> { table.offerEnded(m.callId(), m.agentId(), clock.instant()); return dispatch(); })
+        .onMessage(OfferEnded.class, this::onOfferEnded)
         .onMessage(ForceAssign.class, this::onForceAssign)
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
@@ -147,8 +162,18 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> dispatch() {
-    table.takeMatches(clock.instant()).forEach(match -> reserve(match, null));
+    decisions.record(() -> table.takeMatches(clock.instant())).forEach(match -> reserve(match, null));
     return this;
+  }
+
+  /**
+   * The CallEntity answers an offer before it can end it, so while the Router still waits on the
+   * answers to a new offer of the call, the word is about an earlier one: the new offer stands.
+   */
+  private Behavior<Command> onOfferEnded(OfferEnded m) {
+    if (pending.containsKey(m.callId())) return this;
+    table.offerEnded(m.callId(), m.agentId(), clock.instant());
+    return dispatch();
   }
 
   private Behavior<Command> onForceAssign(ForceAssign m) {
@@ -171,10 +196,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private Behavior<Command> onReservationAnswered(ReservationAnswered m) {
     table.reservationSettled(m.agentId(), m.reservation() != null, clock.instant());
     PendingOffer offer = pending.get(m.callId());
-    if (offer == null) return this;
+    if (offer == null) return dispatch();
     offer.answered++;
     if (m.reservation() != null) offer.reserved.add(m.reservation());
-    if (offer.answered < offer.expected) return this;
+    if (offer.answered < offer.expected) return dispatch();
     if (offer.reserved.isEmpty()) {
       pending.remove(m.callId());
       table.offerEnded(m.callId(), null, clock.instant());
@@ -182,7 +207,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       return dispatch();
     }
     makeOffer(m.callId(), offer.reserved);
-    return this;
+    return dispatch();
   }
 
   private void makeOffer(String callId, List<Reservation> reserved) {
@@ -198,6 +223,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A refused offer means the call is no longer waiting: free the agents; the call stays out of offers until it leaves. */
   private Behavior<Command> onOfferAnswered(OfferAnswered m) {
     PendingOffer offer = pending.remove(m.callId());
+    table.offerAnswered(m.callId(), m.accepted());
     if (!m.accepted()) {
       m.reserved().forEach(r -> peers.agent(r.agentId())
           .tell(new AgentEntity.ReleaseCall(m.callId(), false, getContext().getSystem().ignoreRef())));

@@ -44,8 +44,11 @@ public final class RoutingTable {
   private final Map<String, NavigableSet<WaitingCall>> waiting = new HashMap<>();
   private final Map<String, WaitingCall> waitingById = new HashMap<>();
   private final Map<String, String> queueOfCall = new HashMap<>();
-  private final Map<String, String> holderOfCall = new HashMap<>();
+  /** The agents whose last report holds each call (reserved, ringing or connected); several while ring-all rings. */
+  private final Map<String, Set<String>> holdersOfCall = new HashMap<>();
   private final Set<String> callsInOffer = new HashSet<>();
+  /** Calls matched whose offer the CallEntity has not answered yet: one offer per call at a time, whatever arrives meanwhile. */
+  private final Set<String> offersUnanswered = new HashSet<>();
   private final Set<String> agentsInReserve = new HashSet<>();
   private final Map<String, Instant> coolDownUntil = new HashMap<>();
   private final Map<String, Long> lastOfferedAt = new HashMap<>();
@@ -61,10 +64,13 @@ public final class RoutingTable {
 
   public void agentChanged(AgentView agent, Instant now) {
     AgentView previous = agents.put(agent.id(), agent);
-    agent.currentCalls().forEach(callId -> holderOfCall.put(callId, agent.id()));
+    agent.currentCalls().forEach(callId -> holdersOfCall.computeIfAbsent(callId, id -> new HashSet<>()).add(agent.id()));
     if (previous != null) {
       previous.currentCalls().stream().filter(c -> !agent.currentCalls().contains(c)).forEach(callId -> {
-        holderOfCall.remove(callId, agent.id());
+        Set<String> holders = holdersOfCall.get(callId);
+        if (holders != null && holders.remove(agent.id()) && holders.isEmpty()) holdersOfCall.remove(callId);
+        String queueId = queueOfCall.get(callId);
+        if (queueId != null && waitingById.containsKey(callId)) dirtyQueues.add(queueId);
         forgetIfOver(callId);
       });
     }
@@ -104,6 +110,9 @@ public final class RoutingTable {
   }
 
   public void callWaiting(String queueId, WaitingCall call) {
+    WaitingCall known = waitingById.get(call.callId());
+    // A queue reports its line (on update, on rebuild) and may still list a call that has since moved on: the later join wins.
+    if (known != null && !queueId.equals(queueOfCall.get(call.callId())) && known.joinedAt().isAfter(call.joinedAt())) return;
     removeWaiting(call.callId());
     queueOfCall.put(call.callId(), queueId);
     waitingById.put(call.callId(), call);
@@ -113,7 +122,8 @@ public final class RoutingTable {
 
   public void callLeft(String queueId, String callId) {
     if (queueId.equals(queueOfCall.get(callId))) removeWaiting(callId);
-    callsInOffer.remove(callId);
+    // A call sent on to another queue while its offer is unanswered will ring there once the CallEntity takes the offer.
+    if (!offersUnanswered.contains(callId)) callsInOffer.remove(callId);
     forgetIfOver(callId);
   }
 
@@ -148,7 +158,7 @@ public final class RoutingTable {
   /** A supervisor's choice of agent for a waiting call: empty (with why) when the call is not waiting or already offered. */
   public Optional<Match> forceMatch(String callId, String agentId, Instant now) {
     String queueId = queueOfCall.get(callId);
-    if (!waitingById.containsKey(callId) || callsInOffer.contains(callId) || agentsInReserve.contains(agentId) || !agents.containsKey(agentId)) {
+    if (!waitingById.containsKey(callId) || inOffer(callId) || agentsInReserve.contains(agentId) || !agents.containsKey(agentId)) {
       return Optional.empty();
     }
     return Optional.of(reserve(callId, queueId, List.of(agentId), now));
@@ -164,9 +174,19 @@ public final class RoutingTable {
   /** The offer is over without a connection: the call is free again, the agent who failed it rests a moment. */
   public void offerEnded(String callId, String agentId, Instant now) {
     callsInOffer.remove(callId);
+    offersUnanswered.remove(callId);
     if (agentId != null) coolDownUntil.put(agentId, now.plus(OFFER_FAILED_COOL_DOWN));
     String queueId = queueOfCall.get(callId);
     if (queueId != null) dirtyQueues.add(queueId);
+  }
+
+  /**
+   * The CallEntity answered the offer. Accepted, the call rings until {@link #offerEnded} or it
+   * leaves; refused, the call is no longer waiting and stays out of offers until it leaves.
+   */
+  public void offerAnswered(String callId, boolean accepted) {
+    offersUnanswered.remove(callId);
+    if (!accepted && !waitingById.containsKey(callId)) callsInOffer.remove(callId);
   }
 
   /** Time-driven changes (cool-downs ending, bindings lapsing) are caught by looking at every queue with calls. */
@@ -212,7 +232,7 @@ public final class RoutingTable {
 
   public SystemStats systemStats(Instant now) {
     Set<String> active = new HashSet<>(queueOfCall.keySet());
-    active.addAll(holderOfCall.keySet());
+    active.addAll(holdersOfCall.keySet());
     int queued = 0;
     long longest = 0;
     for (NavigableSet<WaitingCall> line : waiting.values()) {
@@ -250,7 +270,7 @@ public final class RoutingTable {
     if (!queues.containsKey(queueId)) return Optional.empty();
     NavigableSet<WaitingCall> line = line(queueId);
     for (WaitingCall call : after == null ? line : line.tailSet(after, false)) {
-      if (!callsInOffer.contains(call.callId())) return Optional.of(new Head(queueId, call));
+      if (!inOffer(call.callId())) return Optional.of(new Head(queueId, call));
     }
     return Optional.empty();
   }
@@ -269,12 +289,22 @@ public final class RoutingTable {
 
   private Match reserve(String callId, String queueId, List<String> agentIds, Instant now) {
     callsInOffer.add(callId);
+    offersUnanswered.add(callId);
     for (String agentId : agentIds) {
       agentsInReserve.add(agentId);
       lastOfferedAt.put(agentId, now.toEpochMilli());
       unplaceAgent(agentId);
     }
     return new Match(callId, queueId, agentIds);
+  }
+
+  /**
+   * Whether the call is being offered or is held by an agent. The hold matters on its own: the
+   * word that a call left its queue may mean it moved to another queue while its offer was being
+   * made, and it rings there.
+   */
+  private boolean inOffer(String callId) {
+    return callsInOffer.contains(callId) || offersUnanswered.contains(callId) || holdersOfCall.containsKey(callId);
   }
 
   private boolean isAvailable(AgentView agent, Instant now) {
@@ -323,6 +353,6 @@ public final class RoutingTable {
 
   /** A call neither waiting nor held by an agent is over as far as the live counts go. */
   private void forgetIfOver(String callId) {
-    if (!waitingById.containsKey(callId) && !holderOfCall.containsKey(callId)) queueOfCall.remove(callId);
+    if (!waitingById.containsKey(callId) && !holdersOfCall.containsKey(callId)) queueOfCall.remove(callId);
   }
 }

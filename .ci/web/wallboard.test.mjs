@@ -1,0 +1,199 @@
+// The wallboard and the agent page in headless Chromium, against a running node that
+// .ci/wallboard-e2e.sh has started and provisioned (queues support and sales; alice
+// AVAILABLE on sales, bob OFFLINE on support, both phones answered by one SIPp UAS).
+// Places the customer calls with SIPp itself. Exits 0 when every check passed.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run .ci/wallboard-e2e.sh)`);
+  return value;
+};
+const BASE = env('WB_BASE');
+const SUPERVISOR = env('WB_SUPERVISOR_TOKEN');
+const AGENT_TOKEN = env('WB_AGENT_TOKEN');
+const AGENT_ID = env('WB_AGENT_ID');
+const SIP_TARGET = env('WB_SIP_TARGET');
+const SIP_HOST = env('WB_SIP_HOST');
+const SIPP_PORTS = env('WB_SIPP_PORTS').split(',').map(Number);
+const SIPP_MEDIA = Number(env('WB_SIPP_MEDIA'));
+const SIPP_DIR = env('WB_SIPP_DIR');
+const WEB_DIR = env('WB_WEB_DIR');
+const WORK = env('WB_WORK');
+const SHOTS = env('WB_SHOTS');
+const CHROMIUM = env('WB_CHROMIUM');
+
+const require = createRequire(join(WEB_DIR, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const log = (...args) => console.error(new Date().toISOString().slice(11, 23), ...args);
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const children = [];
+let checks = 0;
+
+function pass(what) {
+  checks += 1;
+  log(`ok ${checks}: ${what}`);
+}
+
+async function until(what, fn, timeoutMs, intervalMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(intervalMs);
+  }
+}
+
+/** One SIPp customer: scenario, queue, call length (ms); its SIP messages go to <name>-messages.log. */
+function customer(name, scenario, queue, talkMs, index) {
+  const args = [SIP_TARGET, '-sf', scenario, '-s', queue, '-i', SIP_HOST, '-p', String(SIPP_PORTS[index]),
+    '-mp', String(SIPP_MEDIA + 4 * index), '-m', '1', '-d', String(talkMs), '-timeout', '240s', '-nostdin',
+    '-trace_msg', '-message_file', join(WORK, `${name}-messages.log`),
+    '-trace_err', '-error_file', join(WORK, `${name}-errors.log`)];
+  const child = spawn('sipp', args, { cwd: WORK, stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+/** When SIPp's message log first shows the engine's 200 to the INVITE (SIPp writes each message as it goes). */
+async function answeredAt(name, timeoutMs) {
+  const file = join(WORK, `${name}-messages.log`);
+  return until(`the engine's 200 OK to ${name}`, () => {
+    if (!existsSync(file)) return null;
+    const text = readFileSync(file, 'utf8');
+    return /SIP\/2\.0 200 OK[\s\S]*?CSeq:\s*1 INVITE/i.test(text) ? Date.now() : null;
+  }, timeoutMs, 5);
+}
+
+async function signIn(page, path, token) {
+  await page.goto(`${BASE}${path}`);
+  await page.waitForSelector('#signin:not([hidden])');
+  await page.fill('#signin-token', token);
+  await page.click('#signin-form button[type=submit]');
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  try {
+    const wallContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const wall = await wallContext.newPage();
+    wall.on('pageerror', (e) => problems.push(`wallboard: ${e.message}`));
+    wall.on('console', (m) => { if (m.type() === 'error') log(`wallboard console: ${m.text()}`); });
+
+    // 1. The page loads (no token needed for it), asks for a token, and goes live.
+    const response = await wall.request.get(`${BASE}/wallboard`);
+    if (response.status() !== 200 || !(response.headers()['content-type'] || '').startsWith('text/html')) {
+      throw new Error(`GET /wallboard answered ${response.status()} ${response.headers()['content-type']}`);
+    }
+    await signIn(wall, '/wallboard', SUPERVISOR);
+    await wall.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+    await wall.waitForSelector(`.agent[data-agent-id="alice"][data-state="available"]`, { timeout: 5000 });
+    await wall.waitForSelector('.queue[data-queue-id="support"]', { timeout: 5000 });
+    pass('the wallboard loads, signs in with a supervisor token and is live on the event stream');
+
+    // 2. A caller for sales, who talks for a minute: alice answers.
+    customer('sales-caller', join(WEB_DIR, 'customer-uac-rtp-long.xml'), 'sales', 60000, 0);
+    await wall.waitForSelector('.agent[data-agent-id="alice"][data-state="talking"]', { timeout: 15000 });
+    await wall.waitForSelector('.call[data-queue-id="sales"][data-status="CONNECTED"]', { timeout: 5000 });
+    pass('a sales call answered by alice shows on the wallboard');
+
+    // 3. A caller for support, where nobody is available: he waits, and the wallboard shows him
+    //    within a second of the engine answering his INVITE.
+    await wall.evaluate(() => {
+      window.__supportCallSeen = 0;
+      const seen = () => {
+        const el = document.querySelector('.call[data-queue-id="support"][data-status="QUEUED"]');
+        if (el && !window.__supportCallSeen && el.textContent.includes('customer1')) window.__supportCallSeen = Date.now();
+      };
+      new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      seen();
+    });
+    const placed = Date.now();
+    customer('support-caller', join(SIPP_DIR, 'customer-uac.xml'), 'support', 120000, 1);
+    const answered = await answeredAt('support-caller', 15000);
+    await wall.waitForFunction(() => window.__supportCallSeen > 0, null, { timeout: Math.max(100, answered + 1000 - Date.now()) })
+      .catch(() => { throw new Error('the waiting support call did not show on the wallboard within 1 s of the 200 OK'); });
+    const seenAt = await wall.evaluate(() => window.__supportCallSeen);
+    if (seenAt - answered > 1000) throw new Error(`the support call showed ${seenAt - answered} ms after the 200 OK`);
+    await until('support shows 1 waiting', () => wall.evaluate(
+      () => document.querySelector('.queue[data-queue-id="support"] [data-field="waiting"]')?.textContent === '1'), 2000);
+    pass(`the waiting support call shows ${seenAt - answered} ms after the engine's 200 OK (${seenAt - placed} ms after SIPp started)`);
+
+    // 4. Bob's agent page: he goes on a lunch break; the wallboard shows it.
+    const deskContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const desk = await deskContext.newPage();
+    desk.on('pageerror', (e) => problems.push(`agent page: ${e.message}`));
+    desk.on('console', (m) => { if (m.type() === 'error') log(`agent page console: ${m.text()}`); });
+    await signIn(desk, '/agent', AGENT_TOKEN);
+    await desk.waitForSelector('#presence[data-presence="OFFLINE"]', { timeout: 5000 });
+    await until('bob\'s call of earlier today in his figures', () => desk.evaluate(
+      () => document.querySelector('[data-field="handled"] .figure-value')?.textContent === '1'), 5000);
+    pass('the agent page signs in with bob\'s token and shows him OFFLINE with one call today');
+
+    await desk.selectOption('#break-reason', 'lunch');
+    const clicked = Date.now();
+    await desk.click('#set-break');
+    await desk.waitForSelector('#presence[data-presence="BREAK"]', { timeout: 5000 });
+    await wall.waitForFunction((id) => {
+      const tile = document.querySelector(`.agent[data-agent-id="${id}"]`);
+      return tile && tile.dataset.state === 'break' && tile.textContent.includes('Lunch');
+    }, AGENT_ID, { timeout: 2000, polling: 20 });
+    pass(`bob clicks Break (lunch) on his page; the wallboard shows him on a lunch break ${Date.now() - clicked} ms later`);
+
+    // 5. Back from lunch: the waiting call comes to bob's phone; both pages show it.
+    await desk.click('#set-available');
+    await wall.waitForSelector(`.agent[data-agent-id="${AGENT_ID}"][data-state="talking"]`, { timeout: 15000 });
+    await desk.waitForFunction(() => {
+      const panel = document.querySelector('#call');
+      return panel && panel.dataset.state === 'talking' && panel.textContent.includes('customer1') && panel.textContent.includes('support');
+    }, null, { timeout: 10000 });
+    pass('bob sets Available, takes the waiting call; his page shows the caller, the queue and the wait');
+
+    // 6. One more support caller waits while bob talks, for the picture.
+    customer('second-support-caller', join(SIPP_DIR, 'customer-uac.xml'), 'support', 120000, 2);
+    await wall.waitForSelector('.call[data-queue-id="support"][data-status="QUEUED"]', { timeout: 5000 });
+    await until('the agent page shows the caller waiting in support', () => desk.evaluate(() => [...document.querySelectorAll('.mini-queue')]
+      .some((q) => q.textContent.startsWith('support') && q.querySelector('.mq-wait b')?.textContent === '1')), 15000, 200);
+    pass('the agent page shows one caller waiting in support');
+    await wall.waitForSelector('.agent[data-agent-id="alice"] .mos', { timeout: 15000 })
+      .then(() => pass('alice\'s call shows its MOS'))
+      .catch(() => log('note: no MOS on alice\'s call yet'));
+    await sleep(2500);
+
+    await wall.screenshot({ path: join(SHOTS, 'wallboard.png') });
+    await desk.screenshot({ path: join(SHOTS, 'agent-page.png') });
+    pass(`screenshots in ${SHOTS}`);
+
+    if (problems.length) throw new Error(`script errors in the pages: ${problems.join('; ')}`);
+  } catch (e) {
+    for (const [i, ctx] of browser.contexts().entries()) {
+      for (const [j, page] of ctx.pages().entries()) {
+        await page.screenshot({ path: join(WORK, `failure-${i}-${j}.png`) }).catch(() => {});
+      }
+    }
+    throw e;
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await main();
+  log(`all ${checks} checks passed`);
+} catch (e) {
+  log(`FAILED: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+}

@@ -1,0 +1,361 @@
+// The agent page: sign in with the agent token, set presence (and break reason), see the
+// current call and today's figures. Live from the event stream when the engine offers it to
+// agent tokens, polled otherwise.
+import {
+  ApiError, BREAK_REASONS, LiveEvents, TokenStore, api, callerName, clock, duration, fill, h, ms, since, titleCase, todayStart,
+} from './common.js';
+
+const tokens = new TokenStore('callengine.agent.token');
+
+const state = {
+  token: '',
+  agentId: '',
+  agent: null,
+  records: [],
+  queues: [],
+  queuesAt: 0,
+  offer: null,
+  live: 'connecting',
+  events: null,
+  timers: new Set(),
+  refreshTimer: null,
+  busy: false,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function later(fn, delayMs) {
+  const timer = setTimeout(() => { state.timers.delete(timer); fn(); }, delayMs);
+  state.timers.add(timer);
+  return timer;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+async function signIn(token, remember) {
+  const me = await api(token, '/api/v1/me');
+  if (me.role !== 'agent' || !me.agentId) {
+    throw new ApiError(403, 'This is not an agent token. Supervisors and admins use the wallboard at /wallboard.');
+  }
+  tokens.set(token, remember);
+  return me;
+}
+
+function showSignIn(message) {
+  stop();
+  $('desk').hidden = true;
+  $('signin').hidden = false;
+  $('signin-error').textContent = message || '';
+  $('signin-token').value = '';
+  $('signin-token').focus();
+}
+
+function signOut(message) {
+  tokens.clear();
+  showSignIn(message);
+}
+
+/** Once per page: the form, the buttons, the reasons. */
+function init() {
+  tokens.adoptFromFragment();
+  for (const reason of BREAK_REASONS) $('break-reason').append(h('option', { value: reason }, titleCase(reason)));
+  $('signin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const token = $('signin-token').value.trim();
+    if (!token) return;
+    $('signin-error').textContent = '';
+    try {
+      open(token, await signIn(token, $('signin-remember').checked));
+    } catch (e) {
+      $('signin-error').textContent = e.status === 401 ? 'That token is unknown or revoked.' : e.message;
+    }
+  });
+  $('signout').addEventListener('click', () => signOut(''));
+  for (const button of document.querySelectorAll('.choice')) {
+    button.addEventListener('click', () => setPresence(button.dataset.presence));
+  }
+  $('break-reason').addEventListener('change', () => {
+    if (state.agent && (state.agent.presence === 'BREAK' || state.agent.pendingPresence === 'BREAK')) setPresence('BREAK');
+  });
+  resume();
+}
+
+/** Opens the page with the saved token, if there is one; retried while the engine cannot be reached. */
+async function resume() {
+  if (state.token) return;
+  const saved = tokens.get();
+  if (!saved) {
+    showSignIn('');
+    return;
+  }
+  try {
+    open(saved, await signIn(saved, !!localStorage.getItem(tokens.key)));
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) signOut(e.status === 401 ? 'Your saved token no longer works.' : e.message);
+    else {
+      showSignIn(`Cannot reach the engine (${e.message}); trying again.`);
+      later(resume, 5000);
+    }
+  }
+}
+
+function open(token, me) {
+  stop();
+  state.token = token;
+  state.agentId = me.agentId;
+  $('signin').hidden = true;
+  $('desk').hidden = false;
+  $('agent-id').textContent = me.agentId;
+  refresh().finally(() => { document.body.dataset.ready = '1'; });
+  state.events = new LiveEvents(token, {
+    onEvent,
+    onState: (s) => { state.live = s; renderConnection(); },
+    onOpen: () => refresh(),
+  }).start();
+  const poll = async () => {
+    if (state.token !== token) return;
+    await refresh();
+    if (state.token === token) later(poll, state.live === 'live' ? 10000 : 3000);
+  };
+  later(poll, 3000);
+  const ticker = setInterval(render, 1000);
+  state.timers.add(ticker);
+}
+
+function stop() {
+  if (state.events) state.events.stop();
+  state.events = null;
+  state.token = '';
+  for (const timer of state.timers) clearTimeout(timer);
+  state.timers.clear();
+  state.refreshTimer = null;
+  delete document.body.dataset.ready;
+}
+
+// ---------------------------------------------------------------- API
+
+async function guarded(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e.status === 401) signOut('Your token was revoked.');
+    else if (e.status === 403) signOut(e.message);
+    throw e;
+  }
+}
+
+async function refresh() {
+  const id = encodeURIComponent(state.agentId);
+  try {
+    await guarded(async () => {
+      const [agent, records, queues] = await Promise.all([
+        api(state.token, `/api/v1/agents/${id}`),
+        api(state.token, `/api/v1/agents/${id}/calls?from=${encodeURIComponent(todayStart())}&limit=1000`),
+        api(state.token, '/api/v1/queues/stats'),
+      ]);
+      state.agent = agent;
+      state.records = records || [];
+      state.queues = queues || [];
+      state.queuesAt = Date.now();
+      if (state.offer && !(agent.currentCalls || []).includes(state.offer.callId)) state.offer = null;
+    });
+  } catch (e) {
+    if (e.status === 0) $('status-error').textContent = e.message;
+    return;
+  }
+  if ($('status-error').textContent === 'the engine does not answer') $('status-error').textContent = '';
+  render();
+}
+
+/** A refresh soon, once for a burst of events. */
+function refreshSoon(delayMs = 150) {
+  if (state.refreshTimer) return;
+  state.refreshTimer = later(() => { state.refreshTimer = null; refresh(); }, delayMs);
+}
+
+async function setPresence(presence) {
+  if (state.busy || !state.agentId) return;
+  state.busy = true;
+  $('status-error').textContent = '';
+  renderControls();
+  const body = { presence };
+  if (presence === 'BREAK') body.reason = $('break-reason').value;
+  try {
+    state.agent = await guarded(() => api(state.token, `/api/v1/agents/${encodeURIComponent(state.agentId)}/status`, { method: 'PUT', body }));
+  } catch (e) {
+    if (e.status !== 401) $('status-error').textContent = e.message;
+  }
+  state.busy = false;
+  render();
+}
+
+// ---------------------------------------------------------------- events
+
+function onEvent(event) {
+  if (event.type === 'queue-stats') {
+    state.queues = event.queues || [];
+    state.queuesAt = Date.now();
+    render();
+    return;
+  }
+  const mine = event.agentId === state.agentId
+    || (Array.isArray(event.agentIds) && event.agentIds.includes(state.agentId))
+    || (state.agent && (state.agent.currentCalls || []).includes(event.callId));
+  if (event.type === 'agent-status-changed') {
+    if (event.agentId !== state.agentId || !state.agent) return;
+    Object.assign(state.agent, {
+      presence: event.presence, breakReason: event.breakReason, activity: event.activity,
+      registered: event.registered, currentCalls: event.currentCalls || [],
+    });
+    render();
+    refreshSoon();
+    return;
+  }
+  if (event.type === 'call-offered' && mine) {
+    state.offer = { callId: event.callId, queueId: event.queueId, at: ms(event.at) || Date.now() };
+  }
+  if (event.type === 'call-queued' || event.type === 'call-ended' || event.type === 'call-established') refreshSoon(event.type === 'call-queued' ? 1000 : 150);
+  else if (mine) refreshSoon();
+}
+
+// ---------------------------------------------------------------- rendering
+
+function renderConnection() {
+  const el = $('conn');
+  el.dataset.state = state.live;
+  $('conn-text').textContent = state.live === 'live' ? 'Live' : state.live === 'connecting' ? 'Connecting' : 'Updating every 3 s';
+}
+
+function render() {
+  if (!state.token || !state.agent) return;
+  renderConnection();
+  const agent = state.agent;
+  $('agent-name').textContent = agent.displayName || agent.id;
+  const phone = $('phone');
+  phone.dataset.registered = agent.registered ? 'true' : 'false';
+  phone.textContent = agent.registered ? 'Phone connected' : 'No phone registered';
+  phone.title = agent.registered && agent.contact ? agent.contact : 'Register your SIP phone to take calls';
+  renderPresence();
+  renderControls();
+  renderCall();
+  renderToday();
+  renderQueues();
+  renderHistory();
+}
+
+const ACTIVITY = {
+  IDLE: 'Ready for the next call', RESERVED: 'A call is coming', RINGING: 'Your phone is ringing',
+  ON_CALL: 'On a call', WRAP_UP: 'Wrap-up',
+};
+
+function renderPresence() {
+  const agent = state.agent;
+  const box = $('presence');
+  box.dataset.presence = agent.presence;
+  box.dataset.activity = agent.activity || 'IDLE';
+  let label = titleCase((agent.presence || 'OFFLINE').toLowerCase());
+  if (agent.presence === 'BREAK') label = `On break${agent.breakReason ? ` · ${titleCase(agent.breakReason)}` : ''}`;
+  $('presence-label').textContent = label;
+  let activity = ACTIVITY[agent.activity] || '';
+  if (agent.presence === 'OFFLINE' && agent.activity === 'IDLE') activity = 'Not taking calls';
+  if (agent.presence === 'BREAK' && agent.activity === 'IDLE') activity = 'Not taking calls';
+  if (agent.activity === 'WRAP_UP' && agent.wrapUpUntil) {
+    activity = `Wrap-up · ${duration((ms(agent.wrapUpUntil) - Date.now()) / 1000)} left`;
+  }
+  if (agent.presence === 'AVAILABLE' && !agent.registered) activity = 'Available, but no phone is registered';
+  $('activity').textContent = activity;
+  const pending = $('pending');
+  if (agent.pendingPresence) {
+    const reason = agent.pendingBreakReason ? ` (${titleCase(agent.pendingBreakReason)})` : '';
+    pending.textContent = `${titleCase(agent.pendingPresence.toLowerCase())}${reason} once this call and its wrap-up are over`;
+    pending.hidden = false;
+  } else {
+    pending.hidden = true;
+  }
+  if (agent.breakReason && document.activeElement !== $('break-reason') && BREAK_REASONS.includes(agent.breakReason)) {
+    $('break-reason').value = agent.breakReason;
+  }
+}
+
+function renderControls() {
+  const agent = state.agent;
+  for (const button of document.querySelectorAll('.choice')) {
+    const target = agent ? (agent.pendingPresence || agent.presence) : '';
+    button.setAttribute('aria-pressed', String(button.dataset.presence === target));
+    button.disabled = state.busy;
+  }
+}
+
+function currentRecord() {
+  const ids = state.agent.currentCalls || [];
+  if (!ids.length) return null;
+  return state.records.find((r) => ids.includes(r.callId)) || { callId: ids[0] };
+}
+
+function renderCall() {
+  const agent = state.agent;
+  const record = currentRecord();
+  const panel = $('call');
+  if (!record) {
+    panel.dataset.state = 'none';
+    fill(panel, h('p', { class: 'no-call' }, agent.presence === 'AVAILABLE' ? 'No call. The next one comes to you.' : 'No call.'));
+    return;
+  }
+  const now = Date.now();
+  const answered = ms(record.answeredAt);
+  const enqueued = ms(record.enqueuedAt);
+  const ringing = agent.activity === 'RINGING' || agent.activity === 'RESERVED';
+  const queueId = record.queueId || (state.offer && state.offer.queueId) || '';
+  panel.dataset.state = ringing ? 'ringing' : 'talking';
+  const waited = Number.isFinite(record.waitSeconds) ? record.waitSeconds
+    : !Number.isNaN(answered) && !Number.isNaN(enqueued) ? (answered - enqueued) / 1000 : NaN;
+  fill(panel,
+    h('div', { class: 'call-status' }, ringing ? 'Ringing' : 'Talking',
+      !ringing && !Number.isNaN(answered) ? h('span', { class: 'call-clock' }, duration(since(answered, now))) : null),
+    h('div', { class: 'call-caller', title: record.caller || '' }, record.caller ? callerName(record.caller) : 'Caller'),
+    h('dl', { class: 'call-facts' },
+      h('div', null, h('dt', null, 'Queue'), h('dd', null, queueId || '—')),
+      h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
+      h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
+      record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null));
+}
+
+function renderToday() {
+  const now = Date.now();
+  const done = state.records.filter((r) => r.disposition === 'COMPLETED');
+  const current = state.records.filter((r) => !r.disposition && r.answeredAt);
+  const talk = done.reduce((sum, r) => sum + (r.talkSeconds || 0), 0)
+    + current.reduce((sum, r) => sum + since(r.answeredAt, now), 0);
+  const longest = done.reduce((max, r) => Math.max(max, r.talkSeconds || 0), 0);
+  const figure = (label, value, id) => h('div', { class: 'figure', dataset: { field: id } },
+    h('div', { class: 'figure-value' }, value), h('div', { class: 'figure-label' }, label));
+  fill($('today'),
+    figure('Calls handled', done.length, 'handled'),
+    figure('Talk time', duration(talk), 'talk'),
+    figure('Average call', done.length ? duration(done.reduce((s, r) => s + (r.talkSeconds || 0), 0) / done.length) : '—', 'average'),
+    figure('Longest call', done.length ? duration(longest) : '—', 'longest'));
+}
+
+function renderQueues() {
+  const agent = state.agent;
+  const mine = agent.queues && agent.queues.length ? state.queues.filter((q) => agent.queues.includes(q.queueId)) : state.queues;
+  fill($('queues'), mine.length ? mine.map((q) => h('div', { class: `mini-queue${q.waiting ? ' busy' : ''}` },
+    h('span', { class: 'mq-name' }, q.queueId),
+    h('span', { class: 'mq-wait' }, h('b', null, q.waiting), ' waiting'),
+    q.waiting ? h('span', { class: 'mq-longest' }, `longest ${duration(q.longestWaitSeconds + since(state.queuesAt))}`) : null))
+    : h('p', { class: 'empty' }, 'No queues.'));
+}
+
+function renderHistory() {
+  const rows = state.records.slice(0, 8).map((r) => h('tr', null,
+    h('td', null, clock(r.answeredAt || r.enqueuedAt)),
+    h('td', { title: r.caller || '' }, callerName(r.caller)),
+    h('td', null, r.queueId || ''),
+    h('td', null, Number.isFinite(r.waitSeconds) ? duration(r.waitSeconds)
+      : r.answeredAt ? duration((ms(r.answeredAt) - ms(r.enqueuedAt)) / 1000) : '—'),
+    h('td', null, Number.isFinite(r.talkSeconds) ? duration(r.talkSeconds) : r.answeredAt ? duration(since(r.answeredAt)) : '—'),
+    h('td', { class: `outcome ${(r.disposition || 'live').toLowerCase()}` }, r.disposition ? titleCase(r.disposition.toLowerCase()) : 'In progress')));
+  fill($('history'), rows.length ? rows : h('tr', null, h('td', { colspan: '6', class: 'empty' }, 'No calls yet today.')));
+}
+
+init();
