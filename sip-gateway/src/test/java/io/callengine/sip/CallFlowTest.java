@@ -14,7 +14,6 @@ import io.callengine.core.call.Disposition;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** A whole call through the real SIP path on loopback: REGISTER, INVITE, bridged RTP, BYE, CANCEL. */
 class CallFlowTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static SipService sip;
   private static int sipPort;
@@ -35,16 +35,16 @@ class CallFlowTest {
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"31000-31999\" }"));
-    sip = SipService.start(engine);
+    node = SipTestNode.start("31000-31999", "");
+    engine = node.engine();
+    sipPort = node.port();
+    sip = node.sip();
     engine.admin().createQueue(QueueSpec.of("support", "Support").withRingTimeoutSeconds(5))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     engine.admin().createAgent(AgentSpec.of("alice", "sip:alice@127.0.0.1", "Alice", "secret-1")
             .withSkills(List.of(new Skill("english", 3))))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort);
+    alice = node.phone("alice");
     assertEquals(200, alice.register("secret-1", 300, "SHA-256"));
     engine.agent("alice").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
@@ -53,13 +53,13 @@ class CallFlowTest {
   static void stop() throws Exception {
     eventually(Duration.ofSeconds(5), "every RTP port is back once the calls are over", () -> sip.rtpPortsInUse() == 0);
     alice.close();
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test
   void wrongPasswordAndUnknownUserGetTheChallengeAgain() throws Exception {
-    try (TestPhone mallory = new TestPhone("mallory", TestEngines.freePort(), "127.0.0.1", sipPort);
-        TestPhone wrong = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone mallory = node.phone("mallory");
+        TestPhone wrong = node.phone("alice")) {
       assertEquals(401, mallory.register("whatever", 300, "MD5"), "unknown user: the same 401 as anyone");
       assertEquals(401, wrong.register("not-her-password", 300, "MD5"), "wrong password: 401 again, never 200");
     }
@@ -79,7 +79,7 @@ class CallFlowTest {
     TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
     engine.events().tell(Topic.subscribe(events.ref()));
     Thread.sleep(200);
-    try (TestPhone customer = new TestPhone("customer1", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone customer = node.phone("customer1")) {
       OutgoingCall call = customer.call("support");
       assertEquals(200, call.awaitFinal().getStatusCode());
       call.useAnswer();
@@ -106,7 +106,7 @@ class CallFlowTest {
 
   @Test
   void unknownQueueIs404AndNoCommonCodecIs488() throws Exception {
-    try (TestPhone customer = new TestPhone("customer2", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone customer = node.phone("customer2")) {
       assertEquals(404, customer.call("nowhere").awaitFinal().getStatusCode());
     }
   }
@@ -114,7 +114,7 @@ class CallFlowTest {
   @Test
   void customerWhoHangsUpWhileQueuedIsAbandoned() throws Exception {
     setAlice(Presence.BREAK);
-    try (TestPhone customer = new TestPhone("customer3", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone customer = node.phone("customer3")) {
       OutgoingCall call = customer.call("support");
       assertEquals(200, call.awaitFinal().getStatusCode(), "answered once queued, with no agent free");
       eventually(Duration.ofSeconds(5), "the call waits in line",
@@ -132,7 +132,7 @@ class CallFlowTest {
   @Test
   void customerWhoCancelsGets487AndIsAbandoned() throws Exception {
     setAlice(Presence.BREAK);
-    try (TestPhone customer = new TestPhone("customer4", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone customer = node.phone("customer4")) {
       OutgoingCall call = customer.call("support");
       call.cancel();
       int status = call.awaitFinal().getStatusCode();

@@ -12,7 +12,6 @@ import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.queue.QueueConfig;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -25,22 +24,22 @@ import org.junit.jupiter.api.Test;
 
 /** A supervisor sends a waiting call to an agent the strategy would not pick; the agent's own state still decides. */
 class ForceAssignTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"36000-36999\" }"));
-    SipService.start(engine);
+    node = SipTestNode.start("36000-36999", "");
+    engine = node.engine();
+    sipPort = node.port();
     engine.admin().createQueue(QueueSpec.of("french", "French")
         .withRequiredSkills(List.of(new QueueConfig.RequiredSkill("french", 3)))).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test
@@ -48,8 +47,8 @@ class ForceAssignTest {
     for (String id : List.of("nina", "omar")) {
       engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "pw-" + id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
-    try (TestPhone nina = new TestPhone("nina", TestEngines.freePort(), "127.0.0.1", sipPort);
-        TestPhone customer = new TestPhone("5553333", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone nina = node.phone("nina");
+        TestPhone customer = node.phone("5553333")) {
       assertEquals(200, nina.register("pw-nina", 300, "MD5"));
       engine.agent("nina").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
       engine.agent("omar").updateStatus(Presence.BREAK, "lunch").toCompletableFuture().get(5, TimeUnit.SECONDS);

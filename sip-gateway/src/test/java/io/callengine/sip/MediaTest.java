@@ -21,7 +21,6 @@ import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.policy.RoutingRule;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.nio.ByteBuffer;
@@ -38,15 +37,15 @@ import org.junit.jupiter.api.Test;
 
 /** Media through the engine over loopback: hold audio, RFC 4733 and SIP INFO keys into the IVR, the exit key, quality in the record. */
 class MediaTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + sipPort
-        + ", rtp-ports = \"38000-38999\" }\ncallengine.media.quality-interval = 1s"));
-    SipService.start(engine);
+    node = SipTestNode.start("38000-38999", "callengine.media.quality-interval = 1s");
+    engine = node.engine();
+    sipPort = node.port();
     for (String q : List.of("holding", "sales2", "support2", "general2", "exitq", "afterexit", "talk", "announcing")) {
       QueueSpec spec = QueueSpec.of(q, q);
       if (q.equals("exitq")) spec = spec.withLimits(null, null, "afterexit").withCallerOptions("0", null);
@@ -62,11 +61,11 @@ class MediaTest {
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static TestPhone customer(String number) throws Exception {
-    return new TestPhone(number, TestEngines.freePort(), "127.0.0.1", sipPort);
+    return node.phone(number);
   }
 
   @Test
@@ -169,7 +168,7 @@ class MediaTest {
     engine.events().tell(Topic.subscribe(events.ref()));
     engine.admin().createAgent(AgentSpec.of("tess", "sip:tess@127.0.0.1", "Tess", "pw-tess").withQueues(List.of("talk")))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    try (TestPhone tess = new TestPhone("tess", TestEngines.freePort(), "127.0.0.1", sipPort); TestPhone caller = customer("5557006")) {
+    try (TestPhone tess = node.phone("tess"); TestPhone caller = customer("5557006")) {
       assertEquals(200, tess.register("pw-tess", 300, "MD5"));
       engine.agent("tess").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
       OutgoingCall call = caller.call("talk");

@@ -7,7 +7,6 @@ import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -18,26 +17,26 @@ import org.junit.jupiter.api.Test;
 
 /** A caller whose phone sends no RTP is not left as a ghost call: the watchdog ends it and says why. */
 class MediaTimeoutTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + sipPort
-        + ", rtp-ports = \"39000-39099\" }\ncallengine.media { quality-interval = 1s, no-rtp-timeout-on-hold = 2s }"));
-    SipService.start(engine);
+    node = SipTestNode.start("39000-39099", "callengine.media { quality-interval = 1s, no-rtp-timeout-on-hold = 2s }");
+    engine = node.engine();
+    sipPort = node.port();
     engine.admin().createQueue(QueueSpec.of("quiet", "Quiet")).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test
   void aCallWithoutRtpIsEndedAndRecordedWithItsReason() throws Exception {
-    try (TestPhone silent = new TestPhone("5558001", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+    try (TestPhone silent = node.phone("5558001")) {
       OutgoingCall call = silent.call("quiet");
       assertEquals(200, call.awaitFinal().getStatusCode());
       eventually(Duration.ofSeconds(8), "the engine hangs up the silent caller", () -> silent.events.contains("BYE"));

@@ -16,7 +16,6 @@ import io.callengine.core.policy.RoutingRule;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -28,20 +27,20 @@ import org.junit.jupiter.api.Test;
 
 /** Queue limits, overflow, no-agent rules, routing policies and ring-all, through SIP on loopback. */
 class QueueRulesTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"37000-37999\" }"));
-    SipService.start(engine);
+    node = SipTestNode.start("37000-37999", "");
+    engine = node.engine();
+    sipPort = node.port();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static void queue(QueueSpec spec) throws Exception {
@@ -49,13 +48,13 @@ class QueueRulesTest {
   }
 
   private static TestPhone customer(String number) throws Exception {
-    return new TestPhone(number, TestEngines.freePort(), "127.0.0.1", sipPort);
+    return node.phone(number);
   }
 
   private static TestPhone agent(String id, List<String> queues, TestPhone.Answer answer) throws Exception {
     engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "pw-" + id).withQueues(queues))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    TestPhone phone = new TestPhone(id, TestEngines.freePort(), "127.0.0.1", sipPort);
+    TestPhone phone = node.phone(id);
     phone.answer = answer;
     assertEquals(200, phone.register("pw-" + id, 300, "MD5"));
     engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -9,7 +9,6 @@ import io.callengine.core.agent.Presence;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -20,27 +19,28 @@ import org.junit.jupiter.api.Test;
 
 /** An agent whose phone answers busy or never answers is released, and the caller goes to the next agent. */
 class ReofferTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
   private static SipService sip;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"34000-34999\" }"));
-    sip = SipService.start(engine);
+    node = SipTestNode.start("34000-34999", "");
+    engine = node.engine();
+    sipPort = node.port();
+    sip = node.sip();
     engine.admin().createQueue(QueueSpec.of("sales", "Sales").withRingTimeoutSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   private static TestPhone agent(String id, TestPhone.Answer answer) throws Exception {
     engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "pw-" + id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    TestPhone phone = new TestPhone(id, TestEngines.freePort(), "127.0.0.1", sipPort);
+    TestPhone phone = node.phone(id);
     phone.answer = answer;
     assertEquals(200, phone.register("pw-" + id, 300, "MD5"));
     engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -52,7 +52,7 @@ class ReofferTest {
     try (TestPhone anna = agent("anna", TestPhone.Answer.BUSY);
         TestPhone boris = agent("boris", TestPhone.Answer.NEVER);
         TestPhone carla = agent("carla", TestPhone.Answer.ANSWER);
-        TestPhone customer = new TestPhone("5557777", TestEngines.freePort(), "127.0.0.1", sipPort)) {
+        TestPhone customer = node.phone("5557777")) {
       OutgoingCall call = customer.call("sales");
       assertEquals(200, call.awaitFinal().getStatusCode());
       eventually(Duration.ofSeconds(15), "carla takes the call after anna's busy and boris's silence",

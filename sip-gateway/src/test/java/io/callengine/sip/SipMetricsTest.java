@@ -21,20 +21,20 @@ import org.junit.jupiter.api.Test;
 
 /** The gateway counts the SIP it receives and the responses it sends into the engine's meters, by method and status. */
 class SipMetricsTest {
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"36000-36099\" }"));
-    SipService.start(engine);
+    node = SipTestNode.start("36000-36099", "");
+    engine = node.engine();
+    sipPort = node.port();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test

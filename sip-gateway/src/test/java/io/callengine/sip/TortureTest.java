@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.callengine.core.api.CallCenterEngine;
-import io.callengine.core.testing.TestEngines;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -33,20 +32,20 @@ class TortureTest {
   private static final Path CORPUS = Path.of("src", "test", "resources", "rfc4475");
   private static final Pattern TOP_VIA = Pattern.compile("(?im)^(Via|v)[ \\t]*:[ \\t]*SIP[ \\t]*/[ \\t]*2\\.0[ \\t]*/[ \\t]*[A-Za-z]+[ \\t]+[^;,\\s]+");
   private static final Pattern CALL_ID = Pattern.compile("(?im)^(Call-ID|i)[ \\t]*:(.*)$");
+  private static SipTestNode node;
   private static CallCenterEngine engine;
   private static int sipPort;
 
   @BeforeAll
   static void start() throws Exception {
-    sipPort = TestEngines.freePort();
-    engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + sipPort + ", rtp-ports = \"35000-35999\" }"));
-    SipService.start(engine);
+    node = SipTestNode.start("35000-35999", "");
+    engine = node.engine();
+    sipPort = node.port();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    node.close();
   }
 
   @Test

@@ -1,0 +1,31 @@
+package io.callengine.sip;
+
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.testing.TestPhone;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An engine with its SIP gateway on 127.0.0.1 for a test class: a free SIP port, an RTP range of
+ * the class's own, a database of its own; and phones that talk to it.
+ */
+record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements AutoCloseable {
+
+  /** {@code extraConfig} is HOCON laid over the defaults (e.g. media settings), empty for none. */
+  static SipTestNode start(String rtpPorts, String extraConfig) throws Exception {
+    int port = TestEngines.freePort();
+    CallCenterEngine engine = TestEngines.start(TestEngines.config(
+        "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\" }\n" + extraConfig));
+    return new SipTestNode(engine, SipService.start(engine), port);
+  }
+
+  /** A phone for {@code user} on its own free port, pointed at this node. */
+  TestPhone phone(String user) throws Exception {
+    return new TestPhone(user, TestEngines.freePort(), "127.0.0.1", port);
+  }
+
+  @Override
+  public void close() throws Exception {
+    engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
