@@ -238,7 +238,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onMediaOpened(MediaOpened m) {
     customerMedia = m.endpoint();
-    customerMedia.expectRemote(customerOffer.audioTarget());
+    customerMedia.expectRemote(customerOffer.audioTarget(), customerOffer.rtcpTarget());
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
@@ -487,7 +487,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg leg = agents.answer(agentCallId, dialog);
     try {
       messages.ack(dialog, in.response());
-      leg.media().expectRemote(Sdp.parse(SipMessages.sdpBody(in.response())).audioTarget());
+      SessionDescription answer = Sdp.parse(SipMessages.sdpBody(in.response()));
+      leg.media().expectRemote(answer.audioTarget(), answer.rtcpTarget());
     } catch (Exception e) {
       getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, e.getMessage());
       messages.bye(dialog);

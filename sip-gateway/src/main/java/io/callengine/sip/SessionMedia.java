@@ -115,7 +115,8 @@ final class SessionMedia {
     tick.flowChanges().forEach(change -> engine.publish(new MediaFlow(now, callId, queueId, agentId, change.leg(), change.flowing())));
     for (Sample sample : tick.samples()) {
       StreamQuality q = sample.quality();
-      engine.publish(new MediaQuality(now, callId, queueId, agentId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets()));
+      Double rttMs = Double.isNaN(q.rttMs()) ? null : q.rttMs();
+      engine.publish(new MediaQuality(now, callId, queueId, agentId, sample.leg(), q.mos(), q.lossPercent(), q.jitterMs(), q.packets(), rttMs));
       boolean poor = q.mos() > 0 && q.mos() < settings.mosWarning();
       int lowInARow = poor ? lowMosSamples.merge(sample.leg(), 1, Integer::sum) : 0;
       if (!poor) lowMosSamples.remove(sample.leg());

@@ -8,34 +8,42 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node's RTP relay: one Netty event loop group, the RTP port pool and the address to
- * bind on. The SIP layer opens one {@link RtpEndpoint} per call leg and bridges the two
- * legs of a call; {@code open()} never blocks the caller.
+ * bind on. The SIP layer opens one {@link RtpEndpoint} per call leg, with its RTCP port, and
+ * bridges the two legs of a call; {@code open()} never blocks the caller.
  */
 public final class MediaRelay {
 
-  // A port that another process holds fails to bind; a few tries skip past such ports.
+  // A port that another process holds fails to bind; a few tries skip past such pairs.
   private static final int BIND_ATTEMPTS = 8;
 
   private final InetAddress bindAddress;
   private final RtpPortAllocator ports;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
+  private final Duration rtcpInterval;
 
   public MediaRelay(InetAddress bindAddress, RtpPortRange range, int ioThreads) {
+    this(bindAddress, range, ioThreads, RtpEndpoint.DEFAULT_RTCP_INTERVAL);
+  }
+
+  /** As above, with RTCP reports every {@code rtcpInterval} on average. */
+  public MediaRelay(InetAddress bindAddress, RtpPortRange range, int ioThreads, Duration rtcpInterval) {
     this.bindAddress = bindAddress;
+    this.rtcpInterval = rtcpInterval;
     this.ports = new RtpPortAllocator(range);
     this.group = new MultiThreadIoEventLoopGroup(
         ioThreads, new DefaultThreadFactory("rtp-relay", true), NioIoHandler.newFactory());
     this.bootstrap = new Bootstrap().group(group).channel(NioDatagramChannel.class);
   }
 
-  /** Binds a fresh RTP port; fails when the range is exhausted or no port would bind. */
+  /** Binds a fresh RTP and RTCP port pair; fails when the range is exhausted or no pair would bind. */
   public CompletableFuture<RtpEndpoint> open() {
     CompletableFuture<RtpEndpoint> result = new CompletableFuture<>();
     bind(BIND_ATTEMPTS, result);
@@ -65,22 +73,38 @@ public final class MediaRelay {
           "RTP port range " + ports.range().first() + "-" + ports.range().last() + " is exhausted"));
       return;
     }
-    RtpEndpoint endpoint = new RtpEndpoint(port.getAsInt(), ports::release);
+    int rtpPort = port.getAsInt();
+    RtpEndpoint endpoint = new RtpEndpoint(rtpPort, ports::release, rtcpInterval);
     bootstrap.clone()
         .handler(new RtpRelayHandler(endpoint))
-        .bind(bindAddress, port.getAsInt())
-        .addListener((ChannelFuture bound) -> {
-          if (bound.isSuccess()) {
-            endpoint.attach(bound.channel());
-            result.complete(endpoint);
-          } else {
-            ports.release(port.getAsInt());
-            if (attemptsLeft > 1) {
-              bind(attemptsLeft - 1, result);
-            } else {
-              result.completeExceptionally(bound.cause());
-            }
+        .bind(bindAddress, rtpPort)
+        .addListener((ChannelFuture rtp) -> {
+          if (!rtp.isSuccess()) {
+            retry(rtpPort, attemptsLeft, result, rtp.cause());
+            return;
           }
+          // On the RTP channel's own event loop: the RTCP session reads its state without locks.
+          bootstrap.clone(rtp.channel().eventLoop())
+              .handler(new RtcpHandler(endpoint.rtcp(), rtpPort + 1))
+              .bind(bindAddress, rtpPort + 1)
+              .addListener((ChannelFuture rtcp) -> {
+                if (rtcp.isSuccess()) {
+                  endpoint.attach(rtp.channel(), rtcp.channel());
+                  result.complete(endpoint);
+                } else {
+                  rtp.channel().close().addListener(closed -> retry(rtpPort, attemptsLeft, result, rtcp.cause()));
+                }
+              });
         });
+  }
+
+  /** Gives back a pair that did not bind; the pool hands out another one next, if any. */
+  private void retry(int rtpPort, int attemptsLeft, CompletableFuture<RtpEndpoint> result, Throwable cause) {
+    ports.release(rtpPort);
+    if (attemptsLeft > 1) {
+      bind(attemptsLeft - 1, result);
+    } else {
+      result.completeExceptionally(cause);
+    }
   }
 }

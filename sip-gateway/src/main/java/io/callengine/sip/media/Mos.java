@@ -3,7 +3,8 @@ package io.callengine.sip.media;
 /**
  * Estimated listening quality of a G.711 leg as a mean opinion score, from the simplified
  * E-model of ITU-T G.107 with every factor at its default except delay and packet loss.
- * {@link StreamStats} scores each leg from its measured loss and jitter.
+ * {@link StreamStats} scores each leg from its measured loss, jitter and, once RTCP has
+ * measured it, round-trip time.
  *
  * <ul>
  *   <li>R = 93.2 − Id − Ie,eff, where 93.2 is G.107's default R with no impairment.
@@ -14,9 +15,11 @@ package io.callengine.sip.media;
  *       Ppl is the loss in percent, treated as random loss (BurstR = 1).
  *   <li>Id = 0.024 d + 0.11 (d − 177.3) H(d − 177.3), Cole and Rosenbluth's simplification of
  *       G.107's delay impairment for one-way delay d in ms, H the step function.
- *   <li>d = {@link #NOMINAL_DELAY_MS} + 2 × jitter. The relay cannot see the network delay;
- *       20 ms stands for one packetization interval, and a jitter buffer sized at twice the
- *       interarrival jitter adds its depth to the mouth-to-ear delay.
+ *   <li>d = {@link #NOMINAL_DELAY_MS} + 2 × jitter + RTT / 2. 20 ms stands for one
+ *       packetization interval, a jitter buffer sized at twice the interarrival jitter adds its
+ *       depth, and half the round-trip time that RTCP measured between the relay and the phone
+ *       stands for the network's one-way delay on this leg. Until RTCP has measured it (or if
+ *       the phone sends none) that term is left out, as the relay cannot see the delay.
  *   <li>MOS = 1 + 0.035 R + R (R − 60)(100 − R) · 7·10⁻⁶ for 0 &lt; R &lt; 100, 1 below and 4.5
  *       above (G.107 Annex B); the cubic is not monotonic outside that range.
  * </ul>
@@ -36,12 +39,23 @@ public final class Mos {
 
   /** The MOS of a G.711 leg losing {@code lossPercent} of its packets with this jitter. */
   public static double g711(double lossPercent, double jitterMs) {
-    return fromR(rFactor(lossPercent, jitterMs));
+    return g711(lossPercent, jitterMs, Double.NaN);
+  }
+
+  /** As above, with the leg's round-trip time; {@code NaN} when it is unknown. */
+  public static double g711(double lossPercent, double jitterMs, double rttMs) {
+    return fromR(rFactor(lossPercent, jitterMs, rttMs));
   }
 
   /** R for a G.711 leg: 93.2 less the delay and the loss impairments. */
   public static double rFactor(double lossPercent, double jitterMs) {
-    double delay = NOMINAL_DELAY_MS + 2 * Math.max(0, jitterMs);
+    return rFactor(lossPercent, jitterMs, Double.NaN);
+  }
+
+  /** As above, with the leg's round-trip time; {@code NaN} when it is unknown. */
+  public static double rFactor(double lossPercent, double jitterMs, double rttMs) {
+    double network = Double.isNaN(rttMs) ? 0 : Math.max(0, rttMs) / 2;
+    double delay = NOMINAL_DELAY_MS + 2 * Math.max(0, jitterMs) + network;
     return MAX_R - delayImpairment(delay) - lossImpairment(lossPercent);
   }
 

@@ -21,10 +21,11 @@ final class ReceiveMonitor {
   private volatile DtmfDetector dtmf;
   private boolean flushScheduled; // guarded by this; never touched per packet
 
-  /** One packet accepted by the endpoint; invalid RTP is left out of the statistics. */
-  void onPacket(ByteBuf rtp, long arrivalNanos) {
-    int headerLength = RtpHeader.headerLength(rtp);
-    int payloadLength = RtpHeader.payloadLength(rtp, headerLength);
+  /**
+   * One packet accepted by the endpoint, with the lengths {@link RtpHeader} measured (-1 for
+   * invalid RTP, which is left out of the statistics).
+   */
+  void onPacket(ByteBuf rtp, int headerLength, int payloadLength, long arrivalNanos) {
     if (payloadLength < 0) {
       return;
     }
@@ -60,8 +61,13 @@ final class ReceiveMonitor {
     }
   }
 
-  StreamQuality quality() {
-    return stats.snapshot();
+  StreamQuality quality(double rttMs) {
+    return stats.snapshot(rttMs);
+  }
+
+  /** The stream's raw totals, for the RTCP reports about it or on behalf of its sender. */
+  StreamStats.Counters counters() {
+    return stats.counters();
   }
 
   private void flushDtmf() {

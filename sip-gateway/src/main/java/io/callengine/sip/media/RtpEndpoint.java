@@ -2,8 +2,10 @@ package io.callengine.sip.media;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,44 +13,72 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
- * One bound RTP port of the engine, facing one phone. Opened by {@link MediaRelay#open()},
- * told where the phone is by the SIP layer ({@link #expectRemote}), and bridged to the
- * endpoint of the other leg so that packets flow phone to phone inside Netty. The hot path
- * ({@link #relay}) runs on this channel's event loop, copies nothing and takes no lock.
+ * One bound RTP port of the engine, facing one phone, with its RTCP port above it. Opened by
+ * {@link MediaRelay#open()}, told where the phone is by the SIP layer ({@link #expectRemote}),
+ * and bridged to the endpoint of the other leg so that packets flow phone to phone inside
+ * Netty. The hot path ({@link #relay}) runs on this channel's event loop, copies nothing and
+ * takes no lock. RTCP is not relayed: the endpoint's {@link RtcpSession} reports to and hears
+ * from this leg's phone only, on the same event loop as this channel.
  */
 public final class RtpEndpoint {
 
   /** Where to send, and whether that was seen on the wire (latched) or only read in SDP. */
-  private record Remote(InetSocketAddress address, boolean latched) {}
+  record Remote(InetSocketAddress address, boolean latched) {}
+
+  /** How often RTCP reports go to the phone, on average, unless the relay says otherwise. */
+  public static final Duration DEFAULT_RTCP_INTERVAL = Duration.ofSeconds(5);
 
   private final int port;
   private final IntConsumer releasePort;
   private final AtomicReference<Remote> remote = new AtomicReference<>(new Remote(null, false));
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
+  // Payload octets sent, for the RTCP sender reports; see send() for why a plain store is enough.
+  private final AtomicLong sentOctets = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicBoolean portReleased = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final ReceiveMonitor monitor = new ReceiveMonitor();
   private final RtpPlayer player = new RtpPlayer(this);
+  private final RtcpSession rtcp;
   private volatile Channel channel;
   private volatile RtpEndpoint peer;
   private volatile long lastPacketAt = System.nanoTime();
 
   RtpEndpoint(int port, IntConsumer releasePort) {
-    this.port = port;
-    this.releasePort = releasePort;
+    this(port, releasePort, DEFAULT_RTCP_INTERVAL);
   }
 
-  /** Called once the channel is bound; the port goes back to the pool whenever it closes. */
+  RtpEndpoint(int port, IntConsumer releasePort, Duration rtcpInterval) {
+    this.port = port;
+    this.releasePort = releasePort;
+    this.rtcp = new RtcpSession(this, rtcpInterval);
+  }
+
+  /** An endpoint without RTCP, for tests of the RTP path alone. */
   void attach(Channel boundChannel) {
-    this.channel = boundChannel;
-    boundChannel.closeFuture().addListener(f -> {
+    attach(boundChannel, null);
+  }
+
+  /**
+   * Called once both channels are bound, the RTCP one on the RTP channel's event loop. Closing
+   * either closes the other; the port pair goes back to the pool once both are closed.
+   */
+  void attach(Channel rtpChannel, Channel rtcpChannel) {
+    this.channel = rtpChannel;
+    if (rtcpChannel != null) {
+      rtcp.attach(rtcpChannel);
+      rtcpChannel.closeFuture().addListener(f -> rtpChannel.close());
+    }
+    rtpChannel.closeFuture().addListener(f -> {
       unbridge();
-      if (portReleased.compareAndSet(false, true)) {
-        releasePort.accept(port);
-      }
-      closed.complete(null);
+      ChannelFuture rtcpClosed = rtcpChannel != null ? rtcpChannel.close() : rtpChannel.closeFuture();
+      rtcpClosed.addListener(g -> {
+        if (portReleased.compareAndSet(false, true)) {
+          releasePort.accept(port);
+        }
+        closed.complete(null);
+      });
     });
   }
 
@@ -61,7 +91,22 @@ public final class RtpEndpoint {
    * the peer; its real source then wins, because a phone behind NAT is reachable only there.
    */
   public void expectRemote(InetSocketAddress sdpAddress) {
+    expectRemote(sdpAddress, rtcpOf(sdpAddress));
+  }
+
+  /**
+   * As above, with the phone's RTCP address when its SDP names one ({@code a=rtcp}); RTCP
+   * latches onto the source of the phone's own RTCP the same way.
+   */
+  public void expectRemote(InetSocketAddress sdpAddress, InetSocketAddress sdpRtcpAddress) {
     remote.set(new Remote(sdpAddress, false));
+    rtcp.expectRemote(sdpRtcpAddress);
+  }
+
+  /** The RTCP address that goes with an RTP address: the port above (RFC 3550 11); port 0 if none. */
+  static InetSocketAddress rtcpOf(InetSocketAddress rtp) {
+    int port = rtp.getPort();
+    return new InetSocketAddress(rtp.getAddress(), port > 0 && port < 65535 ? port + 1 : 0);
   }
 
   /** From now on packets arriving here leave through {@code other} towards its phone. */
@@ -111,9 +156,9 @@ public final class RtpEndpoint {
     monitor.detectDtmf(new DtmfDetector(payloadType, listener), channel);
   }
 
-  /** Loss, jitter and estimated MOS of what this leg's phone has sent so far. */
+  /** Loss, jitter, round-trip time and estimated MOS of what this leg's phone has sent so far. */
   public StreamQuality quality() {
-    return monitor.quality();
+    return monitor.quality(rtcp.rttMs());
   }
 
   /** Valid RTP packets received from the phone, forwarded or not. */
@@ -149,12 +194,26 @@ public final class RtpEndpoint {
     return monitor;
   }
 
+  RtcpSession rtcp() {
+    return rtcp;
+  }
+
+  /** The endpoint whose phone's packets this one sends to its own phone, or null. */
+  RtpEndpoint peer() {
+    return peer;
+  }
+
+  /** Payload octets sent to the phone on behalf of the peer. */
+  long octetsSent() {
+    return sentOctets.get();
+  }
+
   void drop() {
     dropped.incrementAndGet();
   }
 
-  /** An RTP packet from {@code sender} arrived on this endpoint's channel. */
-  void relay(ByteBuf rtp, InetSocketAddress sender) {
+  /** An RTP packet from {@code sender} arrived on this endpoint's channel; -1 octets if not valid RTP. */
+  void relay(ByteBuf rtp, InetSocketAddress sender, int payloadOctets) {
     Remote current = remote.get();
     if (!current.latched()) {
       remote.compareAndSet(current, new Remote(sender, true));
@@ -165,18 +224,21 @@ public final class RtpEndpoint {
     received.incrementAndGet();
     lastPacketAt = System.nanoTime();
     RtpEndpoint other = peer;
-    if (other == null || !other.send(rtp)) {
+    if (other == null || !other.send(rtp, payloadOctets)) {
       dropped.incrementAndGet();
     }
   }
 
-  private boolean send(ByteBuf rtp) {
+  private boolean send(ByteBuf rtp, int payloadOctets) {
     InetSocketAddress target = remote.get().address();
     Channel out = channel;
     if (target == null || out == null || !out.isActive() || player.isPlaying()) {
       return false;
     }
     sent.incrementAndGet();
+    // One writer at a time, the peer's event loop, so no atomic add is needed on the hot path;
+    // a count lost while the peer changes only blurs an RTCP report.
+    sentOctets.lazySet(sentOctets.get() + Math.max(0, payloadOctets));
     out.writeAndFlush(new DatagramPacket(rtp.retain(), target), out.voidPromise());
     return true;
   }

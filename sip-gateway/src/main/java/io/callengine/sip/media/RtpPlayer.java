@@ -36,6 +36,7 @@ public final class RtpPlayer {
   // Only the endpoint's event loop touches the fields below.
   private int sequence;
   private int timestamp;
+  private int lastSentTimestamp;
   private long lastSentAt;
   private boolean closeHooked;
   private ScheduledFuture<?> ticker;
@@ -91,6 +92,15 @@ public final class RtpPlayer {
 
   public int ssrc() {
     return ssrc;
+  }
+
+  /**
+   * The RTP timestamp that corresponds to {@code nanoTime} on this player's timeline, for an
+   * RTCP sender report (RFC 3550 6.4.1); unsigned. Only on the endpoint's event loop.
+   */
+  long rtpTimestampAt(long nanoTime) {
+    long elapsed = nanoTime - lastSentAt;
+    return (lastSentTimestamp + elapsed * SAMPLES_PER_SECOND / TimeUnit.SECONDS.toNanos(1)) & 0xFFFFFFFFL;
   }
 
   private boolean onLoop(Runnable task) {
@@ -156,6 +166,7 @@ public final class RtpPlayer {
       channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
       sequence = (sequence + 1) & 0xFFFF;
       marker = false;
+      lastSentTimestamp = timestamp;
       lastSentAt = System.nanoTime();
       packets.incrementAndGet();
     }

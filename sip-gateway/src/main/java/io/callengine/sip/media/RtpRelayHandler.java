@@ -32,11 +32,14 @@ final class RtpRelayHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       return;
     }
     InetSocketAddress sender = packet.sender();
-    endpoint.relay(content, sender);
+    // Measured once here: the peer counts the payload octets it sends for its RTCP reports.
+    int headerLength = RtpHeader.headerLength(content);
+    int payloadLength = RtpHeader.payloadLength(content, headerLength);
+    endpoint.relay(content, sender, payloadLength);
     // The endpoint latches onto its phone and drops strangers: a packet it accepted left the
     // phone's address in place. The forwarded copy shares these bytes and nothing writes them.
     if (sender.equals(endpoint.remoteAddress())) {
-      endpoint.monitor().onPacket(content, System.nanoTime());
+      endpoint.monitor().onPacket(content, headerLength, payloadLength, System.nanoTime());
     }
   }
 

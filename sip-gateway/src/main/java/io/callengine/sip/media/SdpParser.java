@@ -1,5 +1,6 @@
 package io.callengine.sip.media;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +37,8 @@ final class SdpParser {
   private int audioPort;
   private String transport;
   private List<Integer> formats = List.of();
+  private int rtcpPort;
+  private String rtcpAddress;
   private final Map<Integer, Codec> rtpmaps = new HashMap<>();
 
   static SessionDescription parse(String text) throws SdpException {
@@ -118,6 +121,30 @@ final class SdpParser {
       }
     } else if (section == Section.AUDIO && value.startsWith("rtpmap:")) {
       rtpmap(value.substring("rtpmap:".length()));
+    } else if (section == Section.AUDIO && value.startsWith("rtcp:")) {
+      rtcp(value.substring("rtcp:".length()));
+    }
+  }
+
+  /**
+   * {@code a=rtcp:<port> [IN IP4|IP6 <address>]} (RFC 3605). One that cannot be read is
+   * ignored rather than refused: RTCP is optional, and the port above the audio one may do.
+   */
+  private void rtcp(String value) {
+    String[] fields = value.strip().split("\\s+");
+    boolean withAddress = fields.length == 4 && fields[1].equals("IN")
+        && (fields[2].equals("IP4") || fields[2].equals("IP6")) && IpLiteral.isLiteral(fields[3]);
+    if (fields.length != 1 && !withAddress) {
+      return;
+    }
+    try {
+      int port = Integer.parseInt(fields[0]);
+      if (port >= 1 && port <= 65535) {
+        rtcpPort = port;
+        rtcpAddress = withAddress ? fields[3] : null;
+      }
+    } catch (NumberFormatException e) {
+      // ignored, as above
     }
   }
 
@@ -147,8 +174,10 @@ final class SdpParser {
         codecs.add(codec);
       }
     }
+    Optional<InetSocketAddress> rtcp = rtcpPort == 0 ? Optional.empty() : Optional.of(
+        new InetSocketAddress(IpLiteral.toAddress(rtcpAddress != null ? rtcpAddress : address), rtcpPort));
     return new SessionDescription(address, audioPort, transport, codecs,
-        Optional.ofNullable(audioDirection != null ? audioDirection : sessionDirection));
+        Optional.ofNullable(audioDirection != null ? audioDirection : sessionDirection), rtcp);
   }
 
   private static Optional<SessionDescription.Direction> direction(String attribute) {

@@ -15,13 +15,16 @@ import java.util.Optional;
  * @param transport protocol of that line, e.g. {@code RTP/AVP}
  * @param codecs its known payload formats in offer order (unknown dynamic ones left out)
  * @param direction {@code a=sendrecv} and friends, media level winning over session level
+ * @param rtcp where the peer takes RTCP when its audio section says so ({@code a=rtcp},
+ *     RFC 3605); empty means the port above the audio port (RFC 3550 11)
  */
 public record SessionDescription(
     String connectionAddress,
     int audioPort,
     String transport,
     List<Codec> codecs,
-    Optional<Direction> direction) {
+    Optional<Direction> direction,
+    Optional<InetSocketAddress> rtcp) {
 
   /** The SDP direction attributes. */
   public enum Direction {
@@ -39,5 +42,10 @@ public record SessionDescription(
   /** Socket address to send this peer's audio to. Never resolves a name: the parser only keeps IP literals. */
   public InetSocketAddress audioTarget() {
     return new InetSocketAddress(IpLiteral.toAddress(connectionAddress), audioPort);
+  }
+
+  /** Socket address to send this peer's RTCP to: {@code a=rtcp} if given, else the audio port + 1. */
+  public InetSocketAddress rtcpTarget() {
+    return rtcp.orElseGet(() -> RtpEndpoint.rtcpOf(audioTarget()));
   }
 }

@@ -40,11 +40,16 @@ public final class StreamStats {
   private static final int DUPLICATE = 2;
   private static final int IGNORED = 3;
 
-  /** What a reader sees: totals as of the latest packet. */
-  private record Counters(long packets, long expected, long received, long duplicates,
-      long reordered, long timestampJumps, long resyncs, double jitter, long firstAt, long lastAt) {}
+  /**
+   * What a reader sees: totals as of the latest packet, plus what an RTCP report about the
+   * stream (or on behalf of its sender) needs: its SSRC, the extended highest sequence number
+   * and the RTP timestamp of the latest timed packet with its arrival.
+   */
+  record Counters(long packets, long expected, long received, long duplicates,
+      long reordered, long timestampJumps, long resyncs, double jitter, long firstAt, long lastAt,
+      long ssrc, long highestSequence, long lastTimestamp, long lastTimedAt) {}
 
-  private static final Counters NONE = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  private static final Counters NONE = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   private final int clockRate;
   private final double unitsPerNano;
@@ -110,6 +115,11 @@ public final class StreamStats {
 
   /** The totals as of the latest packet; safe from any thread. */
   public StreamQuality snapshot() {
+    return snapshot(Double.NaN);
+  }
+
+  /** As {@link #snapshot()}, scored with the leg's round-trip time ({@code NaN} when unknown). */
+  public StreamQuality snapshot(double rttMs) {
     Counters c = published;
     long lost = Math.max(0, c.expected() - c.received());
     double lossPercent = c.expected() > 0 ? 100.0 * lost / c.expected() : 0;
@@ -117,10 +127,16 @@ public final class StreamStats {
     boolean any = c.packets() > 0;
     return new StreamQuality(
         c.packets(), lost, lossPercent, jitterMs,
-        any ? Mos.g711(lossPercent, jitterMs) : 0,
+        any ? Mos.g711(lossPercent, jitterMs, rttMs) : 0,
         any ? instant(c.lastAt()) : null,
         any ? instant(c.firstAt()) : null,
-        c.expected(), c.duplicates(), c.reordered(), c.timestampJumps(), c.resyncs(), c.jitter());
+        c.expected(), c.duplicates(), c.reordered(), c.timestampJumps(), c.resyncs(), c.jitter(),
+        rttMs);
+  }
+
+  /** The raw totals as of the latest packet; safe from any thread. */
+  Counters counters() {
+    return published;
   }
 
   private int count(long packetSsrc, int sequence, long arrival) {
@@ -250,7 +266,8 @@ public final class StreamStats {
 
   private void publish() {
     published = new Counters(packets, priorExpected + runExpected(), priorReceived + runReceived,
-        duplicates, reordered, timestampJumps, resyncs, jitter, firstAt, lastAt);
+        duplicates, reordered, timestampJumps, resyncs, jitter, firstAt, lastAt,
+        ssrc, highest(), lastTimestamp, lastArrival);
   }
 
   private Instant instant(long nanos) {

@@ -53,6 +53,17 @@ class MosTest {
   }
 
   @Test
+  void halfTheRoundTripAddsToTheDelayAndAnUnknownOneAddsNothing() {
+    double d = 20 + 2 * 10 + 300 / 2.0; // 190 ms: past the knee
+    double id = 0.024 * d + 0.11 * (d - 177.3);
+    assertEquals(93.2 - id, Mos.rFactor(0, 10, 300), EXACT);
+    assertEquals(Mos.rFactor(0, 10), Mos.rFactor(0, 10, Double.NaN), EXACT);
+    assertEquals(Mos.rFactor(0, 10), Mos.rFactor(0, 10, 0), EXACT);
+    assertEquals(Mos.g711(1, 10), Mos.g711(1, 10, Double.NaN), EXACT);
+    assertTrue(Mos.g711(1, 10, 400) < Mos.g711(1, 10, 100));
+  }
+
+  @Test
   void theScoreStaysBetweenOneAndFourAndAHalf() {
     assertEquals(1, Mos.fromR(-20), EXACT);
     assertEquals(1, Mos.fromR(0), EXACT);

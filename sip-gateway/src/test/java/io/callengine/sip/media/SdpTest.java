@@ -117,6 +117,32 @@ class SdpTest {
   }
 
   @Test
+  void rtcpGoesToThePortAboveUnlessTheAudioSectionNamesOne() throws SdpException {
+    String head = "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\n";
+
+    assertEquals(new InetSocketAddress("192.168.1.20", 40377), Sdp.parse(SOFTPHONE_OFFER).rtcpTarget());
+    assertEquals(new InetSocketAddress("10.0.0.1", 5001),
+        Sdp.parse(head + "m=audio 5000 RTP/AVP 0\n").rtcpTarget());
+    assertEquals(new InetSocketAddress("10.0.0.1", 5003),
+        Sdp.parse(head + "m=audio 5000 RTP/AVP 0\na=rtcp:5003\n").rtcpTarget());
+    assertEquals(new InetSocketAddress("192.0.2.7", 6001),
+        Sdp.parse(head + "m=audio 5000 RTP/AVP 0\na=rtcp:6001 IN IP4 192.0.2.7\n").rtcpTarget());
+    assertEquals(new InetSocketAddress("2001:db8::7", 6001),
+        Sdp.parse(head + "m=audio 5000 RTP/AVP 0\na=rtcp:6001 IN IP6 2001:db8::7\n").rtcpTarget());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a=rtcp:0", "a=rtcp:70000", "a=rtcp:x", "a=rtcp:6001 IN IP4 phone.example",
+      "a=rtcp:6001 IN IP4", "a=rtcp-mux", "a=rtcp-fb:0 nack"})
+  void anRtcpAttributeThatCannotBeReadIsIgnored(String attribute) throws SdpException {
+    SessionDescription offer = Sdp.parse(
+        "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\nm=audio 5000 RTP/AVP 0\n" + attribute + "\n");
+
+    assertEquals(Optional.empty(), offer.rtcp());
+    assertEquals(new InetSocketAddress("10.0.0.1", 5001), offer.rtcpTarget());
+  }
+
+  @Test
   void ipv6ConnectionLines() throws SdpException {
     SessionDescription offer = Sdp.parse(String.join("\r\n",
         "v=0", "o=- 1 1 IN IP6 2001:db8::1", "s=-", "t=0 0",
