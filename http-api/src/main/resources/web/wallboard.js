@@ -32,6 +32,7 @@ const state = {
   skew: 0,
   skewSamples: [],
   records: new Map(),
+  metrics: null,
   warnings: [],
   events: null,
   timers: new Set(),
@@ -209,7 +210,10 @@ async function refreshRecords() {
   state.refreshing.records = true;
   state.lastRecordsAt = Date.now();
   await guarded(async () => {
-    const from = encodeURIComponent(todayStart());
+    const start = todayStart();
+    const from = encodeURIComponent(start);
+    const to = encodeURIComponent(new Date(Date.parse(start) + 24 * 3600 * 1000).toISOString());
+    state.metrics = await api(state.token, `/api/v1/supervisor/metrics?from=${from}&to=${to}`);
     const records = await api(state.token, `/api/v1/supervisor/calls?from=${from}&limit=1000`);
     const fetched = new Map((records || []).map((r) => [r.callId, r]));
     // Calls that ended since the records were written keep counting until their record shows up.
@@ -521,27 +525,16 @@ function queueWaiting(queueId, now) {
 }
 
 /**
- * Service level today: calls answered within the queue's serviceLevelSeconds, over calls answered
- * plus calls abandoned after it (abandoned sooner do not count). From today's call records.
+ * Service level today as the engine counts it (docs/metrics.md): answered within the queue's
+ * serviceLevelSeconds over answered plus abandoned after it, from the supervisor's metrics.
  */
 function serviceLevel(queueId) {
-  let answered = 0; let within = 0; let abandoned = 0; let abandonedLate = 0; let threshold = DEFAULT_SERVICE_LEVEL_SECONDS;
+  const m = state.metrics;
+  const figures = !m ? null : queueId ? (m.queues || []).find((q) => q.queueId === queueId) : m;
   const config = queueId ? state.queueConfig.get(queueId) : null;
-  if (config && Number.isFinite(config.serviceLevelSeconds)) threshold = config.serviceLevelSeconds;
-  for (const r of state.records.values()) {
-    if (queueId && r.queueId !== queueId) continue;
-    const t = queueId ? threshold : (state.queueConfig.get(r.queueId) || {}).serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS;
-    const wait = Number.isFinite(r.waitSeconds) ? r.waitSeconds : (ms(r.answeredAt) - ms(r.enqueuedAt)) / 1000;
-    if (r.answeredAt) {
-      answered += 1;
-      if (wait <= t) within += 1;
-    } else if (r.disposition === 'ABANDONED') {
-      abandoned += 1;
-      if (wait > t) abandonedLate += 1;
-    }
-  }
-  const base = answered + abandonedLate;
-  return { percent: base ? Math.round((100 * within) / base) : null, answered, abandoned, threshold };
+  const threshold = (figures && figures.serviceLevelSeconds) ?? (config && config.serviceLevelSeconds) ?? DEFAULT_SERVICE_LEVEL_SECONDS;
+  const percent = figures && Number.isFinite(figures.serviceLevelPercentage) ? Math.round(figures.serviceLevelPercentage) : null;
+  return { percent, answered: figures ? figures.answered : 0, abandoned: figures ? figures.abandoned : 0, threshold };
 }
 
 function level(value, amber, red) {

@@ -38,12 +38,12 @@ final class CallQuery {
     return new CallRecordFilter(from, to, value(params, "queueId"), value(params, "agentId"), disposition, limit);
   }
 
-  private static String value(Map<String, String> params, String name) {
+  static String value(Map<String, String> params, String name) {
     String value = params.get(name);
     return value == null || value.isBlank() ? null : value.strip();
   }
 
-  private static Instant instant(Map<String, String> params, String name, List<FieldError> errors) {
+  static Instant instant(Map<String, String> params, String name, List<FieldError> errors) {
     String value = value(params, name);
     if (value == null) return null;
     try {

@@ -18,7 +18,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/supervisor}: live statistics, agents, the calls waiting in a queue, one call,
- * and call history, read through {@link SupervisorApi} by supervisor and admin tokens; and
+ * call history and performance metrics, read through {@link SupervisorApi} by supervisor and
+ * admin tokens; and
  * force-assigning a waiting call to an agent (202, or 409 when the agent cannot take it).
  */
 final class SupervisorRoutes {
@@ -36,6 +37,10 @@ final class SupervisorRoutes {
         path(segment("agents").slash(segment()).slash("calls"), agentId -> get(() -> parameterMap(
             params -> Json.reply(() -> supervisor.agentCalls(agentId, CallQuery.filter(params)))))),
         path(segment("queues").slash(segment()).slash("calls"), queueId -> get(() -> Json.reply(() -> supervisor.waitingCalls(queueId)))),
+        path("metrics", () -> get(() -> parameterMap(params -> Json.reply(() -> {
+          MetricsQuery query = MetricsQuery.read(params);
+          return supervisor.getPerformanceMetrics(query.from(), query.to(), query.queueId(), query.interval());
+        })))),
         path("calls", () -> get(() -> parameterMap(params -> Json.reply(() -> supervisor.calls(CallQuery.filter(params)))))),
         path(segment("calls").slash(segment()), callId -> get(() -> Json.reply(() -> supervisor.call(callId)))),
         path(segment("calls").slash(segment()).slash("assign"), callId -> post(() -> Json.body(AssignRequest.class, body ->

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Bad request bodies for every endpoint that reads one (queues, agents, skills, tokens, status,
  * routing policies, assign): unreadable JSON, wrong types, missing and unknown fields, bodies over
- * the 64 KiB limit, ids with illegal characters, and numbers out of range. Each must be a 4xx
- * problem naming the fields at fault, and must leave the resources it aimed at exactly as they
- * were (read before and after).
+ * the 64 KiB limit, ids with illegal characters, and numbers out of range; and bad ranges for an
+ * agent's history. Each must be a 4xx problem naming the fields at fault, and must leave the
+ * resources it aimed at exactly as they were (read before and after).
  */
 class BadInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,6 +104,8 @@ class BadInputTest {
     groups.add(skillsPut());
     groups.add(tokenPost());
     groups.add(statusPut());
+    groups.add(historyGet());
+    groups.add(metricsGet());
     groups.add(policyPost());
     groups.add(policyPut());
     groups.add(assignPost());
@@ -344,6 +346,41 @@ class BadInputTest {
     c.add("activity is not the client's", "{\"presence\":\"AVAILABLE\",\"activity\":\"IDLE\"}", 400, "activity");
     c.at("PUT", "/api/v1/agents/Bad%20Id/status").add("an agent id with illegal characters", "{\"presence\":\"AVAILABLE\"}", 404);
     return c.group(ADMIN, List.of("/api/v1/agents/ann", AGENTS));
+  }
+
+  // ---- an agent's history (query parameters, no body) ----
+
+  private static Group historyGet() {
+    String history = "/api/v1/agents/ann/history";
+    Cases c = new Cases("GET", history);
+    c.at("GET", history + "?from=yesterday").add("from is not an instant", null, 400, "from");
+    c.at("GET", history + "?to=2030-13-01T00:00:00Z").add("to is not a date", null, 400, "to");
+    c.at("GET", history + "?from=2030-03-04").add("from without a time", null, 400, "from");
+    c.at("GET", history + "?from=1&to=2").add("both numbers", null, 400, "from", "to");
+    c.at("GET", history + "?from=2030-03-04T09:00:00Z&to=2030-03-04T09:00:00Z").add("from equal to to", null, 400, "to");
+    c.at("GET", history + "?from=2030-03-04T09:00:00Z&to=2030-03-04T08:00:00Z").add("to before from", null, 400, "to");
+    c.at("GET", history + "?from=2999-01-01T00:00:00Z").add("from after now, the default to", null, 400, "from");
+    c.at("GET", "/api/v1/agents/Bad%20Id/history").add("an agent id with illegal characters", null, 404);
+    return c.group(supervisor, List.of("/api/v1/agents/ann", AGENTS));
+  }
+
+  // ---- the supervisor's metrics (query parameters, no body) ----
+
+  private static Group metricsGet() {
+    String metrics = "/api/v1/supervisor/metrics";
+    String day = "?from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z";
+    Cases c = new Cases("GET", metrics);
+    c.at("GET", metrics + "?from=today&to=2030-03-05T00:00:00Z").add("from is not an instant", null, 400, "from");
+    c.at("GET", metrics + "?from=2030-03-04T00:00:00Z").add("from without to", null, 400, "to");
+    c.at("GET", metrics + "?to=2030-03-05T00:00:00Z").add("to without from", null, 400, "from");
+    c.at("GET", metrics + "?from=2030-03-04T09:00:00Z&to=2030-03-04T09:00:00Z").add("from equal to to", null, 400, "to");
+    c.at("GET", metrics + "?from=2030-03-05T00:00:00Z&to=2030-03-04T00:00:00Z").add("to before from", null, 400, "to");
+    c.at("GET", metrics + day + "&interval=15m").add("interval is not a duration", null, 400, "interval");
+    c.at("GET", metrics + day + "&interval=PT10M").add("interval not a multiple of 15 minutes", null, 400, "interval");
+    c.at("GET", metrics + day + "&interval=-PT15M").add("negative interval", null, 400, "interval");
+    c.at("GET", metrics + "?from=2000-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&interval=PT15M")
+        .add("more than 10,000 intervals", null, 400, "interval");
+    return c.group(supervisor, List.of("/api/v1/supervisor/stats", "/api/v1/queues/stats"));
   }
 
   // ---- routing policies ----

@@ -213,7 +213,7 @@ class RoleMatrixTest {
         .probe("/api/v1/admin/routing-policies/matrix-doomed-policy"));
     rows.add(row("DELETE", "/api/v1/admin/routing-policies/no-such-policy", "401 401 403 403 403 404"));
 
-    // Agent: its own agent, status and calls; the queue statistics for everyone.
+    // Agent: its own agent, status, calls and history; the queue statistics for everyone.
     rows.add(row("GET", "/api/v1/agents/" + A, "401 401 2xx 403 2xx 2xx"));
     rows.add(row("GET", "/api/v1/agents/" + B, "401 401 403 2xx 2xx 2xx"));
     rows.add(row("GET", "/api/v1/agents/no-such-agent", "401 401 403 403 404 404"));
@@ -227,6 +227,9 @@ class RoleMatrixTest {
     rows.add(row("GET", "/api/v1/agents/" + A + "/calls", "401 401 2xx 403 2xx 2xx"));
     rows.add(row("GET", "/api/v1/agents/" + B + "/calls", "401 401 403 2xx 2xx 2xx"));
     rows.add(row("GET", "/api/v1/agents/no-such-agent/calls", "401 401 403 403 404 404"));
+    rows.add(row("GET", "/api/v1/agents/" + A + "/history", "401 401 2xx 403 2xx 2xx"));
+    rows.add(row("GET", "/api/v1/agents/" + B + "/history", "401 401 403 2xx 2xx 2xx"));
+    rows.add(row("GET", "/api/v1/agents/no-such-agent/history", "401 401 403 403 404 404"));
     rows.add(row("GET", "/api/v1/queues/stats", "401 401 2xx 2xx 2xx 2xx"));
 
     // Supervisor.

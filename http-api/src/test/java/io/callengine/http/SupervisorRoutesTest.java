@@ -1,12 +1,15 @@
 package io.callengine.http;
 
 import static io.callengine.http.TestNode.ADMIN;
+import static io.callengine.core.testing.TestEngines.eventually;
 import static io.callengine.http.TestNode.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callengine.http.TestNode.Reply;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +43,27 @@ class SupervisorRoutesTest {
         "agentsOffline", "longestWaitSeconds"}) {
       assertTrue(stats.json().get(field).isNumber(), field + " in " + stats.raw().body());
     }
+  }
+
+  @Test
+  void metricsOverARangeOverallPerQueueAndPerInterval() throws Exception {
+    Reply today = node.get("/api/v1/supervisor/metrics", supervisor);
+    assertEquals(200, today.status(), today.raw().body());
+    for (String field : new String[] {"offered", "answered", "abandoned", "shortAbandoned", "overflowed", "timedOut",
+        "rejected", "failed", "longestWaitSeconds", "shortAbandonSeconds"}) {
+      assertTrue(today.json().get(field).isNumber(), field + " in " + today.raw().body());
+    }
+    assertFalse(today.json().has("serviceLevelPercentage"), "no call yet: no service level, and nulls are left out");
+    assertTrue(today.json().get("queues").isArray());
+
+    String hoursOfSales = "/api/v1/supervisor/metrics?from=2030-03-04T08:10:00Z&to=2030-03-04T10:00:00Z&queueId=sales&interval=PT1H";
+    eventually(Duration.ofSeconds(10), "the queue's threshold as configured (20 s by default)",
+        () -> node.get(hoursOfSales, supervisor).json().get("serviceLevelSeconds").asInt() == 20);
+    Reply hours = node.get(hoursOfSales, supervisor);
+    assertEquals(200, hours.status(), hours.raw().body());
+    assertEquals("sales", hours.json().get("queueId").asText());
+    assertEquals(2, hours.json().get("intervals").size(), "08:10-09:00 and 09:00-10:00: hours from 08:10 on the 15-minute grid");
+    assertEquals("2030-03-04T08:10:00Z", hours.json().get("intervals").get(0).get("start").asText(), "clipped to from");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,12 @@ final class TestNode implements AutoCloseable {
 
   /** A node with these settings (HOCON) over the test defaults. */
   static TestNode start(String config) throws Exception {
-    CallCenterEngine engine = TestEngines.start(TestEngines.config(config));
+    return start(config, Clock.systemUTC());
+  }
+
+  /** A node whose engine reads the time from {@code clock}, for figures that depend on it. */
+  static TestNode start(String config, Clock clock) throws Exception {
+    CallCenterEngine engine = TestEngines.start(TestEngines.config(config), clock);
     try {
       ServerBinding binding = HttpApi.start(engine, "127.0.0.1", 0, ADMIN).toCompletableFuture().get(10, TimeUnit.SECONDS);
       return new TestNode(engine, URI.create("http://127.0.0.1:" + binding.localAddress().getPort()));

@@ -3,6 +3,7 @@ package io.callengine.core.agent;
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
+import io.callengine.core.Tags;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.events.AgentStatusChanged;
 import io.callengine.core.events.EventPublisher;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -125,6 +127,11 @@ public final class AgentEntity
   @Override
   public AgentState emptyState() {
     return AgentState.empty();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Tags.forAgent(agentId);
   }
 
   @Override
@@ -273,7 +280,11 @@ public final class AgentEntity
     int wrapUp = state.profile().wrapUpAfter(cmd.queueWrapUpSeconds());
     Instant wrapUpUntil = wrapUp > 0 ? now.plusSeconds(wrapUp) : null;
     return Effect().persist(new CallFinished(cmd.callId(), now, cmd.talkSeconds(), wrapUpUntil))
-        .thenRun(s -> { armTimers(s); reportToRouter(s); })
+        .thenRun(s -> {
+          armTimers(s);
+          reportToRouter(s);
+          peers.call(cmd.callId()).tell(new CallEntity.RecordWrapUp(agentId, wrapUp));
+        })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 

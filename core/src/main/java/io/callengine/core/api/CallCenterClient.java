@@ -2,8 +2,10 @@ package io.callengine.core.api;
 
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
+import io.callengine.core.readside.AgentHistoryReport;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -31,6 +33,11 @@ public final class CallCenterClient {
 
   public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
     return engine.supervisor().agentCalls(agentId, filter);
+  }
+
+  /** This agent's figures over {@code [from, to)}; see {@link SupervisorApi#getAgentHistory}. */
+  public CompletionStage<AgentHistoryReport> getAgentHistory(Instant from, Instant to) {
+    return engine.supervisor().getAgentHistory(agentId, from, to);
   }
 
   public CompletionStage<List<SupervisorApi.QueueSummary>> queueStats() {

@@ -14,7 +14,12 @@ import io.callengine.core.policy.RouteDecision;
 import io.callengine.core.policy.RouteRequest;
 import io.callengine.core.policy.RoutingPolicies;
 import io.callengine.core.queue.QueueEntity;
+import io.callengine.core.readside.AgentHistory;
+import io.callengine.core.readside.AgentProjection;
+import io.callengine.core.readside.QueueProjection;
+import io.callengine.core.readside.RoutingPolicyProjection;
 import io.callengine.core.records.CallRecordProjection;
+import io.callengine.core.statistics.PerformanceQuery;
 import io.callengine.core.records.CallRecords;
 import io.callengine.core.routing.Router;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -53,7 +58,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 /**
  * One node of the engine, for a JVM service to embed: starts the actor system, joins the
  * cluster (itself, when no seed nodes are configured), creates the schema, and runs the
- * entities, the Router, the Directory and the call-record projection. The SIP gateway and the
+ * entities, the Router, the Directory and the read-side projections. The SIP gateway and the
  * HTTP layer attach to a started engine; everything else goes through the facades
  * {@link #admin()}, {@link #supervisor()} and {@link #agent(String)}.
  */
@@ -69,6 +74,8 @@ public final class CallCenterEngine {
   private final ActorRef<TokenStore.Command> tokens;
   private final ActorRef<RoutingPolicies.Command> routingPolicies;
   private final CallRecords callRecords;
+  private final AgentHistory agentHistory;
+  private final PerformanceQuery performance;
   private final ActorRef<Topic.Command<CallCenterEvent>> events;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
@@ -155,10 +162,16 @@ public final class CallCenterEngine {
     CallEntity.init(system, router, clock, this::publish);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     this.callRecords = new CallRecords(database.dataSource(), blocking, clock);
+    this.agentHistory = new AgentHistory(database.dataSource(), blocking, clock);
+    this.performance = new PerformanceQuery(database.dataSource(), blocking, clock,
+        config.getInt("callengine.statistics.short-abandon-seconds"));
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> databaseAnswers = database.answers(), blocking);
     JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)
         .thenRun(() -> CallRecordProjection.init(system, database.dataSource()))
+        .thenRun(() -> AgentProjection.init(system, database.dataSource()))
+        .thenRun(() -> QueueProjection.init(system, database.dataSource()))
+        .thenRun(() -> RoutingPolicyProjection.init(system, database.dataSource()))
         .thenRun(() -> Adapter.toClassic(system).registerOnTermination(database::close))
         .whenComplete((done, error) -> {
           if (error != null) up.completeExceptionally(error);
@@ -250,6 +263,8 @@ public final class CallCenterEngine {
   public ActorRef<TokenStore.Command> tokens() { return tokens; }
   public ActorRef<RoutingPolicies.Command> routingPolicies() { return routingPolicies; }
   public CallRecords callRecords() { return callRecords; }
+  AgentHistory agentHistory() { return agentHistory; }
+  PerformanceQuery performance() { return performance; }
 
   /**
    * This node's meters: the engine's (calls, queues, agents, routing) and the JVM's; the SIP

@@ -72,4 +72,9 @@ public record QueueSpec(
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
         wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
   }
+
+  public QueueSpec withServiceLevelSeconds(int seconds) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, seconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+  }
 }

@@ -7,11 +7,17 @@ import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallView;
 import io.callengine.core.queue.QueueView;
 import io.callengine.core.queue.WaitingCall;
+import io.callengine.core.readside.AgentHistory;
+import io.callengine.core.readside.AgentHistoryReport;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.routing.QueueStats;
 import io.callengine.core.routing.Router;
 import io.callengine.core.routing.SystemStats;
+import io.callengine.core.statistics.PerformanceMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +53,17 @@ public final class SupervisorApi {
     return engine.admin().getAgent(agentId).thenCompose(a -> engine.callRecords().list(filter.forAgent(agentId)));
   }
 
+  /**
+   * An agent's calls, wrap-up, unanswered offers and presence times over {@code [from, to)}; by
+   * default from the start of the current UTC day to now. INVALID unless from is before to,
+   * NOT_FOUND for an unknown agent.
+   */
+  public CompletionStage<AgentHistoryReport> getAgentHistory(String agentId, Instant from, Instant to) {
+    AgentHistory history = engine.agentHistory();
+    return history.range(from, to)
+        .thenCompose(range -> engine.admin().getAgent(agentId).thenCompose(agent -> history.read(agentId, range)));
+  }
+
   /** The calls waiting in a queue, in the order they will be offered. */
   public CompletionStage<List<WaitingCall>> waitingCalls(String queueId) {
     return engine.admin().getQueue(queueId).thenApply(QueueView::waiting);
@@ -74,6 +91,28 @@ public final class SupervisorApi {
 
   public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
     return engine.callRecords().list(filter);
+  }
+
+  /** Offered, answered, abandoned, service level, ASA, AHT, occupancy... over {@code [from, to)}, overall and per queue. */
+  public CompletionStage<PerformanceMetrics> getPerformanceMetrics(Instant from, Instant to) {
+    return getPerformanceMetrics(from, to, null, null);
+  }
+
+  /**
+   * The same for one queue ({@code queueId}, or null for every call), and per {@code interval}
+   * (a multiple of 15 minutes, or null for none). Without {@code from} and {@code to} the range
+   * is the current UTC day. A queue never seen has zero figures.
+   */
+  public CompletionStage<PerformanceMetrics> getPerformanceMetrics(Instant from, Instant to, String queueId, Duration interval) {
+    try {
+      if (from == null && to == null) {
+        from = engine.clock().instant().truncatedTo(ChronoUnit.DAYS);
+        to = from.plus(Duration.ofDays(1));
+      }
+      return engine.performance().metrics(from, to, queueId, interval);
+    } catch (EngineException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** One queue's live figures as the API shows them. */

@@ -83,6 +83,10 @@ public final class CallEntity
   public record RecordDtmf(String leg, char digit, int durationMs, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}): prove the legs live, or end the call. */
   public record Verify(String askedBy) implements Command {}
+  /** The queue admitted the call; its service-level threshold then is what the call's statistics are measured against. */
+  public record RecordAdmission(String queueId, int serviceLevelSeconds) implements Command {}
+  /** The agent who took the call was given this much wrap-up after it. */
+  public record RecordWrapUp(String agentId, int wrapUpSeconds) implements Command {}
 
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
@@ -101,6 +105,8 @@ public final class CallEntity
       CallMedia media) implements Event {}
   public record QualitySampled(String leg, double mos, double lossPercent, double jitterMs, Instant at) implements Event {}
   public record DtmfReceived(String leg, char digit, int durationMs, Instant at) implements Event {}
+  public record CallAdmitted(String queueId, int serviceLevelSeconds, Instant at) implements Event {}
+  public record CallWrappedUp(String agentId, int wrapUpSeconds, Instant at) implements Event {}
 
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, events)));
@@ -173,6 +179,11 @@ public final class CallEntity
             : Effect().persist(new DtmfReceived(c.leg(), c.digit(), c.durationMs(), clock.instant()))
                 .thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(WaitExpired.class, this::onWaitExpired)
+        .onCommand(RecordAdmission.class, (s, c) -> !s.active() || !c.queueId().equals(s.queueId()) ? Effect().noReply()
+            : Effect().persist(new CallAdmitted(c.queueId(), c.serviceLevelSeconds(), clock.instant())).thenNoReply())
+        .onCommand(RecordWrapUp.class, (s, c) -> s.status() != CallStatus.ENDED || !c.agentId().equals(s.agentId())
+            ? Effect().noReply()
+            : Effect().persist(new CallWrappedUp(c.agentId(), c.wrapUpSeconds(), clock.instant())).thenNoReply())
         .onCommand(MoveAnswered.class, this::onMoveAnswered);
     return builder.build();
   }
@@ -370,6 +381,8 @@ public final class CallEntity
         .onEvent(DtmfReceived.class, (s, e) -> s.withMedia(s.media().withDigit(e.digit())))
         .onEvent(CallConnected.class, CallState::connected)
         .onEvent(CallEnded.class, CallState::ended)
+        .onEvent(CallAdmitted.class, (s, e) -> s)
+        .onEvent(CallWrappedUp.class, (s, e) -> s)
         .build();
   }
 }

@@ -2,10 +2,12 @@ package io.callengine.core.policy;
 
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Refusal;
+import io.callengine.core.Tags;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -84,6 +86,11 @@ public final class RoutingPolicies
   @Override
   public State emptyState() {
     return new State(Map.of());
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Tags.forRoutingPolicies();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.callengine.core.queue;
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
+import io.callengine.core.Tags;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.routing.Router;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -98,6 +100,11 @@ public final class QueueEntity
   }
 
   @Override
+  public Set<String> tagsFor(Event event) {
+    return Tags.forQueue(event instanceof QueueCreated || event instanceof QueueUpdated || event instanceof QueueDeleted);
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(200, 2);
   }
@@ -161,7 +168,11 @@ public final class QueueEntity
     }
     WaitingCall call = cmd.call().joined(clock.instant());
     return Effect().persist(new CallEnqueued(call))
-        .thenRun(s -> { router.tell(new Router.CallWaiting(queueId, call)); checkWaits(s); })
+        .thenRun(s -> {
+          peers.call(call.callId()).tell(new CallEntity.RecordAdmission(queueId, s.config().serviceLevelSeconds()));
+          router.tell(new Router.CallWaiting(queueId, call));
+          checkWaits(s);
+        })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(Admission.queued(s.config())));
   }
 

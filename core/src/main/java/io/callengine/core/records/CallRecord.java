@@ -2,8 +2,14 @@ package io.callengine.core.records;
 
 import io.callengine.core.call.Disposition;
 import java.time.Instant;
+import java.util.List;
 
-/** One row of call history: a call in progress has no disposition yet; {@code mos} is the average over both legs. */
+/**
+ * One row of call history: a call in progress has no disposition yet; {@code queues} are the
+ * queues it passed through in order, {@code offers} how many times it was offered to an agent
+ * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
+ * {@code mos} is the average over both legs.
+ */
 public record CallRecord(
     String callId,
     String queueId,
@@ -21,4 +27,9 @@ public record CallRecord(
     Double mos,
     Double worstMos,
     Double lossPercent,
-    String dtmf) {}
+    String dtmf,
+    List<String> queues,
+    Instant offeredAt,
+    int offers,
+    Long ringSeconds,
+    Long wrapUpSeconds) {}

@@ -4,9 +4,9 @@ import io.callengine.core.Tags;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallMedia;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.persistence.Sql;
+import io.callengine.core.statistics.StatisticsWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -25,77 +25,98 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
- * Keeps {@code call_records} in step with the CallEntity's events: one exactly-once JDBC
- * projection per {@code calls-N} tag, run as a sharded daemon process so that each slice runs
- * on exactly one node.
+ * Keeps {@code call_records}, {@code call_offers} and the statistics tables ({@link StatisticsWriter})
+ * in step with the CallEntity's events: one exactly-once JDBC projection per {@code calls-N} tag,
+ * run as a sharded daemon process so that each slice runs on exactly one node.
  */
 public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEntity.Event>, PlainJdbcSession> {
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
+    StatisticsWriter statistics = new StatisticsWriter(
+        system.settings().config().getInt("callengine.statistics.short-abandon-seconds") * 1000L);
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "call-records", Tags.CALL_SLICES,
-        slice -> ProjectionBehavior.create(projection(system, dataSource, "calls-" + slice)),
+        slice -> ProjectionBehavior.create(projection(system, dataSource, slice, statistics)),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static ExactlyOnceProjection<Offset, EventEnvelope<CallEntity.Event>> projection(
-      ActorSystem<?> system, DataSource dataSource, String tag) {
+      ActorSystem<?> system, DataSource dataSource, int slice, StatisticsWriter statistics) {
+    String tag = "calls-" + slice;
     SourceProvider<Offset, EventEnvelope<CallEntity.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.exactlyOnce(ProjectionId.of("call-records", tag), source,
-        () -> new PlainJdbcSession(dataSource), CallRecordProjection::new, system);
+        () -> new PlainJdbcSession(dataSource), () -> new CallRecordProjection(slice, statistics), system);
   }
 
+  private final int slice;
+  private final StatisticsWriter statistics;
+
+  private CallRecordProjection(int slice, StatisticsWriter statistics) {
+    this.slice = slice;
+    this.statistics = statistics;
+  }
+
+  /** The record, the offers and the statistics of one event, in the transaction that also stores the offset. */
   @Override
   public void process(PlainJdbcSession session, EventEnvelope<CallEntity.Event> envelope) throws Exception {
     String callId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
     session.withConnection(connection -> {
       write(connection, callId, envelope.event());
+      statistics.apply(connection, slice, callId, envelope.event());
       return null;
     });
   }
 
   private static void write(Connection c, String callId, CallEntity.Event event) throws Exception {
     if (event instanceof CallEntity.CallStarted e) {
-      update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, ?, ?, ?, ?, ?)",
-          callId, e.queueId(), fit(e.caller(), 512), fit(e.dialed(), 512), e.queueId() == null ? "IVR" : "QUEUED", millis(e.at()));
+      Sql.update(c, "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at, queues) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          callId, e.queueId(), fit(e.caller(), 512), fit(e.dialed(), 512), e.queueId() == null ? "IVR" : "QUEUED", e.at(),
+          e.queueId());
     } else if (event instanceof CallEntity.CallRouted e) {
-      update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ?, enqueued_at = ? WHERE call_id = ?",
-          e.queueId(), millis(e.at()), callId);
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ?, enqueued_at = ?, queues = ? WHERE call_id = ?",
+          e.queueId(), e.at(), e.queueId(), callId);
     } else if (event instanceof CallEntity.CallMoved e) {
-      update(c, "UPDATE call_records SET queue_id = ? WHERE call_id = ?", e.toQueueId(), callId);
-    } else if (event instanceof CallEntity.CallOffered) {
-      update(c, "UPDATE call_records SET status = 'OFFERING' WHERE call_id = ?", callId);
-    } else if (event instanceof CallEntity.CallOfferFailed) {
-      update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
+      Sql.update(c, "UPDATE call_records SET queue_id = ?, queues = CASE WHEN queues IS NULL THEN ? "
+          + "WHEN LENGTH(queues) > 950 THEN queues ELSE queues || ',' || ? END WHERE call_id = ?", e.toQueueId(), e.toQueueId(),
+          e.toQueueId(), callId);
+    } else if (event instanceof CallEntity.CallOffered e) {
+      Sql.update(c, "UPDATE call_records SET status = 'OFFERING', offered_at = COALESCE(offered_at, ?), offers = offers + ? "
+          + "WHERE call_id = ?", e.at(), e.agentIds().size(), callId);
+      for (String agentId : e.agentIds()) {
+        Sql.update(c, "INSERT INTO call_offers (call_id, agent_id, offered_at) VALUES (?, ?, ?)", callId, agentId, e.at());
+      }
+    } else if (event instanceof CallEntity.CallOfferFailed e) {
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
+      endOffers(c, callId, e.agentId(), "FAILED", e.reason(), e.at());
     } else if (event instanceof CallEntity.CallConnected e) {
-      update(c, "UPDATE call_records SET status = 'CONNECTED', agent_id = ?, answered_at = ? WHERE call_id = ?",
-          e.agentId(), millis(e.at()), callId);
+      Sql.update(c, "UPDATE call_records SET status = 'CONNECTED', agent_id = ?, answered_at = ?, ring_seconds = (? - "
+              + "(SELECT MAX(offered_at) FROM call_offers WHERE call_id = ? AND agent_id = ?)) / 1000 WHERE call_id = ?",
+          e.agentId(), e.at(), e.at(), callId, e.agentId(), callId);
+      endOffers(c, callId, e.agentId(), "ANSWERED", null, e.at());
+      endOffers(c, callId, null, "CANCELLED", "answered by " + e.agentId(), e.at());
     } else if (event instanceof CallEntity.CallEnded e) {
       CallMedia media = e.media() == null ? CallMedia.NONE : e.media();
-      update(c, "UPDATE call_records SET status = 'ENDED', disposition = ?, end_reason = ?, ended_at = ?, "
+      Sql.update(c, "UPDATE call_records SET status = 'ENDED', disposition = ?, end_reason = ?, ended_at = ?, "
               + "wait_seconds = ?, talk_seconds = ?, mos = ?, worst_mos = ?, loss_percent = ?, dtmf = ? WHERE call_id = ?",
-          e.disposition().name(), fit(e.reason(), 512), millis(e.at()), e.waitSeconds(), e.talkSeconds(), media.averageMos(),
+          e.disposition().name(), fit(e.reason(), 512), e.at(), e.waitSeconds(), e.talkSeconds(), media.averageMos(),
           media.samples() == 0 ? null : media.worstMos(), media.samples() == 0 ? null : media.worstLossPercent(),
           media.dtmf().isEmpty() ? null : fit(media.dtmf(), 128), callId);
+      endOffers(c, callId, null, "CANCELLED", fit(e.reason(), 256), e.at());
+    } else if (event instanceof CallEntity.CallWrappedUp e) {
+      Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }
   }
 
-  private static void update(Connection c, String sql, Object... values) throws Exception {
-    try (PreparedStatement statement = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] == null) statement.setNull(i + 1, Types.VARCHAR);
-        else statement.setObject(i + 1, values[i]);
-      }
-      statement.executeUpdate();
-    }
+  /** Closes the call's open offers: to {@code agentId}, or every one still open when it is null. */
+  private static void endOffers(Connection c, String callId, String agentId, String outcome, String reason, Instant at)
+      throws Exception {
+    String sql = "UPDATE call_offers SET outcome = ?, reason = ?, ended_at = ? WHERE call_id = ? AND outcome IS NULL";
+    if (agentId == null) Sql.update(c, sql, outcome, fit(reason, 256), at, callId);
+    else Sql.update(c, sql + " AND agent_id = ?", outcome, fit(reason, 256), at, callId, agentId);
   }
 
   /** Text from SIP headers or keypads can be longer than its column: keep the start. */
   private static String fit(String text, int max) {
     return text == null || text.length() <= max ? text : text.substring(0, max);
-  }
-
-  private static Long millis(Instant at) {
-    return at == null ? null : at.toEpochMilli();
   }
 }

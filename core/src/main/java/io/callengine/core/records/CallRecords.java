@@ -83,7 +83,12 @@ public final class CallRecords {
         instant(rs, "enqueued_at"), instant(rs, "answered_at"), instant(rs, "ended_at"),
         rs.getObject("wait_seconds", Long.class), rs.getObject("talk_seconds", Long.class),
         rs.getObject("mos", Double.class), rs.getObject("worst_mos", Double.class), rs.getObject("loss_percent", Double.class),
-        rs.getString("dtmf"));
+        rs.getString("dtmf"), queues(rs.getString("queues")), instant(rs, "offered_at"), rs.getInt("offers"),
+        rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class));
+  }
+
+  private static List<String> queues(String path) {
+    return path == null || path.isEmpty() ? List.of() : List.of(path.split(","));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

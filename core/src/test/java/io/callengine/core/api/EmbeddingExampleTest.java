@@ -10,11 +10,18 @@ import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
 import io.callengine.core.agent.Skill;
 import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.readside.AgentHistoryReport;
 import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.routing.SystemStats;
+import io.callengine.core.statistics.PerformanceMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +56,12 @@ class EmbeddingExampleTest {
       SupervisorApi supervisor = engine.supervisor();
       SystemStats now = supervisor.stats().toCompletableFuture().join();
       supervisor.calls(CallRecordFilter.all()).toCompletableFuture().join();
+      supervisor.agentCalls("alice", CallRecordFilter.all()).toCompletableFuture().join();
+      Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
+      PerformanceMetrics today = supervisor.getPerformanceMetrics(midnight, midnight.plus(Duration.ofDays(1)))
+          .toCompletableFuture().join();
+      AgentHistoryReport aliceToday = supervisor.getAgentHistory("alice", midnight, Instant.now()).toCompletableFuture().join();
+      CompletionStage<Done> assigned = supervisor.assign("call-42", "alice");
       HealthReport health = admin.health();
       // --- end ---
 
@@ -57,6 +70,10 @@ class EmbeddingExampleTest {
       assertEquals("support", queues.get(0).queueId());
       assertEquals(0, now.queuedCalls());
       assertEquals("UP", health.status());
+      assertEquals(0, today.figures().offered());
+      assertEquals(0, aliceToday.callsHandled());
+      CompletionException noSuchCall = assertThrows(CompletionException.class, () -> assigned.toCompletableFuture().join());
+      assertEquals(Refusal.NOT_FOUND, ((EngineException) noSuchCall.getCause()).refusal());
       CompletionException unknown = assertThrows(CompletionException.class,
           () -> engine.agent("nobody").me().toCompletableFuture().join());
       assertEquals(Refusal.NOT_FOUND, ((EngineException) unknown.getCause()).refusal());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -27,7 +28,12 @@ public final class TestEngines {
   }
 
   public static CallCenterEngine start(Config config) throws Exception {
-    CallCenterEngine engine = CallCenterEngine.builder().config(config).build();
+    return start(config, Clock.systemUTC());
+  }
+
+  /** An engine that reads the time from {@code clock} (a {@link ManualClock} makes recorded durations exact). */
+  public static CallCenterEngine start(Config config, Clock clock) throws Exception {
+    CallCenterEngine engine = CallCenterEngine.builder().config(config).clock(clock).build();
     engine.whenUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return engine;
   }

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callengine.core.testing.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DigestChallengesTest {
 
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final DigestNonces nonces = new DigestNonces(clock, Duration.ofSeconds(300));
   private final DigestChallenges challenges = new DigestChallenges("example.com", nonces);
 

@@ -3,14 +3,16 @@ package io.callengine.sip.registrar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.callengine.core.testing.ManualClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class DigestNoncesTest {
 
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final DigestNonces nonces = new DigestNonces(clock, Duration.ofSeconds(30));
 
   @Test

@@ -3,7 +3,9 @@ package io.callengine.sip.registrar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callengine.core.agent.SipCredentials;
+import io.callengine.core.testing.ManualClock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +18,7 @@ class DigestRoundTripTest {
   private static final String URI = "sip:callcenter.example.com";
   private static final SipCredentials STORED = SipCredentials.derive(USER, REALM, PASSWORD);
 
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final DigestNonces nonces = new DigestNonces(clock, Duration.ofSeconds(300));
   private final DigestChallenges challenges = new DigestChallenges(REALM, nonces);
   private final DigestVerifier verifier = new DigestVerifier(REALM, nonces);

@@ -1,0 +1,185 @@
+package io.callengine.core.statistics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.ConfigFactory;
+import io.callengine.core.EngineException;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.CallMedia;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.persistence.Database;
+import io.callengine.core.testing.TestEngines;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The statistics tables and the metrics query on a real H2 database, fed call events written by
+ * hand: seven calls in half an hour whose every figure is worked out below.
+ */
+class StatisticsTest {
+  private static final Instant NINE = Instant.parse("2026-01-05T09:00:00Z");
+  private static final long SHORT_ABANDON_MS = 5_000;
+
+  private Database database;
+  private PerformanceQuery query;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    database = new Database(TestEngines.config("").withFallback(ConfigFactory.defaultReference()).resolve().getConfig("callengine.db"));
+    database.createSchema();
+    query = new PerformanceQuery(database.dataSource(), Runnable::run,
+        Clock.fixed(NINE.plus(Duration.ofHours(1)), ZoneOffset.UTC), 5);
+    scriptedHalfHour();
+  }
+
+  @AfterEach
+  void tearDown() {
+    database.close();
+  }
+
+  /**
+   * sales (threshold 20 s) and overflow (30 s), from 09:00:
+   * c1 answered after 10 s, talks 120 s, wraps up 30 s; c2 answered after 30 s, 120 s, 30 s;
+   * c3 hangs up after 3 s (a short abandon); c4 hangs up after 40 s; c5 waits 60 s in sales,
+   * overflows, is answered after 20 s more, talks 60 s, no wrap-up; c6 times out after 60 s
+   * (09:20, the second interval); c7 is refused at the door (09:25).
+   */
+  private void scriptedHalfHour() throws Exception {
+    answered("c1", 0, 10, 130, 30);
+    answered("c2", 60, 90, 210, 30);
+    abandoned("c3", 120, 123);
+    abandoned("c4", 300, 340);
+    write("c5", new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(600)));
+    write("c5", new CallEntity.CallAdmitted("sales", 20, at(600)));
+    write("c5", new CallEntity.CallMoved("sales", "overflow", "waited 60 s", at(660)));
+    write("c5", new CallEntity.CallAdmitted("overflow", 30, at(660)));
+    write("c5", new CallEntity.CallConnected("bob", at(680)));
+    write("c5", new CallEntity.CallEnded(Disposition.COMPLETED, "agent hung up", at(740), 80, 60, CallMedia.NONE));
+    write("c5", new CallEntity.CallWrappedUp("bob", 0, at(741)));
+    write("c6", new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(1200)));
+    write("c6", new CallEntity.CallAdmitted("sales", 20, at(1200)));
+    write("c6", new CallEntity.CallEnded(Disposition.TIMED_OUT, "waited 60 s", at(1260), 60, 0, CallMedia.NONE));
+    write("c7", new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(1500)));
+    write("c7", new CallEntity.CallEnded(Disposition.REJECTED, "queue sales is full", at(1500), 0, 0, CallMedia.NONE));
+  }
+
+  @Test
+  void everyFigureOfTheQueueOverTheHalfHour() throws Exception {
+    Figures sales = metrics(NINE, at(1800), "sales", null).figures();
+    assertEquals(7, sales.offered());
+    assertEquals(2, sales.answered());
+    assertEquals(2, sales.abandoned());
+    assertEquals(1, sales.shortAbandoned());
+    assertEquals(1, sales.overflowed());
+    assertEquals(1, sales.timedOut());
+    assertEquals(1, sales.rejected());
+    assertEquals(0, sales.failed());
+    assertEquals(33.33, sales.serviceLevelPercentage()); // c1 / (c1 + c2 + c4): c3 left within the threshold
+    assertEquals(50.0, sales.serviceLevelAsteriskPercentage()); // c1 / (c1 + c2)
+    assertEquals(50.0, sales.serviceLevelAsterisk2Percentage()); // (c1 + c3) / (c1 + c2 + c3 + c4)
+    assertEquals(20.0, sales.averageSpeedOfAnswerSeconds()); // (10 + 30) / 2
+    assertEquals(120.0, sales.averageTalkSeconds());
+    assertEquals(30.0, sales.averageWrapUpSeconds());
+    assertEquals(150.0, sales.averageHandleTimeSeconds());
+    assertEquals(16.67, sales.abandonRate()); // (2 - 1) / (7 - 1)
+    assertEquals(60.0, sales.longestWaitSeconds()); // c5 in sales, c6
+    assertNull(sales.occupancy());
+  }
+
+  @Test
+  void theOverflowQueueCountsOnlyItsOwnPartOfTheCall() throws Exception {
+    Figures overflow = metrics(NINE, at(1800), "overflow", null).figures();
+    assertEquals(1, overflow.offered());
+    assertEquals(1, overflow.answered());
+    assertEquals(20.0, overflow.averageSpeedOfAnswerSeconds());
+    assertEquals(100.0, overflow.serviceLevelPercentage());
+    assertEquals(60.0, overflow.averageHandleTimeSeconds()); // 60 s talk, no wrap-up
+  }
+
+  @Test
+  void overallEachCallCountsOnceWithItsWholeWait() throws Exception {
+    PerformanceMetrics all = metrics(NINE, at(1800), null, null);
+    Figures f = all.figures();
+    assertEquals(7, f.offered());
+    assertEquals(3, f.answered());
+    assertEquals(1, f.overflowed());
+    assertEquals(40.0, f.averageSpeedOfAnswerSeconds()); // (10 + 30 + 80) / 3
+    assertEquals(25.0, f.serviceLevelPercentage()); // c1 / (3 answered + c4)
+    assertEquals(120.0, f.averageHandleTimeSeconds()); // 100 s talk + 20 s wrap-up on average
+    assertEquals(List.of("overflow", "sales"), all.queues().stream().map(PerformanceMetrics.QueueFigures::queueId).toList());
+  }
+
+  @Test
+  void raggedRangesAreExactAndIntervalsSplitTheCalls() throws Exception {
+    // 09:04-09:30: 09:15-09:30 from the interval table (c6, c7), 09:04-09:15 from the visits (c4, c5).
+    Figures part = metrics(at(240), at(1800), "sales", null).figures();
+    assertEquals(4, part.offered());
+    assertEquals(1, part.abandoned());
+    assertEquals(1, part.overflowed());
+    assertEquals(60.0, part.longestWaitSeconds());
+    // Inside one interval only, all from the visits: c2 and c3.
+    assertEquals(2, metrics(at(30), at(150), "sales", null).figures().offered());
+
+    List<PerformanceMetrics.IntervalFigures> quarters = metrics(NINE, at(1800), "sales", Duration.ofMinutes(15)).intervals();
+    assertEquals(2, quarters.size());
+    assertEquals(5, quarters.get(0).figures().offered());
+    assertEquals(2, quarters.get(1).figures().offered());
+    assertEquals(at(900), quarters.get(1).start());
+  }
+
+  @Test
+  void anEventHeardTwiceChangesNothing() throws Exception {
+    Figures before = metrics(NINE, at(1800), null, null).figures();
+    write("c1", new CallEntity.CallWrappedUp("ann", 30, at(161)));
+    write("c1", new CallEntity.CallEnded(Disposition.COMPLETED, "again", at(140), 10, 130, CallMedia.NONE));
+    assertEquals(before, metrics(NINE, at(1800), null, null).figures());
+  }
+
+  @Test
+  void badRangesAreRefused() {
+    assertThrows(EngineException.class, () -> query.metrics(at(60), at(60), null, null));
+    assertThrows(EngineException.class, () -> query.metrics(null, at(60), null, null));
+    assertThrows(EngineException.class, () -> query.metrics(NINE, at(1800), null, Duration.ofMinutes(10)));
+    assertThrows(EngineException.class, () -> query.metrics(NINE, NINE.plus(Duration.ofDays(200)), null, Duration.ofMinutes(15)));
+  }
+
+  private void answered(String callId, long enter, long answer, long end, int wrapUp) throws Exception {
+    write(callId, new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(enter)));
+    write(callId, new CallEntity.CallAdmitted("sales", 20, at(enter)));
+    write(callId, new CallEntity.CallOffered(List.of("ann"), 30, at(answer - 2)));
+    write(callId, new CallEntity.CallConnected("ann", at(answer)));
+    write(callId, new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(end), answer - enter, end - answer,
+        CallMedia.NONE));
+    write(callId, new CallEntity.CallWrappedUp("ann", wrapUp, at(end + 1)));
+  }
+
+  private void abandoned(String callId, long enter, long end) throws Exception {
+    write(callId, new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(enter)));
+    write(callId, new CallEntity.CallAdmitted("sales", 20, at(enter)));
+    write(callId, new CallEntity.CallEnded(Disposition.ABANDONED, "customer hung up", at(end), end - enter, 0, CallMedia.NONE));
+  }
+
+  private void write(String callId, CallEntity.Event event) throws Exception {
+    try (Connection c = database.dataSource().getConnection()) {
+      new StatisticsWriter(SHORT_ABANDON_MS).apply(c, Math.floorMod(callId.hashCode(), 4), callId, event);
+      c.commit();
+    }
+  }
+
+  private PerformanceMetrics metrics(Instant from, Instant to, String queueId, Duration interval) throws Exception {
+    return query.metrics(from, to, queueId, interval).toCompletableFuture().get();
+  }
+
+  private static Instant at(long secondsAfterNine) {
+    return NINE.plusSeconds(secondsAfterNine);
+  }
+}
