@@ -94,8 +94,7 @@ CREATE TABLE IF NOT EXISTS queue_intervals (
     wrapped BIGINT NOT NULL, wrap_ms BIGINT NOT NULL, longest_wait_ms BIGINT NOT NULL,
     PRIMARY KEY (queue_id, interval_start, slice));
 -- Agents, queues and routing policies as their projections keep them (updated_at: when the
--- change was written). pending_presence, current_calls and wrap_up_until let the agent projection
--- apply a presence asked for while busy at the moment the entity does.
+-- change was written); pending_presence is a break or log-off asked for while busy.
 CREATE TABLE IF NOT EXISTS agents (
     id VARCHAR(64) PRIMARY KEY,
     display_name VARCHAR,
@@ -107,8 +106,6 @@ CREATE TABLE IF NOT EXISTS agents (
     registered BOOLEAN DEFAULT FALSE NOT NULL,
     pending_presence VARCHAR(16),
     pending_reason VARCHAR,
-    current_calls INTEGER DEFAULT 0 NOT NULL,
-    wrap_up_until BIGINT,
     updated_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS agent_skills (
     agent_id VARCHAR(64) NOT NULL,

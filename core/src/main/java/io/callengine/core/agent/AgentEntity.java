@@ -269,7 +269,7 @@ public final class AgentEntity
         && state.pendingPresence() == null) {
       events.add(new PresenceChanged(Presence.BREAK, NO_ANSWER_BREAK, now));
     }
-    return Effect().persist(events)
+    return Effect().persist(withPendingPresence(state, events, now))
         .thenRun(this::reportToRouter)
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -279,7 +279,8 @@ public final class AgentEntity
     Instant now = clock.instant();
     int wrapUp = state.profile().wrapUpAfter(cmd.queueWrapUpSeconds());
     Instant wrapUpUntil = wrapUp > 0 ? now.plusSeconds(wrapUp) : null;
-    return Effect().persist(new CallFinished(cmd.callId(), now, cmd.talkSeconds(), wrapUpUntil))
+    List<Event> events = new java.util.ArrayList<>(List.of(new CallFinished(cmd.callId(), now, cmd.talkSeconds(), wrapUpUntil)));
+    return Effect().persist(withPendingPresence(state, events, now))
         .thenRun(s -> {
           armTimers(s);
           reportToRouter(s);
@@ -290,7 +291,22 @@ public final class AgentEntity
 
   private ReplyEffect<Event, AgentState> onEndWrapUp(AgentState state, EndWrapUp cmd) {
     if (state.wrapUpUntil() == null) return Effect().noReply();
-    return Effect().persist(new WrapUpEnded(clock.instant())).thenRun(this::reportToRouter).thenNoReply();
+    Instant now = clock.instant();
+    List<Event> events = new java.util.ArrayList<>(List.of(new WrapUpEnded(now)));
+    return Effect().persist(withPendingPresence(state, events, now)).thenRun(this::reportToRouter).thenNoReply();
+  }
+
+  /**
+   * A break or log-off asked for while busy applies, as its own PresenceChanged, once
+   * {@code events} leave the agent holding no call and out of wrap-up.
+   */
+  private List<Event> withPendingPresence(AgentState state, List<Event> events, Instant now) {
+    AgentState after = state;
+    for (Event event : events) after = eventHandler().apply(after, event);
+    if (after.pendingPresence() != null && after.settled()) {
+      events.add(new PresenceChanged(after.pendingPresence(), after.pendingReason(), now));
+    }
+    return events;
   }
 
   private ReplyEffect<Event, AgentState> onRegistrationLapsed(AgentState state, RegistrationLapsed cmd) {

@@ -100,7 +100,7 @@ public record AgentState(
     next.remove(callId);
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
         registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds,
-        noAnswer ? consecutiveNoAnswers + 1 : consecutiveNoAnswers, lastCallEndedAt).applyPendingIfSettled();
+        noAnswer ? consecutiveNoAnswers + 1 : consecutiveNoAnswers, lastCallEndedAt);
   }
 
   AgentState withCallFinished(String callId, Instant endedAt, long talk, Instant wrapUpEnds) {
@@ -108,17 +108,11 @@ public record AgentState(
     next.remove(callId);
     Instant wrapUp = wrapUpUntil == null || (wrapUpEnds != null && wrapUpEnds.isAfter(wrapUpUntil)) ? wrapUpEnds : wrapUpUntil;
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, next, wrapUp, callsHandled + 1, talkSeconds + talk, consecutiveNoAnswers, endedAt)
-        .applyPendingIfSettled();
+        registrationExpiresAt, next, wrapUp, callsHandled + 1, talkSeconds + talk, consecutiveNoAnswers, endedAt);
   }
 
   AgentState withWrapUpEnded() {
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, calls, null, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt)
-        .applyPendingIfSettled();
-  }
-
-  private AgentState applyPendingIfSettled() {
-    return pendingPresence != null && settled() ? withPresence(pendingPresence, pendingReason) : this;
+        registrationExpiresAt, calls, null, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
   }
 }

@@ -7,8 +7,6 @@ import io.callengine.core.persistence.PlainJdbcSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -53,17 +51,12 @@ public final class AgentProjection extends JdbcHandler<EventEnvelope<AgentEntity
       AgentRows.registered(c, id, true, written);
     } else if (event instanceof AgentEntity.Unregistered) {
       AgentRows.registered(c, id, false, written);
-    } else if (event instanceof AgentEntity.Reserved e) {
-      busy(c, id, b -> b.plusCalls(1), e.at(), written);
-    } else if (event instanceof AgentEntity.CallReleased e) {
-      if (e.noAnswer()) AgentLogs.noAnswer(c, id, e.callId(), e.at());
-      busy(c, id, b -> b.plusCalls(-1), e.at(), written);
+    } else if (event instanceof AgentEntity.CallReleased e && e.noAnswer()) {
+      AgentLogs.noAnswer(c, id, e.callId(), e.at());
     } else if (event instanceof AgentEntity.CallFinished e) {
       AgentLogs.callFinished(c, id, e.callId(), e.at(), e.talkSeconds(), e.wrapUpUntil() != null);
-      busy(c, id, b -> b.plusCalls(-1).withWrapUpUntil(later(b.wrapUpUntil(), e.wrapUpUntil())), e.at(), written);
     } else if (event instanceof AgentEntity.WrapUpEnded e) {
       AgentLogs.endWrapUp(c, id, e.at());
-      busy(c, id, b -> b.withWrapUpUntil(null), e.at(), written);
     }
   }
 
@@ -71,24 +64,5 @@ public final class AgentProjection extends JdbcHandler<EventEnvelope<AgentEntity
       throws SQLException {
     AgentRows.presence(c, id, presence, reason, written);
     AgentLogs.presence(c, id, presence, reason, at);
-  }
-
-  /**
-   * A presence asked for while busy takes effect, with no event of its own, once the agent holds
-   * no call and is out of wrap-up: the entity's state does it, so the projection repeats it.
-   */
-  private static void busy(Connection c, String id, UnaryOperator<AgentRows.Busy> change, Instant at, long written)
-      throws SQLException {
-    Optional<AgentRows.Busy> before = AgentRows.readBusy(c, id);
-    if (before.isEmpty()) return;
-    AgentRows.Busy after = change.apply(before.get());
-    AgentRows.writeBusy(c, id, after, written);
-    if (after.settledWithPending()) presence(c, id, after.pending(), after.pendingReason(), at, written);
-  }
-
-  /** The wrap-up lasts until the later deadline, as in the entity's state. */
-  private static Long later(Long current, Instant next) {
-    if (next == null) return current;
-    return current == null || next.toEpochMilli() > current ? next.toEpochMilli() : current;
   }
 }

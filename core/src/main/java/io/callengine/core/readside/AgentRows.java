@@ -5,42 +5,20 @@ import io.callengine.core.agent.Presence;
 import io.callengine.core.agent.Skill;
 import io.callengine.core.persistence.Sql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/**
- * The {@code agents} and {@code agent_skills} rows of one agent. Besides what a reader wants,
- * the row keeps what the AgentEntity uses to apply a presence asked for while busy (the pending
- * presence, the calls held, the wrap-up deadline), because that change has no event of its own.
- */
+/** The {@code agents} and {@code agent_skills} rows of one agent, with a presence asked for while busy. */
 final class AgentRows {
   private AgentRows() {}
-
-  /** What decides whether a pending presence applies: no call held and no wrap-up. */
-  record Busy(int calls, Long wrapUpUntil, Presence pending, String pendingReason) {
-    boolean settledWithPending() {
-      return pending != null && calls == 0 && wrapUpUntil == null;
-    }
-
-    Busy plusCalls(int delta) {
-      return new Busy(Math.max(0, calls + delta), wrapUpUntil, pending, pendingReason);
-    }
-
-    Busy withWrapUpUntil(Long until) {
-      return new Busy(calls, until, pending, pendingReason);
-    }
-  }
 
   /** A new agent starts OFFLINE and unregistered, as the entity does, even when the id was used before. */
   static void create(Connection c, String agentId, AgentProfile profile, long at) throws SQLException {
     delete(c, agentId);
     Sql.update(c, "INSERT INTO agents (id, display_name, sip_user, max_calls, wrap_up_seconds, presence, registered, "
-        + "current_calls, updated_at) VALUES (?, ?, ?, ?, ?, 'OFFLINE', FALSE, 0, ?)",
+        + "updated_at) VALUES (?, ?, ?, ?, ?, 'OFFLINE', FALSE, ?)",
         agentId, profile.displayName(), profile.sipUser(), profile.maxConcurrentCalls(), profile.wrapUpSeconds(), at);
     skills(c, agentId, profile);
   }
@@ -69,23 +47,6 @@ final class AgentRows {
 
   static void registered(Connection c, String agentId, boolean registered, long at) throws SQLException {
     Sql.update(c, "UPDATE agents SET registered = ?, updated_at = ? WHERE id = ?", registered, at, agentId);
-  }
-
-  /** Empty when the agent has no row (deleted, or created before its events were tagged). */
-  static Optional<Busy> readBusy(Connection c, String agentId) throws SQLException {
-    try (PreparedStatement s = Sql.prepare(c,
-        "SELECT current_calls, wrap_up_until, pending_presence, pending_reason FROM agents WHERE id = ?", agentId);
-        ResultSet rs = s.executeQuery()) {
-      if (!rs.next()) return Optional.empty();
-      String pending = rs.getString("pending_presence");
-      return Optional.of(new Busy(rs.getInt("current_calls"), Sql.nullableLong(rs, "wrap_up_until"),
-          pending == null ? null : Presence.valueOf(pending), rs.getString("pending_reason")));
-    }
-  }
-
-  static void writeBusy(Connection c, String agentId, Busy busy, long at) throws SQLException {
-    Sql.update(c, "UPDATE agents SET current_calls = ?, wrap_up_until = ?, updated_at = ? WHERE id = ?",
-        busy.calls(), busy.wrapUpUntil(), at, agentId);
   }
 
   /** A profile may name a skill twice; the agent counts the higher level, and so does the table. */

@@ -59,15 +59,16 @@ class AgentProjectionTest {
         new AgentEntity.CallFinished("c2", at(120), 100, at(140)));
     assertEquals(List.of("AVAILABLE|null|0|null"), rows("SELECT presence, reason, started_at, ended_at FROM agent_presence_log"),
         "still in wrap-up: the log-off waits");
-    assertEquals(List.of("0|140000|OFFLINE"), rows("SELECT current_calls, wrap_up_until, pending_presence FROM agents"));
+    assertEquals(List.of("AVAILABLE|OFFLINE"), rows("SELECT presence, pending_presence FROM agents"));
 
-    feed(new AgentEntity.WrapUpEnded(at(141)));
+    // The entity applies the log-off the moment the last wrap-up ends, as a PresenceChanged of its own.
+    feed(new AgentEntity.WrapUpEnded(at(141)), new AgentEntity.PresenceChanged(Presence.OFFLINE, null, at(141)));
     assertEquals(List.of("c1|100000|120000|20", "c2|120000|141000|21"),
         rows("SELECT call_id, wrap_up_started_at, wrap_up_ended_at, wrap_up_seconds FROM agent_call_log ORDER BY call_id"),
         "the second wrap-up takes over the first; together they cover the time in wrap-up");
     assertEquals(List.of("AVAILABLE|null|0|141000", "OFFLINE|null|141000|null"),
         rows("SELECT presence, reason, started_at, ended_at FROM agent_presence_log ORDER BY started_at"));
-    assertEquals(List.of("OFFLINE|null|0|null"), rows("SELECT presence, pending_presence, current_calls, wrap_up_until FROM agents"));
+    assertEquals(List.of("OFFLINE|null"), rows("SELECT presence, pending_presence FROM agents"));
   }
 
   @Test
@@ -82,7 +83,7 @@ class AgentProjectionTest {
     assertEquals(List.of("AVAILABLE|null|0|30000", "BREAK|no-answer|30000|null"),
         rows("SELECT presence, reason, started_at, ended_at FROM agent_presence_log ORDER BY started_at"));
     assertEquals(List.of("c1|30000"), rows("SELECT call_id, at FROM agent_no_answers"));
-    assertEquals(List.of("BREAK|no-answer|true|0"), rows("SELECT presence, break_reason, registered, current_calls FROM agents"));
+    assertEquals(List.of("BREAK|no-answer|true"), rows("SELECT presence, break_reason, registered FROM agents"));
     assertEquals(List.of("sales|4"), rows("SELECT skill, level FROM agent_skills"), "a skill named twice counts at its higher level");
   }
 
@@ -99,7 +100,7 @@ class AgentProjectionTest {
     assertEquals(List.of("c1|30000|10"), rows("SELECT call_id, wrap_up_ended_at, wrap_up_seconds FROM agent_call_log"));
 
     feed(new AgentEntity.AgentCreated(PROFILE, CREDENTIALS));
-    assertEquals(List.of("ann|OFFLINE|false|0|null"), rows("SELECT id, presence, registered, current_calls, wrap_up_until FROM agents"));
+    assertEquals(List.of("ann|OFFLINE|false"), rows("SELECT id, presence, registered FROM agents"));
   }
 
   private void feed(AgentEntity.Event... events) throws Exception {
