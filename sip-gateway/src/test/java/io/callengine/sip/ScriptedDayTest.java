@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +215,8 @@ class ScriptedDayTest {
     assertEquals(List.of("backup", "night", "sales", "support"),
         all.queues().stream().map(PerformanceMetrics.QueueFigures::queueId).toList());
     assertEquals(List.of(6L, 3L, 1L, 0L), all.intervals().stream().map(i -> i.figures().offered()).toList());
+    // Per quarter hour: 243 s handled / 243 s staffed; bob 301 / 301; c10 101 / ann idle-then-busy 201; nobody.
+    assertEquals(Arrays.asList(100.0, 100.0, 50.25, null), all.intervals().stream().map(i -> i.figures().occupancy()).toList());
   }
 
   private void checkAnnsHistory() throws Exception {

@@ -95,12 +95,12 @@ public final class PerformanceQuery {
       sum(c, "queue_visits", "entered_at", "wait_ms", start, end, queueId, origin, bucket, byQueue);
     }
     Map<String, Integer> thresholds = serviceLevels(c);
-    Staffing staffing = queueId == null ? Staffing.read(c, start, end, clock.instant().toEpochMilli()) : null;
+    Staffing staffing = queueId == null ? Staffing.read(c, start, end, clock.instant().toEpochMilli(), origin, bucket) : null;
     String scope = queueId == null ? Visit.ALL_QUEUES : queueId;
     TreeMap<Long, Counts> buckets = byQueue.getOrDefault(scope, new TreeMap<>());
     Counts total = buckets.values().stream().reduce(Counts.ZERO, Counts::plus);
     Integer threshold = queueId == null ? null : thresholds.get(queueId);
-    Figures figures = Figures.of(total, threshold, staffing == null ? null : staffing.occupancy(total, start, end));
+    Figures figures = Figures.of(total, threshold, staffing == null ? null : staffing.occupancy(total));
     List<PerformanceMetrics.QueueFigures> queues = queueId != null ? null : byQueue.entrySet().stream()
         .filter(e -> !e.getKey().equals(Visit.ALL_QUEUES))
         .sorted(Map.Entry.comparingByKey())
@@ -115,7 +115,7 @@ public final class PerformanceQuery {
         long bucketEnd = Math.min(end, origin + (b + 1) * bucket);
         Counts counts = buckets.getOrDefault(b, Counts.ZERO);
         intervals.add(new PerformanceMetrics.IntervalFigures(Instant.ofEpochMilli(bucketStart), Instant.ofEpochMilli(bucketEnd),
-            Figures.of(counts, threshold, staffing == null ? null : staffing.occupancy(counts, bucketStart, bucketEnd))));
+            Figures.of(counts, threshold, staffing == null ? null : staffing.occupancy(counts, (int) b))));
       }
     }
     return new PerformanceMetrics(from, to, queueId, shortAbandonSeconds, figures, queues, intervals);

@@ -4,24 +4,24 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * When agents were staffed (presence AVAILABLE, busy or not) over a range, from the agents'
- * presence log: the denominator of occupancy. An agent still available counts up to now.
+ * When agents were staffed (presence AVAILABLE, busy or not) over a range and in each of its
+ * buckets, from the agents' presence log: the denominator of occupancy. An agent still
+ * available counts up to now. Each period is added to the few buckets it spans, so the cost
+ * follows the periods, not periods times buckets.
  */
 final class Staffing {
-  private record Period(long start, long end) {}
+  private final long[] staffedMs;
+  private long totalMs;
 
-  private final List<Period> periods;
-
-  private Staffing(List<Period> periods) {
-    this.periods = periods;
+  private Staffing(int buckets) {
+    this.staffedMs = new long[buckets];
   }
 
-  static Staffing read(Connection c, long from, long to, long now) throws SQLException {
-    List<Period> periods = new ArrayList<>();
+  /** The range {@code [from, to)} cut into buckets of {@code bucket} ms from {@code origin}. */
+  static Staffing read(Connection c, long from, long to, long now, long origin, long bucket) throws SQLException {
+    Staffing staffing = new Staffing((int) ((to - origin + bucket - 1) / bucket));
     try (PreparedStatement s = c.prepareStatement("SELECT started_at, ended_at FROM agent_presence_log "
         + "WHERE presence = 'AVAILABLE' AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)")) {
       s.setLong(1, to);
@@ -30,22 +30,34 @@ final class Staffing {
         while (rs.next()) {
           long start = rs.getLong(1);
           long end = rs.getLong(2);
-          periods.add(new Period(start, rs.wasNull() ? now : end));
+          staffing.add(Math.max(from, start), Math.min(to, rs.wasNull() ? now : end), origin, bucket);
         }
       }
     }
-    return new Staffing(periods);
+    return staffing;
   }
 
-  /** Staffed agent-milliseconds inside {@code [from, to)}. */
-  long staffedMs(long from, long to) {
-    long total = 0;
-    for (Period p : periods) total += Math.max(0, Math.min(to, p.end()) - Math.max(from, p.start()));
-    return total;
+  private void add(long start, long end, long origin, long bucket) {
+    for (long at = start; at < end; ) {
+      int index = (int) ((at - origin) / bucket);
+      long bucketEnd = Math.min(end, origin + (index + 1) * bucket);
+      staffedMs[index] += bucketEnd - at;
+      totalMs += bucketEnd - at;
+      at = bucketEnd;
+    }
   }
 
-  /** Talk and wrap-up of the calls counted, as a percentage of the staffed time; null with nobody staffed. */
-  Double occupancy(Counts calls, long from, long to) {
-    return Figures.percent(calls.get(Counter.TALK_MS) + calls.get(Counter.WRAP_MS), staffedMs(from, to));
+  /** Talk and wrap-up of the calls counted, as a percentage of the whole range's staffed time. */
+  Double occupancy(Counts calls) {
+    return Figures.percent(handledMs(calls), totalMs);
+  }
+
+  /** The same for one bucket; null with nobody staffed. */
+  Double occupancy(Counts calls, int bucket) {
+    return Figures.percent(handledMs(calls), staffedMs[bucket]);
+  }
+
+  private static long handledMs(Counts calls) {
+    return calls.get(Counter.TALK_MS) + calls.get(Counter.WRAP_MS);
   }
 }
