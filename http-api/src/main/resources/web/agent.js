@@ -2,7 +2,7 @@
 // current call and today's figures. Live from the event stream when the engine offers it to
 // agent tokens, polled otherwise.
 import {
-  ApiError, BREAK_REASONS, LiveEvents, TokenStore, api, callerName, clock, duration, fill, h, ms, since, titleCase, todayStart,
+  ApiError, BREAK_REASONS, LiveEvents, SignIn, TokenStore, api, callerName, clock, duration, fill, h, ms, since, titleCase, todayStart,
 } from './common.js';
 
 const tokens = new TokenStore('callengine.agent.token');
@@ -23,6 +23,7 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+const signIn = new SignIn(tokens, 'desk', { check, open, close: stop, later });
 
 function later(fn, delayMs) {
   const timer = setTimeout(() => { state.timers.delete(timer); fn(); }, delayMs);
@@ -32,79 +33,30 @@ function later(fn, delayMs) {
 
 // ---------------------------------------------------------------- sign-in
 
-async function signIn(token, remember) {
+/** Only an agent's token opens this page. */
+async function check(token) {
   const me = await api(token, '/api/v1/me');
   if (me.role !== 'agent' || !me.agentId) {
     throw new ApiError(403, 'This is not an agent token. Supervisors and admins use the wallboard at /wallboard.');
   }
-  tokens.set(token, remember);
   return me;
 }
 
-function showSignIn(message) {
-  stop();
-  $('desk').hidden = true;
-  $('signin').hidden = false;
-  $('signin-error').textContent = message || '';
-  $('signin-token').value = '';
-  $('signin-token').focus();
-}
-
-function signOut(message) {
-  tokens.clear();
-  showSignIn(message);
-}
-
-/** Once per page: the form, the buttons, the reasons. */
+/** Once per page: the sign-in, the buttons, the reasons. */
 function init() {
-  tokens.adoptFromFragment();
   for (const reason of BREAK_REASONS) $('break-reason').append(h('option', { value: reason }, titleCase(reason)));
-  $('signin-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const token = $('signin-token').value.trim();
-    if (!token) return;
-    $('signin-error').textContent = '';
-    try {
-      open(token, await signIn(token, $('signin-remember').checked));
-    } catch (e) {
-      $('signin-error').textContent = e.status === 401 ? 'That token is unknown or revoked.' : e.message;
-    }
-  });
-  $('signout').addEventListener('click', () => signOut(''));
   for (const button of document.querySelectorAll('.choice')) {
     button.addEventListener('click', () => setPresence(button.dataset.presence));
   }
   $('break-reason').addEventListener('change', () => {
     if (state.agent && (state.agent.presence === 'BREAK' || state.agent.pendingPresence === 'BREAK')) setPresence('BREAK');
   });
-  resume();
-}
-
-/** Opens the page with the saved token, if there is one; retried while the engine cannot be reached. */
-async function resume() {
-  if (state.token) return;
-  const saved = tokens.get();
-  if (!saved) {
-    showSignIn('');
-    return;
-  }
-  try {
-    open(saved, await signIn(saved, !!localStorage.getItem(tokens.key)));
-  } catch (e) {
-    if (e.status === 401 || e.status === 403) signOut(e.status === 401 ? 'Your saved token no longer works.' : e.message);
-    else {
-      showSignIn(`Cannot reach the engine (${e.message}); trying again.`);
-      later(resume, 5000);
-    }
-  }
+  signIn.start();
 }
 
 function open(token, me) {
-  stop();
   state.token = token;
   state.agentId = me.agentId;
-  $('signin').hidden = true;
-  $('desk').hidden = false;
   $('agent-id').textContent = me.agentId;
   refresh().finally(() => { document.body.dataset.ready = '1'; });
   state.events = new LiveEvents(token, {
@@ -138,8 +90,8 @@ async function guarded(fn) {
   try {
     return await fn();
   } catch (e) {
-    if (e.status === 401) signOut('Your token was revoked.');
-    else if (e.status === 403) signOut(e.message);
+    if (e.status === 401) signIn.signOut('Your token was revoked.');
+    else if (e.status === 403) signIn.signOut(e.message);
     throw e;
   }
 }

@@ -42,6 +42,83 @@ export class TokenStore {
   }
 }
 
+/**
+ * A page's sign-in: the form (#signin, #signin-form, #signin-token, #signin-remember,
+ * #signin-error), the #signout button, and opening with the saved token at load, retried every
+ * 5 s while the engine cannot be reached. The page gives `check(token)`, which resolves to who
+ * the token is or rejects with an ApiError (a 403 carries the message to show), `open(token, me)`,
+ * `close()`, which stops what the page runs, and `later(fn, ms)`, the page's timer.
+ */
+export class SignIn {
+  constructor(tokens, pageId, { check, open, close, later }) {
+    Object.assign(this, { tokens, pageId, check, open, close, later });
+    this.opened = false;
+  }
+
+  /** Once per page load. */
+  start() {
+    this.tokens.adoptFromFragment();
+    byId('signin-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const token = byId('signin-token').value.trim();
+      if (!token) return;
+      byId('signin-error').textContent = '';
+      try {
+        await this.enter(token, byId('signin-remember').checked);
+      } catch (e) {
+        byId('signin-error').textContent = e.status === 401 ? 'That token is unknown or revoked.' : e.message;
+      }
+    });
+    byId('signout').addEventListener('click', () => this.signOut(''));
+    this.resume();
+  }
+
+  signOut(message) {
+    this.tokens.clear();
+    this.show(message);
+  }
+
+  show(message) {
+    this.close();
+    this.opened = false;
+    byId(this.pageId).hidden = true;
+    byId('signin').hidden = false;
+    byId('signin-error').textContent = message || '';
+    byId('signin-token').value = '';
+    byId('signin-token').focus();
+  }
+
+  async enter(token, remember) {
+    const me = await this.check(token);
+    this.tokens.set(token, remember);
+    this.close();
+    this.opened = true;
+    byId('signin').hidden = true;
+    byId(this.pageId).hidden = false;
+    this.open(token, me);
+  }
+
+  async resume() {
+    if (this.opened) return;
+    const saved = this.tokens.get();
+    if (!saved) {
+      this.show('');
+      return;
+    }
+    try {
+      await this.enter(saved, !!localStorage.getItem(this.tokens.key));
+    } catch (e) {
+      if (e.status === 401 || e.status === 403) this.signOut(e.status === 401 ? 'The saved token no longer works.' : e.message);
+      else {
+        this.show(`Cannot reach the engine (${e.message}); trying again.`);
+        this.later(() => this.resume(), 5000);
+      }
+    }
+  }
+}
+
+const byId = (id) => document.getElementById(id);
+
 export class ApiError extends Error {
   constructor(status, detail) {
     super(detail || `HTTP ${status}`);

@@ -1,7 +1,7 @@
 // The supervisor wallboard: queues, agents, active calls and warnings, live from the event
 // stream (GET /api/v1/events), with the API polled as a fallback and to stay in step.
 import {
-  ApiError, LiveEvents, TokenStore, api, callerName, clock, duration, fill, h, mosClass, ms, since, titleCase, todayStart,
+  ApiError, LiveEvents, SignIn, TokenStore, api, callerName, clock, duration, fill, h, mosClass, ms, since, titleCase, todayStart,
 } from './common.js';
 
 const tokens = new TokenStore('callengine.wallboard.token');
@@ -43,10 +43,12 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+const signIn = new SignIn(tokens, 'board', { check, open, close: stop, later });
 
 // ---------------------------------------------------------------- sign-in
 
-async function signIn(token, remember) {
+/** Any token but an agent's opens the board (an older engine without /api/v1/me: one that may read the stats). */
+async function check(token) {
   let me;
   try {
     me = await api(token, '/api/v1/me');
@@ -56,69 +58,12 @@ async function signIn(token, remember) {
     me = { role: 'supervisor' };
   }
   if (me.role === 'agent') throw new ApiError(403, 'This is an agent token: agents use the agent page at /agent.');
-  tokens.set(token, remember);
   return me;
 }
 
-function showSignIn(message) {
-  stop();
-  $('board').hidden = true;
-  $('signin').hidden = false;
-  $('signin-error').textContent = message || '';
-  $('signin-token').value = '';
-  $('signin-token').focus();
-}
-
-function signOut(message) {
-  tokens.clear();
-  showSignIn(message);
-}
-
-/** Once per page: the sign-in form and the sign-out button. */
-function init() {
-  tokens.adoptFromFragment();
-  $('signin-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const token = $('signin-token').value.trim();
-    if (!token) return;
-    $('signin-error').textContent = '';
-    try {
-      const me = await signIn(token, $('signin-remember').checked);
-      open(token, me);
-    } catch (e) {
-      $('signin-error').textContent = e.status === 401 ? 'That token is unknown or revoked.' : e.message;
-    }
-  });
-  $('signout').addEventListener('click', () => signOut(''));
-  resume();
-}
-
-/** Opens the board with the saved token, if there is one; retried while the engine cannot be reached. */
-async function resume() {
-  if (state.token) return;
-  const saved = tokens.get();
-  if (!saved) {
-    showSignIn('');
-    return;
-  }
-  try {
-    const me = await signIn(saved, !!localStorage.getItem(tokens.key));
-    open(saved, me);
-  } catch (e) {
-    if (e.status === 401 || e.status === 403) signOut(e.status === 401 ? 'The saved token no longer works.' : e.message);
-    else {
-      showSignIn(`Cannot reach the engine (${e.message}); trying again.`);
-      later(resume, 5000);
-    }
-  }
-}
-
 function open(token, me) {
-  stop();
   state.token = token;
   state.role = me.role;
-  $('signin').hidden = true;
-  $('board').hidden = false;
   refreshAll().finally(() => { document.body.dataset.ready = '1'; });
   state.events = new LiveEvents(token, {
     onEvent,
@@ -169,8 +114,8 @@ async function guarded(fn) {
   try {
     await fn();
   } catch (e) {
-    if (e.status === 401) signOut('The token was revoked.');
-    else if (e.status === 403) signOut('This token may not read the wallboard.');
+    if (e.status === 401) signIn.signOut('The token was revoked.');
+    else if (e.status === 403) signIn.signOut('This token may not read the wallboard.');
   }
 }
 
@@ -804,4 +749,4 @@ function renderWarnings(now) {
     : h('li', { class: 'none' }, 'No warnings'));
 }
 
-init();
+signIn.start();
