@@ -110,6 +110,21 @@ class QueueRulesTest {
   }
 
   @Test
+  void anOverflowQueueWithNobodyLoggedInRefusesAMovedCallerToo() throws Exception {
+    queue(QueueSpec.of("evening", "Evening").withLimits(null, 1, "shut"));
+    queue(QueueSpec.of("shut", "Shut").withNoAgentRule("refuse", null));
+    try (TestPhone caller = customer("5557001")) {
+      OutgoingCall call = caller.call("evening");
+      assertEquals(200, call.awaitFinal().getStatusCode());
+      eventually(Duration.ofSeconds(8), "after its max wait the caller is hung up: the overflow queue refuses him",
+          () -> caller.events.contains("BYE"));
+      eventually(Duration.ofSeconds(5), "and the call is recorded OVERFLOWED",
+          () -> records("5557001").get(0).disposition() == Disposition.OVERFLOWED);
+      assertTrue(waiting("shut").isEmpty(), "nobody waits in a queue that refuses callers while nobody is logged in");
+    }
+  }
+
+  @Test
   void aQueueWithNobodyLoggedInRefusesWhenConfiguredSo() throws Exception {
     queue(QueueSpec.of("night", "Night").withNoAgentRule("refuse", null));
     try (TestPhone caller = customer("5553001")) {

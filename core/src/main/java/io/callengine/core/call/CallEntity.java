@@ -17,12 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -92,7 +95,10 @@ public final class CallEntity
   record LegsChecked(boolean alive) implements Command {}
   record MoveAnswered(String queueId, Admission admission) implements Command {}
 
-  public sealed interface Event extends CborSerializable {}
+  public sealed interface Event extends CborSerializable {
+    /** When it happened, by the engine's clock. */
+    Instant at();
+  }
 
   public record CallStarted(String caller, String dialed, String queueId, int priority,
       List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
@@ -302,11 +308,17 @@ public final class CallEntity
         .thenRun(s -> {
           if (!atJoin) peers.queue(from).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
-          context.askWithStatus(Admission.class, peers.queue(toQueueId), LEGS_PING_TIMEOUT,
-              r -> new QueueEntity.Enqueue(waiting, true, r),
-              (admission, failure) -> new MoveAnswered(toQueueId, admission));
+          context.pipeToSelf(admit(toQueueId, waiting), (admission, failure) -> new MoveAnswered(toQueueId, admission));
         })
         .thenNoReply();
+  }
+
+  /** The same admission a first join gets: the Router says whether anyone staffs the queue, whose no-agent rule may apply. */
+  private CompletionStage<Admission> admit(String queueId, WaitingCall waiting) {
+    Scheduler scheduler = context.getSystem().scheduler();
+    return AskPattern.<Router.Command, Router.Staffing>ask(router, r -> new Router.GetStaffing(queueId, r), LEGS_PING_TIMEOUT, scheduler)
+        .thenCompose(staffing -> AskPattern.<QueueEntity.Command, Admission>askWithStatus(peers.queue(queueId),
+            r -> new QueueEntity.Enqueue(waiting, staffing.staffed(), r), LEGS_PING_TIMEOUT, scheduler));
   }
 
   private ReplyEffect<Event, CallState> onMoveAnswered(CallState state, MoveAnswered m) {

@@ -124,6 +124,9 @@ class CallEntityTest {
     kit.runCommand(new CallEntity.WaitExpired("support", "backup", "waited too long"));
     assertEquals("backup", kit.getState().queueId());
     assertInstanceOf(QueueEntity.Remove.class, peers.queues.receiveMessage(), "it leaves the first queue");
+    Router.GetStaffing staffing = (Router.GetStaffing) router.receiveMessage();
+    assertEquals("backup", staffing.queueId(), "the overflow queue's no-agent rule is asked about, as at a first join");
+    staffing.replyTo().tell(new Router.Staffing(true));
     QueueEntity.Enqueue enqueue = (QueueEntity.Enqueue) peers.queues.receiveMessage();
     assertEquals(enqueuedAt, enqueue.call().enqueuedAt(), "and keeps its place in line by its first entry time");
   }
