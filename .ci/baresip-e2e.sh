@@ -76,21 +76,9 @@ fail() {
   ce_die "$*"
 }
 
-finish() {
-  local rc=$?
-  stop_baresip
-  ce_cleanup
-  if [[ $rc != 0 ]]; then
-    echo "baresip-e2e: logs kept in $CE_WORK" >&2
-  elif [[ "${BARESIP_E2E_KEEP:-0}" == 1 ]]; then
-    echo "baresip-e2e: logs in $CE_WORK" >&2
-  else
-    rm -rf "$CE_WORK"
-  fi
-  exit $rc
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+CE_KEEP=${BARESIP_E2E_KEEP:-0}
+ce_stop_more() { stop_baresip; }
+ce_trap_finish
 
 # 1. The node, a queue and the agent.
 ce_start_node "$JAR"

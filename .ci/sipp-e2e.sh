@@ -31,20 +31,8 @@ ce_require java curl jq sipp
 TOTAL=$((CALLS + RTP_CALLS))
 
 CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipp-e2e.XXXXXX")
-finish() {
-  local rc=$?
-  ce_cleanup
-  if [[ $rc != 0 ]]; then
-    echo "sipp-e2e: logs kept in $CE_WORK" >&2
-  elif [[ "${SIPP_E2E_KEEP:-0}" == 1 ]]; then
-    echo "sipp-e2e: logs in $CE_WORK" >&2
-  else
-    rm -rf "$CE_WORK"
-  fi
-  exit $rc
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+CE_KEEP=${SIPP_E2E_KEEP:-0}
+ce_trap_finish
 
 # 1. The node.
 ce_start_node "$JAR"

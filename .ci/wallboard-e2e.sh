@@ -44,20 +44,8 @@ fi
 CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/wallboard-e2e.XXXXXX")
 SHOTS=${WALLBOARD_E2E_SCREENSHOTS:-$CE_WORK}
 [[ "$SHOTS" == /* ]] || SHOTS="$ROOT/$SHOTS"
-finish() {
-  local rc=$?
-  ce_cleanup
-  if [[ $rc != 0 ]]; then
-    echo "wallboard-e2e: logs and screenshots kept in $CE_WORK" >&2
-  elif [[ "${WALLBOARD_E2E_KEEP:-0}" == 1 ]]; then
-    echo "wallboard-e2e: logs in $CE_WORK" >&2
-  else
-    rm -rf "$CE_WORK"
-  fi
-  exit $rc
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+CE_KEEP=${WALLBOARD_E2E_KEEP:-0}
+ce_trap_finish
 
 # 1. The node.
 ce_start_node "$JAR"

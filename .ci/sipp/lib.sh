@@ -192,6 +192,27 @@ ce_agents_available() {
 }
 
 # Stops every process this script started, the node last (TERM, then KILL after 20 s).
+# ce_trap_finish: on exit, stop what was started (a script with more to stop defines
+# ce_stop_more), then remove CE_WORK, or keep it when the run failed or CE_KEEP is 1.
+ce_trap_finish() {
+  trap ce_finish EXIT
+  trap 'exit 130' INT TERM
+}
+
+ce_finish() {
+  local rc=$?
+  if declare -F ce_stop_more >/dev/null; then ce_stop_more; fi
+  ce_cleanup
+  if [[ $rc != 0 ]]; then
+    echo "$CE_NAME: logs kept in $CE_WORK" >&2
+  elif [[ "${CE_KEEP:-0}" == 1 ]]; then
+    echo "$CE_NAME: logs in $CE_WORK" >&2
+  else
+    rm -rf "$CE_WORK"
+  fi
+  exit $rc
+}
+
 ce_cleanup() {
   local pid i
   for pid in "${CE_PIDS[@]}"; do
