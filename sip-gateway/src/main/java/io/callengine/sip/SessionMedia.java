@@ -2,12 +2,10 @@ package io.callengine.sip;
 
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallEntity;
-import io.callengine.core.call.Disposition;
 import io.callengine.core.events.MediaFlow;
 import io.callengine.core.events.MediaQuality;
 import io.callengine.core.events.Warning;
 import io.callengine.core.queue.WaitingCall;
-import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.media.AudioClip;
 import io.callengine.sip.media.Codec;
 import io.callengine.sip.media.HoldAudio;
@@ -15,9 +13,9 @@ import io.callengine.sip.media.Playlist;
 import io.callengine.sip.media.RtpEndpoint;
 import io.callengine.sip.media.StreamQuality;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -131,15 +129,17 @@ final class SessionMedia {
     }
   }
 
-  /** The caller's place in his queue, and the expected wait: the average wait of the queue's calls answered in the last hour. */
+  /**
+   * The caller's place in his queue, and the expected wait: the queue's average speed of answer
+   * over the calls that entered it in the last hour (docs/metrics.md).
+   */
   static CompletionStage<Place> placeInLine(CallCenterEngine engine, String queueId, String callId) {
     Instant now = engine.clock().instant();
     CompletionStage<Integer> position = engine.supervisor().waitingCalls(queueId)
         .thenApply(line -> line.stream().map(WaitingCall::callId).toList().indexOf(callId) + 1);
-    CompletionStage<Duration> wait = engine.supervisor()
-        .calls(new CallRecordFilter(now.minus(Duration.ofHours(1)), null, queueId, null, Disposition.COMPLETED, 200))
-        .thenApply(records -> records.stream().filter(r -> r.waitSeconds() != null).mapToLong(r -> r.waitSeconds()).average()
-            .stream().mapToObj(avg -> Duration.ofSeconds(Math.round(avg))).findFirst().orElse(null));
+    CompletionStage<Duration> wait = engine.supervisor().getPerformanceMetrics(now.minus(Duration.ofHours(1)), now, queueId, null)
+        .thenApply(metrics -> metrics.figures().averageSpeedOfAnswerSeconds())
+        .thenApply(seconds -> seconds == null ? null : Duration.ofSeconds(Math.round(seconds)));
     return position.thenCombine(wait, Place::new);
   }
 
