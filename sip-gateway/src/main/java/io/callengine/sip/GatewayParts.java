@@ -8,7 +8,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What the gateway actor and its call sessions share on one node: the engine, the SIP stack's
- * message builder, the settings, the RTP relay, the hold audio, and the Call-ID routing map.
+ * message builder, the settings, the RTP relay, the hold audio, the Call-ID routing map and the
+ * registrar (with its nonce key).
  */
 record GatewayParts(
     CallCenterEngine engine,
@@ -16,4 +17,5 @@ record GatewayParts(
     SipSettings settings,
     MediaRelay relay,
     HoldAudio holdAudio,
-    Map<String, ActorRef<CallSession.Message>> sessions) {}
+    Map<String, ActorRef<CallSession.Message>> sessions,
+    Registrar registrar) {}

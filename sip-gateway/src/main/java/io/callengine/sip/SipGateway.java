@@ -25,7 +25,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn {}
 
   static Behavior<Command> create(GatewayParts parts) {
-    // One bad message must not take the front door down: restart, the sessions map lives outside.
+    // One bad message must not take the front door down: restart; the sessions map and the registrar live outside.
     return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new SipGateway(ctx, parts))).onFailure(SupervisorStrategy.restart());
   }
 
@@ -39,7 +39,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     this.parts = parts;
     this.messages = parts.messages();
     this.sessions = parts.sessions();
-    this.registrar = new Registrar(parts.engine(), messages, parts.settings());
+    this.registrar = parts.registrar();
   }
 
   @Override

@@ -34,7 +34,10 @@ public final class SipService {
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     SipMessages messages = new SipMessages(stack, settings, metrics);
-    GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions());
+    // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
+    // nonces already handed out stay valid.
+    GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
+        new Registrar(engine, messages, settings));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, stack.provider());
     SipService service = new SipService(stack, relay, settings);
