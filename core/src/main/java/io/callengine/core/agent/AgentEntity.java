@@ -184,20 +184,20 @@ public final class AgentEntity
 
   private ReplyEffect<Event, AgentState> onCreate(AgentState state, Create cmd) {
     return Effect().persist(new AgentCreated(cmd.profile(), cmd.credentials()))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
   private ReplyEffect<Event, AgentState> onUpdate(AgentState state, Update cmd) {
     SipCredentials credentials = cmd.credentials() != null ? cmd.credentials() : state.credentials();
     return Effect().persist(new AgentUpdated(cmd.profile(), credentials))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
   private ReplyEffect<Event, AgentState> onUpdateSkills(AgentState state, UpdateSkills cmd) {
     return Effect().persist(new AgentUpdated(state.profile().withSkills(cmd.skills()), state.credentials()))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
@@ -218,7 +218,7 @@ public final class AgentEntity
         ? new PresenceRequested(cmd.presence(), reason, clock.instant())
         : new PresenceChanged(cmd.presence(), reason, clock.instant());
     return Effect().persist(event)
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
@@ -228,7 +228,7 @@ public final class AgentEntity
         ? new Unregistered(now)
         : new Registered(cmd.contact(), now.plusSeconds(cmd.expiresSeconds()));
     return Effect().persist(event)
-        .thenRun(s -> { armTimers(s); reportToRouter(s); })
+        .thenRun(s -> { armTimers(s); changed(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
@@ -240,7 +240,7 @@ public final class AgentEntity
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " cannot take a call now"));
     }
     return Effect().persist(new Reserved(cmd.callId(), clock.instant()))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new Reservation(agentId, cmd.callId(), s.contact(), s.profile().sipUri())));
   }
 
@@ -249,14 +249,14 @@ public final class AgentEntity
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " holds no reservation for call " + cmd.callId()));
     }
     return Effect().persist(new CallAnswered(cmd.callId(), clock.instant()))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, AgentState> onRinging(AgentState state, Ringing cmd) {
     if (state.calls().get(cmd.callId()) != Activity.RESERVED) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     return Effect().persist(new CallRinging(cmd.callId(), clock.instant()))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -270,7 +270,7 @@ public final class AgentEntity
       events.add(new PresenceChanged(Presence.BREAK, NO_ANSWER_BREAK, now));
     }
     return Effect().persist(withPendingPresence(state, events, now))
-        .thenRun(this::reportToRouter)
+        .thenRun(this::changed)
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -283,7 +283,7 @@ public final class AgentEntity
     return Effect().persist(withPendingPresence(state, events, now))
         .thenRun(s -> {
           armTimers(s);
-          reportToRouter(s);
+          changed(s);
           peers.call(cmd.callId()).tell(new CallEntity.RecordWrapUp(agentId, wrapUp));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -293,7 +293,7 @@ public final class AgentEntity
     if (state.wrapUpUntil() == null) return Effect().noReply();
     Instant now = clock.instant();
     List<Event> events = new java.util.ArrayList<>(List.of(new WrapUpEnded(now)));
-    return Effect().persist(withPendingPresence(state, events, now)).thenRun(this::reportToRouter).thenNoReply();
+    return Effect().persist(withPendingPresence(state, events, now)).thenRun(this::changed).thenNoReply();
   }
 
   /**
@@ -311,7 +311,7 @@ public final class AgentEntity
 
   private ReplyEffect<Event, AgentState> onRegistrationLapsed(AgentState state, RegistrationLapsed cmd) {
     if (state.registeredAt(clock.instant())) return Effect().noReply();
-    return Effect().persist(new Unregistered(clock.instant())).thenRun(this::reportToRouter).thenNoReply();
+    return Effect().persist(new Unregistered(clock.instant())).thenRun(this::changed).thenNoReply();
   }
 
   private ReplyEffect<Event, AgentState> onReportToRouter(AgentState state, ReportToRouter cmd) {
@@ -319,16 +319,22 @@ public final class AgentEntity
     return Effect().reply(cmd.replyTo(), Done.getInstance());
   }
 
-  /** Tells the Router and the public topic how the agent stands now. */
+  /** After a persisted change: the Router learns it, and so does the public topic (once, never again on recovery). */
+  private void changed(AgentState state) {
+    reportToRouter(state);
+    if (!state.exists()) return;
+    AgentView view = state.view(clock.instant());
+    events.publish(new AgentStatusChanged(clock.instant(), agentId, view.presence().name(), view.breakReason(),
+        view.activity().name(), view.registered(), view.currentCalls()));
+  }
+
+  /** Tells the Router how the agent stands now: after a change, a recovery, or when the Router rebuilds. */
   private void reportToRouter(AgentState state) {
     if (!state.exists()) {
       router.tell(new Router.AgentRemoved(agentId));
       return;
     }
-    AgentView view = state.view(clock.instant());
-    router.tell(new Router.AgentChanged(view));
-    events.publish(new AgentStatusChanged(clock.instant(), agentId, view.presence().name(), view.breakReason(),
-        view.activity().name(), view.registered(), view.currentCalls()));
+    router.tell(new Router.AgentChanged(state.view(clock.instant())));
   }
 
   /** Timers are not persisted: the deadlines are, and are re-armed here after every change and recovery. */
