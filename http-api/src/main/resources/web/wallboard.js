@@ -47,16 +47,9 @@ const signIn = new SignIn(tokens, 'board', { check, open, close: stop, later });
 
 // ---------------------------------------------------------------- sign-in
 
-/** Any token but an agent's opens the board (an older engine without /api/v1/me: one that may read the stats). */
+/** Any token but an agent's opens the board. */
 async function check(token) {
-  let me;
-  try {
-    me = await api(token, '/api/v1/me');
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404) throw e;
-    await api(token, '/api/v1/supervisor/stats');
-    me = { role: 'supervisor' };
-  }
+  const me = await api(token, '/api/v1/me');
   if (me.role === 'agent') throw new ApiError(403, 'This is an agent token: agents use the agent page at /agent.');
   return me;
 }

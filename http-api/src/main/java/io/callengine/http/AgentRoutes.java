@@ -9,9 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.put;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import io.callengine.core.EngineException;
 import io.callengine.core.FieldError;
-import io.callengine.core.Refusal;
 import io.callengine.core.api.CallCenterClient;
 import io.callengine.core.api.SupervisorApi;
 import io.callengine.core.auth.Principal;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -65,10 +62,7 @@ final class AgentRoutes {
     List<FieldError> errors = new ArrayList<>();
     Instant from = CallQuery.instant(params, "from", errors);
     Instant to = CallQuery.instant(params, "to", errors);
-    if (!errors.isEmpty()) {
-      String names = errors.stream().map(FieldError::field).collect(Collectors.joining(", "));
-      throw new EngineException(Refusal.INVALID, "invalid query parameter(s): " + names, errors);
-    }
+    CallQuery.refuseIfAny(errors);
     return agent.getAgentHistory(from, to);
   }
 }

@@ -31,11 +31,15 @@ final class CallQuery {
     if (from != null && to != null && to.isBefore(from)) errors.add(new FieldError("to", "must not be before from"));
     Disposition disposition = disposition(value(params, "disposition"), errors);
     int limit = limit(value(params, "limit"), errors);
-    if (!errors.isEmpty()) {
-      String names = errors.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
-      throw new EngineException(Refusal.INVALID, "invalid query parameter(s): " + names, errors);
-    }
+    refuseIfAny(errors);
     return new CallRecordFilter(from, to, value(params, "queueId"), value(params, "agentId"), disposition, limit);
+  }
+
+  /** A 400 naming every unreadable query parameter, when there is one. */
+  static void refuseIfAny(List<FieldError> errors) {
+    if (errors.isEmpty()) return;
+    String names = errors.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
+    throw new EngineException(Refusal.INVALID, "invalid query parameter(s): " + names, errors);
   }
 
   static String value(Map<String, String> params, String name) {

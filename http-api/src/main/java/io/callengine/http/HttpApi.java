@@ -63,7 +63,7 @@ public final class HttpApi {
     SupervisorApi supervisor = engine.supervisor();
     Executor blocking = engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.asks(), engine.tokens());
-    HealthRoutes health = new HealthRoutes(engine::health, blocking);
+    HealthRoutes health = new HealthRoutes(engine::health);
     QueueRoutes queues = new QueueRoutes(admin);
     AdminAgentRoutes agents = new AdminAgentRoutes(admin);
     TokenRoutes tokens = new TokenRoutes(admin);

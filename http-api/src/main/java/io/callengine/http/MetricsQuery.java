@@ -1,15 +1,12 @@
 package io.callengine.http;
 
-import io.callengine.core.EngineException;
 import io.callengine.core.FieldError;
-import io.callengine.core.Refusal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Reads {@code from}, {@code to} (ISO-8601 instants; both absent: today, UTC), {@code queueId}
@@ -23,10 +20,7 @@ record MetricsQuery(Instant from, Instant to, String queueId, Duration interval)
     Instant from = CallQuery.instant(params, "from", errors);
     Instant to = CallQuery.instant(params, "to", errors);
     Duration interval = duration(CallQuery.value(params, "interval"), errors);
-    if (!errors.isEmpty()) {
-      String names = errors.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
-      throw new EngineException(Refusal.INVALID, "invalid query parameter(s): " + names, errors);
-    }
+    CallQuery.refuseIfAny(errors);
     return new MetricsQuery(from, to, CallQuery.value(params, "queueId"), interval);
   }
 

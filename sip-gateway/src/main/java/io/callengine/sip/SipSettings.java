@@ -1,6 +1,7 @@
 package io.callengine.sip;
 
 import com.typesafe.config.Config;
+import io.callengine.sip.media.IpLiteral;
 import io.callengine.sip.media.RtpPortRange;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,7 +33,7 @@ public record SipSettings(
     String host = sip.getString("host");
     String publicHost = sip.getString("public-host");
     if (publicHost.isBlank()) publicHost = isWildcard(host) ? firstExternalAddress() : host;
-    if (!isIpLiteral(publicHost)) {
+    if (!IpLiteral.isLiteral(publicHost.replaceAll("^\\[|]$", ""))) {
       throw new IllegalArgumentException("callengine.sip.public-host (CALLENGINE_SIP_PUBLIC_HOST) must be an IP address, "
           + "as SDP needs one; got " + publicHost);
     }
@@ -48,10 +49,6 @@ public record SipSettings(
         .map(n -> io.callengine.sip.registrar.Algorithm.of(n).orElseThrow(() -> new IllegalArgumentException(
             "callengine.sip.digest-algorithms (CALLENGINE_SIP_DIGEST_ALGORITHMS): unknown algorithm " + n + "; use SHA-256 and/or MD5")))
         .toList();
-  }
-
-  private static boolean isIpLiteral(String host) {
-    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9A-Fa-f:.\\[\\]]+"));
   }
 
   private static boolean isWildcard(String host) {

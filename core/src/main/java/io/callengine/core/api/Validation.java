@@ -1,5 +1,9 @@
 package io.callengine.core.api;
 
+import java.util.stream.Collectors;
+import java.util.LinkedHashSet;
+import java.util.Arrays;
+import io.callengine.core.routing.Strategy;
 import io.callengine.core.EngineException;
 import io.callengine.core.FieldError;
 import io.callengine.core.agent.AgentProfile;
@@ -20,7 +24,7 @@ public final class Validation {
   /** The longest a queue's or agent's duration setting may be: a day. */
   public static final int MAX_SECONDS = 86_400;
   public static final Set<String> STRATEGIES =
-      Set.of("longest-idle", "round-robin", "fewest-calls", "least-talk-time", "most-skilled", "random", "ring-all");
+      Arrays.stream(Strategy.values()).map(Strategy::configName).collect(Collectors.toCollection(LinkedHashSet::new));
 
   private Validation() {}
 

@@ -14,8 +14,7 @@ final class CallEvents {
   private CallEvents() {}
 
   static void publish(EventPublisher events, String callId, CallState before, CallEntity.Event event, CallState after) {
-    Instant at = at(event);
-    if (at == null) return;
+    Instant at = event.at();
     if (event instanceof CallEntity.CallStarted e) {
       events.publish(new CallIncoming(at, callId, e.queueId(), null, e.caller(), e.dialed()));
       if (e.queueId() != null) events.publish(new CallQueued(at, callId, e.queueId(), null, e.priority()));
@@ -34,16 +33,5 @@ final class CallEvents {
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));
     }
-  }
-
-  private static Instant at(CallEntity.Event event) {
-    if (event instanceof CallEntity.CallStarted e) return e.at();
-    if (event instanceof CallEntity.CallRouted e) return e.at();
-    if (event instanceof CallEntity.CallMoved e) return e.at();
-    if (event instanceof CallEntity.CallOffered e) return e.at();
-    if (event instanceof CallEntity.CallOfferFailed e) return e.at();
-    if (event instanceof CallEntity.CallConnected e) return e.at();
-    if (event instanceof CallEntity.CallEnded e) return e.at();
-    return null;
   }
 }

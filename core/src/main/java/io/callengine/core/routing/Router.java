@@ -13,7 +13,6 @@ import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,11 +64,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
-  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax) {
-    return create(directory, peers, clock, ringAllMax, new SimpleMeterRegistry());
-  }
-
-  /** As above, timing each routing decision into {@code metrics} as {@code callengine.routing.decision}. */
+  /** Times each routing decision into {@code metrics} as {@code callengine.routing.decision}. */
   public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax,
       MeterRegistry metrics) {
     Timer decisions = Timer.builder("callengine.routing.decision")

@@ -9,7 +9,7 @@ import java.util.Random;
  * The queue strategies, each as the order it puts available agents in. {@code RING_ALL} rings
  * the first several agents of the longest-idle order at once.
  */
-enum Strategy {
+public enum Strategy {
   LONGEST_IDLE("longest-idle"),
   ROUND_ROBIN("round-robin"),
   FEWEST_CALLS("fewest-calls"),
@@ -22,6 +22,11 @@ enum Strategy {
 
   Strategy(String configName) {
     this.configName = configName;
+  }
+
+  /** The name a queue's {@code strategy} setting uses. */
+  public String configName() {
+    return configName;
   }
 
   static Strategy of(String name) {

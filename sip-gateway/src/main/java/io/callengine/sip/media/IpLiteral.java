@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * Recognises IPv4 and IPv6 literals in SDP without ever asking DNS, which would block the
- * SIP thread. Used by {@link SdpParser} and {@link SessionDescription}.
+ * SIP thread. Used by {@link SdpParser}, {@link SessionDescription} and the SIP settings.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   // A first character that is a hex digit or ':' keeps InetAddress on its literal path.
@@ -16,7 +16,7 @@ final class IpLiteral {
 
   private IpLiteral() {}
 
-  static boolean isLiteral(String text) {
+  public static boolean isLiteral(String text) {
     var v4 = IPV4.matcher(text);
     if (v4.matches()) {
       for (int group = 1; group <= 4; group++) {
