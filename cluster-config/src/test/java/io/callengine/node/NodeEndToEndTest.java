@@ -40,6 +40,7 @@ class NodeEndToEndTest {
         callengine.http { host = 127.0.0.1, port = %d }
         pekko.remote.artery.canonical.port = 0
         pekko.coordinated-shutdown.exit-jvm = off
+        pekko.actor.serialize-messages = on
         """, data, ADMIN, sipPort, httpPort))));
     api = new ApiClient(httpPort);
   }

@@ -5,10 +5,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractCredentials
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 
-import io.callengine.core.api.Asks;
+import io.callengine.core.api.Lookups;
 import io.callengine.core.auth.Principal;
 import io.callengine.core.auth.Role;
-import io.callengine.core.auth.TokenStore;
 import io.callengine.core.auth.Tokens;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -27,20 +25,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The bearer-token directive in front of every {@code /api} route, and the role check the route
  * classes use. The admin token comes from configuration and is compared by hash in constant time;
- * supervisor and agent tokens are looked up by hash in the {@link TokenStore} singleton.
+ * supervisor and agent tokens are looked up by hash in this node's replicated copy of the
+ * {@link io.callengine.core.auth.TokenStore}'s hashes, so no request waits on that singleton.
  */
 final class Authenticator {
   private static final Principal ADMIN = new Principal(Role.ADMIN, null, "admin");
   private static final String EVENTS_PATH = "/api/v1/events";
 
   private final String adminTokenHash;
-  private final Asks asks;
-  private final ActorRef<TokenStore.Command> tokens;
+  private final Lookups lookups;
 
-  Authenticator(String adminTokenHash, Asks asks, ActorRef<TokenStore.Command> tokens) {
+  Authenticator(String adminTokenHash, Lookups lookups) {
     this.adminTokenHash = adminTokenHash;
-    this.asks = asks;
-    this.tokens = tokens;
+    this.lookups = lookups;
   }
 
   /**
@@ -75,8 +72,7 @@ final class Authenticator {
   private CompletionStage<Optional<Principal>> principal(String token) {
     String hash = Tokens.hash(token);
     if (Tokens.same(hash, adminTokenHash)) return CompletableFuture.completedFuture(Optional.of(ADMIN));
-    return asks.<TokenStore.Command, TokenStore.Found>plain(tokens, replyTo -> new TokenStore.Lookup(hash, replyTo))
-        .thenApply(found -> Optional.ofNullable(found.principal()));
+    return CompletableFuture.completedFuture(lookups.principal(hash));
   }
 
   private static Route unauthorized(String detail) {

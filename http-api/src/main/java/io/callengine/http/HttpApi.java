@@ -62,7 +62,7 @@ public final class HttpApi {
     AdminApi admin = engine.admin();
     SupervisorApi supervisor = engine.supervisor();
     Executor blocking = engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
-    Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.asks(), engine.tokens());
+    Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.lookups());
     HealthRoutes health = new HealthRoutes(engine::health);
     QueueRoutes queues = new QueueRoutes(admin);
     AdminAgentRoutes agents = new AdminAgentRoutes(admin);

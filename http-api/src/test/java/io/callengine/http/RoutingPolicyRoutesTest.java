@@ -142,7 +142,7 @@ class RoutingPolicyRoutesTest {
     assertFalse(node.get(PATH, ADMIN).json().findValuesAsText("id").contains("x"));
   }
 
-  private static Optional<RouteDecision> route(RouteRequest request) throws Exception {
-    return node.engine.route(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static Optional<RouteDecision> route(RouteRequest request) {
+    return node.engine.route(request);
   }
 }

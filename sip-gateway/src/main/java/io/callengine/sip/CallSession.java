@@ -207,10 +207,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
   private CompletionStage<Resolved> resolve(String dialedUser, String caller) {
-    return engine.route(new RouteRequest(dialedUser, caller, null, null)).thenCompose(decision -> decision.isPresent()
-        ? CompletableFuture.completedFuture(resolved(decision.get(), dialedUser))
-        : engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveAddress(dialedUser, r))
-            .thenApply(found -> new Resolved(found.id(), dialedUser, DEFAULT_PRIORITY, List.of(), null)));
+    Resolved resolved = engine.route(new RouteRequest(dialedUser, caller, null, null))
+        .map(decision -> resolved(decision, dialedUser))
+        .orElseGet(() -> new Resolved(engine.lookups().queueForAddress(dialedUser).orElse(null), dialedUser, DEFAULT_PRIORITY, List.of(), null));
+    return CompletableFuture.completedFuture(resolved);
   }
 
   private static Resolved resolved(RouteDecision decision, String dialedUser) {
@@ -260,10 +260,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> enqueue(CallView call) {
     WaitingCall waiting = new WaitingCall(callId, route.priority(), call.enqueuedAt(), call.enqueuedAt(), route.extraSkills());
     String queue = call.queueId();
-    CompletionStage<Admission> admission = engine.asks()
-        .<Router.Command, Router.Staffing>plain(engine.router(), r -> new Router.GetStaffing(queue, r))
-        .thenCompose(staffing -> engine.asks().<QueueEntity.Command, Admission>ask(
-            engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, queue), r -> new QueueEntity.Enqueue(waiting, staffing.staffed(), r)));
+    CompletionStage<Admission> admission = engine.asks().<QueueEntity.Command, Admission>ask(
+        engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, queue), r -> new QueueEntity.Enqueue(waiting, engine.lookups().staffed(queue), r));
     getContext().pipeToSelf(admission, (result, error) -> error == null ? new Admitted(result, false)
         : Refusal.toException(error).refusal() == Refusal.NOT_FOUND
             ? new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "queue deleted")
@@ -601,9 +599,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (phase != Phase.IVR) return this;
     if (ivrDigits.length() == 0) return ivrRetryOrDefault();
     String digits = ivrDigits.toString();
-    getContext().pipeToSelf(engine.route(new RouteRequest(dialed, callerOf(invite), null, digits)),
-        (decision, error) -> new IvrRouted(error == null && decision.isPresent() ? resolved(decision.get(), dialed) : null));
-    return this;
+    Optional<RouteDecision> decision = engine.route(new RouteRequest(dialed, callerOf(invite), null, digits));
+    return onIvrRouted(new IvrRouted(decision.map(d -> resolved(d, dialed)).orElse(null)));
   }
 
   private Behavior<Message> onIvrRouted(IvrRouted m) {

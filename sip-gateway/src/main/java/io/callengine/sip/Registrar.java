@@ -89,12 +89,11 @@ final class Registrar {
   private record Found(String agentId, SipCredentials credentials) {}
 
   private CompletionStage<Found> lookUp(String sipUser) {
-    return engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(), r -> new Directory.ResolveSipUser(sipUser, r))
-        .thenCompose(resolved -> resolved.id() == null
-            ? CompletableFuture.completedFuture(new Found(null, null))
-            : engine.asks().<AgentEntity.Command, SipCredentials>ask(
-                    engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, resolved.id()), AgentEntity.GetCredentials::new)
-                .thenApply(secret -> new Found(resolved.id(), secret)));
+    Optional<String> agentId = engine.lookups().agentForSipUser(sipUser);
+    if (agentId.isEmpty()) return CompletableFuture.completedFuture(new Found(null, null));
+    return engine.asks().<AgentEntity.Command, SipCredentials>ask(
+            engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId.get()), AgentEntity.GetCredentials::new)
+        .thenApply(secret -> new Found(agentId.get(), secret));
   }
 
   /**

@@ -93,8 +93,9 @@ public final class AgentEntity
     int maxNoAnswers = system.settings().config().getInt("callengine.agents.max-consecutive-no-answers");
     ClusterSharding.get(system).init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers, events))
+            // Remembered: after its node dies the agent is back on a survivor by itself, with its wrap-up and registration deadlines.
             .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
-                .withNoPassivationStrategy()));
+                .withNoPassivationStrategy().withRememberEntities(true)));
   }
 
   public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,

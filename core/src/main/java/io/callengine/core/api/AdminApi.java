@@ -64,7 +64,8 @@ public final class AdminApi {
 
   public CompletionStage<Done> deleteQueue(String queueId) {
     return asks.<QueueEntity.Command, Done>ask(queue(queueId), QueueEntity.Delete::new)
-        .thenCompose(done -> asks.ask(engine.directory(), r -> new Directory.ReleaseQueue(queueId, r)));
+        .thenCompose(done -> asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ReleaseQueue(queueId, r)))
+        .thenCompose(done -> engine.lookups().queueGone(queueId));
   }
 
   public CompletionStage<AgentView> createAgent(AgentSpec spec) {
@@ -129,7 +130,8 @@ public final class AdminApi {
 
   public CompletionStage<Done> deleteAgent(String agentId) {
     return asks.<AgentEntity.Command, Done>ask(agent(agentId), AgentEntity.Delete::new)
-        .thenCompose(done -> asks.ask(engine.directory(), r -> new Directory.ReleaseAgent(agentId, r)));
+        .thenCompose(done -> asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ReleaseAgent(agentId, r)))
+        .thenCompose(done -> engine.lookups().agentGone(agentId));
   }
 
   /** A BREAK needs a reason from {@code callengine.agents.break-reasons}; other presences take none. */
@@ -161,27 +163,37 @@ public final class AdminApi {
     Principal principal = new Principal(role, agentId, finalLabel);
     return agentExists
         .thenCompose(a -> asks.<TokenStore.Command, Done>ask(engine.tokens(), r -> new TokenStore.Add(Tokens.hash(token), principal, r)))
+        .thenCompose(done -> engine.lookups().tokenSeen(Tokens.hash(token)))
         .thenApply(done -> new IssuedToken(token, role, agentId, finalLabel));
   }
 
   public CompletionStage<Done> revokeToken(String label) {
-    return asks.ask(engine.tokens(), r -> new TokenStore.Revoke(label, r));
+    return asks.<TokenStore.Command, Done>ask(engine.tokens(), r -> new TokenStore.Revoke(label, r))
+        .thenCompose(done -> engine.lookups().tokenGone(label));
   }
 
   /** Saves a new routing policy; every rule's queue must exist. */
   public CompletionStage<RoutingPolicy> createPolicy(RoutingPolicy policy) {
     return valid(() -> PolicyValidation.policy(policy)).thenCompose(this::queuesExist)
-        .thenCompose(p -> asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Create(p, r)));
+        .thenCompose(p -> asks.<RoutingPolicies.Command, RoutingPolicy>ask(engine.routingPolicies(), r -> new RoutingPolicies.Create(p, r)))
+        .thenCompose(this::policySeen);
   }
 
   /** Replaces a routing policy as a whole; an id in the body, if any, must be {@code policyId}. */
   public CompletionStage<RoutingPolicy> updatePolicy(String policyId, RoutingPolicy policy) {
     return valid(() -> PolicyValidation.policy(policyId, policy)).thenCompose(this::queuesExist)
-        .thenCompose(p -> asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Update(p, r)));
+        .thenCompose(p -> asks.<RoutingPolicies.Command, RoutingPolicy>ask(engine.routingPolicies(), r -> new RoutingPolicies.Update(p, r)))
+        .thenCompose(this::policySeen);
   }
 
   public CompletionStage<Done> deletePolicy(String policyId) {
-    return asks.ask(engine.routingPolicies(), r -> new RoutingPolicies.Delete(policyId, r));
+    return asks.<RoutingPolicies.Command, Done>ask(engine.routingPolicies(), r -> new RoutingPolicies.Delete(policyId, r))
+        .thenCompose(done -> engine.lookups().policySeen(policyId, null));
+  }
+
+  /** Replies once this node routes by the saved policy, so a call placed right after is routed by it. */
+  private CompletionStage<RoutingPolicy> policySeen(RoutingPolicy saved) {
+    return engine.lookups().policySeen(saved.id(), saved).thenApply(done -> saved);
   }
 
   public CompletionStage<RoutingPolicy> getPolicy(String policyId) {
@@ -219,15 +231,17 @@ public final class AdminApi {
   }
 
   private CompletionStage<Done> claimQueue(QueueConfig config) {
-    return asks.ask(engine.directory(), r -> new Directory.ClaimQueue(config.id(), config.sipAddress(), r));
+    return asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ClaimQueue(config.id(), config.sipAddress(), r))
+        .thenCompose(done -> engine.lookups().queueAddressSeen(config.sipAddress(), config.id()));
   }
 
   private CompletionStage<Done> claimAgent(AgentProfile profile) {
-    return asks.ask(engine.directory(), r -> new Directory.ClaimAgent(profile.id(), profile.sipUser(), r));
+    return asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ClaimAgent(profile.id(), profile.sipUser(), r))
+        .thenCompose(done -> engine.lookups().sipUserSeen(profile.sipUser(), profile.id()));
   }
 
   private CompletionStage<Directory.Listing> listing() {
-    return asks.plain(engine.directory(), Directory.ListAll::new);
+    return CompletableFuture.completedFuture(engine.lookups().listing());
   }
 
   /** Fetches every id, leaving out those deleted meanwhile. */

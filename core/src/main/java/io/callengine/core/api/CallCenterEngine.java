@@ -73,6 +73,7 @@ public final class CallCenterEngine {
   private final ActorRef<Router.Command> router;
   private final ActorRef<TokenStore.Command> tokens;
   private final ActorRef<RoutingPolicies.Command> routingPolicies;
+  private final Lookups lookups;
   private final CallRecords callRecords;
   private final AgentHistory agentHistory;
   private final PerformanceQuery performance;
@@ -146,20 +147,22 @@ public final class CallCenterEngine {
     this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
     bindJvmMetrics();
     joinCluster();
+    this.lookups = new Lookups(system);
     ClusterSingleton singletons = ClusterSingleton.get(system);
     this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
     this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
     this.routingPolicies = singletons.init(SingletonActor.of(RoutingPolicies.create(), "routing-policies"));
-    this.router = singletons.init(SingletonActor.of(Router.create(directory, io.callengine.core.Peers.sharded(system), clock,
+    this.router = singletons.init(SingletonActor.of(Router.create(() -> lookups.loaded().thenApply(loaded -> lookups.listing()),
+        io.callengine.core.Peers.sharded(system), clock,
         config.getInt("callengine.routing.ring-all-max"), metrics), "router"));
     this.events = system.systemActorOf(Topic.create(CallCenterEvent.class, "call-center-events"), "events", Props.empty());
     system.systemActorOf(CallCenterMetrics.create(events,
-        new CallCenterMetrics.Sources(() -> asks.plain(router, Router.GetQueueStats::new), () -> admin().listAgents()), metrics,
+        new CallCenterMetrics.Sources(() -> asks.<Router.Command, Router.QueueStatsList>plain(router, Router.GetQueueStats::new).thenApply(Router.QueueStatsList::queues), () -> admin().listAgents()), metrics,
         config.getDuration("callengine.metrics.refresh-interval"), config.getDuration("callengine.metrics.agents-resync-interval")),
         "call-center-metrics", Props.empty());
     AgentEntity.init(system, router, clock, this::publish);
     QueueEntity.init(system, router, clock);
-    CallEntity.init(system, router, clock, this::publish);
+    CallEntity.init(system, router, clock, this::publish, lookups::staffed);
     var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     this.callRecords = new CallRecords(database.dataSource(), blocking, clock);
     this.agentHistory = new AgentHistory(database.dataSource(), blocking, clock);
@@ -173,6 +176,7 @@ public final class CallCenterEngine {
         .thenRun(() -> QueueProjection.init(system, database.dataSource()))
         .thenRun(() -> RoutingPolicyProjection.init(system, database.dataSource()))
         .thenRun(() -> Adapter.toClassic(system).registerOnTermination(database::close))
+        .thenCompose(started -> lookups.loaded())
         .whenComplete((done, error) -> {
           if (error != null) up.completeExceptionally(error);
           else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(this));
@@ -196,7 +200,7 @@ public final class CallCenterEngine {
     }
   }
 
-  /** Completes once this node is Up in its cluster and the read side is running. */
+  /** Completes once this node is Up in its cluster, the read side is running and the data every call looks up is here. */
   public CompletionStage<CallCenterEngine> whenUp() {
     return up;
   }
@@ -223,12 +227,14 @@ public final class CallCenterEngine {
    * Where the routing policies send an inbound call (queue, priority, extra skills), or empty
    * when no rule matches; a request without {@code at} is routed at the engine clock's now.
    */
-  public CompletionStage<Optional<RouteDecision>> route(RouteRequest request) {
+  public Optional<RouteDecision> route(RouteRequest request) {
     RouteRequest timed = request.at() != null ? request
         : new RouteRequest(request.dialed(), request.caller(), clock.instant(), request.digits());
-    return asks.<RoutingPolicies.Command, RoutingPolicies.RouteAnswer>plain(routingPolicies, r -> new RoutingPolicies.Route(timed, r))
-        .thenApply(answer -> Optional.ofNullable(answer.decision()));
+    return lookups.route(timed);
   }
+
+  /** This node's copies of what every call looks up: dialed addresses, SIP users, tokens, staffing. */
+  public Lookups lookups() { return lookups; }
 
   /** Adds a component to the health report (the SIP gateway adds "sip", the HTTP layer "http"). */
   public void registerHealthCheck(String component, BooleanSupplier check) {

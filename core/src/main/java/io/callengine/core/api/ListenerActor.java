@@ -23,8 +23,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 final class ListenerActor {
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
-  /** Ends the subscription. */
-  enum Close { INSTANCE }
+  /** Ends the subscription; sent only to the local actor. */
+  enum Close implements org.apache.pekko.actor.NoSerializationVerificationNeeded { INSTANCE }
 
   private ListenerActor() {}
 

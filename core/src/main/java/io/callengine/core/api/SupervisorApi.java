@@ -38,7 +38,8 @@ public final class SupervisorApi {
 
   /** Live counts per queue, with {@code totalCalls} (calls since midnight UTC) from the call records. */
   public CompletionStage<List<QueueSummary>> queueStats() {
-    CompletionStage<List<QueueStats>> live = asks.plain(engine.router(), Router.GetQueueStats::new);
+    CompletionStage<List<QueueStats>> live = asks.<Router.Command, Router.QueueStatsList>plain(engine.router(), Router.GetQueueStats::new)
+        .thenApply(Router.QueueStatsList::queues);
     return live.thenCombine(engine.callRecords().countTodayByQueue(), (stats, totals) -> stats.stream()
         .map(s -> new QueueSummary(s.queueId(), s.waiting(), s.longestWaitSeconds(), s.availableAgents(), s.activeCalls(),
             totals.getOrDefault(s.queueId(), 0L)))

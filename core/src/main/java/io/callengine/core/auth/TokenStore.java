@@ -4,7 +4,12 @@ import io.callengine.core.CborSerializable;
 import io.callengine.core.Refusal;
 import java.time.Duration;
 import java.util.HashMap;
+import io.callengine.core.replicated.ReplicatedView;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -18,8 +23,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The cluster singleton holding the hashes of the supervisor and agent tokens an admin has
- * minted, by label. The HTTP layer looks a request's token hash up here; the token itself is
- * never stored.
+ * minted, by label; the token itself is never stored. It is the only writer of the replicated
+ * view of hashes in which every node's HTTP layer looks a request's token up.
  */
 public final class TokenStore
     extends EventSourcedBehaviorWithEnforcedReplies<TokenStore.Command, TokenStore.Event, TokenStore.State> {
@@ -28,10 +33,6 @@ public final class TokenStore
 
   public record Add(String tokenHash, Principal principal, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Revoke(String label, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record Lookup(String tokenHash, ActorRef<Found> replyTo) implements Command {}
-
-  /** The principal a token hash belongs to, or null. */
-  public record Found(Principal principal) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -57,13 +58,28 @@ public final class TokenStore
     }
   }
 
+  /** Replicated view: token hash to principal. */
+  public static final String VIEW = "tokens";
+
   public static Behavior<Command> create() {
-    return new TokenStore();
+    return Behaviors.setup(ctx -> new TokenStore(ReplicatedView.writer(ctx.getSystem(), VIEW)));
   }
 
-  private TokenStore() {
+  private final Consumer<Map<String, Principal>> view;
+
+  private TokenStore(Consumer<Map<String, Principal>> view) {
     super(PersistenceId.ofUniqueId("TokenStore"),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.view = view;
+  }
+
+  private void publish(State state) {
+    view.accept(state.byHash());
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publish).build();
   }
 
   @Override
@@ -81,11 +97,10 @@ public final class TokenStore
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Add.class, (s, c) -> s.hasLabel(c.principal().label())
             ? Effect().reply(c.replyTo(), Refusal.CONFLICT.reply("a token labelled " + c.principal().label() + " exists; revoke it first"))
-            : Effect().persist(new TokenAdded(c.tokenHash(), c.principal())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+            : Effect().persist(new TokenAdded(c.tokenHash(), c.principal())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(Revoke.class, (s, c) -> !s.hasLabel(c.label())
             ? Effect().reply(c.replyTo(), Refusal.NOT_FOUND.reply("no token is labelled " + c.label()))
-            : Effect().persist(new TokenRevoked(c.label())).thenReply(c.replyTo(), x -> StatusReply.ack()))
-        .onCommand(Lookup.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.byHash().get(c.tokenHash()))))
+            : Effect().persist(new TokenRevoked(c.label())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .build();
   }
 

@@ -39,6 +39,13 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * One customer call: {@code QUEUED -> OFFERING(agent) -> CONNECTED -> ENDED}. The SIP gateway
@@ -93,6 +100,12 @@ public final class CallEntity
 
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
+  /** Death watch: the actor holding the call's SIP legs stopped, or its node left the cluster. */
+  enum LegsStopped implements Command { INSTANCE }
+  /** The grace after {@link LegsStopped} is over: a hang-up the legs sent on their way out has had time to arrive. */
+  enum LegsGone implements Command { INSTANCE }
+  /** The call is over (or never began) and nothing has asked for it for a while: leave memory and the remembered set. */
+  enum Passivate implements Command { INSTANCE }
   record MoveAnswered(String queueId, Admission admission) implements Command {}
 
   public sealed interface Event extends CborSerializable {
@@ -114,13 +127,27 @@ public final class CallEntity
   public record CallAdmitted(String queueId, int serviceLevelSeconds, Instant at) implements Event {}
   public record CallWrappedUp(String agentId, int wrapUpSeconds, Instant at) implements Event {}
 
-  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, events)));
+  /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
+  static final Duration LEGS_GRACE = Duration.ofSeconds(2);
+  /** How long an ended call stays in memory for late reports (wrap-up, quality) before it passivates. */
+  static final Duration PASSIVATE_AFTER = Duration.ofSeconds(30);
+
+  /**
+   * Remembered entities: after its node dies, a call in progress is started again on a survivor
+   * by itself, finds its legs gone and ends; an ended call passivates, which forgets it.
+   */
+  public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events,
+      Predicate<String> staffed) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock,
+            events, staffed, ctx.getShard()))
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
   }
 
+  /** {@code staffed} says whether anyone who may serve a queue is logged in; {@code shard} is null outside sharding. */
   public static Behavior<Command> create(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock,
-      EventPublisher events) {
-    return Behaviors.setup(ctx -> new CallEntity(callId, router, peers, clock, events, ctx));
+      EventPublisher events, Predicate<String> staffed, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new CallEntity(callId, router, peers, clock, events, staffed, shard, ctx, timers)));
   }
 
   private final String callId;
@@ -129,9 +156,13 @@ public final class CallEntity
   private final Clock clock;
   private final EventPublisher events;
   private final ActorContext<Command> context;
+  private final Predicate<String> staffed;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final TimerScheduler<Command> timers;
 
   private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
-      ActorContext<Command> context) {
+      Predicate<String> staffed, ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), callId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.callId = callId;
@@ -140,6 +171,9 @@ public final class CallEntity
     this.clock = clock;
     this.events = events;
     this.context = context;
+    this.staffed = staffed;
+    this.shard = shard;
+    this.timers = timers;
   }
 
   @Override
@@ -190,7 +224,16 @@ public final class CallEntity
         .onCommand(RecordWrapUp.class, (s, c) -> s.status() != CallStatus.ENDED || !c.agentId().equals(s.agentId())
             ? Effect().noReply()
             : Effect().persist(new CallWrappedUp(c.agentId(), c.wrapUpSeconds(), clock.instant())).thenNoReply())
-        .onCommand(MoveAnswered.class, this::onMoveAnswered);
+        .onCommand(MoveAnswered.class, this::onMoveAnswered)
+        .onCommand(LegsStopped.class, (s, c) -> {
+          if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
+          return Effect().noReply();
+        })
+        .onCommand(LegsGone.class, this::onLegsGone)
+        .onCommand(Passivate.class, (s, c) -> {
+          if (!s.active() && shard != null) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+          return Effect().noReply();
+        });
     return builder.build();
   }
 
@@ -206,7 +249,37 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> onStart(CallState state, Start cmd) {
     return persist(state, new CallStarted(cmd.caller(), cmd.dialed(), cmd.queueId(), cmd.priority(), cmd.extraSkills(),
             cmd.legs(), clock.instant()))
+        .thenRun(this::watchLegs)
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
+  }
+
+  /**
+   * The legs are watched for as long as the call lives: if their actor stops, or their node is
+   * downed and removed, the call ends FAILED here, whichever node this entity is on.
+   */
+  private void watchLegs(CallState state) {
+    if (state.active() && state.legs() != null) context.watchWith(state.legs(), LegsStopped.INSTANCE);
+  }
+
+  private ReplyEffect<Event, CallState> onLegsGone(CallState state, LegsGone cmd) {
+    if (!state.active()) return Effect().noReply();
+    String reason = legsNodeLost(state) ? NODE_LOST : "legs-stopped: the call's SIP legs ended without a hang-up";
+    context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
+    return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
+  }
+
+  /** The reason of a call ended because the node holding its SIP legs left the cluster (crash, downing). */
+  public static final String NODE_LOST = "node-lost: the node holding the call's SIP legs left the cluster";
+
+  /** Whether the node holding the legs is gone from the cluster (not this node's own earlier run). */
+  private boolean legsNodeLost(CallState state) {
+    Address legsNode = state.legs().path().address();
+    Cluster cluster = Cluster.get(context.getSystem());
+    if (!legsNode.hasGlobalScope() || legsNode.equals(cluster.selfMember().address())) return false;
+    for (Member member : cluster.state().getMembers()) {
+      if (member.address().equals(legsNode) && member.status() != MemberStatus.down()) return false;
+    }
+    return true;
   }
 
   private ReplyEffect<Event, CallState> onOffer(CallState state, Offer cmd) {
@@ -261,6 +334,8 @@ public final class CallEntity
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
           releaseAgentAndQueue(s, before, offeredTo, now);
+          timers.cancel(LegsGone.INSTANCE);
+          timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
         })
         .thenReply(replyTo, s -> StatusReply.success(s.view()));
   }
@@ -313,12 +388,11 @@ public final class CallEntity
         .thenNoReply();
   }
 
-  /** The same admission a first join gets: the Router says whether anyone staffs the queue, whose no-agent rule may apply. */
+  /** The same admission a first join gets: whether anyone staffs the queue (this node's copy of the Router's word) decides its no-agent rule. */
   private CompletionStage<Admission> admit(String queueId, WaitingCall waiting) {
     Scheduler scheduler = context.getSystem().scheduler();
-    return AskPattern.<Router.Command, Router.Staffing>ask(router, r -> new Router.GetStaffing(queueId, r), LEGS_PING_TIMEOUT, scheduler)
-        .thenCompose(staffing -> AskPattern.<QueueEntity.Command, Admission>askWithStatus(peers.queue(queueId),
-            r -> new QueueEntity.Enqueue(waiting, staffing.staffed(), r), LEGS_PING_TIMEOUT, scheduler));
+    return AskPattern.<QueueEntity.Command, Admission>askWithStatus(peers.queue(queueId),
+        r -> new QueueEntity.Enqueue(waiting, staffed.test(queueId), r), LEGS_PING_TIMEOUT, scheduler);
   }
 
   private ReplyEffect<Event, CallState> onMoveAnswered(CallState state, MoveAnswered m) {
@@ -368,15 +442,21 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
     if (cmd.alive() || !state.active()) return Effect().noReply();
-    context.getLog().info("Call {} lost its SIP legs (node restart or crash); ending it", callId);
-    return end(state, Disposition.FAILED, "engine-restart: the call's SIP legs were lost", context.getSystem().ignoreRef(), false);
+    String reason = legsNodeLost(state) ? NODE_LOST : "engine-restart: the call's SIP legs were lost";
+    context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
+    return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
   }
 
   @Override
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state.active()) context.getSelf().tell(new Verify("recovery"));
+          if (state.active()) {
+            watchLegs(state);
+            context.getSelf().tell(new Verify("recovery"));
+          } else {
+            timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
+          }
         })
         .build();
   }

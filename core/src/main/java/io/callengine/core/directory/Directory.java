@@ -3,7 +3,12 @@ package io.callengine.core.directory;
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Refusal;
 import java.time.Duration;
-import java.util.Optional;
+import io.callengine.core.replicated.ReplicatedView;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,8 +24,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The cluster singleton that keeps names unique across entities: agent ids and their SIP
- * users, queue ids and their dialed addresses. The SIP gateway resolves a REGISTER's user
- * and an INVITE's address here; the Router lists every agent and queue here when it starts.
+ * users, queue ids and their dialed addresses. It is the only writer of the two replicated
+ * views every node resolves names from (a REGISTER's user, an INVITE's address, the Router's
+ * rebuild): it publishes them after every change and after it recovers.
  */
 public final class Directory
     extends EventSourcedBehaviorWithEnforcedReplies<Directory.Command, Directory.Event, DirectoryState> {
@@ -32,16 +38,7 @@ public final class Directory
   public record ReleaseAgent(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ClaimQueue(String queueId, String address, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ReleaseQueue(String queueId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record ResolveSipUser(String sipUser, ActorRef<Resolved> replyTo) implements Command {}
-  public record ResolveAddress(String address, ActorRef<Resolved> replyTo) implements Command {}
   public record ListAll(ActorRef<Listing> replyTo) implements Command {}
-
-  /** The id a name resolves to, or null when nobody owns it. */
-  public record Resolved(String id) implements CborSerializable {
-    public Optional<String> toOptional() {
-      return Optional.ofNullable(id);
-    }
-  }
 
   public record Listing(Set<String> agentIds, Set<String> queueIds) implements CborSerializable {}
 
@@ -52,13 +49,33 @@ public final class Directory
   public record QueueBound(String queueId, String address) implements Event {}
   public record QueueUnbound(String queueId) implements Event {}
 
+  /** Replicated views: lower-cased SIP user to agent id, lower-cased dialed address to queue id. */
+  public static final String SIP_USERS_VIEW = "sip-users";
+  public static final String ADDRESSES_VIEW = "queue-addresses";
+
   public static Behavior<Command> create() {
-    return new Directory();
+    return Behaviors.setup(ctx -> new Directory(ReplicatedView.writer(ctx.getSystem(), SIP_USERS_VIEW),
+        ReplicatedView.writer(ctx.getSystem(), ADDRESSES_VIEW)));
   }
 
-  private Directory() {
+  private final Consumer<Map<String, String>> sipUsers;
+  private final Consumer<Map<String, String>> addresses;
+
+  private Directory(Consumer<Map<String, String>> sipUsers, Consumer<Map<String, String>> addresses) {
     super(PersistenceId.ofUniqueId("Directory"),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.sipUsers = sipUsers;
+    this.addresses = addresses;
+  }
+
+  private void publish(DirectoryState state) {
+    sipUsers.accept(state.agentsBySipUser());
+    addresses.accept(state.queuesByAddress());
+  }
+
+  @Override
+  public SignalHandler<DirectoryState> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publish).build();
   }
 
   @Override
@@ -77,13 +94,11 @@ public final class Directory
         .onCommand(ClaimAgent.class, this::onClaimAgent)
         .onCommand(ReleaseAgent.class, (s, c) -> !s.agentSipUsers().containsKey(c.agentId())
             ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new AgentUnbound(c.agentId())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+            : Effect().persist(new AgentUnbound(c.agentId())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(ClaimQueue.class, this::onClaimQueue)
         .onCommand(ReleaseQueue.class, (s, c) -> !s.queueAddresses().containsKey(c.queueId())
             ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new QueueUnbound(c.queueId())).thenReply(c.replyTo(), x -> StatusReply.ack()))
-        .onCommand(ResolveSipUser.class, (s, c) -> Effect().reply(c.replyTo(), new Resolved(s.agentForSipUser(c.sipUser()))))
-        .onCommand(ResolveAddress.class, (s, c) -> Effect().reply(c.replyTo(), new Resolved(s.queueForAddress(c.address()))))
+            : Effect().persist(new QueueUnbound(c.queueId())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(ListAll.class, (s, c) -> Effect().reply(c.replyTo(),
             new Listing(Set.copyOf(s.agentSipUsers().keySet()), Set.copyOf(s.queueAddresses().keySet()))))
         .build();
@@ -95,7 +110,7 @@ public final class Directory
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("SIP user " + cmd.sipUser() + " already belongs to agent " + owner));
     }
     if (cmd.sipUser().equals(state.agentSipUsers().get(cmd.agentId()))) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new AgentBound(cmd.agentId(), cmd.sipUser())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return Effect().persist(new AgentBound(cmd.agentId(), cmd.sipUser())).thenRun(this::publish).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, DirectoryState> onClaimQueue(DirectoryState state, ClaimQueue cmd) {
@@ -104,7 +119,7 @@ public final class Directory
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("address " + cmd.address() + " already belongs to queue " + owner));
     }
     if (cmd.address().equals(state.queueAddresses().get(cmd.queueId()))) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new QueueBound(cmd.queueId(), cmd.address())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return Effect().persist(new QueueBound(cmd.queueId(), cmd.address())).thenRun(this::publish).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   @Override

@@ -8,6 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.callengine.core.replicated.ReplicatedView;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,9 +27,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The cluster singleton holding the routing policies. Admins save and delete them through
- * {@code AdminApi} (which validates them first); the SIP gateway asks {@link Route} for every
- * inbound call, through {@code CallCenterEngine.route}, and gets the first matching rule's
- * decision or none.
+ * {@code AdminApi} (which validates them first). It is the only writer of the replicated view
+ * from which every node routes its inbound calls ({@code CallCenterEngine.route}), so routing
+ * goes on while this singleton moves.
  */
 public final class RoutingPolicies
     extends EventSourcedBehaviorWithEnforcedReplies<RoutingPolicies.Command, RoutingPolicies.Event, RoutingPolicies.State> {
@@ -38,13 +43,9 @@ public final class RoutingPolicies
   public record Delete(String policyId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Get(String policyId, ActorRef<StatusReply<RoutingPolicy>> replyTo) implements Command {}
   public record ListAll(ActorRef<Listing> replyTo) implements Command {}
-  public record Route(RouteRequest request, ActorRef<RouteAnswer> replyTo) implements Command {}
 
   /** Every policy, in evaluation order. */
   public record Listing(List<RoutingPolicy> policies) implements CborSerializable {}
-
-  /** The decision for a call, or null when no rule matched. */
-  public record RouteAnswer(RouteDecision decision) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -70,17 +71,28 @@ public final class RoutingPolicies
     }
   }
 
-  /** Compiled for the state it was built from; rebuilt on the first call after a change. */
-  private PolicyMatcher matcher;
-  private State matcherState;
+  /** Replicated view: policy id to policy, from which every node routes its calls. */
+  public static final String VIEW = "routing-policies";
 
   public static Behavior<Command> create() {
-    return new RoutingPolicies();
+    return Behaviors.setup(ctx -> new RoutingPolicies(ReplicatedView.writer(ctx.getSystem(), VIEW)));
   }
 
-  private RoutingPolicies() {
+  private final Consumer<Map<String, RoutingPolicy>> view;
+
+  private RoutingPolicies(Consumer<Map<String, RoutingPolicy>> view) {
     super(PersistenceId.ofUniqueId("RoutingPolicies"),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.view = view;
+  }
+
+  private void publish(State state) {
+    view.accept(state.policies());
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publish).build();
   }
 
   @Override
@@ -107,11 +119,10 @@ public final class RoutingPolicies
         .onCommand(Update.class, this::onUpdate)
         .onCommand(Delete.class, (s, c) -> !s.policies().containsKey(c.policyId())
             ? Effect().reply(c.replyTo(), notFound(c.policyId()))
-            : Effect().persist(new PolicyDeleted(c.policyId())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+            : Effect().persist(new PolicyDeleted(c.policyId())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.policies().containsKey(c.policyId())
             ? StatusReply.success(s.policies().get(c.policyId())) : notFound(c.policyId())))
         .onCommand(ListAll.class, (s, c) -> Effect().reply(c.replyTo(), new Listing(s.ordered())))
-        .onCommand(Route.class, (s, c) -> Effect().reply(c.replyTo(), new RouteAnswer(matcher(s).route(c.request()).orElse(null))))
         .build();
   }
 
@@ -123,19 +134,11 @@ public final class RoutingPolicies
   }
 
   private ReplyEffect<Event, State> save(RoutingPolicy policy, ActorRef<StatusReply<RoutingPolicy>> replyTo) {
-    return Effect().persist(new PolicySaved(policy)).thenReply(replyTo, s -> StatusReply.success(policy));
+    return Effect().persist(new PolicySaved(policy)).thenRun(this::publish).thenReply(replyTo, s -> StatusReply.success(policy));
   }
 
   private static <T> StatusReply<T> notFound(String policyId) {
     return Refusal.NOT_FOUND.reply("no routing policy " + policyId);
-  }
-
-  private PolicyMatcher matcher(State state) {
-    if (state != matcherState) {
-      matcher = PolicyMatcher.of(state.ordered());
-      matcherState = state;
-    }
-    return matcher;
   }
 
   @Override

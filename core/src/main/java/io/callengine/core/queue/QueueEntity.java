@@ -69,7 +69,8 @@ public final class QueueEntity
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock) {
     ClusterSharding.get(system).init(
         Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock))
-            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+            // Remembered: after its node dies the queue is back on a survivor by itself and its max-wait deadlines fire.
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy().withRememberEntities(true)));
   }
 
   public static Behavior<Command> create(String queueId, ActorRef<Router.Command> router, Peers peers, Clock clock) {

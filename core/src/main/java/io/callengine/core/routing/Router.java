@@ -20,6 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import io.callengine.core.replicated.ReplicatedView;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -50,23 +55,28 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A supervisor's choice: offer this waiting call to this agent now, if the agent's entity agrees. */
   public record ForceAssign(String callId, String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record GetStats(ActorRef<SystemStats> replyTo) implements Command {}
-  /** Whether an agent who may serve the queue is logged in: decides the queue's no-agent rule at join. */
-  public record GetStaffing(String queueId, ActorRef<Staffing> replyTo) implements Command {}
-  public record GetQueueStats(ActorRef<List<QueueStats>> replyTo) implements Command {}
+  public record GetQueueStats(ActorRef<QueueStatsList> replyTo) implements Command {}
+  /** Every queue's live figures; a record, so that the reply can cross nodes. */
+  public record QueueStatsList(List<QueueStats> queues) implements CborSerializable {}
   record Rebuild(Directory.Listing listing) implements Command {}
   enum AskDirectory implements Command { INSTANCE }
+  enum ReportAnswered implements Command { INSTANCE }
   record ReservationAnswered(String callId, String agentId, Reservation reservation) implements Command {}
   record OfferAnswered(String callId, List<Reservation> reserved, boolean accepted) implements Command {}
   enum Tick implements Command { INSTANCE }
 
-  public record Staffing(boolean staffed) implements CborSerializable {}
+  /**
+   * Replicated view: queue id to whether anyone who may serve it is logged in. Every node reads
+   * it when a caller joins (the queue's no-agent rule), so no join asks this singleton.
+   */
+  public static final String STAFFING_VIEW = "queue-staffing";
 
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
   /** Times each routing decision into {@code metrics} as {@code callengine.routing.decision}. */
-  public static Behavior<Command> create(ActorRef<Directory.Command> directory, Peers peers, Clock clock, int ringAllMax,
-      MeterRegistry metrics) {
+  public static Behavior<Command> create(Supplier<CompletionStage<Directory.Listing>> directory, Peers peers, Clock clock,
+      int ringAllMax, MeterRegistry metrics) {
     Timer decisions = Timer.builder("callengine.routing.decision")
         .description("Time the Router takes to match waiting calls to available agents, per pass")
         .publishPercentileHistogram()
@@ -74,7 +84,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
       ctx.getSelf().tell(AskDirectory.INSTANCE);
-      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax), decisions);
+      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax), decisions,
+          ReplicatedView.writer(ctx.getSystem(), STAFFING_VIEW));
     }));
   }
 
@@ -93,14 +104,19 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private final Clock clock;
   private final Peers peers;
-  private final ActorRef<Directory.Command> directory;
+  private final Supplier<CompletionStage<Directory.Listing>> directory;
   private final RoutingTable table;
+  private final Consumer<Map<String, Boolean>> staffingView;
+  /** Entities asked to report at rebuild that have not answered; the staffing view is published only once none are left. */
+  private int reportsOutstanding = -1;
+  private Map<String, Boolean> publishedStaffing;
   private final Map<String, PendingOffer> pending = new HashMap<>();
   private final Timer decisions;
 
-  private Router(ActorContext<Command> context, ActorRef<Directory.Command> directory, Peers peers, Clock clock,
-      RoutingTable table, Timer decisions) {
+  private Router(ActorContext<Command> context, Supplier<CompletionStage<Directory.Listing>> directory, Peers peers, Clock clock,
+      RoutingTable table, Timer decisions, Consumer<Map<String, Boolean>> staffingView) {
     super(context);
+    this.staffingView = staffingView;
     this.decisions = decisions;
     this.clock = clock;
     this.peers = peers;
@@ -111,10 +127,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(AgentChanged.class, m -> { table.agentChanged(m.agent(), clock.instant()); return dispatch(); })
-        .onMessage(AgentRemoved.class, m -> { table.agentRemoved(m.agentId()); return this; })
-        .onMessage(QueueChanged.class, m -> { table.queueChanged(m.queue(), clock.instant()); return dispatch(); })
-        .onMessage(QueueRemoved.class, m -> { table.queueRemoved(m.queueId()); return this; })
+        .onMessage(AgentChanged.class, this::onAgentChanged)
+        .onMessage(AgentRemoved.class, m -> { table.agentRemoved(m.agentId()); publishStaffing(); return this; })
+        .onMessage(QueueChanged.class, m -> { table.queueChanged(m.queue(), clock.instant()); publishStaffing(); return dispatch(); })
+        .onMessage(QueueRemoved.class, m -> { table.queueRemoved(m.queueId()); publishStaffing(); return this; })
         .onMessage(CallWaiting.class, m -> { table.callWaiting(m.queueId(), m.call()); return dispatch(); })
         .onMessage(CallLeft.class, m -> { table.callLeft(m.queueId(), m.callId()); return this; })
         .onMessage(OfferEnded.class, this::onOfferEnded)
@@ -122,26 +138,47 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
         .onMessage(GetStats.class, m -> { m.replyTo().tell(table.systemStats(clock.instant())); return this; })
-        .onMessage(GetStaffing.class, m -> { m.replyTo().tell(new Staffing(table.staffed(m.queueId()))); return this; })
-        .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(table.queueStats(clock.instant())); return this; })
+        .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(new QueueStatsList(table.queueStats(clock.instant()))); return this; })
         .onMessage(AskDirectory.class, m -> askDirectory())
         .onMessage(Rebuild.class, this::onRebuild)
+        .onMessage(ReportAnswered.class, m -> { reportsOutstanding--; return this; })
         .onMessage(Tick.class, m -> onTick())
         .build();
   }
 
-  /** The cache is rebuilt from every agent and queue the Directory knows; until it answers, ask again. */
+  /** The cache is rebuilt from every agent and queue the Directory knows (this node's replicated copy of it). */
   private Behavior<Command> askDirectory() {
-    getContext().ask(Directory.Listing.class, directory, ASK_TIMEOUT, Directory.ListAll::new,
-        (listing, failure) -> listing != null ? new Rebuild(listing) : AskDirectory.INSTANCE);
+    getContext().pipeToSelf(directory.get(), (listing, failure) -> listing != null ? new Rebuild(listing) : AskDirectory.INSTANCE);
     return this;
   }
 
   private Behavior<Command> onRebuild(Rebuild m) {
-    ActorRef<Done> ignore = getContext().getSystem().ignoreRef();
-    m.listing().queueIds().forEach(id -> peers.queue(id).tell(new QueueEntity.ReportToRouter(ignore)));
-    m.listing().agentIds().forEach(id -> peers.agent(id).tell(new AgentEntity.ReportToRouter(ignore)));
+    reportsOutstanding = m.listing().queueIds().size() + m.listing().agentIds().size();
+    m.listing().queueIds().forEach(id -> getContext().ask(Done.class, peers.queue(id), ASK_TIMEOUT,
+        QueueEntity.ReportToRouter::new, (done, failure) -> ReportAnswered.INSTANCE));
+    m.listing().agentIds().forEach(id -> getContext().ask(Done.class, peers.agent(id), ASK_TIMEOUT,
+        AgentEntity.ReportToRouter::new, (done, failure) -> ReportAnswered.INSTANCE));
     return this;
+  }
+
+  private Behavior<Command> onAgentChanged(AgentChanged m) {
+    Set<String> before = table.staffedBy(m.agent().id());
+    table.agentChanged(m.agent(), clock.instant());
+    if (!before.equals(table.staffedBy(m.agent().id()))) publishStaffing();
+    return dispatch();
+  }
+
+  /**
+   * Publishes which queues are staffed when it changed. Not while the cache is being rebuilt
+   * (after a start or a move of this singleton): a half-built cache would show queues unstaffed
+   * whose agents have not reported yet, and the view keeps the last word until then.
+   */
+  private void publishStaffing() {
+    if (reportsOutstanding != 0) return;
+    Map<String, Boolean> staffing = table.staffing();
+    if (staffing.equals(publishedStaffing)) return;
+    staffingView.accept(staffing);
+    publishedStaffing = staffing;
   }
 
   /** Time-driven work: cool-downs and lapsed bindings in the indexes, and the no-agent overflow rule. */
@@ -153,6 +190,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
           "no agent logged in to queue " + queueId + " for " + queue.noAgentDelaySeconds() + " s"));
     });
     table.markAllWaitingQueuesDirty();
+    // Reports answered in this second (their AgentChanged may still be on the way) settle the rebuild.
+    if (reportsOutstanding == 0) publishStaffing();
     return dispatch();
   }
 

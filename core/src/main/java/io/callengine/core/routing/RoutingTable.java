@@ -196,11 +196,26 @@ public final class RoutingTable {
 
   /** Whether an agent who may serve the queue is logged in (on a break counts; OFFLINE does not). */
   public boolean staffed(String queueId) {
-    for (Map.Entry<String, Set<String>> entry : queuesOfAgent.entrySet()) {
-      AgentView agent = agents.get(entry.getKey());
-      if (entry.getValue().contains(queueId) && agent != null && agent.presence() != Presence.OFFLINE) return true;
+    for (String agentId : queuesOfAgent.keySet()) {
+      if (staffedBy(agentId).contains(queueId)) return true;
     }
     return false;
+  }
+
+  /** The queues this agent staffs now: those it may serve while logged in, none while OFFLINE or unknown. */
+  public Set<String> staffedBy(String agentId) {
+    AgentView agent = agents.get(agentId);
+    if (agent == null || agent.presence() == Presence.OFFLINE) return Set.of();
+    return queuesOfAgent.getOrDefault(agentId, Set.of());
+  }
+
+  /** Every known queue with whether it is {@link #staffed}: O(agents + queues), for a change of staffing only. */
+  public Map<String, Boolean> staffing() {
+    Set<String> staffed = new HashSet<>();
+    queuesOfAgent.keySet().forEach(agentId -> staffed.addAll(staffedBy(agentId)));
+    Map<String, Boolean> result = new HashMap<>();
+    queues.keySet().forEach(queueId -> result.put(queueId, staffed.contains(queueId)));
+    return result;
   }
 
   /**

@@ -38,8 +38,7 @@ class AdminApiTest {
   }
 
   private static String ownerOfSipUser(String user) throws Exception {
-    return await(engine.asks().<Directory.Command, Directory.Resolved>plain(engine.directory(),
-        r -> new Directory.ResolveSipUser(user, r))).id();
+    return engine.lookups().agentForSipUser(user).orElse(null);
   }
 
   @Test

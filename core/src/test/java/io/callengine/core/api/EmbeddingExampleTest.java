@@ -31,7 +31,7 @@ class EmbeddingExampleTest {
   @Test
   void aJvmServiceRunsTheEngineThroughItsFacades() throws Exception {
     CallCenterEngine engine = CallCenterEngine.builder()
-        .config(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0")
+        .config(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0\npekko.actor.serialize-messages = on")
             .withFallback(ConfigFactory.defaultApplication()))
         .database("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false", "sa", "")
         .build();

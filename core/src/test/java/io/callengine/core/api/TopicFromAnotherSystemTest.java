@@ -57,6 +57,7 @@ class TopicFromAnotherSystemTest {
           pekko.remote.artery.canonical.port = 0
           pekko.actor.serialization-bindings { "io.callengine.core.CborSerializable" = jackson-cbor }
           pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+          pekko.actor.serialize-messages = on
           pekko.loglevel = WARNING
           """).withFallback(ConfigFactory.load());
       service = ActorSystem.create(Behaviors.empty(), "callengine", serviceConfig);

@@ -29,6 +29,7 @@ class CallEntityTest {
   private TestProbe<Router.Command> router;
   private ProbePeers peers;
   private EventSourcedBehaviorTestKit<CallEntity.Command, CallEntity.Event, CallState> kit;
+  private List<String> staffingAsked;
 
   @AfterAll
   static void shutdown() {
@@ -40,7 +41,9 @@ class CallEntityTest {
     legs = testKit.createTestProbe();
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC(), EventPublisher.NONE));
+    staffingAsked = new java.util.ArrayList<>();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), CallEntity.create("call-1", router.ref(), peers, Clock.systemUTC(),
+        EventPublisher.NONE, queueId -> staffingAsked.add(queueId), null));
     kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Start("sip:bob@example.com", "support", "support", 0, List.of(), legs.ref(), r));
   }
 
@@ -124,10 +127,8 @@ class CallEntityTest {
     kit.runCommand(new CallEntity.WaitExpired("support", "backup", "waited too long"));
     assertEquals("backup", kit.getState().queueId());
     assertInstanceOf(QueueEntity.Remove.class, peers.queues.receiveMessage(), "it leaves the first queue");
-    Router.GetStaffing staffing = (Router.GetStaffing) router.receiveMessage();
-    assertEquals("backup", staffing.queueId(), "the overflow queue's no-agent rule is asked about, as at a first join");
-    staffing.replyTo().tell(new Router.Staffing(true));
     QueueEntity.Enqueue enqueue = (QueueEntity.Enqueue) peers.queues.receiveMessage();
+    assertEquals(List.of("backup"), staffingAsked, "the overflow queue's no-agent rule is looked up, as at a first join");
     assertEquals(enqueuedAt, enqueue.call().enqueuedAt(), "and keeps its place in line by its first entry time");
   }
 

@@ -23,6 +23,8 @@ public final class TestEngines {
             + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
             + "pekko.remote.artery.canonical.port = 0\n"
             + "pekko.loglevel = WARNING\n"
+            // Every message is serialized as if it crossed a node, so a reply type that cannot cross fails here.
+            + "pekko.actor.serialize-messages = on\n"
             + "callengine.db.url = \"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false\"\n")
         .withFallback(ConfigFactory.defaultApplication());
   }
