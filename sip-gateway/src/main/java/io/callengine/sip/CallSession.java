@@ -241,7 +241,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     customerMedia.expectRemote(customerOffer.audioTarget(), customerOffer.rtcpTarget());
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     getContext().pipeToSelf(
-        engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
+        engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(),
             r -> new CallEntity.Start(callerOf(invite), dialed, route.ivr() != null ? null : queueId, route.priority(),
                 route.extraSkills(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
@@ -260,7 +260,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> enqueue(CallView call) {
     WaitingCall waiting = new WaitingCall(callId, route.priority(), call.enqueuedAt(), call.enqueuedAt(), route.extraSkills());
     String queue = call.queueId();
-    CompletionStage<Admission> admission = engine.asks().<QueueEntity.Command, Admission>ask(
+    CompletionStage<Admission> admission = engine.asks().<QueueEntity.Command, Admission>askRetrying(
         engine.sharding().entityRefFor(QueueEntity.ENTITY_KEY, queue), r -> new QueueEntity.Enqueue(waiting, engine.lookups().staffed(queue), r));
     getContext().pipeToSelf(admission, (result, error) -> error == null ? new Admitted(result, false)
         : Refusal.toException(error).refusal() == Refusal.NOT_FOUND
@@ -361,13 +361,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> hangUpInDomain(Party by, String reason) {
-    if (started) engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
+    if (started) engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
     domainKnowsEnd = true;
     return finish();
   }
 
   private void endInDomain(Disposition disposition, String reason) {
-    engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(disposition, reason, r));
+    engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(), r -> new CallEntity.End(disposition, reason, r));
     domainKnowsEnd = true;
   }
 
@@ -554,7 +554,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private void offerFailed(String agentId, String reason, boolean noAnswer) {
-    engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
+    engine.asks().<CallEntity.Command, Done>askRetrying(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
   }
 
   // --- the IVR menu of a routing policy ---

@@ -91,7 +91,7 @@ final class Registrar {
   private CompletionStage<Found> lookUp(String sipUser) {
     Optional<String> agentId = engine.lookups().agentForSipUser(sipUser);
     if (agentId.isEmpty()) return CompletableFuture.completedFuture(new Found(null, null));
-    return engine.asks().<AgentEntity.Command, SipCredentials>ask(
+    return engine.asks().<AgentEntity.Command, SipCredentials>askRetrying(
             engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId.get()), AgentEntity.GetCredentials::new)
         .thenApply(secret -> new Found(agentId.get(), secret));
   }
@@ -109,7 +109,7 @@ final class Registrar {
     } else {
       String contactUri = contact.getAddress().isWildcard() ? null : contact.getAddress().getURI().toString();
       int granted = contactUri == null ? 0 : expires;
-      result = engine.asks().<AgentEntity.Command, AgentView>ask(agent, r -> new AgentEntity.Register(contactUri, granted, r));
+      result = engine.asks().<AgentEntity.Command, AgentView>askRetrying(agent, r -> new AgentEntity.Register(contactUri, granted, r));
     }
     result.whenComplete((view, error) -> {
       if (error != null) messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);

@@ -16,6 +16,9 @@ import org.apache.pekko.pattern.StatusReply;
  * refusals turned into {@link io.callengine.core.EngineException}s and timeouts into UNAVAILABLE.
  */
 public final class Asks {
+  /** A node lost is downed and its entities are back elsewhere in about 10 s: retries outlast that. */
+  private static final Duration RETRY_ATTEMPT = Duration.ofSeconds(2);
+  private static final Duration RETRY_WITHIN = Duration.ofSeconds(20);
   private final Duration timeout;
   private final Scheduler scheduler;
 
@@ -27,6 +30,32 @@ public final class Asks {
   /** Asks an entity or an actor for a reply that may be a refusal. */
   public <C, T> CompletionStage<T> ask(RecipientRef<C> ref, Function<ActorRef<StatusReply<T>>, C> message) {
     return mapped(AskPattern.askWithStatus(ref, message, timeout, scheduler));
+  }
+
+  /**
+   * Asks an entity again while it does not answer, for up to 20 s: for idempotent commands on
+   * the call path, so that a caller or a phone waits through a failover instead of being refused. While a node is lost and not yet
+   * downed, the entities it held do not answer; once its shards are back on a survivor, they do.
+   * A refusal is an answer and is not retried.
+   */
+  public <C, T> CompletionStage<T> askRetrying(RecipientRef<C> ref, Function<ActorRef<StatusReply<T>>, C> message) {
+    long deadline = System.nanoTime() + RETRY_WITHIN.toNanos();
+    return retry(() -> AskPattern.askWithStatus(ref, message, RETRY_ATTEMPT, scheduler), deadline);
+  }
+
+  private <T> CompletionStage<T> retry(java.util.function.Supplier<CompletionStage<T>> ask, long deadline) {
+    return ask.get().handle((value, error) -> {
+      if (error == null) return CompletableFuture.completedFuture(value);
+      boolean noAnswer = Refusal.toException(error).refusal() == Refusal.UNAVAILABLE && !isRefusal(error);
+      if (noAnswer && System.nanoTime() < deadline) return retry(ask, deadline);
+      return CompletableFuture.<T>failedFuture(Refusal.toException(error));
+    }).thenCompose(stage -> stage);
+  }
+
+  /** A StatusReply error is the entity's answer, even when it says UNAVAILABLE. */
+  private static boolean isRefusal(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof StatusReply.ErrorMessage;
   }
 
   /** A plain ask for replies that cannot be refused. */
