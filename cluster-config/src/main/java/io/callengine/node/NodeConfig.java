@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Loads the node's configuration: application.conf (with its includes and environment
- * overrides) over every module's reference.conf, the PostgreSQL profile when the database URL
- * is PostgreSQL, and the seed nodes from {@code CALLENGINE_SEED_NODES}.
+ * overrides) and the seed nodes from {@code CALLENGINE_SEED_NODES}, resolved by {@link
+ * CallCenterEngine#resolve} (which adds the PostgreSQL profile for a PostgreSQL URL).
  */
 public final class NodeConfig {
   private NodeConfig() {}
@@ -27,10 +27,6 @@ public final class NodeConfig {
       List<String> list = Arrays.stream(seeds.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
       application = application.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(list));
     }
-    Config resolved = CallCenterEngine.resolve(application);
-    if (resolved.getString("callengine.db.url").startsWith("jdbc:postgresql:")) {
-      resolved = CallCenterEngine.resolve(application.withFallback(ConfigFactory.parseResources("postgres.conf")));
-    }
-    return resolved;
+    return CallCenterEngine.resolve(application);
   }
 }

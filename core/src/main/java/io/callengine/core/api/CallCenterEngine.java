@@ -125,11 +125,15 @@ public final class CallCenterEngine {
   }
 
   /**
-   * The engine's complete configuration: the application's settings over the engine's needs of
-   * its libraries (callengine-engine.conf) over every reference.conf, resolved.
+   * The engine's complete configuration: the application's settings over, for a {@code
+   * jdbc:postgresql:} database URL, the PostgreSQL profile (callengine-postgres.conf), over the
+   * engine's needs of its libraries (callengine-engine.conf) over every reference.conf, resolved.
    */
   public static Config resolve(Config application) {
-    return ConfigFactory.load(application.withFallback(ConfigFactory.parseResources("callengine-engine.conf")));
+    Config engine = ConfigFactory.parseResources("callengine-engine.conf");
+    Config resolved = ConfigFactory.load(application.withFallback(engine));
+    if (!resolved.getString("callengine.db.url").startsWith("jdbc:postgresql:")) return resolved;
+    return ConfigFactory.load(application.withFallback(ConfigFactory.parseResources("callengine-postgres.conf")).withFallback(engine));
   }
 
   private CallCenterEngine(Config config, Clock clock) {

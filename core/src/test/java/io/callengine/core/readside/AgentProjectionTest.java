@@ -2,7 +2,6 @@ package io.callengine.core.readside;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.AgentProfile;
 import io.callengine.core.agent.Presence;
@@ -10,43 +9,52 @@ import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.agent.Skill;
 import io.callengine.core.persistence.Database;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The agent projection's handler on its own, event by event against the H2 schema: the cases
- * the engine test does not reach (two calls in wrap-up at once, a log-off waiting for the
- * wrap-up, deletion and re-creation, the automatic no-answer break).
+ * The agent projection's handler on its own, event by event against the schema (H2 and
+ * PostgreSQL, a fresh database per test): the cases the engine test does not reach (two calls in
+ * wrap-up at once, a log-off waiting for the wrap-up, deletion and re-creation, the automatic
+ * no-answer break).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class AgentProjectionTest {
   private static final AgentProfile PROFILE = new AgentProfile("ann", "sip:ann@example.com", "ann", "Ann",
       List.of(new Skill("sales", 2), new Skill("sales", 4)), 2, null, null, List.of(), null);
   private static final SipCredentials CREDENTIALS = SipCredentials.derive("ann", "call-engine", "pw-ann");
 
+  @Parameter
+  TestDatabase.Kind kind;
+
+  private TestDatabase db;
   private Database database;
   private long sequence;
 
   @BeforeEach
   void schema() throws Exception {
-    database = new Database(ConfigFactory.parseString("kind = h2, user = sa, password = \"\", max-connections = 2\n"
-        + "url = \"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false\""));
-    database.createSchema();
-    database.createSchema();
+    db = TestDatabase.create(kind);
+    database = db.openWithSchema();
   }
 
   @AfterEach
-  void close() {
-    database.close();
+  void close() throws Exception {
+    if (database != null) database.close();
+    if (db != null) db.close();
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.callengine.core.EngineException;
 import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
@@ -23,10 +22,9 @@ import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.policy.RoutingRule;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.testing.ManualClock;
+import io.callengine.core.testing.TestDatabase;
 import io.callengine.core.testing.TestEngines;
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,39 +43,61 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The read side on a real engine and an H2 file: agents, queues and policies changed through the
- * facades and the agent's own commands show up in their tables, the history figures come out
- * exact under a clock the test moves, and a fresh engine on the same database neither loses nor
- * repeats a row. The tests run in order and share one timeline of 4 March 2030.
+ * The read side on a real engine and a database of its own (an H2 file, and PostgreSQL): agents,
+ * queues and policies changed through the facades and the agent's own commands show up in their
+ * tables, the history figures come out exact under a clock the test moves, and a fresh engine on
+ * the same database neither loses nor repeats a row. The tests run in order and share one
+ * timeline of 4 March 2030.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadSideProjectionTest {
-  private static final ManualClock clock = new ManualClock(at("07:00"));
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static String url;
-  private static CallCenterEngine engine;
 
-  @BeforeAll
-  static void start() throws Exception {
-    url = "jdbc:h2:file:" + Files.createTempDirectory("callengine-readside").resolve("db") + ";DATABASE_TO_UPPER=false";
+  @Parameter
+  TestDatabase.Kind kind;
+
+  // One instance serves every invocation: each has its own timeline, database and engine.
+  private ManualClock clock;
+  private TestDatabase db;
+  private CallCenterEngine engine;
+
+  /** The invocation's first test starts them, so that a PostgreSQL run without a server shows every test skipped, with the reason. */
+  @BeforeEach
+  void startOnce() throws Exception {
+    if (db != null) return;
+    clock = new ManualClock(at("07:00"));
+    db = TestDatabase.create(kind);
     engine = startEngine();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (engine != null) engine.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  @AfterParameterizedClassInvocation
+  void stop() throws Exception {
+    try {
+      if (engine != null) engine.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      engine = null;
+      if (db != null) db.close();
+      db = null;
+    }
   }
 
-  private static CallCenterEngine startEngine() throws Exception {
-    return TestEngines.start(ConfigFactory.parseString("callengine.db.url = \"" + url + "\"").withFallback(TestEngines.config("")), clock);
+  private CallCenterEngine startEngine() throws Exception {
+    return TestEngines.start(db.config().withFallback(TestEngines.config("")), clock);
   }
 
   @Test
@@ -118,27 +138,27 @@ class ReadSideProjectionTest {
   @Order(2)
   void presenceCallsAndWrapUpMakeTheHistory() throws Exception {
     clock.set(at("08:00"));
-    ReadSideProjectionTest.<AgentView>agent("ann", r -> new AgentEntity.Register("sip:ann@127.0.0.1:5070", 30 * 86_400, r));
+    this.<AgentView>agent("ann", r -> new AgentEntity.Register("sip:ann@127.0.0.1:5070", 30 * 86_400, r));
     await(engine.admin().setPresence("ann", Presence.AVAILABLE, null));
     clock.set(at("08:10"));
-    ReadSideProjectionTest.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-1", r));
-    ReadSideProjectionTest.<Done>agent("ann", r -> new AgentEntity.AnswerCall("h-1", r));
+    this.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-1", r));
+    this.<Done>agent("ann", r -> new AgentEntity.AnswerCall("h-1", r));
     clock.set(at("08:12"));
     // A queue wrap-up of 1 s arms a 1 s timer; the clock says 45 s have passed when it fires.
-    ReadSideProjectionTest.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-1", 120, 1, r));
+    this.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-1", 120, 1, r));
     clock.set(at("08:12:45"));
     eventually(WAIT, "the wrap-up over", () -> await(engine.admin().getAgent("ann")).activity() == Activity.IDLE);
     clock.set(at("08:20"));
-    ReadSideProjectionTest.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-2", r));
+    this.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-2", r));
     clock.set(at("08:20:20"));
-    ReadSideProjectionTest.<Done>agent("ann", r -> new AgentEntity.ReleaseCall("h-2", true, r));
+    this.<Done>agent("ann", r -> new AgentEntity.ReleaseCall("h-2", true, r));
     clock.set(at("08:30"));
-    ReadSideProjectionTest.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-3", r));
-    ReadSideProjectionTest.<Done>agent("ann", r -> new AgentEntity.AnswerCall("h-3", r));
+    this.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-3", r));
+    this.<Done>agent("ann", r -> new AgentEntity.AnswerCall("h-3", r));
     clock.set(at("08:35"));
     await(engine.admin().setPresence("ann", Presence.BREAK, "coffee"));
     clock.set(at("08:40"));
-    ReadSideProjectionTest.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-3", 300, 0, r));
+    this.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-3", 300, 0, r));
     presence("ann", "08:50", Presence.AVAILABLE, null);
     presence("ann", "09:00", Presence.BREAK, "lunch");
     presence("ann", "09:30", Presence.AVAILABLE, null);
@@ -224,14 +244,14 @@ class ReadSideProjectionTest {
   private static final String NO_ANSWERS = "SELECT agent_id, call_id, at FROM agent_no_answers ORDER BY agent_id, at, id";
   private static final Set<String> TIMES = Set.of("started_at", "ended_at", "finished_at", "wrap_up_started_at", "wrap_up_ended_at", "at");
 
-  private static Map<String, List<String>> snapshot() throws Exception {
+  private Map<String, List<String>> snapshot() throws Exception {
     Map<String, List<String>> tables = new TreeMap<>();
     for (String sql : List.of(AGENTS, SKILLS, QUEUES, POLICIES, PRESENCE_LOG, CALL_LOG, NO_ANSWERS)) tables.put(sql, rows(sql));
     return tables;
   }
 
-  private static List<String> rows(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+  private List<String> rows(String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       List<String> rows = new ArrayList<>();
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -259,17 +279,17 @@ class ReadSideProjectionTest {
     return probes;
   }
 
-  private static void presence(String agentId, String time, Presence presence, String reason) throws Exception {
+  private void presence(String agentId, String time, Presence presence, String reason) throws Exception {
     clock.set(at(time));
     await(engine.admin().setPresence(agentId, presence, reason));
   }
 
-  private static <T> T agent(String agentId, org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, AgentEntity.Command> command)
+  private <T> T agent(String agentId, org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, AgentEntity.Command> command)
       throws Exception {
     return await(engine.asks().ask(engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId), command));
   }
 
-  private static AgentHistoryReport history(String agentId, String from, String to) throws Exception {
+  private AgentHistoryReport history(String agentId, String from, String to) throws Exception {
     return await(engine.supervisor().getAgentHistory(agentId, at(from), at(to)));
   }
 

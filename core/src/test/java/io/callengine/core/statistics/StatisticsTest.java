@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.typesafe.config.ConfigFactory;
 import io.callengine.core.EngineException;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallMedia;
 import io.callengine.core.call.Disposition;
 import io.callengine.core.persistence.Database;
-import io.callengine.core.testing.TestEngines;
+import io.callengine.core.testing.TestDatabase;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,30 +19,41 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The statistics tables and the metrics query on a real H2 database, fed call events written by
- * hand: seven calls in half an hour whose every figure is worked out below.
+ * The statistics tables and the metrics query on a real database (H2 and PostgreSQL, a fresh one
+ * per test), fed call events written by hand: seven calls in half an hour whose every figure is
+ * worked out below.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class StatisticsTest {
   private static final Instant NINE = Instant.parse("2026-01-05T09:00:00Z");
   private static final long SHORT_ABANDON_MS = 5_000;
 
+  @Parameter
+  TestDatabase.Kind kind;
+
+  private TestDatabase db;
   private Database database;
   private PerformanceQuery query;
 
   @BeforeEach
   void setUp() throws Exception {
-    database = new Database(TestEngines.config("").withFallback(ConfigFactory.defaultReference()).resolve().getConfig("callengine.db"));
-    database.createSchema();
+    db = TestDatabase.create(kind);
+    database = db.openWithSchema();
     query = new PerformanceQuery(database.dataSource(), Runnable::run,
         Clock.fixed(NINE.plus(Duration.ofHours(1)), ZoneOffset.UTC), 5);
     scriptedHalfHour();
   }
 
   @AfterEach
-  void tearDown() {
-    database.close();
+  void tearDown() throws Exception {
+    if (database != null) database.close();
+    if (db != null) db.close();
   }
 
   /**
