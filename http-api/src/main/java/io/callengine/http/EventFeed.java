@@ -72,7 +72,8 @@ public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
     }
   }
 
-  sealed interface Command {}
+  /** A feed serves one HTTP connection of its node: its messages never cross nodes. */
+  sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   private record Deliver(CallCenterEvent event) implements Command {}
 

@@ -60,16 +60,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
-  public interface Message {}
+  /** Everything a session hears stays on its node: the domain's commands reach it wrapped, as {@link FromDomain}. */
+  public interface Message extends NoSerializationVerificationNeeded {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
   record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr)
       implements Message {}
-  record MediaOpened(RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
+  record MediaOpened(RtpEndpoint endpoint) implements Message {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
-  record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message, NoSerializationVerificationNeeded {}
+  record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message {}
   record AgentMediaFailed(Reservation target) implements Message {}
   enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
