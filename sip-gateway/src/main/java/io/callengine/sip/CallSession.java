@@ -133,6 +133,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId) {
     super(context);
+    // Named here: otherwise Pekko names the logger after a class it finds on the stack of the first
+    // getLog, for this behavior one of its own, and the INFO lines below were never seen.
+    context.setLoggerName(CallSession.class);
     this.timers = timers;
     this.engine = parts.engine();
     this.messages = parts.messages();
