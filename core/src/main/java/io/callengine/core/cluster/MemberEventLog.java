@@ -23,6 +23,7 @@ final class MemberEventLog {
 
   static Behavior<ClusterEvent.ClusterDomainEvent> create(Clock clock, Map<Address, Instant> upSince) {
     return Behaviors.setup(ctx -> {
+      ctx.setLoggerName(MemberEventLog.class);
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().<ClusterEvent.MemberEvent>narrow(), ClusterEvent.MemberEvent.class));
       cluster.subscriptions().tell(
