@@ -114,7 +114,10 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     return this;
   }
 
-  /** Runs here, not beside: no session can start between the snapshot and the gateway's next INVITE, which the drain refuses. */
+  /**
+   * The snapshot is taken in the gateway, the only place sessions start, after the node turned
+   * not ready: every later INVITE is refused, so no call can slip past the drain.
+   */
   private Behavior<Command> onDrain(Drain drain) {
     Set<ActorRef<CallSession.Message>> calls = new HashSet<>(sessions.values());
     getContext().spawnAnonymous(CallDrain.create(calls, drain.hangUpReason(), drain.replyTo()));
