@@ -46,7 +46,9 @@ public final class Node {
   public SipService sip() { return sip; }
   public String adminToken() { return adminToken; }
 
+  /** Stops the node as SIGTERM does: active calls get the drain timeout to finish first. */
   public void stop() throws Exception {
-    engine.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Duration drain = engine.config().getDuration("callengine.sip.drain-timeout");
+    engine.shutdown().toCompletableFuture().get(drain.plusSeconds(60).toSeconds(), TimeUnit.SECONDS);
   }
 }

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A node in a JVM of its own, started like the README does and killed like an operator's kill -9. */
+/** A node in a JVM of its own, started like the README does, stopped like an orchestrator's SIGTERM or killed like kill -9. */
 final class NodeProcess implements AutoCloseable {
   private final Process process;
   final ApiClient api;
@@ -28,6 +28,16 @@ final class NodeProcess implements AutoCloseable {
     TestEngines.eventually(Duration.ofSeconds(60), "the node is ready (log: " + log + ")",
         () -> node.api.statusOf("/health/ready") == 200);
     return node;
+  }
+
+  /** SIGTERM, as an orchestrator stops a node; returns at once, the node drains and exits on its own. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Whether the process has exited within {@code limit}. */
+  boolean exitsWithin(Duration limit) throws InterruptedException {
+    return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** SIGKILL: no shutdown hook, no flush, exactly what a crash does. */

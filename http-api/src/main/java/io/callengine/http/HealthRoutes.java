@@ -18,8 +18,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Liveness and readiness for load balancers and orchestrators ({@code /health/*}, no token), and
- * the full report an admin reads at {@code /api/v1/admin/health}. Ready means the node is Up in
- * its cluster, the database answers and every registered component (SIP, HTTP) is up.
+ * the full report an admin reads at {@code /api/v1/admin/health}. Ready means the report is UP:
+ * the node is Up in its cluster and in its reachable majority, not draining, the database
+ * answers and every registered component (SIP, HTTP) is up.
  */
 final class HealthRoutes {
   private static final Map<String, String> UP = Map.of("status", "UP");

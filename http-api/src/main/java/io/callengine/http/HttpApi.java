@@ -64,6 +64,7 @@ public final class HttpApi {
     Executor blocking = engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
     Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.lookups());
     HealthRoutes health = new HealthRoutes(engine::health);
+    ClusterRoutes cluster = new ClusterRoutes(engine.node()::snapshot);
     QueueRoutes queues = new QueueRoutes(admin);
     AdminAgentRoutes agents = new AdminAgentRoutes(admin);
     TokenRoutes tokens = new TokenRoutes(admin);
@@ -82,7 +83,8 @@ public final class HttpApi {
             web.route(),
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
                 pathPrefix("admin", () -> admin(principal,
-                    () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute()))),
+                    () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute(),
+                        cluster.route()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
                     "an agent token may not use /api/v1/supervisor", supervising::route)),
                 agent.route(principal),

@@ -199,6 +199,7 @@ class RoleMatrixTest {
 
     // Admin: health and routing policies (neither is agents or queues: admin only).
     rows.add(row("GET", "/api/v1/admin/health", "401 401 403 403 403 2xx"));
+    rows.add(row("GET", "/api/v1/admin/cluster", "401 401 403 403 403 2xx"));
     rows.add(row("GET", "/api/v1/admin/routing-policies", "401 401 403 403 403 2xx"));
     rows.add(row("POST", "/api/v1/admin/routing-policies", policyBody("matrix-new-policy", "New"), "401 401 403 403 403 201")
         .setup(() -> ignoring404("DELETE", "/api/v1/admin/routing-policies/matrix-new-policy", null))

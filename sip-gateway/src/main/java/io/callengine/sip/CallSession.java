@@ -81,6 +81,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum MediaTick implements Message { INSTANCE }
   enum Announce implements Message { INSTANCE }
   record Position(int position, Duration expectedWait) implements Message {}
+  /** The node is stopping and its drain limit has passed: hang up and end the call FAILED with {@code reason}. */
+  record Drain(String reason) implements Message {}
+  enum DrainRecorded implements Message { INSTANCE }
 
   /** The priority of a call that no routing policy matched. */
   private static final int DEFAULT_PRIORITY = 0;
@@ -131,6 +134,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId) {
     super(context);
+    // Named here: otherwise Pekko names the logger after a class it finds on the stack of the first
+    // getLog, for this behavior one of its own, and the INFO lines below were never seen.
+    context.setLoggerName(CallSession.class);
     this.timers = timers;
     this.engine = parts.engine();
     this.messages = parts.messages();
@@ -166,6 +172,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(MediaTick.class, m -> onMediaTick())
         .onMessage(Announce.class, m -> onAnnounce())
         .onMessage(Position.class, this::onPosition)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainRecorded.class, m -> finish())
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -379,6 +387,23 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private void hangUpAgent() {
     agents.hangUp();
+  }
+
+  /**
+   * BYE to both legs (CANCEL to ringing agents, 503 to an INVITE not answered yet), then the call
+   * ends FAILED; the session stops once the domain has recorded that (or the ask failed), so the
+   * node leaves its cluster only after its calls' ends are stored.
+   */
+  private Behavior<Message> onDrain(Drain m) {
+    getContext().getLog().info("Call {}: the node is stopping; hanging up", callId);
+    hangUpAgent();
+    byeCustomer();
+    answerInvite(Response.SERVICE_UNAVAILABLE, null);
+    if (!started || domainKnowsEnd) return finish();
+    domainKnowsEnd = true;
+    getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(Disposition.FAILED, m.reason(), r)),
+        (view, error) -> DrainRecorded.INSTANCE);
+    return this;
   }
 
   private Behavior<Message> finish() {

@@ -1,11 +1,15 @@
 package io.callengine.sip;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -17,12 +21,21 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The node's SIP front door: takes every request that no call session owns. A new INVITE gets
  * a {@link CallSession} child; REGISTER goes to the {@link Registrar}; OPTIONS is answered
- * here; a request for a dialog we do not know gets 481, an unknown method 501.
+ * here; a request for a dialog we do not know gets 481, an unknown method 501. While the node
+ * is not ready (starting, draining, on the losing side of a partition) new INVITEs, REGISTERs
+ * and OPTIONS get 503 with Retry-After, so that load balancers and phones go elsewhere; requests
+ * inside existing calls never come here and carry on. {@link SipService} drains the call
+ * sessions through {@link Drain} when the node stops.
  */
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO");
+  /** What a node that is not ready answers 503: what starts something here, and the load balancers' probe. */
+  private static final Set<String> NOT_READY_REFUSES = Set.of(Request.INVITE, Request.REGISTER, Request.OPTIONS);
 
-  public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn {}
+  public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn, Drain {}
+
+  /** Answers {@code replyTo} once the calls up now have ended: on their own, or hung up with {@code hangUpReason} when given. */
+  record Drain(String hangUpReason, ActorRef<Done> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   static Behavior<Command> create(GatewayParts parts) {
     // One bad message must not take the front door down: restart; the sessions map and the registrar live outside.
@@ -47,6 +60,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     return newReceiveBuilder()
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onOrphanResponse)
+        .onMessage(Drain.class, this::onDrain)
         .build();
   }
 
@@ -59,6 +73,10 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       return this;
     }
     boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
+    if (!inDialog && NOT_READY_REFUSES.contains(request.getMethod()) && !parts.engine().node().ready()) {
+      messages.respond(in.transaction(), request, Response.SERVICE_UNAVAILABLE, null, null, List.of(retryAfter()));
+      return this;
+    }
     switch (request.getMethod()) {
       case Request.INVITE -> {
         if (inDialog) messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
@@ -94,6 +112,24 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       getContext().getLog().debug("Could not end an orphan agent leg: {}", e.getMessage());
     }
     return this;
+  }
+
+  /**
+   * The snapshot is taken in the gateway, the only place sessions start, after the node turned
+   * not ready: every later INVITE is refused, so no call can slip past the drain.
+   */
+  private Behavior<Command> onDrain(Drain drain) {
+    Set<ActorRef<CallSession.Message>> calls = new HashSet<>(sessions.values());
+    getContext().spawnAnonymous(CallDrain.create(calls, drain.hangUpReason(), drain.replyTo()));
+    return this;
+  }
+
+  private Header retryAfter() {
+    try {
+      return messages.stack().headers().createRetryAfterHeader((int) Math.max(1, parts.settings().retryAfter().toSeconds()));
+    } catch (javax.sip.InvalidArgumentException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void startSession(String sipCallId, SipIn.RequestIn invite) {

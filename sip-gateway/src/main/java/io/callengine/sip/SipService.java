@@ -4,18 +4,31 @@ import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the SIP side of a node on a started engine: the JAIN-SIP stack on UDP and TCP, the
- * RTP relay, and the gateway actor; stops them in the engine's coordinated shutdown.
+ * RTP relay, and the gateway actor; in the engine's coordinated shutdown, drains the calls (waits
+ * for them up to the drain timeout, then hangs up the rest) and stops them.
  */
 public final class SipService {
+  /** Phases of Pekko's coordinated shutdown, defined in this module's reference.conf, before {@code before-service-unbind}. */
+  static final String DRAIN_PHASE = "callengine-drain";
+  static final String HANG_UP_PHASE = "callengine-drain-hang-up";
+  private static final Logger log = LoggerFactory.getLogger(SipService.class);
+
   private final SipStackHolder stack;
   private final MediaRelay relay;
   private final SipSettings settings;
@@ -42,9 +55,35 @@ public final class SipService {
     listener.attach(gateway, stack.provider());
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
-    CoordinatedShutdown.get(Adapter.toClassic(engine.system())).addTask(
-        CoordinatedShutdown.PhaseServiceUnbind(), "sip-stop", service::stop);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));
+    shutdown.addTask(DRAIN_PHASE, "sip-drain", () -> drain(engine, gateway, settings.drainTimeout()));
+    shutdown.addTask(HANG_UP_PHASE, "sip-drain-hang-up", () -> hangUp(engine, gateway, settings.drainTimeout()));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "sip-stop", service::stop);
     return service;
+  }
+
+  /**
+   * The first step of a stop: the node turns not ready (new INVITEs and REGISTERs get 503 with
+   * Retry-After, so do the dispatchers' OPTIONS probes, and {@code /health/ready} answers 503),
+   * and the calls up now may finish. The phase's own timeout, the drain timeout, ends the wait.
+   * A node that is no longer Up (downed, or removed from its cluster) does not wait: its calls'
+   * entities live elsewhere now.
+   */
+  private static CompletionStage<Done> drain(CallCenterEngine engine, ActorRef<SipGateway.Command> gateway, Duration limit) {
+    engine.node().startDraining();
+    if (Cluster.get(engine.system()).selfMember().status() != MemberStatus.up()) return CompletableFuture.completedFuture(Done.getInstance());
+    log.info("Draining: new calls are refused with 503; active calls have up to {} s to finish", limit.toSeconds());
+    // The ask outlives the phase on purpose: the phase's timeout is the limit.
+    return AskPattern.<SipGateway.Command, Done>ask(gateway, r -> new SipGateway.Drain(null, r), limit.plusSeconds(5),
+        engine.system().scheduler()).exceptionally(e -> Done.getInstance());
+  }
+
+  /** The second step: the calls still up get BYE on both legs and end FAILED, recorded before the node goes on stopping. */
+  private static CompletionStage<Done> hangUp(CallCenterEngine engine, ActorRef<SipGateway.Command> gateway, Duration limit) {
+    String reason = "node-drain: the node was stopped and the call outlasted the drain limit of " + limit.toSeconds() + " s";
+    Duration wait = engine.config().getDuration("callengine.ask-timeout").plusSeconds(2);
+    return AskPattern.<SipGateway.Command, Done>ask(gateway, r -> new SipGateway.Drain(reason, r), wait, engine.system().scheduler())
+        .exceptionally(e -> Done.getInstance());
   }
 
   public SipSettings settings() {

@@ -26,6 +26,8 @@ public record SipSettings(
     int stackThreads,
     int maxServerTransactions,
     int maxConnections,
+    Duration drainTimeout,
+    Duration retryAfter,
     MediaSettings media) {
 
   public static SipSettings from(Config config) {
@@ -41,7 +43,8 @@ public record SipSettings(
         RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
-        sip.getInt("max-connections"), MediaSettings.from(config));
+        sip.getInt("max-connections"), positive(sip, "drain-timeout", "CALLENGINE_DRAIN_TIMEOUT"), positive(sip, "retry-after", null),
+        MediaSettings.from(config));
   }
 
   private static java.util.List<io.callengine.sip.registrar.Algorithm> algorithms(String names) {
@@ -49,6 +52,15 @@ public record SipSettings(
         .map(n -> io.callengine.sip.registrar.Algorithm.of(n).orElseThrow(() -> new IllegalArgumentException(
             "callengine.sip.digest-algorithms (CALLENGINE_SIP_DIGEST_ALGORITHMS): unknown algorithm " + n + "; use SHA-256 and/or MD5")))
         .toList();
+  }
+
+  private static Duration positive(Config sip, String key, String variable) {
+    Duration value = sip.getDuration(key);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("callengine.sip." + key + (variable == null ? "" : " (" + variable + ")")
+          + " must be a positive duration such as 30s; got " + sip.getString(key));
+    }
+    return value;
   }
 
   private static boolean isWildcard(String host) {

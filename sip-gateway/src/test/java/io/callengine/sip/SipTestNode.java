@@ -11,11 +11,15 @@ import java.util.concurrent.TimeUnit;
  */
 record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements AutoCloseable {
 
-  /** {@code extraConfig} is HOCON laid over the defaults (e.g. media settings), empty for none. */
+  /**
+   * {@code extraConfig} is HOCON laid over the defaults (e.g. media settings), empty for none. A
+   * call a test leaves up delays the node's stop by the drain timeout, 2 s here unless overridden.
+   */
   static SipTestNode start(String rtpPorts, String extraConfig) throws Exception {
     int port = TestEngines.freePort();
     CallCenterEngine engine = TestEngines.start(TestEngines.config(
-        "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\" }\n" + extraConfig));
+        "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\", drain-timeout = 2s }\n"
+            + extraConfig));
     return new SipTestNode(engine, SipService.start(engine), port);
   }
 

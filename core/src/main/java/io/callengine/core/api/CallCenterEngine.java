@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.auth.TokenStore;
 import io.callengine.core.call.CallEntity;
+import io.callengine.core.cluster.NodeStatus;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.metrics.CallCenterMetrics;
@@ -78,6 +79,7 @@ public final class CallCenterEngine {
   private final AgentHistory agentHistory;
   private final PerformanceQuery performance;
   private final ActorRef<Topic.Command<CallCenterEvent>> events;
+  private final NodeStatus node;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
   private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
@@ -150,6 +152,7 @@ public final class CallCenterEngine {
     this.system = ActorSystem.create(Behaviors.empty(), "callengine", config);
     this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
     bindJvmMetrics();
+    this.node = NodeStatus.start(system, clock, metrics, () -> health().status().equals("UP"));
     joinCluster();
     this.lookups = new Lookups(system);
     ClusterSingleton singletons = ClusterSingleton.get(system);
@@ -247,7 +250,7 @@ public final class CallCenterEngine {
 
   public HealthReport health() {
     Map<String, String> components = new java.util.TreeMap<>();
-    java.util.List<String> warnings = new java.util.ArrayList<>();
+    java.util.List<String> warnings = new java.util.ArrayList<>(node.notReadyReasons());
     boolean dbUp = databaseAnswers;
     healthChecks.forEach((name, check) -> components.put(name, check.getAsBoolean() ? "UP" : "DOWN"));
     components.forEach((name, state) -> { if (!state.equals("UP")) warnings.add(name + " is down"); });
@@ -267,6 +270,8 @@ public final class CallCenterEngine {
   public Config config() { return config; }
   public Clock clock() { return clock; }
   public Asks asks() { return asks; }
+  /** This node in its cluster: membership, partition side, draining, and the cluster gauges. */
+  public NodeStatus node() { return node; }
   public ClusterSharding sharding() { return ClusterSharding.get(system); }
   public ActorRef<Directory.Command> directory() { return directory; }
   public ActorRef<Router.Command> router() { return router; }

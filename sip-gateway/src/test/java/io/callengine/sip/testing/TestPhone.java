@@ -155,6 +155,15 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** An OPTIONS outside any call, as a load balancer's probe sends it; returns the final response. */
+  public Response options() throws Exception {
+    Address me = addresses.createAddress("sip:" + user + "@127.0.0.1");
+    Request options = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort), Request.OPTIONS,
+        provider.getNewCallId(), headers.createCSeqHeader(cseq++, Request.OPTIONS), headers.createFromHeader(me, "o" + System.nanoTime()),
+        headers.createToHeader(addresses.createAddress("sip:" + engineHost), null), List.of(via()), headers.createMaxForwardsHeader(70));
+    return send(options);
+  }
+
   // --- outgoing calls ---
 
   /** Calls {@code sip:<target>@engine} with an SDP offer from this phone's RTP peer. */
