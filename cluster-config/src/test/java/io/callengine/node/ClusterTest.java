@@ -40,13 +40,17 @@ class ClusterTest {
   @BeforeAll
   static void formCluster() throws Exception {
     String database = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false";
-    String firstSeed = null;
+    // Every port is chosen before any node starts, so no node's outbound connection takes one meanwhile.
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < 9) {
+      int port = TestEngines.freePort();
+      if (!ports.contains(port)) ports.add(port);
+    }
+    String firstSeed = "pekko://callengine@127.0.0.1:" + ports.get(0);
     for (int i = 0; i < 3; i++) {
-      int clusterPort = TestEngines.freePort();
-      int sipPort = TestEngines.freePort();
-      int httpPort = TestEngines.freePort();
-      String self = "pekko://callengine@127.0.0.1:" + clusterPort;
-      if (firstSeed == null) firstSeed = self;
+      int clusterPort = ports.get(3 * i);
+      int sipPort = ports.get(3 * i + 1);
+      int httpPort = ports.get(3 * i + 2);
       nodes.add(Node.start(NodeConfig.load(ConfigFactory.parseString(String.format("""
           callengine.data-dir = "%s"
           callengine.admin-token = "%s"
