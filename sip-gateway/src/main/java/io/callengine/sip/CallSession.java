@@ -258,7 +258,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
-  /** Asks the Router whether the queue is staffed (its no-agent rule may refuse), then asks the queue to admit the call. */
+  /** Asks the queue to admit the call, saying whether anyone staffs it (this node's copy of the Router's word: its no-agent rule may refuse). */
   private Behavior<Message> onStarted(Started m) {
     started = true;
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
@@ -284,6 +284,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (cancelled) return hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer");
     switch (admission.outcome()) {
       case QUEUED -> {
+        // After a move the CallEntity recorded the admission itself.
+        if (!m.afterMove()) {
+          engine.asks().<CallEntity.Command, Done>askRetrying(callEntity(),
+              r -> new CallEntity.RecordAdmission(admission.queue().id(), admission.queue().serviceLevelSeconds(), r));
+        }
         answerCustomer();
         phase = Phase.QUEUED;
         waitingIn = admission.queue();

@@ -62,8 +62,14 @@ public final class AgentEntity
   public record Ringing(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** The call was not answered here; {@code noAnswer} counts toward the automatic no-answer break. */
   public record ReleaseCall(String callId, boolean noAnswer, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  /** The call is over; {@code queueWrapUpSeconds} is the call's queue's wrap-up, which the agent's own setting overrides. */
-  public record FinishCall(String callId, long talkSeconds, int queueWrapUpSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * The call is over; {@code queueWrapUpSeconds} is the call's queue's wrap-up, which the agent's
+   * own setting overrides. The reply says what wrap-up the agent was given, for the call's record.
+   */
+  public record FinishCall(String callId, long talkSeconds, int queueWrapUpSeconds, ActorRef<StatusReply<Finished>> replyTo)
+      implements Command {}
+  /** {@code held}: the agent held the call until now and was given {@code wrapUpSeconds}; false when it was finished already. */
+  public record Finished(boolean held, int wrapUpSeconds) implements CborSerializable {}
   public record ReportToRouter(ActorRef<Done> replyTo) implements Command {}
   enum EndWrapUp implements Command { INSTANCE }
   enum RegistrationLapsed implements Command { INSTANCE }
@@ -156,7 +162,7 @@ public final class AgentEntity
         .onCommand(AnswerCall.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Ringing.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ReleaseCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
-        .onCommand(FinishCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
+        .onCommand(FinishCall.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(new Finished(false, 0))))
         .onCommand(ReportToRouter.class, this::onReportToRouter)
         .onAnyCommand(() -> Effect().noReply());
     builder.forAnyState()
@@ -246,6 +252,7 @@ public final class AgentEntity
   }
 
   private ReplyEffect<Event, AgentState> onAnswerCall(AgentState state, AnswerCall cmd) {
+    if (state.calls().get(cmd.callId()) == Activity.ON_CALL) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     if (!state.calls().containsKey(cmd.callId())) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("agent " + agentId + " holds no reservation for call " + cmd.callId()));
     }
@@ -275,8 +282,9 @@ public final class AgentEntity
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  /** Idempotent: the call tells again until it hears back, and again after it recovers. */
   private ReplyEffect<Event, AgentState> onFinishCall(AgentState state, FinishCall cmd) {
-    if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    if (!state.calls().containsKey(cmd.callId())) return Effect().reply(cmd.replyTo(), StatusReply.success(new Finished(false, 0)));
     Instant now = clock.instant();
     int wrapUp = state.profile().wrapUpAfter(cmd.queueWrapUpSeconds());
     Instant wrapUpUntil = wrapUp > 0 ? now.plusSeconds(wrapUp) : null;
@@ -285,9 +293,8 @@ public final class AgentEntity
         .thenRun(s -> {
           armTimers(s);
           changed(s);
-          peers.call(cmd.callId()).tell(new CallEntity.RecordWrapUp(agentId, wrapUp));
         })
-        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Finished(true, wrapUp)));
   }
 
   private ReplyEffect<Event, AgentState> onEndWrapUp(AgentState state, EndWrapUp cmd) {

@@ -1,5 +1,6 @@
 package io.callengine.core.api;
 
+import io.callengine.core.Asks;
 import io.callengine.core.EngineException;
 import io.callengine.core.FieldError;
 import io.callengine.core.Refusal;

@@ -1,5 +1,6 @@
 package io.callengine.core.api;
 
+import io.callengine.core.Asks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.callengine.core.agent.AgentEntity;

@@ -1,6 +1,7 @@
 package io.callengine.core.call;
 
 import io.callengine.core.CborSerializable;
+import io.callengine.core.Asks;
 import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
 import io.callengine.core.Tags;
@@ -94,9 +95,9 @@ public final class CallEntity
   /** Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}): prove the legs live, or end the call. */
   public record Verify(String askedBy) implements Command {}
   /** The queue admitted the call; its service-level threshold then is what the call's statistics are measured against. */
-  public record RecordAdmission(String queueId, int serviceLevelSeconds) implements Command {}
-  /** The agent who took the call was given this much wrap-up after it. */
-  public record RecordWrapUp(String agentId, int wrapUpSeconds) implements Command {}
+  public record RecordAdmission(String queueId, int serviceLevelSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The agent who took the call answered its FinishCall: it was given this much wrap-up. */
+  record WrapUpGiven(String agentId, int wrapUpSeconds) implements Command {}
 
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
@@ -129,6 +130,8 @@ public final class CallEntity
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(2);
+  /** An ended call that recovers within this time after its end sends its notices again. */
+  static final Duration RESEND_WINDOW = Duration.ofMinutes(10);
   /** How long an ended call stays in memory for late reports (wrap-up, quality) before it passivates. */
   static final Duration PASSIVATE_AFTER = Duration.ofSeconds(30);
 
@@ -159,6 +162,7 @@ public final class CallEntity
   private final Predicate<String> staffed;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final TimerScheduler<Command> timers;
+  private final CallNotices notices;
 
   private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
       Predicate<String> staffed, ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context,
@@ -174,6 +178,8 @@ public final class CallEntity
     this.staffed = staffed;
     this.shard = shard;
     this.timers = timers;
+    this.notices = new CallNotices(callId, peers, new Asks(LEGS_PING_TIMEOUT, context.getSystem().scheduler()),
+        org.slf4j.LoggerFactory.getLogger(CallEntity.class));
   }
 
   @Override
@@ -219,9 +225,10 @@ public final class CallEntity
             : Effect().persist(new DtmfReceived(c.leg(), c.digit(), c.durationMs(), clock.instant()))
                 .thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(WaitExpired.class, this::onWaitExpired)
-        .onCommand(RecordAdmission.class, (s, c) -> !s.active() || !c.queueId().equals(s.queueId()) ? Effect().noReply()
-            : Effect().persist(new CallAdmitted(c.queueId(), c.serviceLevelSeconds(), clock.instant())).thenNoReply())
-        .onCommand(RecordWrapUp.class, (s, c) -> s.status() != CallStatus.ENDED || !c.agentId().equals(s.agentId())
+        .onCommand(RecordAdmission.class, (s, c) -> !s.active() || !c.queueId().equals(s.queueId()) ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new CallAdmitted(c.queueId(), c.serviceLevelSeconds(), clock.instant()))
+                .thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(WrapUpGiven.class, (s, c) -> s.status() != CallStatus.ENDED || !c.agentId().equals(s.agentId())
             ? Effect().noReply()
             : Effect().persist(new CallWrappedUp(c.agentId(), c.wrapUpSeconds(), clock.instant())).thenNoReply())
         .onCommand(MoveAnswered.class, this::onMoveAnswered)
@@ -298,12 +305,8 @@ public final class CallEntity
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not ringing agent " + cmd.agentId()));
     }
     return persist(state, new CallConnected(cmd.agentId(), clock.instant()))
-        .thenRun(s -> {
-          peers.agent(s.agentId()).tell(new AgentEntity.AnswerCall(callId, context.getSystem().ignoreRef()));
-          state.offeredTo().stream().filter(a -> !a.equals(cmd.agentId())).forEach(other ->
-              peers.agent(other).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef())));
-          peers.queue(s.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
-        })
+        .thenRun(s -> notices.connected(s.agentId(),
+            state.offeredTo().stream().filter(a -> !a.equals(cmd.agentId())).toList(), s.queueId()))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -313,7 +316,7 @@ public final class CallEntity
     }
     return persist(state, new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
-          peers.agent(cmd.agentId()).tell(new AgentEntity.ReleaseCall(callId, cmd.noAnswer(), context.getSystem().ignoreRef()));
+          notices.released(cmd.agentId(), cmd.noAnswer());
           if (s.status() == CallStatus.QUEUED) router.tell(new Router.OfferEnded(callId, cmd.agentId()));
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -328,28 +331,19 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> end(CallState state, Disposition disposition, String reason,
       ActorRef<StatusReply<CallView>> replyTo, boolean hangUpLegs) {
     Instant now = clock.instant();
-    CallStatus before = state.status();
-    List<String> offeredTo = state.offeredTo();
     return persist(state, new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
-          releaseAgentAndQueue(s, before, offeredTo, now);
+          notices.ended(s, this::wrapUpGiven);
           timers.cancel(LegsGone.INSTANCE);
           timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
         })
         .thenReply(replyTo, s -> StatusReply.success(s.view()));
   }
 
-  private void releaseAgentAndQueue(CallState ended, CallStatus before, List<String> offeredTo, Instant now) {
-    if (before == CallStatus.QUEUED || before == CallStatus.OFFERING) {
-      peers.queue(ended.queueId()).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
-    }
-    offeredTo.forEach(agentId ->
-        peers.agent(agentId).tell(new AgentEntity.ReleaseCall(callId, false, context.getSystem().ignoreRef())));
-    if (before == CallStatus.CONNECTED && ended.agentId() != null) {
-      peers.agent(ended.agentId()).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(now),
-          ended.wrapUpSeconds(), context.getSystem().ignoreRef()));
-    }
+  /** Called from the FinishCall's answer, on any thread: the wrap-up is recorded by the entity. */
+  private void wrapUpGiven(String agentId, AgentEntity.Finished finished) {
+    if (finished.held()) context.getSelf().tell(new WrapUpGiven(agentId, finished.wrapUpSeconds()));
   }
 
   // --- moving between queues ---
@@ -381,7 +375,7 @@ public final class CallEntity
     String from = state.queueId();
     return persist(state, new CallMoved(from, toQueueId, reason, clock.instant()))
         .thenRun(s -> {
-          if (!atJoin) peers.queue(from).tell(new QueueEntity.Remove(callId, context.getSystem().ignoreRef()));
+          if (!atJoin) notices.leftQueue(from);
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
           context.pipeToSelf(admit(toQueueId, waiting), (admission, failure) -> new MoveAnswered(toQueueId, admission));
         })
@@ -401,7 +395,7 @@ public final class CallEntity
     if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
       replyToMove(StatusReply.success(admission));
       state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
-      return Effect().noReply();
+      return Effect().persist(new CallAdmitted(m.queueId(), admission.queue().serviceLevelSeconds(), clock.instant())).thenNoReply();
     }
     if (admission != null && admission.outcome() == Admission.Outcome.OVERFLOW && movesInARow < MAX_MOVES) {
       return move(state, admission.overflowQueueId(), admission.reason(), moveReplyTo != null);
@@ -420,24 +414,12 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
-      if (state.status() == CallStatus.ENDED) remindOfEnd(state, cmd.askedBy());
+      if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy(), this::wrapUpGiven);
       return Effect().noReply();
     }
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
         (done, failure) -> new LegsChecked(failure == null));
     return Effect().noReply();
-  }
-
-  /** Whoever asked still holds a call that is over: tell it again (the first word may have been lost). */
-  private void remindOfEnd(CallState ended, String askedBy) {
-    ActorRef<StatusReply<Done>> ignore = context.getSystem().ignoreRef();
-    if (askedBy.startsWith(QUEUE_ASKER)) {
-      peers.queue(askedBy.substring(QUEUE_ASKER.length())).tell(new QueueEntity.Remove(callId, ignore));
-    } else if (askedBy.equals(ended.agentId())) {
-      peers.agent(askedBy).tell(new AgentEntity.FinishCall(callId, ended.talkSeconds(ended.endedAt()), ended.wrapUpSeconds(), ignore));
-    } else {
-      peers.agent(askedBy).tell(new AgentEntity.ReleaseCall(callId, false, ignore));
-    }
   }
 
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
@@ -447,17 +429,28 @@ public final class CallEntity
     return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
   }
 
+  /**
+   * Back after a restart or on another node: a live call checks its legs; a connected one, and
+   * one that ended lately, tells its agents and queue again what they must know (a notice the
+   * crash cut off arrives now; one that arrived already is taken as a repeat).
+   */
+  private void onRecovered(CallState state) {
+    if (state.status() == CallStatus.CONNECTED) notices.connected(state.agentId(), List.of(), state.queueId());
+    if (state.active()) {
+      watchLegs(state);
+      context.getSelf().tell(new Verify("recovery"));
+      return;
+    }
+    if (state.status() == CallStatus.ENDED && state.endedAt().isAfter(clock.instant().minus(RESEND_WINDOW))) {
+      notices.ended(state, this::wrapUpGiven);
+    }
+    timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
+  }
+
   @Override
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state.active()) {
-            watchLegs(state);
-            context.getSelf().tell(new Verify("recovery"));
-          } else {
-            timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
-          }
-        })
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .build();
   }
 

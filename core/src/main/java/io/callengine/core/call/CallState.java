@@ -51,7 +51,7 @@ public record CallState(
   public CallView view() {
     Long wait = endedAt == null ? null : waitSeconds(endedAt);
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
-    return new CallView(callId, status, queueId, offeredTo, agentId, caller, dialed, disposition, endReason,
+    return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
         media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
   }
@@ -91,9 +91,10 @@ public record CallState(
         List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media);
   }
 
+  /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
   }
 
   CallState withMedia(CallMedia newMedia) {

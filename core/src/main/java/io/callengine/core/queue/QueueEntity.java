@@ -170,7 +170,6 @@ public final class QueueEntity
     WaitingCall call = cmd.call().joined(clock.instant());
     return Effect().persist(new CallEnqueued(call))
         .thenRun(s -> {
-          peers.call(call.callId()).tell(new CallEntity.RecordAdmission(queueId, s.config().serviceLevelSeconds()));
           router.tell(new Router.CallWaiting(queueId, call));
           checkWaits(s);
         })

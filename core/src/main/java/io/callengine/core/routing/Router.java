@@ -1,5 +1,6 @@
 package io.callengine.core.routing;
 
+import io.callengine.core.Asks;
 import io.callengine.core.CborSerializable;
 import io.callengine.core.Peers;
 import io.callengine.core.Refusal;
@@ -107,6 +108,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   private final Supplier<CompletionStage<Directory.Listing>> directory;
   private final RoutingTable table;
   private final Consumer<Map<String, Boolean>> staffingView;
+  private final Asks asks;
   /** Entities asked to report at rebuild that have not answered; the staffing view is published only once none are left. */
   private int reportsOutstanding = -1;
   private Map<String, Boolean> publishedStaffing;
@@ -117,6 +119,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
       RoutingTable table, Timer decisions, Consumer<Map<String, Boolean>> staffingView) {
     super(context);
     this.staffingView = staffingView;
+    this.asks = new Asks(ASK_TIMEOUT, context.getSystem().scheduler());
     this.decisions = decisions;
     this.clock = clock;
     this.peers = peers;
@@ -259,8 +262,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
     PendingOffer offer = pending.remove(m.callId());
     table.offerAnswered(m.callId(), m.accepted());
     if (!m.accepted()) {
-      m.reserved().forEach(r -> peers.agent(r.agentId())
-          .tell(new AgentEntity.ReleaseCall(m.callId(), false, getContext().getSystem().ignoreRef())));
+      // Asked until answered: an agent left reserved for a call that is gone would never be offered another.
+      m.reserved().forEach(r -> asks.<AgentEntity.Command, Done>askRetrying(peers.agent(r.agentId()),
+          replyTo -> new AgentEntity.ReleaseCall(m.callId(), false, replyTo)));
     }
     if (offer != null && offer.supervisor != null) {
       offer.supervisor.tell(m.accepted() ? StatusReply.ack() : Refusal.CONFLICT.reply("call " + m.callId() + " is no longer waiting"));

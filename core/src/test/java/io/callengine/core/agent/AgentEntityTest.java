@@ -110,7 +110,14 @@ class AgentEntityTest {
     reserve("c1");
     kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
     assertEquals(Activity.ON_CALL, kit.getState().activity());
-    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 42, 1, r));
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r)).events().isEmpty(),
+        "a repeated notice changes nothing");
+    AgentEntity.Finished finished = kit.<StatusReply<AgentEntity.Finished>>runCommand(r -> new AgentEntity.FinishCall("c1", 42, 1, r))
+        .reply().getValue();
+    assertEquals(new AgentEntity.Finished(true, 1), finished, "the call learns the wrap-up the agent was given");
+    assertEquals(new AgentEntity.Finished(false, 0),
+        kit.<StatusReply<AgentEntity.Finished>>runCommand(r -> new AgentEntity.FinishCall("c1", 42, 1, r)).reply().getValue(),
+        "told twice, the agent finishes once");
     assertEquals(Activity.WRAP_UP, kit.getState().activity());
     assertTrue(reserve("c2").isError(), "no call during wrap-up");
     assertEquals(1, kit.getState().callsHandled());
@@ -156,7 +163,7 @@ class AgentEntityTest {
         .reply().getValue();
     assertEquals(Presence.AVAILABLE, during.presence(), "still available while on the call");
     assertEquals(Presence.BREAK, during.pendingPresence());
-    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 0, r));
+    kit.<StatusReply<AgentEntity.Finished>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 0, r));
     assertEquals(Presence.BREAK, kit.getState().presence(), "the break starts when the call ends");
     assertEquals("lunch", kit.getState().breakReason());
   }
@@ -196,7 +203,7 @@ class AgentEntityTest {
     readyForCalls();
     reserve("c1");
     kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
-    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 120, r));
+    kit.<StatusReply<AgentEntity.Finished>>runCommand(r -> new AgentEntity.FinishCall("c1", 10, 120, r));
     assertEquals(Activity.IDLE, kit.getState().activity(), "no wrap-up for this agent although the queue has 120 s");
   }
 
@@ -221,7 +228,7 @@ class AgentEntityTest {
     readyForCalls();
     reserve("c1");
     kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.AnswerCall("c1", r));
-    kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.FinishCall("c1", 5, 2, r));
+    kit.<StatusReply<AgentEntity.Finished>>runCommand(r -> new AgentEntity.FinishCall("c1", 5, 2, r));
     kit.restart();
     assertEquals(Activity.WRAP_UP, kit.getState().activity());
     TestProbe<Object> wait = testKit.createTestProbe();

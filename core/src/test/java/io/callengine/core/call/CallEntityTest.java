@@ -77,6 +77,28 @@ class CallEntityTest {
   }
 
   @Test
+  void aNoticeNobodyAnswersIsSentAgainUntilItIsAnswered() {
+    offer("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r));
+    assertInstanceOf(AgentEntity.AnswerCall.class, peers.agents.receiveMessage(), "alice's entity does not answer (its node is lost)");
+    AgentEntity.AnswerCall again = (AgentEntity.AnswerCall) peers.agents.receiveMessage(Duration.ofSeconds(5));
+    again.replyTo().tell(StatusReply.ack());
+    peers.agents.expectNoMessage(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void anEndedCallThatRecoversTellsItsAgentAgain() {
+    offer("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r));
+    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.CUSTOMER, null, r));
+    ((AgentEntity.AnswerCall) peers.agents.receiveMessage()).replyTo().tell(StatusReply.ack());
+    ((AgentEntity.FinishCall) peers.agents.receiveMessage()).replyTo().tell(StatusReply.success(new AgentEntity.Finished(true, 0)));
+    kit.restart();
+    AgentEntity.FinishCall again = (AgentEntity.FinishCall) peers.agents.receiveMessage(Duration.ofSeconds(5));
+    assertEquals("call-1", again.callId(), "the notice a crash may have cut off is sent again; the agent takes it as a repeat");
+  }
+
+  @Test
   void failedOfferPutsTheCallBackInLine() {
     offer("alice");
     kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("alice", "busy", false, r));

@@ -145,7 +145,7 @@ class ReadSideProjectionTest {
     this.<Done>agent("ann", r -> new AgentEntity.AnswerCall("h-1", r));
     clock.set(at("08:12"));
     // A queue wrap-up of 1 s arms a 1 s timer; the clock says 45 s have passed when it fires.
-    this.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-1", 120, 1, r));
+    this.<AgentEntity.Finished>agent("ann", r -> new AgentEntity.FinishCall("h-1", 120, 1, r));
     clock.set(at("08:12:45"));
     eventually(WAIT, "the wrap-up over", () -> await(engine.admin().getAgent("ann")).activity() == Activity.IDLE);
     clock.set(at("08:20"));
@@ -158,7 +158,7 @@ class ReadSideProjectionTest {
     clock.set(at("08:35"));
     await(engine.admin().setPresence("ann", Presence.BREAK, "coffee"));
     clock.set(at("08:40"));
-    this.<Done>agent("ann", r -> new AgentEntity.FinishCall("h-3", 300, 0, r));
+    this.<AgentEntity.Finished>agent("ann", r -> new AgentEntity.FinishCall("h-3", 300, 0, r));
     presence("ann", "08:50", Presence.AVAILABLE, null);
     presence("ann", "09:00", Presence.BREAK, "lunch");
     presence("ann", "09:30", Presence.AVAILABLE, null);

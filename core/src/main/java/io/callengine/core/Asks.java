@@ -1,6 +1,5 @@
-package io.callengine.core.api;
+package io.callengine.core;
 
-import io.callengine.core.Refusal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
