@@ -65,7 +65,7 @@ class ClusterTest {
           # A crash: the node's actor system ends without leaving the cluster.
           pekko.coordinated-shutdown.run-by-actor-system-terminate = off
           pekko.actor.serialize-messages = on
-          """, Files.createTempDirectory("callengine-cluster"), ADMIN, database, sipPort, 34000 + i * 1000, 34999 + i * 1000,
+          """, Files.createTempDirectory("callengine-cluster"), ADMIN, database, sipPort, 35000 + i * 1000, 35999 + i * 1000,
           httpPort, clusterPort, firstSeed)))));
       apis.add(new ApiClient(httpPort));
       sipPorts.add(sipPort);

@@ -36,14 +36,8 @@ class DrainOnSigtermTest {
     Path log = data.resolve("node.log");
     int sipPort = TestEngines.freePort();
     int httpPort = TestEngines.freePort();
-    Map<String, String> env = Map.of(
-        "CALLENGINE_ADMIN_TOKEN", ADMIN,
-        "CALLENGINE_SIP_HOST", "127.0.0.1",
-        "CALLENGINE_SIP_PORT", Integer.toString(sipPort),
-        "CALLENGINE_HTTP_HOST", "127.0.0.1",
-        "CALLENGINE_RTP_PORTS", "34000-34999",
-        "CALLENGINE_CLUSTER_PORT", Integer.toString(TestEngines.freePort()),
-        "CALLENGINE_DRAIN_TIMEOUT", DRAIN.toSeconds() + "s");
+    Map<String, String> env = NodeProcess.loopbackEnv(ADMIN, sipPort, "34000-34999");
+    env.put("CALLENGINE_DRAIN_TIMEOUT", DRAIN.toSeconds() + "s");
 
     try (TestPhone alice = phone("alice", sipPort);
         TestPhone bob = phone("bob", sipPort);

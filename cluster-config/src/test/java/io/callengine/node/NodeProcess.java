@@ -3,6 +3,7 @@ package io.callengine.node;
 import io.callengine.core.testing.TestEngines;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,18 @@ final class NodeProcess implements AutoCloseable {
   private NodeProcess(Process process, int httpPort) {
     this.process = process;
     this.api = new ApiClient(httpPort);
+  }
+
+  /** The environment of a node on loopback: its admin token, SIP port, RTP range and a free remoting port. */
+  static Map<String, String> loopbackEnv(String adminToken, int sipPort, String rtpPorts) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("CALLENGINE_ADMIN_TOKEN", adminToken);
+    env.put("CALLENGINE_SIP_HOST", "127.0.0.1");
+    env.put("CALLENGINE_SIP_PORT", Integer.toString(sipPort));
+    env.put("CALLENGINE_HTTP_HOST", "127.0.0.1");
+    env.put("CALLENGINE_RTP_PORTS", rtpPorts);
+    env.put("CALLENGINE_CLUSTER_PORT", Integer.toString(TestEngines.freePort()));
+    return env;
   }
 
   static NodeProcess start(Path dataDir, Map<String, String> env, int httpPort, Path log) throws Exception {

@@ -29,13 +29,7 @@ class RestartTest {
     Path log = data.resolve("node.log");
     int sipPort = TestEngines.freePort();
     int httpPort = TestEngines.freePort();
-    Map<String, String> env = Map.of(
-        "CALLENGINE_ADMIN_TOKEN", ADMIN,
-        "CALLENGINE_SIP_HOST", "127.0.0.1",
-        "CALLENGINE_SIP_PORT", Integer.toString(sipPort),
-        "CALLENGINE_HTTP_HOST", "127.0.0.1",
-        "CALLENGINE_RTP_PORTS", "33000-33999",
-        "CALLENGINE_CLUSTER_PORT", Integer.toString(TestEngines.freePort()));
+    Map<String, String> env = NodeProcess.loopbackEnv(ADMIN, sipPort, "33000-33999");
 
     try (TestPhone alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort);
         TestPhone customer = new TestPhone("5550001", TestEngines.freePort(), "127.0.0.1", sipPort)) {
