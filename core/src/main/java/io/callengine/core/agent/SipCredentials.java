@@ -1,5 +1,6 @@
 package io.callengine.core.agent;
 
+import io.callengine.core.CborSerializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,9 +14,11 @@ import java.util.Objects;
  *
  * <p>It is part of the agent's event-sourced state and events (serialized with Jackson), in place
  * of the password, which is never stored. The SIP registrar in sip-gateway reads the HA1 that
- * matches the algorithm the phone answered with.
+ * matches the algorithm the phone answered with; it is also the reply to {@code
+ * AgentEntity.GetCredentials}, which crosses nodes when the REGISTER reaches another node than the
+ * agent's entity.
  */
-public record SipCredentials(String user, String realm, String ha1Md5, String ha1Sha256) {
+public record SipCredentials(String user, String realm, String ha1Md5, String ha1Sha256) implements CborSerializable {
 
   public SipCredentials {
     Objects.requireNonNull(user, "user");
