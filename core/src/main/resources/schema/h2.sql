@@ -167,3 +167,9 @@ CREATE TABLE IF NOT EXISTS agent_no_answers (
     call_id VARCHAR(64) NOT NULL,
     at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS agent_no_answers_range_idx ON agent_no_answers (agent_id, at);
+-- The key every node signs and checks SIP digest nonces with: one row, written by the first
+-- node to start (unless callengine.sip.nonce-key is configured), read by every node at start.
+CREATE TABLE IF NOT EXISTS sip_nonce_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    nonce_key VARCHAR(128) NOT NULL,
+    created_at BIGINT NOT NULL);

@@ -40,11 +40,11 @@ final class Registrar {
   private final DigestChallenges challenges;
   private final DigestVerifier verifier;
 
-  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings) {
+  /** {@code nonces} signs with the key all nodes share, so a challenge of another node verifies here. */
+  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces) {
     this.engine = engine;
     this.messages = messages;
     this.settings = settings;
-    DigestNonces nonces = new DigestNonces(java.time.Clock.systemUTC(), settings.nonceLifetime());
     this.challenges = new DigestChallenges(settings.realm(), nonces, settings.digestAlgorithms());
     this.verifier = new DigestVerifier(settings.realm(), nonces);
   }

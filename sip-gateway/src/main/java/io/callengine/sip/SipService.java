@@ -3,9 +3,12 @@ package io.callengine.sip;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
+import io.callengine.sip.registrar.DigestNonces;
+import io.callengine.sip.registrar.NonceKey;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -50,7 +53,7 @@ public final class SipService {
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
-        new Registrar(engine, messages, settings));
+        new Registrar(engine, messages, settings, nonces(engine, settings)));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, stack.provider());
     SipService service = new SipService(stack, relay, settings);
@@ -84,6 +87,19 @@ public final class SipService {
     Duration wait = engine.config().getDuration("callengine.ask-timeout").plusSeconds(2);
     return AskPattern.<SipGateway.Command, Done>ask(gateway, r -> new SipGateway.Drain(reason, r), wait, engine.system().scheduler())
         .exceptionally(e -> Done.getInstance());
+  }
+
+  /**
+   * The nonces, signed with the configured key or the one in the shared database. Read here, on the
+   * starting thread, because the database read blocks. The key stays out of {@link SipSettings},
+   * whose values may be logged.
+   */
+  private static DigestNonces nonces(CallCenterEngine engine, SipSettings settings) throws java.sql.SQLException {
+    String configured = engine.config().getString("callengine.sip.nonce-key");
+    byte[] key = NonceKey.resolve(configured, engine.dataSource());
+    log.info("SIP digest nonces are signed with {}", configured.isBlank()
+        ? "the key shared through the database (table sip_nonce_key)" : "the configured key (callengine.sip.nonce-key)");
+    return new DigestNonces(key, Clock.systemUTC(), settings.nonceLifetime());
   }
 
   public SipSettings settings() {

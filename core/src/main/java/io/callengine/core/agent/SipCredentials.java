@@ -14,7 +14,9 @@ import java.util.Objects;
  *
  * <p>It is part of the agent's event-sourced state and events (serialized with Jackson), in place
  * of the password, which is never stored. The SIP registrar in sip-gateway reads the HA1 that
- * matches the algorithm the phone answered with; the reply that carries it may cross nodes.
+ * matches the algorithm the phone answered with; it is also the reply to {@code
+ * AgentEntity.GetCredentials}, which crosses nodes when the REGISTER reaches another node than the
+ * agent's entity.
  */
 public record SipCredentials(String user, String realm, String ha1Md5, String ha1Sha256) implements CborSerializable {
 

@@ -269,6 +269,8 @@ public final class CallCenterEngine {
 
   public ActorSystem<Void> system() { return system; }
   public Config config() { return config; }
+  /** The pool on the node's database (shared by the cluster's nodes); JDBC blocks, so never use it from an actor or a route. */
+  public javax.sql.DataSource dataSource() { return database.dataSource(); }
   public Clock clock() { return clock; }
   public Asks asks() { return asks; }
   /** This node in its cluster: membership, partition side, draining, and the cluster gauges. */

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callengine.core.testing.EntityTestConfig;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class SipCredentialsTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(EntityTestConfig.config());
 
   // RFC 2617 section 3.5. The SHA-256 value comes from
   // `printf 'Mufasa:testrealm@host.com:Circle Of Life' | sha256sum`.
@@ -42,6 +48,21 @@ class SipCredentialsTest {
 
     assertFalse(text.contains(MD5_HA1));
     assertFalse(text.contains(SHA256_HA1));
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void crossesNodesAsCbor() {
+    // The reply to AgentEntity.GetCredentials goes to whichever node took the REGISTER.
+    SipCredentials credentials = SipCredentials.derive("Mufasa", "testrealm@host.com", "Circle Of Life");
+
+    assertEquals(JacksonCborSerializer.class,
+        SerializationExtension.get(testKit.system().classicSystem()).findSerializerFor(credentials).getClass());
+    assertEquals(credentials, testKit.serializationTestKit().verifySerialization(credentials, true));
   }
 
   @Test

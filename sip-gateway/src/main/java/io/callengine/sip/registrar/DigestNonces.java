@@ -1,6 +1,7 @@
 package io.callengine.sip.registrar;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,9 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Issues and checks the registrar's digest nonces without keeping any per-nonce state: a nonce
  * is base64url(issuedAtMillis (8 bytes) + random (8 bytes) + HMAC-SHA256(secret, those 16
- * bytes)), so only this process can mint one and its age can be read back from it. Also holds
- * the {@code opaque} token of the challenges. Shared by {@link DigestChallenges} and {@link
- * DigestVerifier}.
+ * bytes)), so only a holder of the secret can mint one and its age can be read back from it. The
+ * nodes of a cluster share the secret ({@link NonceKey}), so a nonce issued by one verifies on any.
+ * Also holds the {@code opaque} token of the challenges, derived from the same secret. Shared by
+ * {@link DigestChallenges} and {@link DigestVerifier}.
  *
  * <p>Being stateless, a nonce can be replayed within its lifetime; the short lifetime bounds
  * that, and a digest response is tied to the method and URI it was computed for.
@@ -32,7 +34,7 @@ public final class DigestNonces {
     FRESH,
     /** Minted here but too old (or, after the clock stepped back, too far ahead). */
     STALE,
-    /** Not a nonce of this process: malformed, forged, tampered or from an earlier run. */
+    /** Not a nonce of this secret: malformed, forged, tampered, or signed with another key. */
     INVALID
   }
 
@@ -48,19 +50,29 @@ public final class DigestNonces {
   private final long lifetimeMillis;
   private final String opaque;
 
-  /** System clock, {@link #DEFAULT_LIFETIME}. */
+  /** A random secret of its own (nonces verify only here), system clock, {@link #DEFAULT_LIFETIME}. */
   public DigestNonces() {
     this(Clock.systemUTC(), DEFAULT_LIFETIME);
   }
 
+  /** A random secret of its own: its nonces verify only on this instance. */
   public DigestNonces(Clock clock, Duration lifetime) {
+    this(randomBytes(NonceKey.MIN_BYTES), clock, lifetime);
+  }
+
+  /** Signs with {@code secret} (at least {@link NonceKey#MIN_BYTES} bytes), as every other holder of it does. */
+  public DigestNonces(byte[] secret, Clock clock, Duration lifetime) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    if (secret.length < NonceKey.MIN_BYTES) {
+      throw new IllegalArgumentException("a nonce secret needs at least " + NonceKey.MIN_BYTES + " bytes");
+    }
     if (lifetime.isNegative() || lifetime.isZero()) {
       throw new IllegalArgumentException("nonce lifetime must be positive: " + lifetime);
     }
     this.lifetimeMillis = lifetime.toMillis();
-    this.key = new SecretKeySpec(randomBytes(32), HMAC);
-    this.opaque = ENCODER.encodeToString(randomBytes(16));
+    this.key = new SecretKeySpec(secret.clone(), HMAC);
+    // From the secret, not random: the phone echoes it, possibly to another node.
+    this.opaque = ENCODER.encodeToString(Arrays.copyOf(mac("opaque".getBytes(StandardCharsets.US_ASCII)), 16));
   }
 
   /** A new nonce, issued now. */
@@ -93,7 +105,7 @@ public final class DigestNonces {
     return Math.abs(age) <= lifetimeMillis ? Status.FRESH : Status.STALE;
   }
 
-  /** The {@code opaque} value of this process's challenges. */
+  /** The {@code opaque} value of the challenges, the same wherever the secret is. */
   public String opaque() {
     return opaque;
   }
