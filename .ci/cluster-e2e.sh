@@ -13,10 +13,10 @@
 #    over, new calls accepted by the survivors within 15 s of the downing.
 # 2. Rolling restart: the killed node is started again, then each node in turn gets SIGTERM
 #    (draining) and is started again, under customer traffic. Checked: no call lost.
-# Prints a timeline (kill, unreachable, downed, singletons back, first new call) and a PASS/FAIL
-# line per check; exits 1 if any check failed.
+# Prints a timeline (kill, unreachable, downed, singletons back, the dead node's calls ended, first
+# new call) and a PASS/FAIL line per check; exits 1 if any check failed.
 #
-# Environment: CLUSTER_E2E_AGENTS (8), CLUSTER_E2E_RATE (calls/s, 2), CLUSTER_E2E_TALK_MS (3000,
+# Environment: CLUSTER_E2E_AGENTS (30), CLUSTER_E2E_RATE (calls/s, 2), CLUSTER_E2E_TALK_MS (3000,
 # how long a customer stays on the line after the engine answers), CLUSTER_E2E_KILL_AFTER (10 s
 # into the traffic), CLUSTER_E2E_AFTER_DOWN (25: seconds of traffic after the survivors have downed
 # the killed node, or after 60 s without a downing), CLUSTER_E2E_KEEP=1 keeps
@@ -31,7 +31,10 @@ CE_NAME=cluster-e2e
 source "$ROOT/.ci/sipp/lib.sh"
 
 JAR=${1:-$ROOT/cluster-config/target/call-engine.jar}
-AGENTS=${CLUSTER_E2E_AGENTS:-8}
+# Enough agents to serve at once the line that builds up while routing moves (about 10 s of
+# calls): a customer stays only TALK_MS after the engine answers, so one who waits longer in line
+# hangs up and would count as not connected.
+AGENTS=${CLUSTER_E2E_AGENTS:-30}
 RATE=${CLUSTER_E2E_RATE:-2}
 TALK_MS=${CLUSTER_E2E_TALK_MS:-3000}
 KILL_AFTER=${CLUSTER_E2E_KILL_AFTER:-10}
@@ -226,7 +229,7 @@ run_records() {
   local start=$SECONDS recs
   while :; do
     recs=$(records "$1" | jq -c --arg p ":$2" '[.[] | select(.caller | endswith($p))]')
-    if (( $(jq '[.[] | select(.endedAt != null)] | length' <<<"$recs") >= $3 || SECONDS - start >= 30 )); then
+    if (( ($(jq length <<<"$recs") >= $3 && $(jq '[.[] | select(.endedAt == null)] | length' <<<"$recs") == 0) || SECONDS - start >= 30 )); then
       echo "$recs"
       return 0
     fi
@@ -448,6 +451,7 @@ first_log() {  # first_log REGEX: "HH:MM:SS.mmm node" of the first survivor line
 UNREACHABLE=$(first_log 'UNREACHABLE')
 DOWNED=$(first_log 'SBR took decision|is downing|as \[Down\]|Leader is removing .*unreachable')
 SINGLETONS=$(first_log 'Singleton manager starting singleton actor|ClusterSingletonManager state change \[.* -> Oldest\]')
+LEGS_LOST=$(first_log 'lost its SIP legs')
 KAM_DOWN=$(sed -nE "s/^.*\[([0-9]+)\.([0-9]{3})[0-9]*\] engine node down: sip:$DEAD_ADDR.*/\1\2/p" "$CE_WORK/kamailio.log" \
   | awk -v k="$KILL_MS" '$1 >= k { print; exit }')
 FIRST_ACCEPTED=$(awk -F'\t' -v k="$KILL_MS" '$2 == "out" && $3 == "INVITE" && $1 >= k { sent[$5] = 1 }
@@ -466,6 +470,7 @@ since() { if [[ -n "$1" ]]; then awk -v t="$1" -v k="$KILL_MS" 'BEGIN { printf "
   printf '  %-44s %s\n' "survivors: node $DEAD downed" "${DOWNED:-} $( [[ -n "$DOWNED" ]] && since "$(log_ms "${DOWNED% *}")" || echo 'not in the logs')"
   printf '  %-44s %s\n' "survivors: 2 members (admin/health)" "${DOWNED_SEEN_MS:+$(hms "$DOWNED_SEEN_MS")  }$(since "$DOWNED_SEEN_MS")"
   printf '  %-44s %s\n' "singletons back on a survivor" "${SINGLETONS:-} $( [[ -n "$SINGLETONS" ]] && since "$(log_ms "${SINGLETONS% *}")" || echo 'not seen')"
+  printf '  %-44s %s\n' "dead node's calls ended FAILED node-lost" "${LEGS_LOST:-} $( [[ -n "$LEGS_LOST" ]] && since "$(log_ms "${LEGS_LOST% *}")" || echo 'not seen')"
   printf '  %-44s %s\n' "first call placed after the kill answered" "${FIRST_ACCEPTED:+$(hms "$FIRST_ACCEPTED")  }$(since "$FIRST_ACCEPTED")"
   printf '  %-44s %s\n' "first call placed after the kill served" "${FIRST_SERVED:+$(hms "$FIRST_SERVED")  }$(since "$FIRST_SERVED")"
 } | tee "$CE_WORK/timeline.txt" >&2
