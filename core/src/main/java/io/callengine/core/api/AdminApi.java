@@ -45,7 +45,8 @@ public final class AdminApi {
   public CompletionStage<QueueView> createQueue(QueueSpec spec) {
     return valid(() -> Validation.queue(spec)).thenCompose(config -> absent(getQueue(config.id()), "queue " + config.id() + " already exists")
         .thenCompose(none -> claimQueue(config))
-        .thenCompose(done -> asks.ask(queue(config.id()), r -> new QueueEntity.Create(config, r))));
+        .thenCompose(done -> asks.<QueueEntity.Command, QueueView>ask(queue(config.id()), r -> new QueueEntity.Create(config, r)))
+        .thenCompose(created -> engine.lookups().staffingKnown(config.id()).thenApply(known -> created)));
   }
 
   public CompletionStage<QueueView> updateQueue(String queueId, QueueSpec spec) {

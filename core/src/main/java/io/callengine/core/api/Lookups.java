@@ -96,6 +96,11 @@ public final class Lookups {
     return queuesByAddress.when(m -> !m.containsValue(queueId), PROPAGATION, system);
   }
 
+  /** Once the Router has said whether the new queue is staffed, a caller meets its no-agent rule from the first call. */
+  CompletionStage<Done> staffingKnown(String queueId) {
+    return staffing.when(m -> m.containsKey(queueId), PROPAGATION, system);
+  }
+
   CompletionStage<Done> sipUserSeen(String sipUser, String agentId) {
     return agentsBySipUser.when(m -> agentId.equals(m.get(sipUser.toLowerCase(Locale.ROOT))), PROPAGATION, system);
   }
