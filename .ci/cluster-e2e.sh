@@ -97,7 +97,9 @@ start_node() {
   local i=$1
   printf '==== %s start\n' "$(date +%H:%M:%S.%3N)" >>"$CE_WORK/node$i.log"
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of JVM options.
-  (cd "$CE_WORK" && exec timeout -s TERM -k 20 "$SCRIPT_LIMIT" env \
+  # -k: timeout also arms its KILL when it forwards our SIGTERM; a draining node may take its
+  # drain timeout (30 s) and more to stop.
+  (cd "$CE_WORK" && exec timeout -s TERM -k 120 "$SCRIPT_LIMIT" env \
     CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="${SIP_PORT[$i]}" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="${HTTP_PORT[$i]}" CALLENGINE_RTP_PORTS="${RTP_PORTS[$i]}" \
     CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="${CLUSTER_PORT[$i]}" CALLENGINE_SEED_NODES="$SEEDS" \

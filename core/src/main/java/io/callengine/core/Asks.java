@@ -11,8 +11,9 @@ import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * The facades' one way of asking the domain: {@code askWithStatus} with the configured timeout,
- * refusals turned into {@link io.callengine.core.EngineException}s and timeouts into UNAVAILABLE.
+ * The one way of asking the domain, for the facades, the SIP gateway and the entities that ask
+ * each other: {@code askWithStatus} with a timeout, refusals turned into {@link EngineException}s
+ * and timeouts into UNAVAILABLE.
  */
 public final class Asks {
   /** A node lost is downed and its entities are back elsewhere in about 10 s: retries outlast that. */
@@ -32,8 +33,9 @@ public final class Asks {
   }
 
   /**
-   * Asks an entity again while it does not answer, for up to 20 s: for idempotent commands on
-   * the call path, so that a caller or a phone waits through a failover instead of being refused. While a node is lost and not yet
+   * Asks an entity again while it does not answer, for up to 20 s: for commands that a repeat
+   * does not harm (idempotent, or repeating a fact), so that a caller or a phone waits through a
+   * failover instead of being refused, and a notice is not lost with a node. While a node is lost and not yet
    * downed, the entities it held do not answer; once its shards are back on a survivor, they do.
    * A refusal is an answer and is not retried.
    */

@@ -4,7 +4,6 @@ import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.api.CallCenterEngine;
-import io.callengine.core.directory.Directory;
 import io.callengine.sip.registrar.Algorithm;
 import io.callengine.sip.registrar.DigestChallenges;
 import io.callengine.sip.registrar.DigestCredentials;

@@ -84,10 +84,10 @@ public final class Lookups {
     return !Boolean.FALSE.equals(staffing.get(queueId));
   }
 
-  /**
-   * Completes once this node routes by what an admin just wrote: a dialed address, a SIP user, a
-   * token or a policy ({@code null}: removed). Bounded: after a few seconds it completes anyway.
-   */
+  // What follows completes once this node routes by what an admin just wrote (an address, a SIP
+  // user, a token, a policy, a queue's staffing), so that a call right after it meets it.
+  // Bounded: after a few seconds each completes anyway; the write is stored either way.
+
   CompletionStage<Done> queueAddressSeen(String address, String queueId) {
     return queuesByAddress.when(m -> queueId.equals(m.get(address.toLowerCase(Locale.ROOT))), PROPAGATION, system);
   }
@@ -96,7 +96,6 @@ public final class Lookups {
     return queuesByAddress.when(m -> !m.containsValue(queueId), PROPAGATION, system);
   }
 
-  /** Once the Router has said whether the new queue is staffed, a caller meets its no-agent rule from the first call. */
   CompletionStage<Done> staffingKnown(String queueId) {
     return staffing.when(m -> m.containsKey(queueId), PROPAGATION, system);
   }

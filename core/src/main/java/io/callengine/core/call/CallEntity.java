@@ -22,11 +22,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -92,11 +90,18 @@ public final class CallEntity
       implements Command {}
   /** A key the caller (or agent) pressed, from RFC 4733 telephone-events or SIP INFO. */
   public record RecordDtmf(String leg, char digit, int durationMs, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  /** Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}): prove the legs live, or end the call. */
+  /**
+   * Sent by whoever recovers holding this call (an agent id, or {@code queue:<id>}), and by the
+   * call itself after its own recovery ({@code recovery}): prove the legs live, or end the call.
+   */
   public record Verify(String askedBy) implements Command {}
-  /** The queue admitted the call; its service-level threshold then is what the call's statistics are measured against. */
+  /**
+   * The queue admitted the call; its service-level threshold then is what the call's statistics
+   * are measured against. Asked again while unanswered: a repeat stores the fact again, which the
+   * statistics read as the same admission.
+   */
   public record RecordAdmission(String queueId, int serviceLevelSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  /** The agent who took the call answered its FinishCall: it was given this much wrap-up. */
+  /** The agent who took the call answered its FinishCall: it was given this much wrap-up (sent through sharding, so it wakes a passivated call). */
   record WrapUpGiven(String agentId, int wrapUpSeconds) implements Command {}
 
   public static final String QUEUE_ASKER = "queue:";
@@ -129,7 +134,7 @@ public final class CallEntity
   public record CallWrappedUp(String agentId, int wrapUpSeconds, Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
-  static final Duration LEGS_GRACE = Duration.ofSeconds(2);
+  static final Duration LEGS_GRACE = Duration.ofSeconds(6);
   /** An ended call that recovers within this time after its end sends its notices again. */
   static final Duration RESEND_WINDOW = Duration.ofMinutes(10);
   /** How long an ended call stays in memory for late reports (wrap-up, quality) before it passivates. */
@@ -162,6 +167,7 @@ public final class CallEntity
   private final Predicate<String> staffed;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final TimerScheduler<Command> timers;
+  private final Asks asks;
   private final CallNotices notices;
 
   private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
@@ -178,8 +184,8 @@ public final class CallEntity
     this.staffed = staffed;
     this.shard = shard;
     this.timers = timers;
-    this.notices = new CallNotices(callId, peers, new Asks(LEGS_PING_TIMEOUT, context.getSystem().scheduler()),
-        org.slf4j.LoggerFactory.getLogger(CallEntity.class));
+    this.asks = new Asks(LEGS_PING_TIMEOUT, context.getSystem().scheduler());
+    this.notices = new CallNotices(callId, peers, asks, org.slf4j.LoggerFactory.getLogger(CallEntity.class));
   }
 
   @Override
@@ -290,11 +296,13 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onOffer(CallState state, Offer cmd) {
+    List<String> offered = cmd.agents().stream().map(Reservation::agentId).toList();
+    // The Router asks again while unanswered: the same offer, already taken, is acknowledged.
+    if (state.status() == CallStatus.OFFERING && state.offeredTo().equals(offered)) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     if (state.status() != CallStatus.QUEUED) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
     }
-    List<String> agentIds = cmd.agents().stream().map(Reservation::agentId).toList();
-    return persist(state, new CallOffered(agentIds, cmd.wrapUpSeconds(), clock.instant()))
+    return persist(state, new CallOffered(offered, cmd.wrapUpSeconds(), clock.instant()))
         .thenRun(s -> s.legs().tell(new CallLegs.RingAgents(callId, cmd.agents(), cmd.ringTimeoutSeconds())))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -334,17 +342,14 @@ public final class CallEntity
     return persist(state, new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
         .thenRun(s -> {
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
-          notices.ended(s, this::wrapUpGiven);
+          notices.ended(s);
           timers.cancel(LegsGone.INSTANCE);
           timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
         })
         .thenReply(replyTo, s -> StatusReply.success(s.view()));
   }
 
-  /** Called from the FinishCall's answer, on any thread: the wrap-up is recorded by the entity. */
-  private void wrapUpGiven(String agentId, AgentEntity.Finished finished) {
-    if (finished.held()) context.getSelf().tell(new WrapUpGiven(agentId, finished.wrapUpSeconds()));
-  }
+
 
   // --- moving between queues ---
 
@@ -384,9 +389,8 @@ public final class CallEntity
 
   /** The same admission a first join gets: whether anyone staffs the queue (this node's copy of the Router's word) decides its no-agent rule. */
   private CompletionStage<Admission> admit(String queueId, WaitingCall waiting) {
-    Scheduler scheduler = context.getSystem().scheduler();
-    return AskPattern.<QueueEntity.Command, Admission>askWithStatus(peers.queue(queueId),
-        r -> new QueueEntity.Enqueue(waiting, staffed.test(queueId), r), LEGS_PING_TIMEOUT, scheduler);
+    return asks.<QueueEntity.Command, Admission>askRetrying(peers.queue(queueId),
+        r -> new QueueEntity.Enqueue(waiting, staffed.test(queueId), r));
   }
 
   private ReplyEffect<Event, CallState> onMoveAnswered(CallState state, MoveAnswered m) {
@@ -414,7 +418,7 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
-      if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy(), this::wrapUpGiven);
+      if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy());
       return Effect().noReply();
     }
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
@@ -442,7 +446,7 @@ public final class CallEntity
       return;
     }
     if (state.status() == CallStatus.ENDED && state.endedAt().isAfter(clock.instant().minus(RESEND_WINDOW))) {
-      notices.ended(state, this::wrapUpGiven);
+      notices.ended(state);
     }
     timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
   }

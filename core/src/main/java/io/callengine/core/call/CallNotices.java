@@ -6,7 +6,6 @@ import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.queue.QueueEntity;
 import java.util.List;
 import org.apache.pekko.Done;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 
 /**
@@ -46,29 +45,29 @@ final class CallNotices {
 
   /**
    * The call is over: out of its queue (if it never left it), every agent still ringing
-   * released, the agent who took it finished (into wrap-up); {@code wrapUpGiven} hears what
-   * wrap-up that agent was given.
+   * released, the agent who took it finished (into wrap-up), and the wrap-up it was given
+   * recorded on the call.
    */
-  void ended(CallState ended, BiConsumer<String, AgentEntity.Finished> wrapUpGiven) {
+  void ended(CallState ended) {
     if (ended.answeredAt() == null) leftQueue(ended.queueId());
     ended.offeredTo().forEach(agentId -> released(agentId, false));
-    if (ended.answeredAt() != null && ended.agentId() != null) finished(ended, wrapUpGiven);
+    if (ended.answeredAt() != null && ended.agentId() != null) finished(ended);
   }
 
   /** Someone who recovered still holds this ended call: tell it again. */
-  void remind(CallState ended, String askedBy, BiConsumer<String, AgentEntity.Finished> wrapUpGiven) {
+  void remind(CallState ended, String askedBy) {
     if (askedBy.startsWith(CallEntity.QUEUE_ASKER)) leftQueue(askedBy.substring(CallEntity.QUEUE_ASKER.length()));
-    else if (askedBy.equals(ended.agentId()) && ended.answeredAt() != null) finished(ended, wrapUpGiven);
+    else if (askedBy.equals(ended.agentId()) && ended.answeredAt() != null) finished(ended);
     else released(askedBy, false);
   }
 
-  private void finished(CallState ended, BiConsumer<String, AgentEntity.Finished> wrapUpGiven) {
+  private void finished(CallState ended) {
     String agentId = ended.agentId();
     asks.<AgentEntity.Command, AgentEntity.Finished>askRetrying(peers.agent(agentId),
             r -> new AgentEntity.FinishCall(callId, ended.talkSeconds(ended.endedAt()), ended.wrapUpSeconds(), r))
         .whenComplete((finished, error) -> {
           if (error != null) log.warn("Call {}: agent {} did not hear that the call ended: {}", callId, agentId, error.getMessage());
-          else wrapUpGiven.accept(agentId, finished);
+          else if (finished.held()) peers.call(callId).tell(new CallEntity.WrapUpGiven(agentId, finished.wrapUpSeconds()));
         });
   }
 

@@ -38,9 +38,9 @@ public final class Directory
   public record ReleaseAgent(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ClaimQueue(String queueId, String address, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record ReleaseQueue(String queueId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-  public record ListAll(ActorRef<Listing> replyTo) implements Command {}
 
-  public record Listing(Set<String> agentIds, Set<String> queueIds) implements CborSerializable {}
+  /** Every agent and queue id, as the Router reads them from the replicated views to rebuild its cache. */
+  public record Listing(Set<String> agentIds, Set<String> queueIds) {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -99,8 +99,6 @@ public final class Directory
         .onCommand(ReleaseQueue.class, (s, c) -> !s.queueAddresses().containsKey(c.queueId())
             ? Effect().reply(c.replyTo(), StatusReply.ack())
             : Effect().persist(new QueueUnbound(c.queueId())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
-        .onCommand(ListAll.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Listing(Set.copyOf(s.agentSipUsers().keySet()), Set.copyOf(s.queueAddresses().keySet()))))
         .build();
   }
 

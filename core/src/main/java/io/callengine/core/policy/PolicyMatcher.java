@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
  * Decides where a call goes from a set of {@link RoutingPolicy routing policies}: policies by
  * order then id, rules in list order, first match wins. Pure and immutable: built once per
  * version of the policies (regular expressions and time zones compiled then), it can then
- * route any number of calls from any thread. {@link RoutingPolicies} keeps one for its state.
+ * route any number of calls from any thread. Every node keeps one for its copy of the policies ({@code Lookups}).
  */
 public final class PolicyMatcher {
   /** The evaluation order: by {@code order}, then by id. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -63,25 +64,23 @@ public final class ReplicatedView<V> {
     return loaded;
   }
 
-  public boolean isLoaded() {
-    return loaded.isDone();
-  }
-
   /**
    * Completes once this node's copy satisfies {@code condition}, or after {@code timeout}: a write
    * is stored either way, only its arrival here would be late.
    */
   public CompletionStage<Done> when(Predicate<Map<String, V>> condition, Duration timeout, ActorSystem<?> system) {
     CompletableFuture<Done> done = new CompletableFuture<>();
+    // Completed on the dispatcher, not on the follower actor that runs the check.
     Runnable check = () -> {
-      if (condition.test(entries)) done.complete(Done.getInstance());
+      if (condition.test(entries)) done.completeAsync(Done::getInstance, system.executionContext());
     };
     waiters.add(check);
     check.run();
-    if (!done.isDone()) {
-      system.scheduler().scheduleOnce(timeout, () -> done.complete(Done.getInstance()), system.executionContext());
-    }
-    done.whenComplete((result, error) -> waiters.remove(check));
+    Cancellable timer = system.scheduler().scheduleOnce(timeout, () -> done.complete(Done.getInstance()), system.executionContext());
+    done.whenComplete((result, error) -> {
+      waiters.remove(check);
+      timer.cancel();
+    });
     return done;
   }
 

@@ -60,8 +60,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** Every queue's live figures; a record, so that the reply can cross nodes. */
   public record QueueStatsList(List<QueueStats> queues) implements CborSerializable {}
   record Rebuild(Directory.Listing listing) implements Command {}
-  enum AskDirectory implements Command { INSTANCE }
-  enum ReportAnswered implements Command { INSTANCE }
+  enum ReadListing implements Command { INSTANCE }
+  /** An entity asked to report at rebuild answered, or did not within the ask's timeout. */
+  record ReportAnswered(String id, boolean queue, boolean answered, int attempt) implements Command {}
   record ReservationAnswered(String callId, String agentId, Reservation reservation) implements Command {}
   record OfferAnswered(String callId, List<Reservation> reserved, boolean accepted) implements Command {}
   enum Tick implements Command { INSTANCE }
@@ -74,9 +75,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   static final int DEFAULT_RING_TIMEOUT_SECONDS = 20;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  /** Asks of a report at rebuild, each {@link #ASK_TIMEOUT}: outlasts a failover (about 10 s). */
+  private static final int REPORT_ATTEMPTS = 6;
 
   /** Times each routing decision into {@code metrics} as {@code callengine.routing.decision}. */
-  public static Behavior<Command> create(Supplier<CompletionStage<Directory.Listing>> directory, Peers peers, Clock clock,
+  public static Behavior<Command> create(Supplier<CompletionStage<Directory.Listing>> listing, Peers peers, Clock clock,
       int ringAllMax, MeterRegistry metrics) {
     Timer decisions = Timer.builder("callengine.routing.decision")
         .description("Time the Router takes to match waiting calls to available agents, per pass")
@@ -84,8 +87,8 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .register(metrics);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-      ctx.getSelf().tell(AskDirectory.INSTANCE);
-      return new Router(ctx, directory, peers, clock, new RoutingTable(new Random(), ringAllMax), decisions,
+      ctx.getSelf().tell(ReadListing.INSTANCE);
+      return new Router(ctx, listing, peers, clock, new RoutingTable(new Random(), ringAllMax), decisions,
           ReplicatedView.writer(ctx.getSystem(), STAFFING_VIEW));
     }));
   }
@@ -105,17 +108,19 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private final Clock clock;
   private final Peers peers;
-  private final Supplier<CompletionStage<Directory.Listing>> directory;
+  private final Supplier<CompletionStage<Directory.Listing>> listing;
   private final RoutingTable table;
   private final Consumer<Map<String, Boolean>> staffingView;
   private final Asks asks;
-  /** Entities asked to report at rebuild that have not answered; the staffing view is published only once none are left. */
+  /** Entities asked to report at rebuild that have not answered yet. */
   private int reportsOutstanding = -1;
+  /** The rebuild is over: every entity answered, and a tick has passed for their reports (which travel apart) to arrive. */
+  private boolean rebuilt;
   private Map<String, Boolean> publishedStaffing;
   private final Map<String, PendingOffer> pending = new HashMap<>();
   private final Timer decisions;
 
-  private Router(ActorContext<Command> context, Supplier<CompletionStage<Directory.Listing>> directory, Peers peers, Clock clock,
+  private Router(ActorContext<Command> context, Supplier<CompletionStage<Directory.Listing>> listing, Peers peers, Clock clock,
       RoutingTable table, Timer decisions, Consumer<Map<String, Boolean>> staffingView) {
     super(context);
     this.staffingView = staffingView;
@@ -123,7 +128,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
     this.decisions = decisions;
     this.clock = clock;
     this.peers = peers;
-    this.directory = directory;
+    this.listing = listing;
     this.table = table;
   }
 
@@ -142,25 +147,47 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
         .onMessage(GetStats.class, m -> { m.replyTo().tell(table.systemStats(clock.instant())); return this; })
         .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(new QueueStatsList(table.queueStats(clock.instant()))); return this; })
-        .onMessage(AskDirectory.class, m -> askDirectory())
+        .onMessage(ReadListing.class, m -> readListing())
         .onMessage(Rebuild.class, this::onRebuild)
-        .onMessage(ReportAnswered.class, m -> { reportsOutstanding--; return this; })
+        .onMessage(ReportAnswered.class, this::onReportAnswered)
         .onMessage(Tick.class, m -> onTick())
         .build();
   }
 
   /** The cache is rebuilt from every agent and queue the Directory knows (this node's replicated copy of it). */
-  private Behavior<Command> askDirectory() {
-    getContext().pipeToSelf(directory.get(), (listing, failure) -> listing != null ? new Rebuild(listing) : AskDirectory.INSTANCE);
+  private Behavior<Command> readListing() {
+    getContext().pipeToSelf(listing.get(), (found, failure) -> found != null ? new Rebuild(found) : ReadListing.INSTANCE);
     return this;
   }
 
   private Behavior<Command> onRebuild(Rebuild m) {
     reportsOutstanding = m.listing().queueIds().size() + m.listing().agentIds().size();
-    m.listing().queueIds().forEach(id -> getContext().ask(Done.class, peers.queue(id), ASK_TIMEOUT,
-        QueueEntity.ReportToRouter::new, (done, failure) -> ReportAnswered.INSTANCE));
-    m.listing().agentIds().forEach(id -> getContext().ask(Done.class, peers.agent(id), ASK_TIMEOUT,
-        AgentEntity.ReportToRouter::new, (done, failure) -> ReportAnswered.INSTANCE));
+    m.listing().queueIds().forEach(id -> askReport(id, true, 1));
+    m.listing().agentIds().forEach(id -> askReport(id, false, 1));
+    return this;
+  }
+
+  private void askReport(String id, boolean queue, int attempt) {
+    if (queue) {
+      getContext().ask(Done.class, peers.queue(id), ASK_TIMEOUT, QueueEntity.ReportToRouter::new,
+          (done, failure) -> new ReportAnswered(id, true, failure == null, attempt));
+    } else {
+      getContext().ask(Done.class, peers.agent(id), ASK_TIMEOUT, AgentEntity.ReportToRouter::new,
+          (done, failure) -> new ReportAnswered(id, false, failure == null, attempt));
+    }
+  }
+
+  /**
+   * An entity that does not answer may be on a node being lost: it is asked again until its
+   * shard is back on a survivor (within {@link #REPORT_ATTEMPTS} tries), so that the staffing
+   * view is not published from a cache that misses it.
+   */
+  private Behavior<Command> onReportAnswered(ReportAnswered m) {
+    if (!m.answered() && m.attempt() < REPORT_ATTEMPTS) {
+      askReport(m.id(), m.queue(), m.attempt() + 1);
+      return this;
+    }
+    reportsOutstanding--;
     return this;
   }
 
@@ -177,7 +204,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
    * whose agents have not reported yet, and the view keeps the last word until then.
    */
   private void publishStaffing() {
-    if (reportsOutstanding != 0) return;
+    if (!rebuilt) return;
     Map<String, Boolean> staffing = table.staffing();
     if (staffing.equals(publishedStaffing)) return;
     staffingView.accept(staffing);
@@ -193,8 +220,9 @@ public final class Router extends AbstractBehavior<Router.Command> {
           "no agent logged in to queue " + queueId + " for " + queue.noAgentDelaySeconds() + " s"));
     });
     table.markAllWaitingQueuesDirty();
-    // Reports answered in this second (their AgentChanged may still be on the way) settle the rebuild.
-    if (reportsOutstanding == 0) publishStaffing();
+    // Reports answered before this tick have had a second to arrive (they travel apart from the answers).
+    if (reportsOutstanding == 0 && !rebuilt) rebuilt = true;
+    publishStaffing();
     return dispatch();
   }
 
@@ -252,12 +280,17 @@ public final class Router extends AbstractBehavior<Router.Command> {
     int ringTimeout = queue != null && queue.ringTimeoutSeconds() > 0 ? queue.ringTimeoutSeconds() : DEFAULT_RING_TIMEOUT_SECONDS;
     int wrapUp = queue != null ? queue.wrapUpSeconds() : 0;
     List<Reservation> agents = List.copyOf(reserved);
-    getContext().askWithStatus(Done.class, peers.call(callId), ASK_TIMEOUT,
-        replyTo -> new CallEntity.Offer(agents, ringTimeout, wrapUp, replyTo),
+    // Asked until answered: a call recovering on another node takes the offer late, and an offer
+    // taken but thought refused would free agents whose phones ring for it.
+    getContext().pipeToSelf(asks.<CallEntity.Command, Done>askRetrying(peers.call(callId),
+            replyTo -> new CallEntity.Offer(agents, ringTimeout, wrapUp, replyTo)),
         (done, failure) -> new OfferAnswered(callId, agents, failure == null));
   }
 
-  /** A refused offer means the call is no longer waiting: free the agents; the call stays out of offers until it leaves. */
+  /**
+   * A refused offer (or one unanswered for the retries' 20 s) means the call is not waiting: free
+   * the agents; the call stays out of offers until it leaves.
+   */
   private Behavior<Command> onOfferAnswered(OfferAnswered m) {
     PendingOffer offer = pending.remove(m.callId());
     table.offerAnswered(m.callId(), m.accepted());
