@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,47 +25,18 @@ import org.junit.jupiter.api.Test;
  * again and takes the waiting caller, and the survivors take new calls.
  */
 class ClusterTest {
-  private static final String ADMIN = "cluster-admin-token";
-  private static final List<Node> nodes = new ArrayList<>();
-  private static final List<ApiClient> apis = new ArrayList<>();
-  private static final List<Integer> sipPorts = new ArrayList<>();
+  private static final String ADMIN = TestCluster.ADMIN;
+  private static TestCluster cluster;
+  private static List<Node> nodes;
+  private static List<ApiClient> apis;
+  private static List<Integer> sipPorts;
 
   @BeforeAll
   static void formCluster() throws Exception {
-    String database = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false";
-    // Every port is chosen before any node starts, so no node's outbound connection takes one meanwhile.
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < 9) {
-      int port = TestEngines.freePort();
-      if (!ports.contains(port)) ports.add(port);
-    }
-    String firstSeed = "pekko://callengine@127.0.0.1:" + ports.get(0);
-    for (int i = 0; i < 3; i++) {
-      int clusterPort = ports.get(3 * i);
-      int sipPort = ports.get(3 * i + 1);
-      int httpPort = ports.get(3 * i + 2);
-      nodes.add(Node.start(NodeConfig.load(ConfigFactory.parseString(String.format("""
-          callengine.data-dir = "%s"
-          callengine.admin-token = "%s"
-          callengine.db.url = "%s"
-          callengine.sip { host = 127.0.0.1, port = %d, rtp-ports = "%d-%d" }
-          callengine.media { no-rtp-timeout = 10m }
-          callengine.http { host = 127.0.0.1, port = %d }
-          pekko.remote.artery.canonical.port = %d
-          pekko.cluster.seed-nodes = ["%s"]
-          pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-          pekko.coordinated-shutdown.exit-jvm = off
-          # A crash: the node's actor system ends without leaving the cluster.
-          pekko.coordinated-shutdown.run-by-actor-system-terminate = off
-          pekko.actor.serialize-messages = on
-          """, Files.createTempDirectory("callengine-cluster"), ADMIN, database, sipPort, 35000 + i * 1000, 35999 + i * 1000,
-          httpPort, clusterPort, firstSeed)))));
-      apis.add(new ApiClient(httpPort));
-      sipPorts.add(sipPort);
-    }
-    eventually(Duration.ofSeconds(30), "three members Up", () -> nodes.stream().allMatch(node ->
-        StreamSupport.stream(Cluster.get(node.engine().system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status() == MemberStatus.up()).count() == 3));
+    cluster = TestCluster.start(3, 35000);
+    nodes = cluster.nodes;
+    apis = cluster.apis;
+    sipPorts = cluster.sipPorts;
     assertEquals(201, apis.get(1).call("POST", "/api/v1/admin/queues", ADMIN,
         "{\"id\":\"support\",\"name\":\"Support\",\"wrapUpSeconds\":0}").status());
     assertEquals(201, apis.get(2).call("POST", "/api/v1/admin/agents", ADMIN,
@@ -81,9 +45,7 @@ class ClusterTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (Node node : nodes) {
-      if (!node.engine().system().getWhenTerminated().toCompletableFuture().isDone()) node.stop();
-    }
+    cluster.close();
   }
 
   @Test
@@ -97,7 +59,6 @@ class ClusterTest {
       assertEquals(200, apis.get(i).call("GET", "/api/v1/supervisor/stats", ADMIN, null).status(), "supervisor stats on node " + i);
     }
 
-    Node oldest = nodes.get(0);
     try (TestPhone alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPorts.get(1));
         TestPhone throughOldest = new TestPhone("5550001", TestEngines.freePort(), "127.0.0.1", sipPorts.get(0));
         TestPhone throughSurvivor = new TestPhone("5550002", TestEngines.freePort(), "127.0.0.1", sipPorts.get(1))) {
@@ -112,7 +73,7 @@ class ClusterTest {
       OutgoingCall waiting = throughSurvivor.call("support");
       assertEquals(200, waiting.awaitFinal().getStatusCode(), "the second caller waits in line on a survivor");
 
-      crash(oldest);
+      cluster.crash(0);
       eventually(Duration.ofSeconds(40), "the bridged call ends FAILED as node-lost", () ->
           records(survivor).stream().anyMatch(r -> r.get("disposition").asText().equals("FAILED")
               && r.path("endReason").asText().startsWith("node-lost")));
@@ -133,13 +94,6 @@ class ClusterTest {
       assertTrue(records(survivor).stream().filter(r -> r.get("disposition").asText().equals("FAILED"))
           .allMatch(r -> r.get("agentId").asText().equals("alice")), "the lost call was alice's");
     }
-  }
-
-  /** The node's SIP stack dies with it and its actor system ends without leaving: the survivors must down it. */
-  private static void crash(Node node) throws Exception {
-    node.sip().stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Adapter.toClassic(node.engine().system()).terminate();
-    node.engine().system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static String activity(ApiClient api) throws Exception {
