@@ -251,9 +251,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private void reserve(RoutingTable.Match match, ActorRef<StatusReply<Done>> supervisor) {
     pending.put(match.callId(), new PendingOffer(match.agentIds().size(), supervisor));
+    // Asked until answered (Reserve is idempotent): a reservation stored but answered late would
+    // otherwise leave the agent reserved for a call never offered to it.
     for (String agentId : match.agentIds()) {
-      getContext().askWithStatus(Reservation.class, peers.agent(agentId), ASK_TIMEOUT,
-          replyTo -> new AgentEntity.Reserve(match.callId(), replyTo),
+      getContext().pipeToSelf(asks.<AgentEntity.Command, Reservation>askRetrying(peers.agent(agentId),
+              replyTo -> new AgentEntity.Reserve(match.callId(), replyTo)),
           (reservation, failure) -> new ReservationAnswered(match.callId(), agentId, reservation));
     }
   }
