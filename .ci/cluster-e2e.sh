@@ -71,8 +71,6 @@ ce_stop_more() {
     wait_gone "$KAM_PID" 10 || kill -KILL "$KAM_PID" 2>/dev/null || true
   fi
   if (( PG_STARTED )); then "$ROOT/.ci/postgres.sh" stop "$PG_DIR" || true; fi
-  # The agents' SIPp can outlive its timeout wrapper when that is killed: stop it by its port.
-  if [[ -n "${UAS_PORT:-}" ]]; then pkill -f -- "sipp .*-p $UAS_PORT " 2>/dev/null || true; fi
 }
 # A hard bound on the whole run, whatever hangs: the trap above cleans up.
 (sleep "$SCRIPT_LIMIT"; echo "$CE_NAME: over $SCRIPT_LIMIT s, stopping" >&2; kill -TERM $$) &

@@ -225,6 +225,8 @@ ce_cleanup() {
     kill -9 "$CE_NODE_PID" 2>/dev/null || true
   fi
   for pid in "${CE_PIDS[@]}"; do
+    # A process started as `timeout ... sipp` is the timeout wrapper: its child would outlive a KILL of it.
+    pkill -9 -P "$pid" 2>/dev/null || true
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done

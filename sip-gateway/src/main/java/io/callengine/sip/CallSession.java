@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -62,8 +61,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   public interface Message extends NoSerializationVerificationNeeded {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
-  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr)
-      implements Message {}
+  /** Where routing sends the call: this node's copy of the policies, else the dialed address's queue. */
+  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr) {}
   record MediaOpened(RtpEndpoint endpoint) implements Message {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
@@ -75,7 +74,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record DtmfPressed(char digit, int durationMs) implements Message {}
   enum IvrPromptDone implements Message { INSTANCE }
   enum IvrTimeout implements Message { INSTANCE }
-  record IvrRouted(Resolved choice) implements Message {}
   enum MediaTick implements Message { INSTANCE }
   enum Announce implements Message { INSTANCE }
   record Position(int position, Duration expectedWait) implements Message {}
@@ -153,7 +151,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
-        .onMessage(Resolved.class, this::onResolved)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Admitted.class, this::onAdmitted)
@@ -166,7 +163,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(DtmfPressed.class, this::onDtmf)
         .onMessage(IvrPromptDone.class, m -> onIvrPromptDone())
         .onMessage(IvrTimeout.class, m -> ivrInputDone())
-        .onMessage(IvrRouted.class, this::onIvrRouted)
         .onMessage(MediaTick.class, m -> onMediaTick())
         .onMessage(Announce.class, m -> onAnnounce())
         .onMessage(Position.class, this::onPosition)
@@ -206,18 +202,16 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Optional<Negotiation> chosen = Sdp.negotiate(customerOffer);
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
-    getContext().pipeToSelf(resolve(uri.getUser(), callerOf(invite)), (resolved, error) -> error != null
-        ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "routing did not answer")
-        : resolved.queueId() == null ? new SetupFailed(Response.NOT_FOUND, null, "no queue at " + uri.getUser()) : resolved);
-    return this;
+    Resolved resolved = resolve(uri.getUser(), callerOf(invite));
+    return resolved.queueId() == null ? onSetupFailed(new SetupFailed(Response.NOT_FOUND, null, "no queue at " + uri.getUser()))
+        : onResolved(resolved);
   }
 
   /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
-  private CompletionStage<Resolved> resolve(String dialedUser, String caller) {
-    Resolved resolved = engine.route(new RouteRequest(dialedUser, caller, null, null))
+  private Resolved resolve(String dialedUser, String caller) {
+    return engine.route(new RouteRequest(dialedUser, caller, null, null))
         .map(decision -> resolved(decision, dialedUser))
         .orElseGet(() -> new Resolved(engine.lookups().queueForAddress(dialedUser).orElse(null), dialedUser, DEFAULT_PRIORITY, List.of(), null));
-    return CompletableFuture.completedFuture(resolved);
   }
 
   private static Resolved resolved(RouteDecision decision, String dialedUser) {
@@ -629,13 +623,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (ivrDigits.length() == 0) return ivrRetryOrDefault();
     String digits = ivrDigits.toString();
     Optional<RouteDecision> decision = engine.route(new RouteRequest(dialed, callerOf(invite), null, digits));
-    return onIvrRouted(new IvrRouted(decision.map(d -> resolved(d, dialed)).orElse(null)));
+    return onIvrRouted(decision.map(d -> resolved(d, dialed)).orElse(null));
   }
 
-  private Behavior<Message> onIvrRouted(IvrRouted m) {
-    if (phase != Phase.IVR) return this;
-    boolean chosen = m.choice() != null && !sameRoute(m.choice(), route);
-    return chosen ? enterQueue(m.choice()) : ivrRetryOrDefault();
+  /** {@code choice}: where the keys route the call, or null when no rule matches them. */
+  private Behavior<Message> onIvrRouted(Resolved choice) {
+    boolean chosen = choice != null && !sameRoute(choice, route);
+    return chosen ? enterQueue(choice) : ivrRetryOrDefault();
   }
 
   private static boolean sameRoute(Resolved a, Resolved b) {

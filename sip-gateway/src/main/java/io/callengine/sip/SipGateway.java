@@ -73,7 +73,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       return this;
     }
     boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
-    if (!inDialog && NOT_READY_REFUSES.contains(request.getMethod()) && !parts.engine().node().ready()) {
+    if (!inDialog && NOT_READY_REFUSES.contains(request.getMethod()) && !parts.engine().ready()) {
       messages.respond(in.transaction(), request, Response.SERVICE_UNAVAILABLE, null, null, List.of(retryAfter()));
       return this;
     }

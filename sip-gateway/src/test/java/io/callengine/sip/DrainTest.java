@@ -51,7 +51,7 @@ class DrainTest {
 
       CompletableFuture<Done> stopped = engine.shutdown().toCompletableFuture();
       eventually(Duration.ofSeconds(5), "the node is draining", () -> engine.node().draining());
-      assertFalse(engine.node().ready());
+      assertFalse(engine.ready());
       assertTrue(engine.health().warnings().contains("draining: this node is stopping and takes no new calls"),
           "the health report says why: " + engine.health().warnings());
 

@@ -153,7 +153,7 @@ public final class CallCenterEngine {
     this.system = ActorSystem.create(Behaviors.empty(), "callengine", config);
     this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
     bindJvmMetrics();
-    this.node = NodeStatus.start(system, clock, metrics, () -> health().status().equals("UP"));
+    this.node = NodeStatus.start(system, clock, metrics, this::ready);
     joinCluster();
     this.lookups = new Lookups(system);
     ClusterSingleton singletons = ClusterSingleton.get(system);
@@ -213,6 +213,16 @@ public final class CallCenterEngine {
     return up;
   }
 
+  /**
+   * Whether this node takes calls now: Up, the database and every component up, and nothing in
+   * {@link NodeStatus} against it (losing side of a partition, draining). What {@code GET
+   * /health/ready} and the SIP gateway ask; cheap, for it is asked on every new SIP transaction.
+   */
+  public boolean ready() {
+    return isUp() && databaseAnswers && node.notReadyReasons().isEmpty()
+        && healthChecks.values().stream().allMatch(BooleanSupplier::getAsBoolean);
+  }
+
   public boolean isUp() {
     return up.isDone() && !up.isCompletedExceptionally()
         && Cluster.get(system).selfMember().status() == MemberStatus.up();
@@ -257,7 +267,7 @@ public final class CallCenterEngine {
     components.forEach((name, state) -> { if (!state.equals("UP")) warnings.add(name + " is down"); });
     if (!dbUp) warnings.add("the database does not answer");
     int nodes = (int) Cluster.get(system).state().getMembers().spliterator().getExactSizeIfKnown();
-    String status = !isUp() ? "DOWN" : warnings.isEmpty() ? "UP" : "DEGRADED";
+    String status = !isUp() ? "DOWN" : ready() ? "UP" : "DEGRADED";
     return new HealthReport(status, Duration.between(startedAt, clock.instant()).toSeconds(), nodes,
         dbUp ? "UP" : "DOWN", components, warnings);
   }

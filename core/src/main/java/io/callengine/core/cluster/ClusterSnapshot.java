@@ -67,9 +67,29 @@ public record ClusterSnapshot(String self, String leader, String oldest, List<Me
    * resolver's tie-break keeps the side with the lowest address).
    */
   public Optional<String> minorityReason() {
-    List<MemberInfo> counted = members.stream().filter(m -> m.status().equals("UP") || m.status().equals("LEAVING")).toList();
-    boolean byRole = counted.stream().anyMatch(m -> m.roles().contains(ENGINE_ROLE));
-    if (byRole) counted = counted.stream().filter(m -> m.roles().contains(ENGINE_ROLE)).toList();
+    return minorityReason(members.stream()
+        .map(m -> new Counted(m.status().equals("UP") || m.status().equals("LEAVING"), m.roles().contains(ENGINE_ROLE), m.reachable()))
+        .toList());
+  }
+
+  /** The same rule read straight from the cluster state: cheap enough for every new SIP transaction. */
+  static Optional<String> minorityReason(CurrentClusterState state) {
+    Set<Member> unreachable = state.getUnreachable();
+    List<Counted> members = new ArrayList<>();
+    for (Member m : state.getMembers()) {
+      members.add(new Counted(m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving(), m.hasRole(ENGINE_ROLE),
+          !unreachable.contains(m)));
+    }
+    return minorityReason(members);
+  }
+
+  /** A member as the majority rule sees it, in address order. */
+  private record Counted(boolean serving, boolean engine, boolean reachable) {}
+
+  private static Optional<String> minorityReason(List<Counted> members) {
+    List<Counted> counted = members.stream().filter(Counted::serving).toList();
+    boolean byRole = counted.stream().anyMatch(Counted::engine);
+    if (byRole) counted = counted.stream().filter(Counted::engine).toList();
     long lost = counted.stream().filter(m -> !m.reachable()).count();
     boolean minority = lost * 2 > counted.size() || (lost > 0 && lost * 2 == counted.size() && !counted.get(0).reachable());
     if (!minority) return Optional.empty();

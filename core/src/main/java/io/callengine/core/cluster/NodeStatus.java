@@ -53,7 +53,7 @@ public final class NodeStatus {
     }
     Gauge.builder("callengine.cluster.unreachable.members", node, n -> Cluster.get(n.system).state().getUnreachable().size())
         .description("Cluster members this node, or a member it hears from, cannot reach").register(metrics);
-    Gauge.builder("callengine.node.ready", node, n -> n.ready() ? 1 : 0)
+    Gauge.builder("callengine.node.ready", node, n -> n.ready.getAsBoolean() ? 1 : 0)
         .description("1 when this node is ready (GET /health/ready answers 200), else 0").register(metrics);
     return node;
   }
@@ -66,14 +66,9 @@ public final class NodeStatus {
   /** Empty unless this node is on the losing side of a partition or draining; being Up is the engine's own check. */
   public List<String> notReadyReasons() {
     List<String> reasons = new ArrayList<>();
-    snapshot().minorityReason().ifPresent(reasons::add);
+    ClusterSnapshot.minorityReason(Cluster.get(system).state()).ifPresent(reasons::add);
     if (draining) reasons.add("draining: this node is stopping and takes no new calls");
     return reasons;
-  }
-
-  /** Whether the node is ready as a whole: what {@code GET /health/ready}, SIP OPTIONS and the gauge say. */
-  public boolean ready() {
-    return ready.getAsBoolean();
   }
 
   /** From now on the node is not ready; there is no way back, the node is stopping. */

@@ -221,8 +221,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
     });
     table.markAllWaitingQueuesDirty();
     // Reports answered before this tick have had a second to arrive (they travel apart from the answers).
-    if (reportsOutstanding == 0 && !rebuilt) rebuilt = true;
-    publishStaffing();
+    if (reportsOutstanding == 0 && !rebuilt) {
+      rebuilt = true;
+      publishStaffing();
+    }
     return dispatch();
   }
 

@@ -1,5 +1,6 @@
 package io.callengine.sip.registrar;
 
+import io.callengine.core.persistence.Sql;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,12 +70,10 @@ public final class NonceKey {
       if (existing.isPresent()) return existing.get();
       byte[] fresh = new byte[MIN_BYTES];
       RANDOM.nextBytes(fresh);
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO sip_nonce_key (id, nonce_key, created_at) "
-              + "SELECT 1, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sip_nonce_key WHERE id = 1)")) {
-        insert.setString(1, Base64.getEncoder().encodeToString(fresh));
-        insert.setLong(2, System.currentTimeMillis());
-        insert.executeUpdate();
+      try {
+        Sql.update(connection, "INSERT INTO sip_nonce_key (id, nonce_key, created_at) "
+            + "SELECT 1, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sip_nonce_key WHERE id = 1)",
+            Base64.getEncoder().encodeToString(fresh), java.time.Instant.now());
       } catch (SQLException e) {
         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
       }
@@ -83,7 +82,7 @@ public final class NonceKey {
   }
 
   private static Optional<byte[]> read(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT nonce_key FROM sip_nonce_key WHERE id = 1");
+    try (PreparedStatement select = Sql.prepare(connection, "SELECT nonce_key FROM sip_nonce_key WHERE id = 1");
         ResultSet row = select.executeQuery()) {
       return row.next() ? Optional.of(Base64.getDecoder().decode(row.getString(1))) : Optional.empty();
     }
