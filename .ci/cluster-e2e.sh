@@ -426,20 +426,7 @@ MISSING=$(comm -23 <(echo "$CALLERS") <(jq -r '.[].caller' <<<"$RUN_RECS" | sort
 DETAIL="$PLACED calls, $(jq length <<<"$RUN_RECS") records, $MISSING calls without a record, duplicates: ${DUPES:-none}"
 if (( MISSING == 0 )) && [[ -z "$DUPES" ]] && (( $(jq length <<<"$RUN_RECS") == PLACED )); then check "one record per call" PASS "$DETAIL"; else check "one record per call" FAIL "$DETAIL"; fi
 
-# Callers on the surviving nodes were connected to an agent.
-ON_SURVIVORS=$(awk -F'\t' -v dead="$DEAD_ADDR" '$2 != dead { print $1 }' "$CE_WORK/answered-by.tsv" | sort -u)
-NOT_CONNECTED=$(jq -c --arg callers "$ON_SURVIVORS" '
-  ($callers | split("\n")) as $c
-  | [.[] | select(.caller as $x | $c | index($x) != null) | select(.answeredAt == null)
-    | {caller, status, disposition, endReason, enqueuedAt, answeredAt, waitSeconds}]' <<<"$RUN_RECS")
-DETAIL="$(grep -c . <<<"$ON_SURVIVORS" || true) calls answered by the survivors, not connected to an agent: $(jq length <<<"$NOT_CONNECTED")"
-if [[ "$NOT_CONNECTED" == "[]" && -n "$ON_SURVIVORS" ]]; then check "callers on survivors connected" PASS "$DETAIL"; else check "callers on survivors connected" FAIL "$DETAIL $(jq -c '.[:5]' <<<"$NOT_CONNECTED")"; fi
-
-# Every call is over by now (SIPp has ended): so is every record, whichever node held the call.
-OPEN=$(jq -c '[.[] | select(.endedAt == null) | {caller, status, agentId, enqueuedAt}]' <<<"$RUN_RECS")
-if [[ "$OPEN" == "[]" ]]; then check "every record ended" PASS "$(jq length <<<"$RUN_RECS") records, all ended"; else check "every record ended" FAIL "$(jq length <<<"$OPEN") records still open: $(jq -c '.[:4]' <<<"$OPEN")"; fi
-
-# The timeline, from the survivors' logs (cluster at INFO), Kamailio's and SIPp's.
+# When routing was back: the singletons (the Router among them) started on a survivor.
 first_log() {  # first_log REGEX: "HH:MM:SS.mmm node" of the first survivor line after the kill
   local i t best=""
   for i in "${SURVIVORS[@]}"; do
@@ -450,9 +437,31 @@ first_log() {  # first_log REGEX: "HH:MM:SS.mmm node" of the first survivor line
   done
   echo "$best"
 }
+SINGLETONS=$(first_log 'Singleton manager starting singleton actor|ClusterSingletonManager state change \[.* -> Oldest\]')
+SINGLETONS_MS=""
+[[ -n "$SINGLETONS" ]] && SINGLETONS_MS=$(log_ms "${SINGLETONS% *}")
+
+# Callers on the surviving nodes were connected to an agent, but for those who hung up while the
+# Router was away: a caller the engine answered just before the kill, and that routing had not
+# matched yet, hears the queue for TALK_MS and hangs up before any Router can offer the call.
+ON_SURVIVORS=$(awk -F'\t' -v dead="$DEAD_ADDR" '$2 != dead { print $1 }' "$CE_WORK/answered-by.tsv" | sort -u)
+HUNG_UP_BEFORE=$(awk -F'\t' -v back="${SINGLETONS_MS:-0}" '$2 == "out" && $3 == "BYE" && $1 < back { print $6 }' "$CE_WORK/failover-messages.tsv" | sort -u)
+UNSERVED=$(jq -c --arg callers "$ON_SURVIVORS" --arg early "$HUNG_UP_BEFORE" '
+  ($callers | split("\n")) as $c | ($early | split("\n")) as $e
+  | [.[] | select(.caller as $x | $c | index($x) != null) | select(.answeredAt == null)
+    | {caller, status, disposition, endReason, enqueuedAt, answeredAt, waitSeconds,
+       gaveUp: ((.caller as $x | $e | index($x) != null) and .endReason == "customer hung up")}]' <<<"$RUN_RECS")
+NOT_CONNECTED=$(jq -c '[.[] | select(.gaveUp | not) | del(.gaveUp)]' <<<"$UNSERVED")
+DETAIL="$(grep -c . <<<"$ON_SURVIVORS" || true) calls answered by the survivors, not connected to an agent: $(jq length <<<"$NOT_CONNECTED") (and $(jq '[.[] | select(.gaveUp)] | length' <<<"$UNSERVED") who hung up before routing was back)"
+if [[ "$NOT_CONNECTED" == "[]" && -n "$ON_SURVIVORS" ]]; then check "callers on survivors connected" PASS "$DETAIL"; else check "callers on survivors connected" FAIL "$DETAIL $(jq -c '.[:5]' <<<"$NOT_CONNECTED")"; fi
+
+# Every call is over by now (SIPp has ended): so is every record, whichever node held the call.
+OPEN=$(jq -c '[.[] | select(.endedAt == null) | {caller, status, agentId, enqueuedAt}]' <<<"$RUN_RECS")
+if [[ "$OPEN" == "[]" ]]; then check "every record ended" PASS "$(jq length <<<"$RUN_RECS") records, all ended"; else check "every record ended" FAIL "$(jq length <<<"$OPEN") records still open: $(jq -c '.[:4]' <<<"$OPEN")"; fi
+
+# The timeline, from the survivors' logs (cluster at INFO), Kamailio's and SIPp's.
 UNREACHABLE=$(first_log 'UNREACHABLE')
 DOWNED=$(first_log 'SBR took decision|is downing|as \[Down\]|Leader is removing .*unreachable')
-SINGLETONS=$(first_log 'Singleton manager starting singleton actor|ClusterSingletonManager state change \[.* -> Oldest\]')
 LEGS_LOST=$(first_log 'lost its SIP legs')
 KAM_DOWN=$(sed -nE "s/^.*\[([0-9]+)\.([0-9]{3})[0-9]*\] engine node down: sip:$DEAD_ADDR.*/\1\2/p" "$CE_WORK/kamailio.log" \
   | awk -v k="$KILL_MS" '$1 >= k { print; exit }')

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.callengine.core.agent.AgentEntity;
+import io.callengine.core.agent.Reservation;
+import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * every node, supervisors read through every node, and the oldest node (the one holding the
  * singletons and the shard coordinator) crashes while one call is bridged through it and
  * another waits on a survivor: the bridged call ends FAILED as node-lost, the agent is free
- * again and takes the waiting caller, and the survivors take new calls.
+ * again and takes the waiting caller, and the survivors take new calls. A second agent was
+ * reserved by the lost Router for a call it never offered: the Router that takes over lets her go.
  */
 class ClusterTest {
   private static final String ADMIN = TestCluster.ADMIN;
@@ -41,6 +45,10 @@ class ClusterTest {
         "{\"id\":\"support\",\"name\":\"Support\",\"wrapUpSeconds\":0}").status());
     assertEquals(201, apis.get(2).call("POST", "/api/v1/admin/agents", ADMIN,
         "{\"id\":\"alice\",\"sipUri\":\"sip:alice@127.0.0.1\",\"displayName\":\"Alice\",\"password\":\"pw-alice\"}").status());
+    assertEquals(201, apis.get(1).call("POST", "/api/v1/admin/queues", ADMIN, "{\"id\":\"sales\",\"name\":\"Sales\"}").status());
+    // Carol serves sales only, so she never takes the support callers of the test.
+    assertEquals(201, apis.get(2).call("POST", "/api/v1/admin/agents", ADMIN, "{\"id\":\"carol\",\"sipUri\":\"sip:carol@127.0.0.1\","
+        + "\"displayName\":\"Carol\",\"password\":\"pw-carol\",\"queues\":[\"sales\"]}").status());
   }
 
   @AfterAll
@@ -72,6 +80,7 @@ class ClusterTest {
       eventually(Duration.ofSeconds(10), "alice on the call through the oldest node", () -> activity(survivor).equals("ON_CALL"));
       OutgoingCall waiting = throughSurvivor.call("support");
       assertEquals(200, waiting.awaitFinal().getStatusCode(), "the second caller waits in line on a survivor");
+      reservedByTheRouterAboutToBeLost("carol");
 
       cluster.crash(0);
       eventually(Duration.ofSeconds(40), "the bridged call ends FAILED as node-lost", () ->
@@ -93,7 +102,26 @@ class ClusterTest {
           () -> dispositions(survivor).equals(List.of("ABANDONED", "COMPLETED", "FAILED")));
       assertTrue(records(survivor).stream().filter(r -> r.get("disposition").asText().equals("FAILED"))
           .allMatch(r -> r.get("agentId").asText().equals("alice")), "the lost call was alice's");
+      eventually(Duration.ofSeconds(20), "carol, reserved for a call the lost Router never offered, is free again", () -> {
+        JsonNode carol = survivor.call("GET", "/api/v1/agents/carol", ADMIN, null).json();
+        return carol.get("activity").asText().equals("IDLE") && carol.get("currentCalls").isEmpty();
+      });
     }
+  }
+
+  /** What the Router does before an offer, here on its last breath: carol's entity stores a reservation no offer follows. */
+  private static void reservedByTheRouterAboutToBeLost(String agentId) throws Exception {
+    try (TestPhone phone = new TestPhone(agentId, TestEngines.freePort(), "127.0.0.1", sipPorts.get(2))) {
+      assertEquals(200, phone.register("pw-" + agentId, 600, "SHA-256"));
+    }
+    assertEquals(200, apis.get(2).call("PUT", "/api/v1/agents/" + agentId + "/status", ADMIN, "{\"presence\":\"AVAILABLE\"}").status());
+    CallCenterEngine engine = nodes.get(2).engine();
+    Reservation reservation = engine.asks().<AgentEntity.Command, Reservation>ask(
+        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId), r -> new AgentEntity.Reserve("offer-lost-with-the-router", r))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals("offer-lost-with-the-router", reservation.callId());
+    eventually(Duration.ofSeconds(10), agentId + " reserved", () -> apis.get(1).call("GET", "/api/v1/agents/" + agentId, ADMIN, null)
+        .json().get("activity").asText().equals("RESERVED"));
   }
 
   private static String activity(ApiClient api) throws Exception {

@@ -96,6 +96,12 @@ public final class CallEntity
    */
   public record Verify(String askedBy) implements Command {}
   /**
+   * A Router that took over found {@code agentId} holding this call, reserved by the Router before
+   * it (maybe lost before offering): the call keeps the agent if it rings it or is connected to
+   * it, and lets it go otherwise.
+   */
+  public record CheckHold(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
    * The queue admitted the call; its service-level threshold then is what the call's statistics
    * are measured against. Asked again while unanswered: a repeat stores the fact again, which the
    * statistics read as the same admission.
@@ -218,6 +224,7 @@ public final class CallEntity
         .onCommand(End.class, (s, c) -> end(s, c.disposition(), c.reason(), c.replyTo(), true))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Verify.class, this::onVerify)
+        .onCommand(CheckHold.class, this::onCheckHold)
         .onCommand(LegsChecked.class, this::onLegsChecked)
         .onCommand(MoveToQueue.class, this::onMoveToQueue)
         .onCommand(EnterQueue.class, (s, c) -> s.status() != CallStatus.IVR
@@ -424,6 +431,12 @@ public final class CallEntity
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
         (done, failure) -> new LegsChecked(failure == null));
     return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> onCheckHold(CallState state, CheckHold cmd) {
+    if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.agentId());
+    else if (!state.holds(cmd.agentId())) notices.released(cmd.agentId(), false);
+    return Effect().reply(cmd.replyTo(), StatusReply.ack());
   }
 
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {

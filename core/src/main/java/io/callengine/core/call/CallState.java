@@ -40,6 +40,11 @@ public record CallState(
     return status != CallStatus.NEW && status != CallStatus.ENDED;
   }
 
+  /** Whether the call rings this agent or is connected to it. */
+  public boolean holds(String agentId) {
+    return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId);
+  }
+
   public long waitSeconds(Instant now) {
     return Duration.between(enqueuedAt, answeredAt != null ? answeredAt : now).toSeconds();
   }

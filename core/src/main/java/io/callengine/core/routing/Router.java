@@ -65,6 +65,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   record ReportAnswered(String id, boolean queue, boolean answered, int attempt) implements Command {}
   record ReservationAnswered(String callId, String agentId, Reservation reservation) implements Command {}
   record OfferAnswered(String callId, List<Reservation> reserved, boolean accepted) implements Command {}
+  record HoldUnchecked(String callId, String agentId) implements Command {}
   enum Tick implements Command { INSTANCE }
 
   /**
@@ -145,6 +146,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(ForceAssign.class, this::onForceAssign)
         .onMessage(ReservationAnswered.class, this::onReservationAnswered)
         .onMessage(OfferAnswered.class, this::onOfferAnswered)
+        .onMessage(HoldUnchecked.class, m -> { table.holdUnchecked(new RoutingTable.Hold(m.callId(), m.agentId())); return this; })
         .onMessage(GetStats.class, m -> { m.replyTo().tell(table.systemStats(clock.instant())); return this; })
         .onMessage(GetQueueStats.class, m -> { m.replyTo().tell(new QueueStatsList(table.queueStats(clock.instant()))); return this; })
         .onMessage(ReadListing.class, m -> readListing())
@@ -195,7 +197,23 @@ public final class Router extends AbstractBehavior<Router.Command> {
     Set<String> before = table.staffedBy(m.agent().id());
     table.agentChanged(m.agent(), clock.instant());
     if (!before.equals(table.staffedBy(m.agent().id()))) publishStaffing();
+    checkHolds();
     return dispatch();
+  }
+
+  /**
+   * A call an agent already held when it first reported here was reserved by the Router before
+   * this one, which may have been lost before offering it: the call, which knows whom it rings,
+   * keeps the agent or lets it go. Until then the table keeps the call out of offers, as it is held.
+   */
+  private void checkHolds() {
+    ActorRef<Command> self = getContext().getSelf();
+    for (RoutingTable.Hold hold : table.takeHoldsToCheck()) {
+      asks.<CallEntity.Command, Done>askRetrying(peers.call(hold.callId()), replyTo -> new CallEntity.CheckHold(hold.agentId(), replyTo))
+          .whenComplete((done, failure) -> {
+            if (failure != null) self.tell(new HoldUnchecked(hold.callId(), hold.agentId()));
+          });
+    }
   }
 
   /**
@@ -220,6 +238,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
           "no agent logged in to queue " + queueId + " for " + queue.noAgentDelaySeconds() + " s"));
     });
     table.markAllWaitingQueuesDirty();
+    checkHolds();
     // Reports answered before this tick have had a second to arrive (they travel apart from the answers).
     if (reportsOutstanding == 0 && !rebuilt) {
       rebuilt = true;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -47,6 +48,8 @@ public final class RoutingTable {
   /** The agents whose last report holds each call (reserved, ringing or connected); several while ring-all rings. */
   private final Map<String, Set<String>> holdersOfCall = new HashMap<>();
   private final Set<String> callsInOffer = new HashSet<>();
+  /** Calls agents already held when they first reported to this table: reserved by a Router before this one. */
+  private final Set<Hold> holdsToCheck = new LinkedHashSet<>();
   /** Calls matched whose offer the CallEntity has not answered yet: one offer per call at a time, whatever arrives meanwhile. */
   private final Set<String> offersUnanswered = new HashSet<>();
   private final Set<String> agentsInReserve = new HashSet<>();
@@ -65,8 +68,11 @@ public final class RoutingTable {
   public void agentChanged(AgentView agent, Instant now) {
     AgentView previous = agents.put(agent.id(), agent);
     agent.currentCalls().forEach(callId -> holdersOfCall.computeIfAbsent(callId, id -> new HashSet<>()).add(agent.id()));
-    if (previous != null) {
+    if (previous == null) {
+      agent.currentCalls().forEach(callId -> holdsToCheck.add(new Hold(callId, agent.id())));
+    } else {
       previous.currentCalls().stream().filter(c -> !agent.currentCalls().contains(c)).forEach(callId -> {
+        holdsToCheck.remove(new Hold(callId, agent.id()));
         Set<String> holders = holdersOfCall.get(callId);
         if (holders != null && holders.remove(agent.id()) && holders.isEmpty()) holdersOfCall.remove(callId);
         String queueId = queueOfCall.get(callId);
@@ -83,6 +89,7 @@ public final class RoutingTable {
   }
 
   public void agentRemoved(String agentId) {
+    holdsToCheck.removeIf(hold -> hold.agentId().equals(agentId));
     unplaceAgent(agentId);
     agents.remove(agentId);
     queuesOfAgent.remove(agentId);
@@ -189,6 +196,22 @@ public final class RoutingTable {
     if (!accepted && !waitingById.containsKey(callId)) callsInOffer.remove(callId);
   }
 
+  /**
+   * The calls agents held when they first reported to this table, each once: a Router before this
+   * one reserved them, maybe without offering, and only the call knows whether it rings the agent.
+   */
+  public List<Hold> takeHoldsToCheck() {
+    List<Hold> holds = List.copyOf(holdsToCheck);
+    holdsToCheck.clear();
+    return holds;
+  }
+
+  /** The call did not answer about the hold: it is taken again later, if the agent still holds the call. */
+  public void holdUnchecked(Hold hold) {
+    AgentView agent = agents.get(hold.agentId());
+    if (agent != null && agent.currentCalls().contains(hold.callId())) holdsToCheck.add(hold);
+  }
+
   /** Time-driven changes (cool-downs ending, bindings lapsing) are caught by looking at every queue with calls. */
   public void markAllWaitingQueuesDirty() {
     waiting.forEach((queueId, line) -> { if (!line.isEmpty()) dirtyQueues.add(queueId); });
@@ -279,6 +302,9 @@ public final class RoutingTable {
   // --- the indexes ---
 
   private record Head(String queueId, WaitingCall call) {}
+
+  /** An agent holding a call, as its reports say. */
+  public record Hold(String callId, String agentId) {}
 
   /** The first call of a queue after {@code after} (or from the start) that has no offer in flight. */
   private Optional<Head> nextHead(String queueId, WaitingCall after) {

@@ -144,6 +144,17 @@ class CallEntityTest {
   }
 
   @Test
+  void aHoldTheCallDoesNotExplainIsReleasedAndOneItRingsIsKept() {
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new CallEntity.CheckHold("alice", r)).reply().isSuccess());
+    AgentEntity.ReleaseCall released = (AgentEntity.ReleaseCall) peers.agents.receiveMessage();
+    assertEquals("call-1", released.callId(), "a call waiting in line rings nobody: alice's reservation of it is let go");
+    offer("bob");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.CheckHold("bob", r));
+    peers.agents.expectNoMessage(Duration.ofMillis(300));
+    assertEquals(CallStatus.OFFERING, kit.getState().status(), "bob, whom the call rings, keeps it");
+  }
+
+  @Test
   void aCallWhoseWaitIsOverMovesToTheOverflowQueueKeepingItsAge() {
     java.time.Instant enqueuedAt = kit.getState().enqueuedAt();
     kit.runCommand(new CallEntity.WaitExpired("support", "backup", "waited too long"));

@@ -395,6 +395,39 @@ class RoutingTableTest {
     assertTrue(table.forceMatch("d", "nobody", T0).isEmpty());
   }
 
+  @Test
+  void aCallAnAgentHeldBeforeItsFirstReportIsCheckedOnceAndRoutedWhenTheAgentLetsItGo() {
+    RoutingTable table = table();
+    table.queueChanged(queue("q", "longest-idle"), T0);
+    Agent a = agent("a");
+    table.callWaiting("q", WaitingCall.of("c", 0, T0));
+    // The Router before this one reserved "a" for "c" and was lost before offering it.
+    table.agentChanged(a.calls("c").view(), T0);
+    assertEquals(List.of(new RoutingTable.Hold("c", "a")), table.takeHoldsToCheck());
+    assertTrue(table.takeHoldsToCheck().isEmpty(), "each inherited hold is checked once");
+    assertTrue(table.takeMatches(T0).isEmpty(), "a held call is not offered until the agent lets it go");
+
+    table.holdUnchecked(new RoutingTable.Hold("c", "a"));
+    assertEquals(List.of(new RoutingTable.Hold("c", "a")), table.takeHoldsToCheck(), "a check the call did not answer is taken again");
+
+    table.agentChanged(a.calls().view(), T0);
+    table.holdUnchecked(new RoutingTable.Hold("c", "a"));
+    assertTrue(table.takeHoldsToCheck().isEmpty(), "nor once the agent let the call go");
+    assertEquals(List.of("a"), single(table.takeMatches(T0)).agentIds());
+  }
+
+  @Test
+  void aCallReservedByThisTableIsNeverChecked() {
+    RoutingTable table = table();
+    table.queueChanged(queue("q", "longest-idle"), T0);
+    Agent a = agent("a");
+    table.agentChanged(a.view(), T0);
+    table.callWaiting("q", WaitingCall.of("c", 0, T0));
+    single(table.takeMatches(T0));
+    table.agentChanged(a.calls("c").view(), T0);
+    assertTrue(table.takeHoldsToCheck().isEmpty());
+  }
+
   // --- cool-downs ---
 
   @Test
