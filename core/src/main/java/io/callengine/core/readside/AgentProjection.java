@@ -4,6 +4,7 @@ import io.callengine.core.Tags;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.Presence;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.persistence.ReadSide;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +23,7 @@ public final class AgentProjection extends JdbcHandler<EventEnvelope<AgentEntity
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
     ReadSide.run(system, dataSource, "agents",
-        IntStream.range(0, Tags.AGENT_SLICES).mapToObj(slice -> "agents-" + slice).toList(), AgentProjection::new);
+        IntStream.range(0, Tags.AGENT_SLICES).mapToObj(slice -> "agents-" + slice).toList(), slice -> new AgentProjection());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.callengine.core.readside;
 
 import io.callengine.core.Tags;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.persistence.ReadSide;
 import io.callengine.core.persistence.Sql;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
@@ -22,7 +23,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 public final class QueueProjection extends JdbcHandler<EventEnvelope<QueueEntity.Event>, PlainJdbcSession> {
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
-    ReadSide.run(system, dataSource, "call-queues", List.of(Tags.QUEUES), QueueProjection::new);
+    ReadSide.run(system, dataSource, "call-queues", List.of(Tags.QUEUES), slice -> new QueueProjection());
   }
 
   @Override

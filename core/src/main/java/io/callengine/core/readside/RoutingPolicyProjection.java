@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callengine.core.Tags;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.persistence.ReadSide;
 import io.callengine.core.persistence.Sql;
 import io.callengine.core.policy.RoutingPolicies;
 import io.callengine.core.policy.RoutingPolicy;
@@ -32,7 +33,7 @@ public final class RoutingPolicyProjection extends JdbcHandler<EventEnvelope<Rou
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
     ObjectMapper json = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
-    ReadSide.run(system, dataSource, "routing-policies", List.of(Tags.ROUTING_POLICIES), () -> new RoutingPolicyProjection(json));
+    ReadSide.run(system, dataSource, "routing-policies", List.of(Tags.ROUTING_POLICIES), slice -> new RoutingPolicyProjection(json));
   }
 
   @Override

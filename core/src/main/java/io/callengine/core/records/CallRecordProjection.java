@@ -4,48 +4,29 @@ import io.callengine.core.Tags;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallMedia;
 import io.callengine.core.persistence.PlainJdbcSession;
+import io.callengine.core.persistence.ReadSide;
 import io.callengine.core.persistence.Sql;
 import io.callengine.core.statistics.StatisticsWriter;
 import java.sql.Connection;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.ProjectionBehavior;
-import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
-import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Keeps {@code call_records}, {@code call_offers} and the statistics tables ({@link StatisticsWriter})
- * in step with the CallEntity's events: one exactly-once JDBC projection per {@code calls-N} tag,
- * run as a sharded daemon process so that each slice runs on exactly one node.
+ * in step with the CallEntity's events: one projection per {@code calls-N} tag (see {@link ReadSide}).
  */
 public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEntity.Event>, PlainJdbcSession> {
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
     StatisticsWriter statistics = new StatisticsWriter(
         system.settings().config().getInt("callengine.statistics.short-abandon-seconds") * 1000L);
-    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "call-records", Tags.CALL_SLICES,
-        slice -> ProjectionBehavior.create(projection(system, dataSource, slice, statistics)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
-  }
-
-  private static ExactlyOnceProjection<Offset, EventEnvelope<CallEntity.Event>> projection(
-      ActorSystem<?> system, DataSource dataSource, int slice, StatisticsWriter statistics) {
-    String tag = "calls-" + slice;
-    SourceProvider<Offset, EventEnvelope<CallEntity.Event>> source =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.exactlyOnce(ProjectionId.of("call-records", tag), source,
-        () -> new PlainJdbcSession(dataSource), () -> new CallRecordProjection(slice, statistics), system);
+    ReadSide.run(system, dataSource, "call-records",
+        IntStream.range(0, Tags.CALL_SLICES).mapToObj(slice -> "calls-" + slice).toList(),
+        slice -> new CallRecordProjection(slice, statistics));
   }
 
   private final int slice;
@@ -59,7 +40,7 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
   /** The record, the offers and the statistics of one event, in the transaction that also stores the offset. */
   @Override
   public void process(PlainJdbcSession session, EventEnvelope<CallEntity.Event> envelope) throws Exception {
-    String callId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+    String callId = ReadSide.entityId(envelope.persistenceId());
     session.withConnection(connection -> {
       write(connection, callId, envelope.event());
       statistics.apply(connection, slice, callId, envelope.event());

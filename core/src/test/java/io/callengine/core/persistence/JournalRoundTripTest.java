@@ -2,6 +2,7 @@ package io.callengine.core.persistence;
 
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.callengine.core.Tags;
@@ -24,6 +25,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
@@ -39,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * An event-sourced entity (the routing policies) through pekko-persistence-jdbc and the engine's
  * schema, on H2 and PostgreSQL: its events, tags and snapshot are written and the events read
- * back by tag, and a fresh actor system on the same database recovers the same state from the
+ * back by tag (on H2 by a query that reads the journal in order, see {@link H2ReadJournalDao}), and a fresh actor system on the same database recovers the same state from the
  * snapshot and the events after it and goes on persisting where the first one stopped.
  */
 @ParameterizedClass(name = "{0}")
@@ -86,6 +88,17 @@ class JournalRoundTripTest {
     List<Long> tagged = journal.currentEventsByTag(Tags.ROUTING_POLICIES, Offset.noOffset()).map(EventEnvelope::sequenceNr)
         .runWith(Sink.seq(), kit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(LongStream.rangeClosed(1, 130).boxed().toList(), tagged, "the events by tag (what the projections read), in order");
+    var dao = PersistenceQuery.get(kit.system())
+        .<org.apache.pekko.persistence.jdbc.query.scaladsl.JdbcReadJournal>readJournalFor(JdbcReadJournal.Identifier()).readJournalDao();
+    if (kind == TestDatabase.Kind.H2) {
+      assertEquals(H2ReadJournalDao.class, dao.getClass());
+      String plan = String.join("\n", rows("EXPLAIN " + H2ReadJournalDao.EVENTS_BY_TAG.replaceFirst("\\?", "'" + Tags.ROUTING_POLICIES + "'")
+          .replaceFirst("\\?", "100").replaceFirst("\\?", "130").replaceFirst("\\?", "500")));
+      assertTrue(plan.contains("ordering > ") && plan.contains("index sorted") && !plan.contains("tableScan"),
+          "each poll reads the journal from its offset on, in order, not the whole tag table:\n" + plan);
+    } else {
+      assertEquals(DefaultReadJournalDao.class, dao.getClass());
+    }
     kit.shutdownTestKit();
 
     // Without the events the snapshot covers, only the snapshot can bring those policies back.

@@ -121,9 +121,11 @@ class ReadSideProjectionTest {
     await(admin.createPolicy(new RoutingPolicy("old", "Old", 1, List.of(toSales), null)));
     await(admin.deletePolicy("old"));
 
-    eventually(WAIT, "the configuration projected", () -> rows("SELECT id FROM routing_policies").equals(List.of("main"))
+    // Each table's projection runs apart: wait for the last change of each.
+    eventually(WAIT, "the configuration projected", () -> rows("SELECT id, name FROM routing_policies").equals(List.of("main|Main line"))
         && rows("SELECT id FROM agents ORDER BY id").equals(List.of("ann", "bob"))
-        && rows("SELECT id FROM call_queues").equals(List.of("sales")));
+        && rows(SKILLS).equals(List.of("ann|german|1", "ann|sales|5"))
+        && rows("SELECT id, name FROM call_queues").equals(List.of("sales|Sales EMEA")));
     assertEquals(List.of("ann|Ann|ann|1|null|OFFLINE|null|false|null|null", "bob|Bob|bobby|1|null|OFFLINE|null|false|null|null"),
         rows(AGENTS));
     assertEquals(List.of("ann|german|1", "ann|sales|5"), rows(SKILLS), "skills replaced on every change; the deleted agent's removed");
