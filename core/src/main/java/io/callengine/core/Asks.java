@@ -3,6 +3,7 @@ package io.callengine.core;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -19,6 +20,12 @@ public final class Asks {
   /** A node lost is downed and its entities are back elsewhere in about 10 s: retries outlast that. */
   private static final Duration RETRY_ATTEMPT = Duration.ofSeconds(2);
   private static final Duration RETRY_WITHIN = Duration.ofSeconds(20);
+  /**
+   * The stages Pekko's asks return wrap Scala futures and run every step, even a non-async
+   * one, on the JDK's default executor: on a machine of two cores that executor starts a thread
+   * per step. The steps here are short, so they run on the thread that completes the ask.
+   */
+  private static final Executor INLINE = Runnable::run;
   private final Duration timeout;
   private final Scheduler scheduler;
 
@@ -45,7 +52,7 @@ public final class Asks {
   }
 
   private <T> CompletionStage<T> retry(java.util.function.Supplier<CompletionStage<T>> ask, long deadline) {
-    return ask.get().handle((value, error) -> {
+    return inline(ask.get()).handle((value, error) -> {
       if (error == null) return CompletableFuture.completedFuture(value);
       boolean noAnswer = Refusal.toException(error).refusal() == Refusal.UNAVAILABLE && !isRefusal(error);
       if (noAnswer && System.nanoTime() < deadline) return retry(ask, deadline);
@@ -65,11 +72,19 @@ public final class Asks {
   }
 
   private static <T> CompletionStage<T> mapped(CompletionStage<T> stage) {
+    return inline(stage, Refusal::toException);
+  }
+
+  private static <T> CompletableFuture<T> inline(CompletionStage<T> stage) {
+    return inline(stage, error -> error);
+  }
+
+  private static <T> CompletableFuture<T> inline(CompletionStage<T> stage, java.util.function.Function<Throwable, Throwable> errors) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete((value, error) -> {
-      if (error != null) result.completeExceptionally(Refusal.toException(error));
+    stage.whenCompleteAsync((value, error) -> {
+      if (error != null) result.completeExceptionally(errors.apply(error));
       else result.complete(value);
-    });
+    }, INLINE);
     return result;
   }
 }
