@@ -63,7 +63,22 @@ ce_require java curl jq sipp
 if [[ "$REFERENCE" == 1 ]]; then
   [[ -x "$KAMAILIO" ]] || ce_die "no Kamailio at $KAMAILIO (Debian package kamailio; or RAMP_REFERENCE=0)"
 fi
-trap ce_cleanup EXIT
+REF_MAIN_PID=""
+# Kamailio's workers are its children: stop it with TERM so that it ends them, before
+# ce_cleanup KILLs what is left of the wrapper it was started under.
+reference_stop() {
+  local pids pid
+  [[ -n "$REF_MAIN_PID" ]] || return 0
+  pids="$REF_MAIN_PID $(pgrep -P "$REF_MAIN_PID" 2>/dev/null | tr '\n' ' ')"
+  kill "$REF_MAIN_PID" 2>/dev/null || true
+  for _ in $(seq 1 20); do
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null && break; pid=""; done
+    [[ -z "$pid" ]] && break
+    sleep 0.25
+  done
+  for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
+}
+trap 'reference_stop; ce_cleanup' EXIT
 trap 'exit 130' INT TERM
 
 if [[ -n "${RAMP_HTTP:-}" ]]; then
@@ -99,7 +114,6 @@ ce_agents_available
 ce_log "$AGENTS agents registered and AVAILABLE; rates: $RATES calls/s, $STEP_SECONDS s per step, talk $TALK_MS ms"
 
 # The reference: Kamailio (stateful proxy) in front of SIPp's built-in UAS, both for the whole run.
-REF_MAIN_PID=""
 if [[ "$REFERENCE" == 1 ]]; then
   ce_free_port REF_PROXY_PORT
   ce_free_port REF_UAS_PORT
