@@ -88,6 +88,11 @@ public final class DtmfDetector {
     return true;
   }
 
+  /** Whether a key press has begun and is not reported yet: only then has {@link #flush} anything to do. */
+  public boolean pending() {
+    return active && !reported;
+  }
+
   /** Reports the current event if it has had no packet for the end timeout. */
   public void flush(long nowNanos) {
     if (active && !reported && nowNanos - lastPacketAt >= endTimeoutNanos) {

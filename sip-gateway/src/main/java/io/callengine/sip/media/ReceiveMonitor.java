@@ -2,7 +2,6 @@ package io.callengine.sip.media;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +18,8 @@ final class ReceiveMonitor {
 
   private final StreamStats stats = new StreamStats(StreamStats.G711_CLOCK_RATE);
   private volatile DtmfDetector dtmf;
-  private boolean flushScheduled; // guarded by this; never touched per packet
+  private volatile Channel channel;
+  private boolean flushScheduled; // only on the channel's event loop
 
   /**
    * One packet accepted by the endpoint, with the lengths {@link RtpHeader} measured (-1 for
@@ -36,31 +36,22 @@ final class ReceiveMonitor {
     if (detector != null && detector.onPacket(
         rtp, RtpHeader.payloadType(rtp), timestamp, headerLength, payloadLength, arrivalNanos)) {
       stats.onEventPacket(ssrc, sequence, arrivalNanos);
+      if (detector.pending()) scheduleFlush();
     } else {
       stats.onPacket(ssrc, sequence, timestamp, RtpHeader.marker(rtp), arrivalNanos);
     }
   }
 
   /**
-   * From now on digits go to {@code detector} (replacing any earlier one). While the channel
-   * is open, its event loop also flushes the detector, so that a digit whose end packets
-   * were all lost is reported even if the phone then falls silent.
+   * From now on digits go to {@code detector} (replacing any earlier one). While a key is being
+   * pressed, the channel's event loop also flushes the detector, so that a digit whose end
+   * packets were all lost is reported even if the phone then falls silent. Nothing is scheduled
+   * while no key is pressed: a call up for hours costs no timer.
    */
-  synchronized void detectDtmf(DtmfDetector detector, Channel channel) {
+  void detectDtmf(DtmfDetector detector, Channel channel) {
+    this.channel = channel;
     dtmf = detector;
-    if (flushScheduled || channel == null) {
-      return;
-    }
-    try {
-      ScheduledFuture<?> flushing = channel.eventLoop().scheduleAtFixedRate(this::flushDtmf,
-          DTMF_FLUSH_PERIOD_MILLIS, DTMF_FLUSH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-      channel.closeFuture().addListener(f -> flushing.cancel(false));
-      flushScheduled = true;
-    } catch (RejectedExecutionException e) {
-      // The relay is shutting down and the channel with it: there is nothing left to flush.
-    }
   }
-
   StreamQuality quality(double rttMs) {
     return stats.snapshot(rttMs);
   }
@@ -70,10 +61,29 @@ final class ReceiveMonitor {
     return stats.counters();
   }
 
+  /** On the event loop: look again in a moment, once, however many packets the key press sends. */
+  private void scheduleFlush() {
+    Channel ch = channel;
+    if (flushScheduled || ch == null) {
+      return;
+    }
+    try {
+      ch.eventLoop().schedule(this::flushDtmf, DTMF_FLUSH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+      flushScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // The relay is shutting down and the channel with it: there is nothing left to flush.
+    }
+  }
+
   private void flushDtmf() {
+    flushScheduled = false;
     DtmfDetector detector = dtmf;
-    if (detector != null) {
-      detector.flush(System.nanoTime());
+    if (detector == null) {
+      return;
+    }
+    detector.flush(System.nanoTime());
+    if (detector.pending()) {
+      scheduleFlush();
     }
   }
 }

@@ -134,6 +134,16 @@ class RtpRelayHandlerTest {
     agentChannel.releaseOutbound();
   }
 
+  @Test
+  void listeningForDigitsSchedulesNothingUntilAKeyIsPressed() {
+    customerLeg.detectDtmf(TELEPHONE_EVENT, (digit, ms) -> digits.append(digit));
+    fromCustomer(CUSTOMER, RtpBytes.audio(1, 160));
+    assertEquals(-1, customerChannel.runScheduledPendingTasks(), "an idle call's leg has no timer");
+    fromCustomer(CUSTOMER, RtpBytes.event(2, 8000, true, 10, false, 400));
+    assertTrue(customerChannel.runScheduledPendingTasks() > 0, "a key press is looked at again in a moment");
+    agentChannel.releaseOutbound();
+  }
+
   private void fromCustomer(InetSocketAddress from, byte[] packet) {
     ByteBuf content = Unpooled.copiedBuffer(packet);
     customerChannel.writeInbound(new DatagramPacket(content, CUSTOMER_LEG_PORT, from));
