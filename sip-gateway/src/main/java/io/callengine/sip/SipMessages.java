@@ -97,6 +97,16 @@ public final class SipMessages {
     return dialog;
   }
 
+  /** Answers 503 Service Unavailable with {@code Retry-After} (whole seconds, at least 1). */
+  public void serviceUnavailable(ServerTransaction transaction, Request request, java.time.Duration retryAfter) {
+    try {
+      javax.sip.header.Header header = sip.headers().createRetryAfterHeader((int) Math.max(1, retryAfter.toSeconds()));
+      respond(transaction, request, Response.SERVICE_UNAVAILABLE, null, null, List.of(header));
+    } catch (javax.sip.InvalidArgumentException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A new out-of-dialog INVITE from the engine to an agent's registered contact. */
   public Request agentInvite(String contact, String agentSipUri, String fromUser, String callId, String fromTag, String sdp)
       throws Exception {
