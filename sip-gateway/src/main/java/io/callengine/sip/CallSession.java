@@ -87,8 +87,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** ANSWERING until the 200; IVR while the menu collects keys; JOINING while an answered caller is admitted to his queue. */
   private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED }
 
-  static Behavior<Message> create(GatewayParts parts, String sipCallId) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CallSession(ctx, timers, parts, sipCallId)));
+  /** {@code setup} is the admission's count of this call until its INVITE's final answer. */
+  static Behavior<Message> create(GatewayParts parts, String sipCallId, CallAdmission.Setup setup) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CallSession(ctx, timers, parts, sipCallId, setup)));
   }
 
   private final TimerScheduler<Message> timers;
@@ -98,6 +99,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final MediaRelay relay;
   private final Map<String, ActorRef<Message>> sessions;
   private final String sipCallId;
+  private final CallAdmission.Setup setup;
   private final String callId = UUID.randomUUID().toString();
   private final String toTag = SipMessages.newTag();
   private final ActorRef<CallLegs.Command> legs;
@@ -128,7 +130,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** Agents whose RTP port is being opened before their phone is rung. */
   private final java.util.Set<String> opening = new java.util.HashSet<>();
 
-  private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId) {
+  private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId,
+      CallAdmission.Setup setup) {
     super(context);
     // Named here: otherwise Pekko names the logger after a class it finds on the stack of the first
     // getLog, for this behavior one of its own, and the INFO lines below were never seen.
@@ -140,6 +143,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.relay = parts.relay();
     this.sessions = parts.sessions();
     this.sipCallId = sipCallId;
+    this.setup = setup;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
     this.media = new SessionMedia(parts.holdAudio(), settings.media());
@@ -339,6 +343,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (inviteAnswered || invite == null) return;
     inviteAnswered = true;
     messages.respond(inviteTransaction, invite, status, toTag, sdp, List.of());
+    if (status / 100 == 2) setup.answered();
+    else setup.end();
   }
 
   private Behavior<Message> reject(int status) {
@@ -418,6 +424,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       endInDomain(Disposition.FAILED, "the call's SIP session failed");
     }
     answerInvite(Response.SERVER_INTERNAL_ERROR, null);
+    setup.end(); // a session that stopped before its INVITE came
     if (customerMedia != null) customerMedia.close();
     sessions.remove(sipCallId);
     agents.close();

@@ -1,5 +1,6 @@
 package io.callengine.sip;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.DialogTerminatedEvent;
@@ -8,12 +9,12 @@ import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipListener;
-import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransactionUnavailableException;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,23 +24,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The stack's one listener. It runs on JAIN-SIP threads, so it only turns events into
  * messages: to the call session that owns the Call-ID, or else to the gateway actor. It never
- * blocks and never touches actor state.
+ * blocks and never touches actor state. A new call's INVITE passes {@link CallAdmission} first:
+ * past the limit of calls in set-up it is answered 503 with Retry-After right here, so an
+ * overloaded node spends nothing more on it.
  */
 public final class SipEventListener implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
 
   private final Map<String, ActorRef<CallSession.Message>> sessions = new ConcurrentHashMap<>();
   private final SipMetrics metrics;
+  private final CallAdmission admission;
   private volatile ActorRef<SipGateway.Command> gateway;
-  private volatile SipProvider provider;
+  private volatile SipMessages messages;
+  private volatile Duration overloadRetryAfter;
 
-  SipEventListener(SipMetrics metrics) {
+  SipEventListener(SipMetrics metrics, CallAdmission admission) {
     this.metrics = metrics;
+    this.admission = admission;
   }
 
-  void attach(ActorRef<SipGateway.Command> gateway, SipProvider provider) {
+  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter) {
+    this.overloadRetryAfter = overloadRetryAfter;
+    this.messages = messages;
     this.gateway = gateway;
-    this.provider = provider;
   }
 
   /** Call-ID to the session that owns it; sessions add and remove their own Call-IDs. */
@@ -51,10 +58,12 @@ public final class SipEventListener implements SipListener {
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
     metrics.requestReceived(request.getMethod());
+    ActorRef<SipGateway.Command> gateway = this.gateway;
+    if (gateway == null) return; // not attached yet: the stack is starting
     ServerTransaction transaction = event.getServerTransaction();
     if (transaction == null && !Request.ACK.equals(request.getMethod())) {
       try {
-        transaction = provider.getNewServerTransaction(request);
+        transaction = messages.stack().provider().getNewServerTransaction(request);
       } catch (TransactionAlreadyExistsException e) {
         return; // a retransmission the stack already answers
       } catch (TransactionUnavailableException e) {
@@ -65,7 +74,22 @@ public final class SipEventListener implements SipListener {
     SipIn.RequestIn message = new SipIn.RequestIn(request, transaction);
     ActorRef<CallSession.Message> session = sessions.get(callId(request));
     if (session != null) session.tell(message);
-    else if (gateway != null) gateway.tell(message);
+    else if (isNewCall(request)) admit(message, gateway);
+    else gateway.tell(message);
+  }
+
+  /**
+   * The 503 is sent on this stack thread, as the stack sends its own automatic answers: a UDP
+   * datagram, or a write to the TCP connection the INVITE came on.
+   */
+  private void admit(SipIn.RequestIn invite, ActorRef<SipGateway.Command> gateway) {
+    CallAdmission.Setup setup = admission.tryAdmit();
+    if (setup == null) messages.serviceUnavailable(invite.transaction(), invite.request(), overloadRetryAfter);
+    else gateway.tell(new SipGateway.NewCall(invite, setup));
+  }
+
+  private static boolean isNewCall(Request request) {
+    return Request.INVITE.equals(request.getMethod()) && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
   }
 
   @Override

@@ -19,20 +19,24 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The node's SIP front door: takes every request that no call session owns. A new INVITE gets
- * a {@link CallSession} child; REGISTER goes to the {@link Registrar}; OPTIONS is answered
- * here; a request for a dialog we do not know gets 481, an unknown method 501. While the node
- * is not ready (starting, draining, on the losing side of a partition) new INVITEs, REGISTERs
- * and OPTIONS get 503 with Retry-After, so that load balancers and phones go elsewhere; requests
- * inside existing calls never come here and carry on. {@link SipService} drains the call
- * sessions through {@link Drain} when the node stops.
+ * The node's SIP front door: takes every request that no call session owns. A new call, which
+ * {@link SipEventListener} admitted ({@link NewCall}), gets a {@link CallSession} child;
+ * REGISTER goes to the {@link Registrar}; OPTIONS is answered here; a request for a dialog we
+ * do not know gets 481, an unknown method 501. While the node is not ready (starting, draining,
+ * on the losing side of a partition) new INVITEs, REGISTERs and OPTIONS get 503 with
+ * Retry-After, so that load balancers and phones go elsewhere; requests inside existing calls
+ * never come here and carry on. {@link SipService} drains the call sessions through
+ * {@link Drain} when the node stops.
  */
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO");
-  /** What a node that is not ready answers 503: what starts something here, and the load balancers' probe. */
-  private static final Set<String> NOT_READY_REFUSES = Set.of(Request.INVITE, Request.REGISTER, Request.OPTIONS);
+  /** What a node that is not ready answers 503 besides a new call: a registration, and the load balancers' probe. */
+  private static final Set<String> NOT_READY_REFUSES = Set.of(Request.REGISTER, Request.OPTIONS);
 
-  public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn, Drain {}
+  public sealed interface Command permits SipIn.RequestIn, SipIn.ResponseIn, NewCall, Drain {}
+
+  /** A new call's INVITE (no To tag, no session for its Call-ID), with the set-up its admission started. */
+  record NewCall(SipIn.RequestIn invite, CallAdmission.Setup setup) implements Command, NoSerializationVerificationNeeded {}
 
   /** Answers {@code replyTo} once the calls up now have ended: on their own, or hung up with {@code hangUpReason} when given. */
   record Drain(String hangUpReason, ActorRef<Done> replyTo) implements Command, NoSerializationVerificationNeeded {}
@@ -58,34 +62,55 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
+        .onMessage(NewCall.class, this::onNewCall)
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onOrphanResponse)
         .onMessage(Drain.class, this::onDrain)
         .build();
   }
 
+  /** The set-up passes to the session, or ends here: a set-up never ended would hold a place in the admission for good. */
+  private Behavior<Command> onNewCall(NewCall call) {
+    Request request = call.invite().request();
+    String callId = callIdOf(request);
+    ActorRef<CallSession.Message> owner = sessions.get(callId);
+    try {
+      if (owner != null) {
+        call.setup().end(); // not a new call after all: the session created since takes it
+        owner.tell(call.invite());
+      } else if (!parts.engine().ready()) {
+        call.setup().end();
+        messages.serviceUnavailable(call.invite().transaction(), request, parts.settings().retryAfter());
+      } else {
+        ActorRef<CallSession.Message> session = getContext().spawnAnonymous(CallSession.create(parts, callId, call.setup()));
+        sessions.put(callId, session);
+        session.tell(call.invite());
+      }
+    } catch (RuntimeException e) {
+      call.setup().end();
+      throw e;
+    }
+    return this;
+  }
+
   private Behavior<Command> onRequest(SipIn.RequestIn in) {
     Request request = in.request();
-    String callId = ((javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
-    ActorRef<CallSession.Message> owner = sessions.get(callId);
+    ActorRef<CallSession.Message> owner = sessions.get(callIdOf(request));
     if (owner != null) {
       owner.tell(in); // the session was created after the stack thread looked
       return this;
     }
     boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
     if (!inDialog && NOT_READY_REFUSES.contains(request.getMethod()) && !parts.engine().ready()) {
-      messages.respond(in.transaction(), request, Response.SERVICE_UNAVAILABLE, null, null, List.of(retryAfter()));
+      messages.serviceUnavailable(in.transaction(), request, parts.settings().retryAfter());
       return this;
     }
     switch (request.getMethod()) {
-      case Request.INVITE -> {
-        if (inDialog) messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
-        else startSession(callId, in);
-      }
       case Request.REGISTER -> registrar.handle(request, in.transaction());
       case Request.OPTIONS -> messages.respond(in.transaction(), request, Response.OK, null, null, allow());
       case Request.ACK -> { }
-      case Request.BYE, Request.CANCEL, Request.INFO ->
+      // A new call comes as NewCall: an INVITE here belongs to a dialog we do not know.
+      case Request.INVITE, Request.BYE, Request.CANCEL, Request.INFO ->
           messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
       default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, allow());
     }
@@ -124,18 +149,8 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     return this;
   }
 
-  private Header retryAfter() {
-    try {
-      return messages.stack().headers().createRetryAfterHeader((int) Math.max(1, parts.settings().retryAfter().toSeconds()));
-    } catch (javax.sip.InvalidArgumentException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void startSession(String sipCallId, SipIn.RequestIn invite) {
-    ActorRef<CallSession.Message> session = getContext().spawnAnonymous(CallSession.create(parts, sipCallId));
-    sessions.put(sipCallId, session);
-    session.tell(invite);
+  private static String callIdOf(Request request) {
+    return ((javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
   }
 
   private List<Header> allow() {

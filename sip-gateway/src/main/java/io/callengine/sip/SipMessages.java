@@ -1,12 +1,16 @@
 package io.callengine.sip;
 
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sip.ServerTransaction;
+import javax.sip.SipException;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
@@ -62,10 +66,44 @@ public final class SipMessages {
       if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact());
       for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
       if (sdp != null) response.setContent(sdp, sdpType());
-      transaction.sendResponse(response);
+      SIPDialog ackAwaited = awaitAck(transaction, response);
+      try {
+        transaction.sendResponse(response);
+      } catch (SipException e) {
+        if (ackAwaited != null) ackAwaited.delete(); // stops the timer armed above: no 2xx went out to repeat, there is no call
+        throw e;
+      }
       metrics.responseSent(request.getMethod(), status);
     } catch (Exception e) {
       log.debug("Could not answer {} with {}: {}", request.getMethod(), status, e.getMessage());
+    }
+  }
+
+  /**
+   * Arms the dialog's 2xx retransmission before a 2xx to an INVITE leaves, and returns that
+   * dialog (null for any other response). JAIN-SIP arms it only after the 2xx was handed to the
+   * socket, and it finds the INVITE an ACK confirms through that timer: an ACK processed on a
+   * stack thread in between (on a fast link the peer's ACK is back within a millisecond) was not
+   * counted, and the 200 went out again after T1 (0.5 s) and once more per unanswered
+   * retransmission. Armed first, the ACK always finds it; the stack's own arming afterwards sees
+   * the ACK and stops at its first tick without sending.
+   */
+  private static SIPDialog awaitAck(ServerTransaction transaction, Response response) {
+    if (response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod())
+        || !(transaction instanceof SIPServerTransaction server) || !(transaction.getDialog() instanceof SIPDialog dialog)) {
+      return null;
+    }
+    dialog.startRetransmitTimer(server, response);
+    return dialog;
+  }
+
+  /** Answers 503 Service Unavailable with {@code Retry-After} (whole seconds, at least 1). */
+  public void serviceUnavailable(ServerTransaction transaction, Request request, java.time.Duration retryAfter) {
+    try {
+      javax.sip.header.Header header = sip.headers().createRetryAfterHeader((int) Math.max(1, retryAfter.toSeconds()));
+      respond(transaction, request, Response.SERVICE_UNAVAILABLE, null, null, List.of(header));
+    } catch (javax.sip.InvalidArgumentException e) {
+      throw new IllegalStateException(e);
     }
   }
 

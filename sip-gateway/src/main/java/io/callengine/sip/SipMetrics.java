@@ -1,17 +1,22 @@
 package io.callengine.sip;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.Response;
 
 /**
  * Counts the SIP traffic of this node: requests received by method, and responses received and
  * sent by method and status. Methods outside the known set count as {@code OTHER}, so a peer
- * inventing methods cannot grow the number of series.
+ * inventing methods cannot grow the number of series. Also the front door's admission control
+ * ({@link CallAdmission}): calls in set-up, set-up times, INVITEs refused for overload.
  */
 final class SipMetrics {
   static final SipMetrics NONE = new SipMetrics(new SimpleMeterRegistry());
@@ -20,9 +25,31 @@ final class SipMetrics {
       "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH");
 
   private final MeterRegistry registry;
+  private final Counter overloadRefusals;
+  private final Timer setups;
 
   SipMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.overloadRefusals = Counter.builder("callengine.sip.overload.refusals")
+        .description("New INVITEs answered 503 because the node had as many calls in set-up as callengine.sip.max-calls-in-setup")
+        .register(registry);
+    this.setups = Timer.builder("callengine.sip.setup")
+        .description("A customer call's set-up: INVITE taken to the 200 that answers it (the call is queued, or in the IVR)")
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  void callsInSetup(AtomicInteger count) {
+    Gauge.builder("callengine.sip.calls.in.setup", count, AtomicInteger::get)
+        .description("Calls whose INVITE this node took and has not answered yet").register(registry);
+  }
+
+  void overloadRefusal() {
+    overloadRefusals.increment();
+  }
+
+  void callAnswered(long setupNanos) {
+    setups.record(setupNanos, TimeUnit.NANOSECONDS);
   }
 
   void requestReceived(String method) {

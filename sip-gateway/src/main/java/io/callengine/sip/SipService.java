@@ -46,7 +46,7 @@ public final class SipService {
   public static SipService start(CallCenterEngine engine) throws Exception {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
-    SipEventListener listener = new SipEventListener(metrics);
+    SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     SipMessages messages = new SipMessages(stack, settings, metrics);
@@ -55,7 +55,7 @@ public final class SipService {
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
         new Registrar(engine, messages, settings, nonces(engine, settings)));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
-    listener.attach(gateway, stack.provider());
+    listener.attach(gateway, messages, settings.overloadRetryAfter());
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));

@@ -28,6 +28,8 @@ public record SipSettings(
     int maxConnections,
     Duration drainTimeout,
     Duration retryAfter,
+    int maxCallsInSetup,
+    Duration overloadRetryAfter,
     MediaSettings media) {
 
   public static SipSettings from(Config config) {
@@ -44,6 +46,7 @@ public record SipSettings(
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
         sip.getInt("max-connections"), positive(sip, "drain-timeout", "CALLENGINE_DRAIN_TIMEOUT"), positive(sip, "retry-after", null),
+        notNegative(sip, "max-calls-in-setup", "CALLENGINE_SIP_MAX_CALLS_IN_SETUP"), positive(sip, "overload-retry-after", null),
         MediaSettings.from(config));
   }
 
@@ -59,6 +62,14 @@ public record SipSettings(
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException("callengine.sip." + key + (variable == null ? "" : " (" + variable + ")")
           + " must be a positive duration such as 30s; got " + sip.getString(key));
+    }
+    return value;
+  }
+
+  private static int notNegative(Config sip, String key, String variable) {
+    int value = sip.getInt(key);
+    if (value < 0) {
+      throw new IllegalArgumentException("callengine.sip." + key + " (" + variable + ") must be 0 (no limit) or more; got " + value);
     }
     return value;
   }

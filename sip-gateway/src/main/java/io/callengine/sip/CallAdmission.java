@@ -1,0 +1,69 @@
+package io.callengine.sip;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admission control at the node's SIP front door. A call is in set-up from the moment its
+ * INVITE is taken until the engine gives that INVITE its final answer (200 once the call is
+ * queued or in the IVR, or a refusal); a new INVITE that finds {@code maxInSetup} calls in
+ * set-up is not taken. {@link SipEventListener} asks here on the stack's thread, before any
+ * actor hears of the call, and answers a refused INVITE with 503 and Retry-After; the
+ * {@link CallSession} (or {@link SipGateway}, when no session starts) ends the set-up.
+ *
+ * <p>The number of calls in set-up is the arrival rate times the set-up time (Little's law): it
+ * stays in single figures while the node keeps up and grows without bound past its capacity,
+ * whatever slows it (CPU, the database, a full mailbox), so a limit on it bounds the set-up
+ * time of the calls taken. Thread-safe; one per node.
+ */
+final class CallAdmission {
+  private final int maxInSetup;
+  private final SipMetrics metrics;
+  private final AtomicInteger inSetup = new AtomicInteger();
+
+  /** {@code maxInSetup} 0 takes every call (the set-ups are still counted). */
+  CallAdmission(int maxInSetup, SipMetrics metrics) {
+    this.maxInSetup = maxInSetup;
+    this.metrics = metrics;
+    metrics.callsInSetup(inSetup);
+  }
+
+  /** A new call's set-up, or null when the node has as many calls in set-up as it may (counted as a refusal). */
+  Setup tryAdmit() {
+    int now;
+    do {
+      now = inSetup.get();
+      if (maxInSetup > 0 && now >= maxInSetup) {
+        metrics.overloadRefusal();
+        return null;
+      }
+    } while (!inSetup.compareAndSet(now, now + 1));
+    return new Setup(System.nanoTime());
+  }
+
+  int inSetup() {
+    return inSetup.get();
+  }
+
+  /** One call's set-up: it ends once, at the INVITE's final answer or when whoever holds it gives up. */
+  final class Setup {
+    private final long startedNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    private Setup(long startedNanos) {
+      this.startedNanos = startedNanos;
+    }
+
+    /** The INVITE was answered 200: the set-up ends and its time is recorded. */
+    void answered() {
+      if (end()) metrics.callAnswered(System.nanoTime() - startedNanos);
+    }
+
+    /** The set-up ends without an answer (refused, cancelled, failed); returns whether it was still on. */
+    boolean end() {
+      if (!ended.compareAndSet(false, true)) return false;
+      inSetup.decrementAndGet();
+      return true;
+    }
+  }
+}
