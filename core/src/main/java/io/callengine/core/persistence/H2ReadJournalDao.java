@@ -20,7 +20,6 @@ import scala.Tuple3;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
 import scala.util.Try;
 import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
@@ -62,7 +61,7 @@ public class H2ReadJournalDao extends DefaultReadJournalDao {
         SimpleJdbcAction.apply(context -> rows(context.connection(), tag, offset, maxOffset, max));
     // The action's effect type is contravariant in Scala; Java cannot say so.
     Future<List<JournalPekkoSerializationRow>> rows = database.run((DBIOAction) query);
-    return org.apache.pekko.stream.javadsl.Source.completionStage(FutureConverters.asJava(rows))
+    return org.apache.pekko.stream.javadsl.Source.future(rows)
         .mapConcat(list -> list)
         .map(row -> PekkoSerialization.fromRow(serialization, row)
             .map(found -> new Tuple3<PersistentRepr, Set<String>, Object>(found._1(), scala.collection.immutable.Set$.MODULE$.empty(), found._2())))
