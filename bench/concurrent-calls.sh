@@ -44,12 +44,7 @@ AGENT_MAX_CALLS=${CC_AGENT_MAX_CALLS:-100}
 MEASURE_SECONDS=${CC_MEASURE_SECONDS:-30}
 RTP_PORTS=${CC_RTP_PORTS:-12000-59999}
 NOFILE=${CC_NOFILE:-200000}
-if [[ -n "${CC_OUT:-}" ]]; then
-  mkdir -p "$CC_OUT"
-  CE_WORK=$(cd "$CC_OUT" && pwd)
-else
-  CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/concurrent-calls.XXXXXX")
-fi
+ce_work_dir "${CC_OUT:-}"
 
 ce_require java jcmd jstat curl jq sipp
 trap ce_cleanup EXIT
@@ -69,28 +64,11 @@ ce_log "caps: RTP range $RTP_PORTS carries $rtp_calls bridged calls; open-file l
 (( CALLS <= rtp_calls )) || ce_die "the RTP range $RTP_PORTS carries only $rtp_calls bridged calls (4 ports each); widen CC_RTP_PORTS"
 (( CALLS <= fd_calls )) || ce_die "the open-file limit $nofile carries only $fd_calls bridged calls (4 sockets each); raise CC_NOFILE (root can raise the hard limit)"
 
-# The node, as ce_start_node starts it, but with the wide RTP range and a no-RTP limit longer
-# than the run (the customers send no RTP; a connected call would otherwise end after 30 s).
+# The node with the wide RTP range, default JVM settings and a no-RTP limit longer than the run
+# (the customers send no RTP; a connected call would otherwise end after 30 s).
 HOLD_MS=$(( (CALLS / RATE * 2 + 3 * MEASURE_SECONDS + 240) * 1000 ))
-[[ -f "$JAR" ]] || ce_die "no jar at $JAR (build it with: mvn -B -DskipTests package)"
-JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
-ce_free_port CE_SIP_PORT
-ce_free_port CE_HTTP_PORT
-ce_free_port CE_CLUSTER_PORT
-CE_HTTP="http://$CE_HOST:$CE_HTTP_PORT"
-CE_ADMIN=$(ce_random_token)
-mkdir -p "$CE_WORK/data"
-ce_log "starting node: SIP $CE_HOST:$CE_SIP_PORT, HTTP $CE_HTTP, RTP $RTP_PORTS, default JVM settings, data $CE_WORK/data"
-(cd "$CE_WORK" && exec env \
-  CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="$CE_SIP_PORT" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
-  CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
-  CALLENGINE_RTP_PORTS="$RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
-  CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
-  CALLENGINE_SIP_DIGEST_ALGORITHMS="$(ce_digest_algorithms)" \
-  CALLENGINE_MEDIA_NO_RTP_TIMEOUT="$(( HOLD_MS / 1000 + 600 ))s" \
-  java -jar "$JAR" >"$CE_WORK/node.log" 2>&1) &
-CE_NODE_PID=$!
-CE_PIDS+=("$CE_NODE_PID")
+CE_RTP_PORTS=$RTP_PORTS
+CALLENGINE_MEDIA_NO_RTP_TIMEOUT="$(( HOLD_MS / 1000 + 600 ))s" CALLENGINE_JAVA_OPTS="" ce_start_node "$JAR"
 ce_wait_ready 120
 HZ=$(getconf CLK_TCK)
 

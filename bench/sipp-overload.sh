@@ -27,12 +27,7 @@ JAR=${1:-$ROOT/cluster-config/target/call-engine.jar}
 RATES=${OVL_RATES:-40 160}
 STEP_SECONDS=${OVL_STEP_SECONDS:-15}
 AGENTS=${OVL_AGENTS:-200}
-if [[ -n "${OVL_OUT:-}" ]]; then
-  mkdir -p "$OVL_OUT"
-  CE_WORK=$(cd "$OVL_OUT" && pwd)
-else
-  CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipp-overload.XXXXXX")
-fi
+ce_work_dir "${OVL_OUT:-}"
 
 ce_require java curl jq sipp
 trap ce_cleanup EXIT

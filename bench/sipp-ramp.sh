@@ -52,12 +52,7 @@ WARMUP_CALLS=${RAMP_WARMUP_CALLS:-200}
 REFERENCE=${RAMP_REFERENCE:-1}
 REFERENCE_SECONDS=${RAMP_REFERENCE_SECONDS:-5}
 KAMAILIO=${KAMAILIO:-/usr/sbin/kamailio}
-if [[ -n "${RAMP_OUT:-}" ]]; then
-  mkdir -p "$RAMP_OUT"
-  CE_WORK=$(cd "$RAMP_OUT" && pwd)
-else
-  CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipp-ramp.XXXXXX")
-fi
+ce_work_dir "${RAMP_OUT:-}"
 
 ce_require java curl jq sipp
 if [[ "$REFERENCE" == 1 ]]; then

@@ -61,6 +61,19 @@ ce_digest_algorithms() {
 }
 
 # Starts the node in the background: ce_start_node JAR. Sets CE_SIP_PORT, CE_HTTP, CE_ADMIN.
+# ce_work_dir DIR: CE_WORK is DIR (created, kept) when given, else a new directory under /tmp
+# named after CE_NAME.
+ce_work_dir() {
+  if [[ -n "${1:-}" ]]; then
+    mkdir -p "$1"
+    CE_WORK=$(cd "$1" && pwd)
+  else
+    CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/$CE_NAME.XXXXXX")
+  fi
+}
+
+# ce_start_node JAR: one node on free loopback ports. CE_RTP_PORTS, when set before, is its RTP
+# range (else 4,000 free ports); other CALLENGINE_* settings pass through the environment.
 ce_start_node() {
   local jar=$1 rtp_base
   [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
@@ -68,8 +81,10 @@ ce_start_node() {
   ce_free_port CE_SIP_PORT
   ce_free_port CE_HTTP_PORT
   ce_free_port CE_CLUSTER_PORT
-  ce_free_port rtp_base 4000
-  CE_RTP_PORTS="$rtp_base-$((rtp_base + 3999))"
+  if [[ -z "${CE_RTP_PORTS:-}" ]]; then
+    ce_free_port rtp_base 4000
+    CE_RTP_PORTS="$rtp_base-$((rtp_base + 3999))"
+  fi
   CE_HTTP="http://$CE_HOST:$CE_HTTP_PORT"
   CE_ADMIN=$(ce_random_token)
   CE_DIGEST=$(ce_digest_algorithms)

@@ -33,7 +33,7 @@ import slick.jdbc.SimpleJdbcAction;
  * every poll: the cost of each poll grew with the journal's whole history. Named by
  * {@code jdbc-read-journal.dao}; PostgreSQL keeps the library's own.
  */
-public class H2ReadJournalDao extends DefaultReadJournalDao {
+public final class H2ReadJournalDao extends DefaultReadJournalDao {
   static final String EVENTS_BY_TAG = """
       SELECT j."ordering", j."deleted", j."persistence_id", j."sequence_number", j."writer", j."write_timestamp",
              j."adapter_manifest", j."event_payload", j."event_ser_id", j."event_ser_manifest",

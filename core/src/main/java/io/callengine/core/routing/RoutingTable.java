@@ -201,6 +201,7 @@ public final class RoutingTable {
    * one reserved them, maybe without offering, and only the call knows whether it rings the agent.
    */
   public List<Hold> takeHoldsToCheck() {
+    if (holdsToCheck.isEmpty()) return List.of(); // every agent report asks: nothing to copy then
     List<Hold> holds = List.copyOf(holdsToCheck);
     holdsToCheck.clear();
     return holds;
