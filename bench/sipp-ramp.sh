@@ -33,8 +33,8 @@
 #   RAMP_REFERENCE_SECONDS [5]             length of each reference step
 #   CALLENGINE_JAVA_OPTS                   JVM options for the node started here
 # To load a node that is already running on this machine instead of starting one:
-#   RAMP_HTTP=http://127.0.0.1:8080 RAMP_SIP_PORT=5060 RAMP_ADMIN_TOKEN=... (its SIP realm
-#   must suit the local SIPp, see ce_sip_realm in .ci/sipp/lib.sh).
+#   RAMP_HTTP=http://127.0.0.1:8080 RAMP_SIP_PORT=5060 RAMP_ADMIN_TOKEN=... (its digest
+#   challenge must put MD5 first, as the default does, for SIPp before 3.7).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

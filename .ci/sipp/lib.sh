@@ -15,9 +15,15 @@ ce_log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 ce_die() { printf '%s FAILED: %s\n' "${CE_NAME:-sipp}" "$*" >&2; exit 1; }
 
 ce_require() {
-  local tool
+  local tool package
   for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || ce_die "'$tool' is not installed (sipp comes with the Debian package sip-tester)"
+    case $tool in
+      sipp) package=sip-tester ;;
+      baresip) package=baresip-core ;;
+      java) package=openjdk-17-jre-headless ;;
+      *) package=$tool ;;
+    esac
+    command -v "$tool" >/dev/null 2>&1 || ce_die "'$tool' is not installed (Debian package $package)"
   done
 }
 
@@ -47,19 +53,6 @@ ce_free_port() {
 
 ce_random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
-# SIPp before 3.7 knows only MD5 and reads the first "algorithm=" of all WWW-Authenticate
-# headers joined together; the engine offers SHA-256 first (RFC 8760). For such a SIPp the node
-# is told to offer MD5 alone (CALLENGINE_SIP_DIGEST_ALGORITHMS), as an operator would for old phones.
-ce_digest_algorithms() {
-  local version
-  version=$(sipp -v 2>/dev/null | sed -nE 's/.*SIPp v([0-9]+)\.([0-9]+).*/\1 \2/p' | head -1)
-  if [[ -n "$version" ]] && (( ${version% *} < 3 || (${version% *} == 3 && ${version#* } < 7) )); then
-    echo "MD5"
-  else
-    echo "SHA-256,MD5"
-  fi
-}
-
 # Starts the node in the background: ce_start_node JAR. Sets CE_SIP_PORT, CE_HTTP, CE_ADMIN.
 # ce_work_dir DIR: CE_WORK is DIR (created, kept) when given, else a new directory under /tmp
 # named after CE_NAME.
@@ -87,7 +80,6 @@ ce_start_node() {
   fi
   CE_HTTP="http://$CE_HOST:$CE_HTTP_PORT"
   CE_ADMIN=$(ce_random_token)
-  CE_DIGEST=$(ce_digest_algorithms)
   mkdir -p "$CE_WORK/data"
   ce_log "starting node: SIP $CE_HOST:$CE_SIP_PORT, HTTP $CE_HTTP, RTP $CE_RTP_PORTS, cluster $CE_CLUSTER_PORT, data $CE_WORK/data"
   # shellcheck disable=SC2086  # CALLENGINE_JAVA_OPTS is a list of JVM options.
@@ -95,7 +87,7 @@ ce_start_node() {
     CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="$CE_SIP_PORT" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
     CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
-    CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" CALLENGINE_SIP_DIGEST_ALGORITHMS="$CE_DIGEST" \
+    CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
     java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.log" 2>&1) &
   CE_NODE_PID=$!
   CE_PIDS+=("$CE_NODE_PID")

@@ -8,6 +8,7 @@ import io.callengine.sip.registrar.Algorithm;
 import io.callengine.sip.registrar.DigestChallenges;
 import io.callengine.sip.registrar.DigestCredentials;
 import io.callengine.sip.registrar.DigestNonces;
+import io.callengine.sip.registrar.DigestUpgrades;
 import io.callengine.sip.registrar.DigestVerifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,9 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * The registrar: digest-authenticates a REGISTER (401 with SHA-256 and MD5 challenges) and binds
- * the phone's contact to the agent whose SIP user it is. An unknown user gets exactly the same
+ * The registrar: digest-authenticates a REGISTER (401 with the configured challenges, SHA-256
+ * alone for a stale nonce of a phone that may know it: {@link DigestUpgrades}) and binds the
+ * phone's contact to the agent whose SIP user it is. An unknown user gets exactly the same
  * challenge as a known one, so user names cannot be probed. Works with CompletionStages: it
  * never blocks the gateway actor or a stack thread.
  */
@@ -38,6 +40,7 @@ final class Registrar {
   private final SipSettings settings;
   private final DigestChallenges challenges;
   private final DigestVerifier verifier;
+  private final DigestUpgrades upgrades;
 
   /** {@code nonces} signs with the key all nodes share, so a challenge of another node verifies here. */
   Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces) {
@@ -46,6 +49,7 @@ final class Registrar {
     this.settings = settings;
     this.challenges = new DigestChallenges(settings.realm(), nonces, settings.digestAlgorithms());
     this.verifier = new DigestVerifier(settings.realm(), nonces);
+    this.upgrades = new DigestUpgrades(settings.digestAlgorithms());
   }
 
   void handle(Request request, ServerTransaction transaction) {
@@ -55,8 +59,9 @@ final class Registrar {
       return;
     }
     Optional<DigestCredentials> credentials = credentials(request);
+    upgrades.seen(toUri.getUser(), credentials.flatMap(c -> Algorithm.of(c.algorithm())).orElse(null));
     if (credentials.isEmpty()) {
-      challenge(transaction, request, false);
+      challenge(transaction, request, null);
       return;
     }
     if (!credentials.get().username().equals(toUri.getUser())) {
@@ -77,8 +82,10 @@ final class Registrar {
       SipCredentials secret = found.credentials() != null ? found.credentials() : NOBODY;
       Algorithm algorithm = Algorithm.of(credentials.get().algorithm()).orElse(Algorithm.MD5);
       DigestVerifier.Result result = verifier.verify(credentials.get(), request.getMethod(), algorithm.ha1Of(secret));
-      if (result != DigestVerifier.Result.OK || found.agentId() == null) {
-        challenge(transaction, request, result == DigestVerifier.Result.STALE && found.agentId() != null);
+      if (result == DigestVerifier.Result.STALE && found.agentId() != null) {
+        challenge(transaction, request, upgrades.staleChallenge(toUri.getUser()));
+      } else if (result != DigestVerifier.Result.OK || found.agentId() == null) {
+        challenge(transaction, request, null);
       } else {
         bind(found.agentId(), request, transaction, granted);
       }
@@ -130,9 +137,12 @@ final class Registrar {
     return headers;
   }
 
-  private void challenge(ServerTransaction transaction, Request request, boolean stale) {
+  /** A 401: with {@code stale=true} and {@code staleAlgorithms} when given, else the configured challenges. */
+  private void challenge(ServerTransaction transaction, Request request, List<Algorithm> staleAlgorithms) {
     List<Header> headers = new ArrayList<>();
-    for (String value : challenges.wwwAuthenticate(stale)) {
+    List<String> values = staleAlgorithms == null
+        ? challenges.wwwAuthenticate(false) : challenges.wwwAuthenticate(true, staleAlgorithms);
+    for (String value : values) {
       try {
         headers.add(messages.stack().headers().createHeader("WWW-Authenticate", value));
       } catch (java.text.ParseException e) {

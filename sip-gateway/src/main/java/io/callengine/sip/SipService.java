@@ -8,7 +8,6 @@ import io.callengine.sip.registrar.NonceKey;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -99,7 +98,7 @@ public final class SipService {
     byte[] key = NonceKey.resolve(configured, engine.dataSource());
     log.info("SIP digest nonces are signed with {}", configured.isBlank()
         ? "the key shared through the database (table sip_nonce_key)" : "the configured key (callengine.sip.nonce-key)");
-    return new DigestNonces(key, Clock.systemUTC(), settings.nonceLifetime());
+    return new DigestNonces(key, engine.clock(), settings.nonceLifetime());
   }
 
   public SipSettings settings() {

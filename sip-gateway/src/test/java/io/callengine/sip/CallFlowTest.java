@@ -45,7 +45,7 @@ class CallFlowTest {
             .withSkills(List.of(new Skill("english", 3))))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     alice = node.phone("alice");
-    assertEquals(200, alice.register("secret-1", 300, "SHA-256"));
+    assertEquals(200, alice.register("secret-1", 300, "MD5"));
     engine.agent("alice").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
@@ -62,6 +62,18 @@ class CallFlowTest {
         TestPhone wrong = node.phone("alice")) {
       assertEquals(401, mallory.register("whatever", 300, "MD5"), "unknown user: the same 401 as anyone");
       assertEquals(401, wrong.register("not-her-password", 300, "MD5"), "wrong password: 401 again, never 200");
+    }
+  }
+
+  @Test
+  void aNodeWithDefaultSettingsChallengesWithMd5AloneSoThatEveryPhoneRegisters() throws Exception {
+    try (TestPhone phone = node.phone("alice")) {
+      javax.sip.message.Response challenge = phone.registerOnce(300, null);
+      assertEquals(401, challenge.getStatusCode());
+      List<String> algorithms = new java.util.ArrayList<>();
+      challenge.getHeaders("WWW-Authenticate").forEachRemaining(
+          h -> algorithms.add(((javax.sip.header.WWWAuthenticateHeader) h).getAlgorithm()));
+      assertEquals(List.of("MD5"), algorithms, "Debian 12's baresip gives up on a 401 that carries any other algorithm");
     }
   }
 

@@ -3,6 +3,7 @@ package io.callengine.sip;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.TestPhone;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,10 +17,15 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements
    * call a test leaves up delays the node's stop by the drain timeout, 2 s here unless overridden.
    */
   static SipTestNode start(String rtpPorts, String extraConfig) throws Exception {
+    return start(rtpPorts, extraConfig, Clock.systemUTC());
+  }
+
+  /** As {@link #start(String, String)}, with the engine's (and the registrar's) time read from {@code clock}. */
+  static SipTestNode start(String rtpPorts, String extraConfig, Clock clock) throws Exception {
     int port = TestEngines.freePort();
     CallCenterEngine engine = TestEngines.start(TestEngines.config(
         "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\", drain-timeout = 2s }\n"
-            + extraConfig));
+            + extraConfig), clock);
     return new SipTestNode(engine, SipService.start(engine), port);
   }
 

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * Builds the {@code WWW-Authenticate} header values of the registrar's 401: one challenge per
- * algorithm, SHA-256 first and MD5 second, as RFC 8760 asks so that a phone takes the strongest
- * one it knows. Used by the REGISTER handling together with {@link DigestVerifier}, both on the
- * same {@link DigestNonces}.
+ * configured algorithm, in the configured order (RFC 8760: a phone takes the first one it
+ * knows; some phones read only the first). Used by the REGISTER handling together with {@link
+ * DigestVerifier}, both on the same {@link DigestNonces}.
  */
 public final class DigestChallenges {
 
@@ -15,12 +15,7 @@ public final class DigestChallenges {
   private final String quotedRealm;
   private final DigestNonces nonces;
 
-  /** Challenges with SHA-256 first and MD5 second. */
-  public DigestChallenges(String realm, DigestNonces nonces) {
-    this(realm, nonces, List.of(Algorithm.SHA_256, Algorithm.MD5));
-  }
-
-  /** Challenges with the given algorithms, in this order (for phones that read only the first). */
+  /** Challenges with the given algorithms, in this order. */
   public DigestChallenges(String realm, DigestNonces nonces, List<Algorithm> offered) {
     Objects.requireNonNull(realm, "realm");
     // A control character here would let the realm break out of the header line.
@@ -39,8 +34,13 @@ public final class DigestChallenges {
    * nonce instead of asking its user for a password.
    */
   public List<String> wwwAuthenticate(boolean stale) {
+    return wwwAuthenticate(stale, offered);
+  }
+
+  /** As {@link #wwwAuthenticate(boolean)}, with other algorithms than the configured ones. */
+  public List<String> wwwAuthenticate(boolean stale, List<Algorithm> algorithms) {
     String nonce = nonces.issue();
-    return offered.stream().map(algorithm -> challenge(algorithm, nonce, stale)).toList();
+    return algorithms.stream().map(algorithm -> challenge(algorithm, nonce, stale)).toList();
   }
 
   private String challenge(Algorithm algorithm, String nonce, boolean stale) {

@@ -14,13 +14,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DigestChallengesTest {
+  private static final List<Algorithm> SHA_256_FIRST = List.of(Algorithm.SHA_256, Algorithm.MD5);
 
   private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final DigestNonces nonces = new DigestNonces(clock, Duration.ofSeconds(300));
-  private final DigestChallenges challenges = new DigestChallenges("example.com", nonces);
+  private final DigestChallenges challenges = new DigestChallenges("example.com", nonces, SHA_256_FIRST);
 
   @Test
-  void offersSha256BeforeMd5() {
+  void offersTheAlgorithmsInTheGivenOrder() {
     List<String> values = challenges.wwwAuthenticate(false);
 
     assertEquals(2, values.size());
@@ -48,12 +49,12 @@ class DigestChallengesTest {
 
   @Test
   void realmIsQuotedSafely() {
-    String value = new DigestChallenges("a \"b\" \\c", nonces).wwwAuthenticate(false).get(0);
+    String value = new DigestChallenges("a \"b\" \\c", nonces, SHA_256_FIRST).wwwAuthenticate(false).get(0);
 
     assertTrue(value.startsWith("Digest realm=\"a \\\"b\\\" \\\\c\", "), value);
     assertThrows(IllegalArgumentException.class,
-        () -> new DigestChallenges("evil\r\nVia: x", nonces));
-    assertThrows(IllegalArgumentException.class, () -> new DigestChallenges(" ", nonces));
+        () -> new DigestChallenges("evil\r\nVia: x", nonces, SHA_256_FIRST));
+    assertThrows(IllegalArgumentException.class, () -> new DigestChallenges(" ", nonces, SHA_256_FIRST));
   }
 
   @Test

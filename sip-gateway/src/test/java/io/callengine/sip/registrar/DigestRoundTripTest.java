@@ -6,11 +6,13 @@ import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DigestRoundTripTest {
+  private static final List<Algorithm> SHA_256_FIRST = List.of(Algorithm.SHA_256, Algorithm.MD5);
 
   private static final String REALM = "callcenter.example.com";
   private static final String USER = "alice";
@@ -20,7 +22,7 @@ class DigestRoundTripTest {
 
   private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final DigestNonces nonces = new DigestNonces(clock, Duration.ofSeconds(300));
-  private final DigestChallenges challenges = new DigestChallenges(REALM, nonces);
+  private final DigestChallenges challenges = new DigestChallenges(REALM, nonces, SHA_256_FIRST);
   private final DigestVerifier verifier = new DigestVerifier(REALM, nonces);
 
   @ParameterizedTest
@@ -62,7 +64,7 @@ class DigestRoundTripTest {
   @Test
   void nonceOfAnotherProcessIsBad() {
     DigestNonces otherProcess = new DigestNonces(clock, Duration.ofSeconds(300));
-    String challenge = new DigestChallenges(REALM, otherProcess).wwwAuthenticate(false).get(0)
+    String challenge = new DigestChallenges(REALM, otherProcess, SHA_256_FIRST).wwwAuthenticate(false).get(0)
         .replace(otherProcess.opaque(), nonces.opaque());
     String header = answer(challenge, PASSWORD, "auth");
 

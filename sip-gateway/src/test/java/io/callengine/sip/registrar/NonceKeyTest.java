@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** Nonces of one node verify on another node of the same database, and on no other. */
 class NonceKeyTest {
+  private static final List<Algorithm> SHA_256_FIRST = List.of(Algorithm.SHA_256, Algorithm.MD5);
   private static final String REALM = "call-engine";
   private static final String PASSWORD = "agent-secret";
   private static final SipCredentials STORED = SipCredentials.derive("agent001", REALM, PASSWORD);
@@ -42,7 +43,7 @@ class NonceKeyTest {
     DigestNonces nodeA = nonces(NonceKey.shared(pool(database).dataSource()));
     DigestNonces nodeB = nonces(NonceKey.shared(pool(database).dataSource()));
 
-    String challenge = new DigestChallenges(REALM, nodeA).wwwAuthenticate(false).get(0);
+    String challenge = new DigestChallenges(REALM, nodeA, SHA_256_FIRST).wwwAuthenticate(false).get(0);
     String answer = DigestClient.authorization(challenge, "agent001", PASSWORD, "REGISTER", "sip:127.0.0.1", "auth");
 
     assertEquals(DigestNonces.Status.FRESH, nodeB.check(DigestClient.challengeParams(challenge).get("nonce")));
@@ -55,7 +56,7 @@ class NonceKeyTest {
     DigestNonces ours = nonces(NonceKey.shared(pool(newDatabase()).dataSource()));
     DigestNonces otherDatabase = nonces(NonceKey.shared(pool(newDatabase()).dataSource()));
 
-    String challenge = new DigestChallenges(REALM, otherDatabase).wwwAuthenticate(false).get(0)
+    String challenge = new DigestChallenges(REALM, otherDatabase, SHA_256_FIRST).wwwAuthenticate(false).get(0)
         .replace(otherDatabase.opaque(), ours.opaque());
     String answer = DigestClient.authorization(challenge, "agent001", PASSWORD, "REGISTER", "sip:127.0.0.1", "auth");
 
