@@ -15,11 +15,13 @@ import io.callengine.core.api.CallDecision;
 import io.callengine.core.api.CallHandler;
 import io.callengine.core.api.IncomingCall;
 import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.Disposition;
 import io.callengine.core.policy.IvrMenu;
 import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.policy.RoutingRule;
 import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.WaitingCall;
+import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -58,6 +60,7 @@ class CallHandlerTest {
         List.of(rule("help", null, "help", 4), rule("plain-line", null, "plain", 5)), "UTC"));
     // A menu only a handler sends callers to: its one rule needs a key, so no call matches it without one.
     policy(new RoutingPolicy("menu", "Menu", 1, List.of(rule(null, "1", "chosen", 9)), "UTC", new IvrMenu(null, 1, 5, 0)));
+    policy(new RoutingPolicy("quick-menu", "Quick menu", 2, List.of(rule(null, "2", "chosen", 9)), "UTC", new IvrMenu(null, 1, 1, 0)));
   }
 
   @AfterAll
@@ -191,6 +194,19 @@ class CallHandlerTest {
       eventually(Duration.ofSeconds(8), "key 1 routes the caller to chosen at priority 9",
           () -> waiting("chosen").size() == 1 && waiting("chosen").get(0).priority() == 9);
       assertEquals(200, call.hangUp().getStatusCode());
+    }
+  }
+
+  @Test
+  void aCallerWhoChoosesNothingInTheHandlersMenuIsRefusedWhenThePoliciesSendHimNowhere() throws Exception {
+    CallHandler handler = call -> CompletableFuture.completedFuture(CallDecision.ivr("quick-menu"));
+    try (Registered registration = registered(handler); TestPhone customer = node.phone("5559551")) {
+      OutgoingCall call = customer.call("nowhere");
+      assertEquals(200, call.awaitFinal().getStatusCode(), "answered for the menu although no queue has this address");
+      eventually(Duration.ofSeconds(20), "no key after the menu: hung up", () -> customer.events.contains("BYE"));
+      eventually(Duration.ofSeconds(5), "and recorded REJECTED", () -> engine.supervisor().calls(CallRecordFilter.all())
+          .toCompletableFuture().get(5, TimeUnit.SECONDS).stream()
+          .anyMatch(r -> r.caller().contains(":5559551@") && r.disposition() == Disposition.REJECTED));
     }
   }
 
