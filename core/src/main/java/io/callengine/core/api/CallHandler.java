@@ -25,7 +25,10 @@ public interface CallHandler {
   /** A registered handler; {@link #close} (or {@link #unregister}) takes it out of every node's choice. */
   interface Registration extends AutoCloseable {
 
-    /** Completes once this node asks the handler: every call this node takes from then on goes to it first. */
+    /**
+     * Completes once this node asks the handler: every call this node takes from then on goes to
+     * it first. Fails with a {@code TimeoutException} should that take more than 10 s.
+     */
     CompletionStage<Done> whenActive();
 
     /** Unregisters; completes once this node no longer asks the handler (other nodes follow within seconds). */
