@@ -21,6 +21,7 @@ class NodeConfigTest {
     assertEquals(config.getString("callengine.db.url"),
         config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"), "journal and read side share one database");
     assertEquals("h2-dialect", config.getString("pekko.projection.jdbc.dialect"));
+    assertEquals(java.time.Duration.ofMillis(500), config.getDuration("callengine.call-handler.timeout"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.callengine.core.Refusal;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.Reservation;
 import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.CallDecision;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallLegs;
 import io.callengine.core.call.CallView;
@@ -63,6 +64,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record FromDomain(CallLegs.Command command) implements Message {}
   /** Where routing sends the call: this node's copy of the policies, else the dialed address's queue. */
   record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr) {}
+  /** A call handler's decision for the call to {@code dialed}; empty: the routing policies decide. */
+  record HandlerDecided(String dialed, Optional<CallDecision> decision) implements Message {}
   record MediaOpened(RtpEndpoint endpoint) implements Message {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
@@ -155,6 +158,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
+        .onMessage(HandlerDecided.class, this::onHandlerDecided)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Admitted.class, this::onAdmitted)
@@ -206,8 +210,38 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Optional<Negotiation> chosen = Sdp.negotiate(customerOffer);
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
-    Resolved resolved = resolve(uri.getUser(), callerOf(invite));
-    return resolved.queueId() == null ? onSetupFailed(new SetupFailed(Response.NOT_FOUND, null, "no queue at " + uri.getUser()))
+    String dialedUser = uri.getUser();
+    if (!engine.callHandlers().available()) return routed(resolve(dialedUser, callerOf(invite)));
+    getContext().pipeToSelf(engine.callHandlers().decide(IncomingCalls.of(callId, invite)),
+        (decision, error) -> new HandlerDecided(dialedUser, error != null ? Optional.empty() : decision));
+    return this;
+  }
+
+  /**
+   * A rejection is answered at once; a queue or an IVR menu is routed like a policy's decision
+   * (a menu without a valid choice falls back on what the policies say without keys). Without a
+   * usable decision the policies decide, as without a handler.
+   */
+  private Behavior<Message> onHandlerDecided(HandlerDecided m) {
+    CallDecision decision = m.decision().orElse(null);
+    if (decision instanceof CallDecision.Reject reject) {
+      getContext().getLog().info("Call {} refused with {} by the call handler: {}", callId, reject.sipStatus(), reject.reason());
+      answerInvite(reject.sipStatus(), reject.reason(), null);
+      return finish();
+    }
+    if (decision instanceof CallDecision.ToQueue queue) {
+      return onResolved(new Resolved(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
+    }
+    Resolved byPolicies = resolve(m.dialed(), callerOf(invite));
+    Optional<IvrMenu> menu = decision instanceof CallDecision.ToIvr ivr ? engine.callHandlers().ivrMenu(ivr.policyId()) : Optional.empty();
+    return routed(menu.map(ivr -> new Resolved(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
+        .orElse(byPolicies));
+  }
+
+  /** A call that goes nowhere (no queue and no menu) is refused 404. */
+  private Behavior<Message> routed(Resolved resolved) {
+    return resolved.queueId() == null && resolved.ivr() == null
+        ? onSetupFailed(new SetupFailed(Response.NOT_FOUND, null, "no queue at " + resolved.dialed()))
         : onResolved(resolved);
   }
 
@@ -340,9 +374,14 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** The one final answer to the customer's INVITE; any later attempt is ignored. */
   private void answerInvite(int status, String sdp) {
+    answerInvite(status, null, sdp);
+  }
+
+  /** {@code reason}: the reason phrase, or null for the status's usual one. */
+  private void answerInvite(int status, String reason, String sdp) {
     if (inviteAnswered || invite == null) return;
     inviteAnswered = true;
-    messages.respond(inviteTransaction, invite, status, toTag, sdp, List.of());
+    messages.respond(inviteTransaction, invite, status, reason, toTag, sdp, List.of());
     if (status / 100 == 2) setup.answered();
     else setup.end();
   }
@@ -650,6 +689,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       ivrDigits.setLength(0);
       playIvr(HoldAudio.Prompt.INVALID_CHOICE, promptOf(route.ivr()));
       return this;
+    }
+    if (route.queueId() == null) { // a handler's menu, and the policies send the call nowhere without keys
+      return onSetupFailed(new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "no choice in the IVR and no queue at " + dialed));
     }
     return enterQueue(route);
   }

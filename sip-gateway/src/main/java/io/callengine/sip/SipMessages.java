@@ -57,9 +57,16 @@ public final class SipMessages {
 
   public void respond(ServerTransaction transaction, Request request, int status, String toTag, String sdp,
       List<javax.sip.header.Header> extraHeaders) {
+    respond(transaction, request, status, null, toTag, sdp, extraHeaders);
+  }
+
+  /** {@code reason}: the reason phrase, or null for the status's usual one. */
+  public void respond(ServerTransaction transaction, Request request, int status, String reason, String toTag, String sdp,
+      List<javax.sip.header.Header> extraHeaders) {
     if (transaction == null) return;
     try {
       Response response = sip.messages().createResponse(status, request);
+      if (reason != null) response.setReasonPhrase(reason);
       ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
       // RFC 3261 8.2.6.2: every response but 100 carries a To tag; ours is stable for an INVITE's dialog.
       if (to.getTag() == null && status != Response.TRYING) to.setTag(toTag != null ? toTag : newTag());

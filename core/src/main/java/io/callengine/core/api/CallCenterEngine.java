@@ -76,6 +76,7 @@ public final class CallCenterEngine {
   private final ActorRef<TokenStore.Command> tokens;
   private final ActorRef<RoutingPolicies.Command> routingPolicies;
   private final Lookups lookups;
+  private final CallHandlers callHandlers;
   private final CallRecords callRecords;
   private final AgentHistory agentHistory;
   private final PerformanceQuery performance;
@@ -156,6 +157,7 @@ public final class CallCenterEngine {
     this.node = NodeStatus.start(system, clock, metrics, this::ready);
     joinCluster();
     this.lookups = new Lookups(system);
+    this.callHandlers = new CallHandlers(system, lookups, callHandlerTimeout(config), metrics);
     ClusterSingleton singletons = ClusterSingleton.get(system);
     this.directory = singletons.init(SingletonActor.of(Directory.create(), "directory"));
     this.tokens = singletons.init(SingletonActor.of(TokenStore.create(), "tokens"));
@@ -189,6 +191,14 @@ public final class CallCenterEngine {
           if (error != null) up.completeExceptionally(error);
           else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(this));
         });
+  }
+
+  private static Duration callHandlerTimeout(Config config) {
+    Duration timeout = config.getDuration("callengine.call-handler.timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("callengine.call-handler.timeout must be positive, e.g. 500ms: " + timeout);
+    }
+    return timeout;
   }
 
   private void bindJvmMetrics() {
@@ -250,6 +260,21 @@ public final class CallCenterEngine {
         : new RouteRequest(request.dialed(), request.caller(), clock.instant(), request.digits());
     return lookups.route(timed);
   }
+
+  /**
+   * Registers {@code handler} to decide where new calls go, on every node of the cluster (see
+   * {@link CallHandler}): each node asks a handler on its own node when it has one, else one on
+   * another node, and lets the routing policies decide when the handler does not answer within
+   * {@code callengine.call-handler.timeout}, fails, or names a queue or menu that does not
+   * exist. Several handlers may be registered; a node takes its own in turn. Close the returned
+   * registration to unregister.
+   */
+  public CallHandler.Registration registerCallHandler(CallHandler handler) {
+    return callHandlers.register(java.util.Objects.requireNonNull(handler, "handler"));
+  }
+
+  /** The handlers this node can ask, and how the SIP gateway asks them. */
+  public CallHandlers callHandlers() { return callHandlers; }
 
   /** This node's copies of what every call looks up: dialed addresses, SIP users, tokens, staffing. */
   public Lookups lookups() { return lookups; }

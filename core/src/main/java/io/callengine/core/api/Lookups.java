@@ -69,6 +69,16 @@ public final class Lookups {
     return Optional.ofNullable(queuesByAddress.get(address.toLowerCase(Locale.ROOT)));
   }
 
+  /** Whether a queue with this id exists, as far as this node's copy of the Directory's addresses knows. */
+  public boolean queueExists(String queueId) {
+    return queuesByAddress.entries().containsValue(queueId);
+  }
+
+  /** The routing policy with this id, as this node routes by it. */
+  public Optional<io.callengine.core.policy.RoutingPolicy> policy(String policyId) {
+    return Optional.ofNullable(policies.get(policyId));
+  }
+
   /** The agent whose SIP user this is (case-insensitive). */
   public Optional<String> agentForSipUser(String sipUser) {
     return Optional.ofNullable(agentsBySipUser.get(sipUser.toLowerCase(Locale.ROOT)));

@@ -168,13 +168,22 @@ public final class TestPhone implements SipListener, AutoCloseable {
 
   /** Calls {@code sip:<target>@engine} with an SDP offer from this phone's RTP peer. */
   public OutgoingCall call(String target) throws Exception {
+    return call(target, null, java.util.Map.of());
+  }
+
+  /** As {@link #call(String)}, with a display name in From (none when null) and extra headers, e.g. {@code X-Account}. */
+  public OutgoingCall call(String target, String displayName, java.util.Map<String, String> extraHeaders) throws Exception {
     Address from = addresses.createAddress("sip:" + user + "@127.0.0.1");
+    if (displayName != null) from.setDisplayName(displayName);
     Request invite = messages.createRequest(addresses.createURI("sip:" + target + "@" + engineHost + ":" + enginePort),
         Request.INVITE, provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
         headers.createFromHeader(from, "f" + System.nanoTime()),
         headers.createToHeader(addresses.createAddress("sip:" + target + "@" + engineHost), null), List.of(via()),
         headers.createMaxForwardsHeader(70));
     invite.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+    for (java.util.Map.Entry<String, String> header : extraHeaders.entrySet()) {
+      invite.addHeader(headers.createHeader(header.getKey(), header.getValue()));
+    }
     invite.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
     ClientTransaction transaction = provider.getNewClientTransaction(invite);
     CompletableFuture<Response> result = new CompletableFuture<>();
