@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -61,7 +62,11 @@ class EmbeddingExampleTest {
       PerformanceMetrics today = supervisor.getPerformanceMetrics(midnight, midnight.plus(Duration.ofDays(1)))
           .toCompletableFuture().join();
       AgentHistoryReport aliceToday = supervisor.getAgentHistory("alice", midnight, Instant.now()).toCompletableFuture().join();
-      CompletionStage<Done> assigned = supervisor.assign("call-42", "alice");
+      Done oldestAssigned = supervisor.calls(CallRecordFilter.all())
+          .thenCompose(records -> records.stream().filter(r -> "QUEUED".equals(r.status())).reduce((a, b) -> b)
+              .map(waiting -> supervisor.assign(waiting.callId(), "alice"))
+              .orElse(CompletableFuture.completedFuture(Done.done())))
+          .toCompletableFuture().join();
       HealthReport health = admin.health();
       // --- end ---
 
@@ -72,6 +77,8 @@ class EmbeddingExampleTest {
       assertEquals("UP", health.status());
       assertEquals(0, today.figures().offered());
       assertEquals(0, aliceToday.callsHandled());
+      assertEquals(Done.done(), oldestAssigned, "no call waits, so none is assigned");
+      CompletionStage<Done> assigned = supervisor.assign("call-42", "alice");
       CompletionException noSuchCall = assertThrows(CompletionException.class, () -> assigned.toCompletableFuture().join());
       assertEquals(Refusal.NOT_FOUND, ((EngineException) noSuchCall.getCause()).refusal());
       CompletionException unknown = assertThrows(CompletionException.class,
