@@ -1,7 +1,9 @@
 package io.callengine.sip;
 
+import io.callengine.core.Refusal;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.DigestUse;
 import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.registrar.Algorithm;
@@ -68,6 +70,10 @@ final class Registrar {
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return;
     }
+    if (!answersThisRequest(credentials.get(), request)) { // RFC 7616 3.4.6: uri must be the Request-URI
+      messages.respond(transaction, request, Response.BAD_REQUEST, null);
+      return;
+    }
     int expires = expires(request);
     if (expires > 0 && expires < settings.minExpires()) {
       messages.respond(transaction, request, Response.INTERVAL_TOO_BRIEF, null, null, List.of(minExpires()));
@@ -87,9 +93,24 @@ final class Registrar {
       } else if (result != DigestVerifier.Result.OK || found.agentId() == null) {
         challenge(transaction, request, null);
       } else {
-        bind(found.agentId(), request, transaction, granted);
+        bind(found.agentId(), request, transaction, granted, use(credentials.get()));
       }
     });
+  }
+
+  private boolean answersThisRequest(DigestCredentials credentials, Request request) {
+    try {
+      return credentials.uri() != null
+          && messages.stack().addresses().createURI(credentials.uri()).equals(request.getRequestURI());
+    } catch (java.text.ParseException e) {
+      return false;
+    }
+  }
+
+  /** The nonce and count of a verified answer (the count is well-formed hex once verified). */
+  private static DigestUse use(DigestCredentials credentials) {
+    return new DigestUse(credentials.nonce(),
+        credentials.nc() == null ? DigestUse.NO_COUNT : Long.parseLong(credentials.nc(), 16));
   }
 
   private record Found(String agentId, SipCredentials credentials) {}
@@ -106,7 +127,7 @@ final class Registrar {
    * Binds, removes ({@code Contact: *} or expiry 0) or, without a Contact, only reports the
    * current binding (RFC 3261 10.2.3: a REGISTER without Contact is a query).
    */
-  private void bind(String agentId, Request request, ServerTransaction transaction, int expires) {
+  private void bind(String agentId, Request request, ServerTransaction transaction, int expires, DigestUse digest) {
     ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
     var agent = engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId);
     CompletionStage<AgentView> result;
@@ -115,11 +136,16 @@ final class Registrar {
     } else {
       String contactUri = contact.getAddress().isWildcard() ? null : contact.getAddress().getURI().toString();
       int granted = contactUri == null ? 0 : expires;
-      result = engine.asks().<AgentEntity.Command, AgentView>askRetrying(agent, r -> new AgentEntity.Register(contactUri, granted, r));
+      result = engine.asks().<AgentEntity.Command, AgentView>askRetrying(agent, r -> new AgentEntity.Register(contactUri, granted, digest, r));
     }
     result.whenComplete((view, error) -> {
-      if (error != null) messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
-      else messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
+      if (error == null) {
+        messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
+      } else if (Refusal.toException(error).refusal() == Refusal.CONFLICT) {
+        challenge(transaction, request, null); // a replayed answer: as if it were wrong
+      } else {
+        messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+      }
     });
   }
 

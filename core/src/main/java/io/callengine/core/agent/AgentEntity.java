@@ -53,8 +53,12 @@ public final class AgentEntity
   public record Delete(ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Get(ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
   public record SetPresence(Presence presence, String reason, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
-  /** A REGISTER binding; {@code expiresSeconds} 0 removes it. */
-  public record Register(String contact, int expiresSeconds, ActorRef<StatusReply<AgentView>> replyTo) implements Command {}
+  /**
+   * A REGISTER binding; {@code expiresSeconds} 0 removes it. {@code digest} authenticated it: a
+   * use that {@link DigestUse#replays replays} the last one is refused (CONFLICT).
+   */
+  public record Register(String contact, int expiresSeconds, DigestUse digest, ActorRef<StatusReply<AgentView>> replyTo)
+      implements Command {}
   public record GetCredentials(ActorRef<StatusReply<SipCredentials>> replyTo) implements Command {}
   public record Reserve(String callId, ActorRef<StatusReply<Reservation>> replyTo) implements Command {}
   public record AnswerCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
@@ -82,8 +86,10 @@ public final class AgentEntity
   public record PresenceChanged(Presence presence, String reason, Instant at) implements Event {}
   /** A break or log-off asked for while busy: it takes effect when the calls and wrap-up are over. */
   public record PresenceRequested(Presence presence, String reason, Instant at) implements Event {}
-  public record Registered(String contact, Instant expiresAt) implements Event {}
-  public record Unregistered(Instant at) implements Event {}
+  /** {@code digest}: what authenticated it (null in events written before it was kept). */
+  public record Registered(String contact, Instant expiresAt, DigestUse digest) implements Event {}
+  /** {@code digest}: the REGISTER that removed the binding; null when the binding lapsed. */
+  public record Unregistered(Instant at, DigestUse digest) implements Event {}
   public record Reserved(String callId, Instant at) implements Event {}
   public record CallAnswered(String callId, Instant at) implements Event {}
   public record CallRinging(String callId, Instant at) implements Event {}
@@ -230,10 +236,13 @@ public final class AgentEntity
   }
 
   private ReplyEffect<Event, AgentState> onRegister(AgentState state, Register cmd) {
+    if (cmd.digest() != null && cmd.digest().replays(state.lastDigest())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("digest nonce count already used"));
+    }
     Instant now = clock.instant();
     Event event = cmd.expiresSeconds() <= 0
-        ? new Unregistered(now)
-        : new Registered(cmd.contact(), now.plusSeconds(cmd.expiresSeconds()));
+        ? new Unregistered(now, cmd.digest())
+        : new Registered(cmd.contact(), now.plusSeconds(cmd.expiresSeconds()), cmd.digest());
     return Effect().persist(event)
         .thenRun(s -> { armTimers(s); changed(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
@@ -319,7 +328,7 @@ public final class AgentEntity
 
   private ReplyEffect<Event, AgentState> onRegistrationLapsed(AgentState state, RegistrationLapsed cmd) {
     if (state.registeredAt(clock.instant())) return Effect().noReply();
-    return Effect().persist(new Unregistered(clock.instant())).thenRun(this::changed).thenNoReply();
+    return Effect().persist(new Unregistered(clock.instant(), null)).thenRun(this::changed).thenNoReply();
   }
 
   private ReplyEffect<Event, AgentState> onReportToRouter(AgentState state, ReportToRouter cmd) {
@@ -384,8 +393,8 @@ public final class AgentEntity
         .onEvent(AgentDeleted.class, (s, e) -> s.withDeleted())
         .onEvent(PresenceChanged.class, (s, e) -> s.withPresence(e.presence(), e.reason()))
         .onEvent(PresenceRequested.class, (s, e) -> s.withPendingPresence(e.presence(), e.reason()))
-        .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt()))
-        .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null))
+        .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt(), e.digest()))
+        .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null, e.digest()))
         .onEvent(Reserved.class, (s, e) -> s.withCall(e.callId(), Activity.RESERVED))
         .onEvent(CallRinging.class, (s, e) -> s.withCall(e.callId(), Activity.RINGING))
         .onEvent(CallAnswered.class, (s, e) -> s.withCall(e.callId(), Activity.ON_CALL))

@@ -27,11 +27,12 @@ public record AgentState(
     long callsHandled,
     long talkSeconds,
     int consecutiveNoAnswers,
-    Instant lastCallEndedAt)
+    Instant lastCallEndedAt,
+    DigestUse lastDigest)
     implements CborSerializable {
 
   public static AgentState empty() {
-    return new AgentState(null, null, false, Presence.OFFLINE, null, null, null, null, null, Map.of(), null, 0, 0, 0, null);
+    return new AgentState(null, null, false, Presence.OFFLINE, null, null, null, null, null, Map.of(), null, 0, 0, 0, null, null);
   }
 
   public boolean exists() {
@@ -63,28 +64,30 @@ public record AgentState(
 
   AgentState withProfile(AgentProfile newProfile, SipCredentials newCredentials) {
     return new AgentState(newProfile, newCredentials, false, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
+        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt, lastDigest);
   }
 
   AgentState withDeleted() {
     return new AgentState(profile, credentials, true, Presence.OFFLINE, null, null, null, null, null, Map.of(),
-        null, callsHandled, talkSeconds, 0, lastCallEndedAt);
+        null, callsHandled, talkSeconds, 0, lastCallEndedAt, lastDigest);
   }
 
   AgentState withPresence(Presence newPresence, String reason) {
     return new AgentState(profile, credentials, deleted, newPresence, reason, null, null, contact,
         registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds,
-        newPresence == Presence.AVAILABLE ? 0 : consecutiveNoAnswers, lastCallEndedAt);
+        newPresence == Presence.AVAILABLE ? 0 : consecutiveNoAnswers, lastCallEndedAt, lastDigest);
   }
 
   AgentState withPendingPresence(Presence newPresence, String reason) {
     return new AgentState(profile, credentials, deleted, presence, breakReason, newPresence, reason, contact,
-        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
+        registrationExpiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt, lastDigest);
   }
 
-  AgentState withRegistration(String newContact, Instant expiresAt) {
+  /** {@code digest}: what authenticated this change, or null (a lapse) to keep the last one. */
+  AgentState withRegistration(String newContact, Instant expiresAt, DigestUse digest) {
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, newContact,
-        expiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
+        expiresAt, calls, wrapUpUntil, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt,
+        digest != null ? digest : lastDigest);
   }
 
   AgentState withCall(String callId, Activity step) {
@@ -92,7 +95,7 @@ public record AgentState(
     next.put(callId, step);
     int noAnswers = step == Activity.ON_CALL ? 0 : consecutiveNoAnswers;
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds, noAnswers, lastCallEndedAt);
+        registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds, noAnswers, lastCallEndedAt, lastDigest);
   }
 
   AgentState withCallReleased(String callId, boolean noAnswer) {
@@ -100,7 +103,7 @@ public record AgentState(
     next.remove(callId);
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
         registrationExpiresAt, next, wrapUpUntil, callsHandled, talkSeconds,
-        noAnswer ? consecutiveNoAnswers + 1 : consecutiveNoAnswers, lastCallEndedAt);
+        noAnswer ? consecutiveNoAnswers + 1 : consecutiveNoAnswers, lastCallEndedAt, lastDigest);
   }
 
   AgentState withCallFinished(String callId, Instant endedAt, long talk, Instant wrapUpEnds) {
@@ -108,11 +111,11 @@ public record AgentState(
     next.remove(callId);
     Instant wrapUp = wrapUpUntil == null || (wrapUpEnds != null && wrapUpEnds.isAfter(wrapUpUntil)) ? wrapUpEnds : wrapUpUntil;
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, next, wrapUp, callsHandled + 1, talkSeconds + talk, consecutiveNoAnswers, endedAt);
+        registrationExpiresAt, next, wrapUp, callsHandled + 1, talkSeconds + talk, consecutiveNoAnswers, endedAt, lastDigest);
   }
 
   AgentState withWrapUpEnded() {
     return new AgentState(profile, credentials, deleted, presence, breakReason, pendingPresence, pendingReason, contact,
-        registrationExpiresAt, calls, null, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt);
+        registrationExpiresAt, calls, null, callsHandled, talkSeconds, consecutiveNoAnswers, lastCallEndedAt, lastDigest);
   }
 }

@@ -56,7 +56,7 @@ class AgentEntityTest {
   }
 
   private void readyForCalls() {
-    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, r));
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, null, r));
     kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
   }
 
@@ -78,6 +78,22 @@ class AgentEntityTest {
   }
 
   @Test
+  void aRegisterThatReplaysTheLastDigestNonceCountIsRefusedEvenAfterARestart() {
+    create(1);
+    assertTrue(register(new DigestUse("n1", 1)).isSuccess());
+    assertTrue(register(new DigestUse("n1", 1)).getError().getMessage().startsWith("conflict:"), "the same count again");
+    assertTrue(register(new DigestUse("n1", 2)).isSuccess(), "the phone's next request on the nonce");
+    kit.restart();
+    assertTrue(register(new DigestUse("n1", 2)).isError(), "the last use survives a restart");
+    assertTrue(register(new DigestUse("n2", DigestUse.NO_COUNT)).isSuccess(), "a new nonce");
+    assertTrue(register(new DigestUse("n2", DigestUse.NO_COUNT)).isError(), "without a count a nonce is good once");
+  }
+
+  private StatusReply<AgentView> register(DigestUse digest) {
+    return kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, digest, r)).reply();
+  }
+
+  @Test
   void unknownAgentIsNotFound() {
     var reply = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply();
     assertTrue(reply.getError().getMessage().startsWith("not-found:"));
@@ -89,7 +105,7 @@ class AgentEntityTest {
     assertTrue(reserve("c1").isError(), "offline and unregistered: refused");
     kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
     assertTrue(reserve("c1").isError(), "available but no phone registered: refused");
-    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, r));
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 300, null, r));
     Reservation reservation = reserve("c1").getValue();
     assertEquals("sip:alice@127.0.0.1:5070", reservation.contact());
   }
@@ -211,7 +227,7 @@ class AgentEntityTest {
   void aLapsedRegistrationIsReportedAndTheAgentIsNoLongerReserved() {
     create(1);
     kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.SetPresence(Presence.AVAILABLE, null, r));
-    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 1, r));
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5070", 1, null, r));
     TestProbe<Object> wait = testKit.createTestProbe();
     wait.awaitAssert(Duration.ofSeconds(5), () -> {
       AgentView view = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply().getValue();

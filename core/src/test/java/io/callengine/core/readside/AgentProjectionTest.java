@@ -82,7 +82,7 @@ class AgentProjectionTest {
   @Test
   void theSamePresenceAgainIsNoNewPeriodAndTheNoAnswerBreakIsOne() throws Exception {
     feed(new AgentEntity.AgentCreated(PROFILE, CREDENTIALS),
-        new AgentEntity.Registered("sip:ann@127.0.0.1", at(3600)),
+        new AgentEntity.Registered("sip:ann@127.0.0.1", at(3600), null),
         new AgentEntity.PresenceChanged(Presence.AVAILABLE, null, at(0)),
         new AgentEntity.PresenceChanged(Presence.AVAILABLE, null, at(5)),
         new AgentEntity.Reserved("c1", at(10)),

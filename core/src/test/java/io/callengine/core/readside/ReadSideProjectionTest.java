@@ -140,7 +140,7 @@ class ReadSideProjectionTest {
   @Order(2)
   void presenceCallsAndWrapUpMakeTheHistory() throws Exception {
     clock.set(at("08:00"));
-    this.<AgentView>agent("ann", r -> new AgentEntity.Register("sip:ann@127.0.0.1:5070", 30 * 86_400, r));
+    this.<AgentView>agent("ann", r -> new AgentEntity.Register("sip:ann@127.0.0.1:5070", 30 * 86_400, null, r));
     await(engine.admin().setPresence("ann", Presence.AVAILABLE, null));
     clock.set(at("08:10"));
     this.<Reservation>agent("ann", r -> new AgentEntity.Reserve("h-1", r));

@@ -440,7 +440,7 @@ class RouterEntitiesInvariantsTest {
 
     CompletionStage<AgentView> register(String agentId, int expiresSeconds) {
       return engine.asks().ask(engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId),
-          r -> new AgentEntity.Register("sip:" + agentId + "@127.0.0.1:5070", expiresSeconds, r));
+          r -> new AgentEntity.Register("sip:" + agentId + "@127.0.0.1:5070", expiresSeconds, null, r));
     }
 
     EntityRef<CallEntity.Command> callRef(String callId) {

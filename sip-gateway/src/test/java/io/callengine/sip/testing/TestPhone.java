@@ -134,6 +134,12 @@ public final class TestPhone implements SipListener, AutoCloseable {
   }
 
   public String authorization(Response challenge, String password, String algorithm) throws Exception {
+    return authorization(challenge, password, algorithm, 1);
+  }
+
+  /** The answer to {@code challenge} as the {@code nonceCount}-th request on its nonce. */
+  public String authorization(Response challenge, String password, String algorithm, int nonceCount) throws Exception {
+    String nc = String.format("%08x", nonceCount);
     ListIterator<?> it = challenge.getHeaders(WWWAuthenticateHeader.NAME);
     while (it.hasNext()) {
       WWWAuthenticateHeader h = (WWWAuthenticateHeader) it.next();
@@ -143,10 +149,10 @@ public final class TestPhone implements SipListener, AutoCloseable {
       String ha1 = hash(jca, user + ":" + h.getRealm() + ":" + password);
       String ha2 = hash(jca, "REGISTER:" + uri);
       String cnonce = "c" + System.nanoTime();
-      String response = hash(jca, ha1 + ":" + h.getNonce() + ":00000001:" + cnonce + ":auth:" + ha2);
+      String response = hash(jca, ha1 + ":" + h.getNonce() + ":" + nc + ":" + cnonce + ":auth:" + ha2);
       return "Digest username=\"" + user + "\", realm=\"" + h.getRealm() + "\", nonce=\"" + h.getNonce() + "\", uri=\"" + uri
           + "\", response=\"" + response + "\", algorithm=" + algorithm + ", cnonce=\"" + cnonce
-          + "\", qop=auth, nc=00000001, opaque=\"" + h.getOpaque() + "\"";
+          + "\", qop=auth, nc=" + nc + ", opaque=\"" + h.getOpaque() + "\"";
     }
     throw new IllegalStateException("no " + algorithm + " challenge in " + challenge);
   }
