@@ -16,6 +16,7 @@ import javax.sip.message.MessageFactory;
  * with every limit set explicitly, and the factories that build messages.
  */
 public final class SipStackHolder {
+  private final JainSipStack owned;
   private final SipStack stack;
   private final SipProvider provider;
   private final AddressFactory addresses;
@@ -25,20 +26,31 @@ public final class SipStackHolder {
   public SipStackHolder(SipSettings settings, SipListener listener) throws Exception {
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
-    this.stack = factory.createSipStack(properties(settings));
+    this.owned = JainSipStack.create(properties(settings));
+    this.stack = owned.stack();
+    try {
+      this.provider = listen(stack, settings, listener);
+    } catch (Exception e) {
+      owned.stop(); // a port already taken leaves no stack threads behind
+      throw e;
+    }
+    this.addresses = factory.createAddressFactory();
+    this.headers = factory.createHeaderFactory();
+    this.messages = factory.createMessageFactory();
+    stack.start();
+  }
+
+  private static SipProvider listen(SipStack stack, SipSettings settings, SipListener listener) throws Exception {
     ListeningPoint udp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.UDP);
     ListeningPoint tcp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.TCP);
-    this.provider = stack.createSipProvider(udp);
+    SipProvider provider = stack.createSipProvider(udp);
     provider.addListeningPoint(tcp);
     try {
       provider.addSipListener(listener);
     } catch (TooManyListenersException e) {
       throw new IllegalStateException(e);
     }
-    this.addresses = factory.createAddressFactory();
-    this.headers = factory.createHeaderFactory();
-    this.messages = factory.createMessageFactory();
-    stack.start();
+    return provider;
   }
 
   private static Properties properties(SipSettings s) {
@@ -65,7 +77,8 @@ public final class SipStackHolder {
   public HeaderFactory headers() { return headers; }
   public MessageFactory messages() { return messages; }
 
+  /** Stops the stack and its event thread, so that nothing of it keeps the JVM alive. */
   public void stop() {
-    stack.stop();
+    owned.stop();
   }
 }

@@ -1,5 +1,6 @@
 package io.callengine.sip.testing;
 
+import io.callengine.sip.JainSipStack;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -26,7 +27,6 @@ import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
-import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.Address;
@@ -53,7 +53,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
   private final String user;
   private final String engineHost;
   private final int enginePort;
-  private final SipStack stack;
+  private final JainSipStack stack;
   private final SipProvider provider;
   private final AddressFactory addresses;
   private final HeaderFactory headers;
@@ -81,9 +81,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
     Properties p = new Properties();
     p.setProperty("javax.sip.STACK_NAME", "test-phone-" + user + "-" + STACKS.incrementAndGet());
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-    stack = factory.createSipStack(p);
-    ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, "udp");
-    provider = stack.createSipProvider(lp);
+    stack = JainSipStack.create(p);
+    ListeningPoint lp = stack.stack().createListeningPoint("127.0.0.1", port, "udp");
+    provider = stack.stack().createSipProvider(lp);
     provider.addSipListener(this);
     addresses = factory.createAddressFactory();
     headers = factory.createHeaderFactory();
