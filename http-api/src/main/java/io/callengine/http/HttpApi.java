@@ -73,13 +73,16 @@ public final class HttpApi {
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
     EventRoutes events = new EventRoutes(EventFeeds.start(engine));
     WebRoutes web = new WebRoutes();
+    // Built here, once: the lambdas below run for every request.
+    MetricsRoutes metrics = new MetricsRoutes(engine.metrics(), blocking);
+    OpenApiRoutes openApi = new OpenApiRoutes();
     long maxBody = engine.config().getBytes("callengine.http.max-body-size");
 
     return handleExceptions(Problems.exceptionHandler(), () -> handleRejections(Problems.rejectionHandler(), () ->
         withSizeLimit(maxBody, () -> concat(
             health.route(),
-            new MetricsRoutes(engine.metrics(), blocking).route(),
-            new OpenApiRoutes().route(),
+            metrics.route(),
+            openApi.route(),
             web.route(),
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
                 pathPrefix("admin", () -> admin(principal,
