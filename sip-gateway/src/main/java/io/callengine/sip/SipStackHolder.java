@@ -67,6 +67,8 @@ public final class SipStackHolder {
     p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(s.maxConnections()));
     p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    // The stack logs under its name unless told otherwise; under gov.nist the node's log configuration reaches it.
+    p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
     p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
     p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
     return p;
