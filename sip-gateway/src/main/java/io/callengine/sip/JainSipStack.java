@@ -54,9 +54,12 @@ public final class JainSipStack {
 
   /** Stops the stack (sockets, timers, transactions) and ends its event thread. */
   public void stop() {
-    stack.stop();
-    Thread[] live = new Thread[threads.activeCount() + 4];
-    int count = threads.enumerate(live);
-    Arrays.stream(live, 0, count).filter(t -> t.getName().equals(EVENT_THREAD)).forEach(Thread::interrupt);
+    try {
+      stack.stop();
+    } finally {
+      Thread[] live = new Thread[threads.activeCount() + 4];
+      int count = threads.enumerate(live);
+      Arrays.stream(live, 0, count).filter(t -> t.getName().equals(EVENT_THREAD)).forEach(Thread::interrupt);
+    }
   }
 }

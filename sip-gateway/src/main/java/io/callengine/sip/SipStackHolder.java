@@ -31,7 +31,11 @@ public final class SipStackHolder {
     try {
       this.provider = listen(stack, settings, listener);
     } catch (Exception e) {
-      owned.stop(); // a port already taken leaves no stack threads behind
+      try {
+        owned.stop(); // a port already taken leaves no stack threads behind
+      } catch (RuntimeException half) {
+        e.addSuppressed(half); // JAIN-SIP cannot always stop a stack that never listened
+      }
       throw e;
     }
     this.addresses = factory.createAddressFactory();
