@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,17 +72,22 @@ final class ExampleNode implements AutoCloseable {
     return new SipCaller(user, HOST, sipPort);
   }
 
-  /** A port of 127.0.0.1 free for both UDP and TCP right now. */
+  /**
+   * A port of 127.0.0.1 free for both UDP and TCP right now, below the range the system hands out
+   * for port 0 and outgoing connections (32768 and up on Linux): the SIP port is bound only once
+   * the engine is up, seconds later, and no socket of this or another program takes it meanwhile.
+   */
   static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-          DatagramSocket udp = new DatagramSocket(new InetSocketAddress(HOST, tcp.getLocalPort()))) {
-        return udp.getLocalPort();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(12000, 17000);
+      try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getByName(HOST));
+          DatagramSocket udp = new DatagramSocket(new InetSocketAddress(HOST, port))) {
+        return port;
       } catch (IOException taken) {
-        // the UDP port of that number is in use: try another
+        // in use: try another
       }
     }
-    throw new IOException("no port of " + HOST + " free for both UDP and TCP");
+    throw new IOException("no port of " + HOST + " in 12000-16999 free for both UDP and TCP");
   }
 
   @Override

@@ -140,14 +140,14 @@ public final class SupervisorMonitoringDemo {
         + "agents alice (english 5, billing 3), bob (english 3), carol (billing 4)");
   }
 
-  /** One customer's call: waits in line, talks until a second of the agent's voice has come through, hangs up. */
+  /** One customer's call: waits in line, talks until two seconds of the agent's voice have come through, hangs up. */
   private static String talk(ExampleNode node, String customer, String queue) throws Exception {
     try (SipCaller caller = node.caller(customer)) {
       long start = System.nanoTime();
       check(caller.call(queue).getStatusCode() == Response.OK, customer + " is answered by the engine");
       await(customer + " hears an agent", Duration.ofSeconds(60), () -> caller.rtp.heard() > 0);
       long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      await(customer + " hears a second of the agent", Duration.ofSeconds(15), () -> caller.rtp.heard() >= 50);
+      await(customer + " hears two seconds of the agent", Duration.ofSeconds(15), () -> caller.rtp.heard() >= 100);
       check(caller.hangUp().getStatusCode() == Response.OK, customer + " hangs up");
       return String.format("%s (%s): an agent after %.1f s in line, %d packets of the agent's voice, hung up",
           customer, queue, waited / 1000.0, caller.rtp.heard());
