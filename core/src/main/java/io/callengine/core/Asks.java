@@ -20,12 +20,16 @@ public final class Asks {
   /** A node lost is downed and its entities are back elsewhere in about 10 s: retries outlast that. */
   private static final Duration RETRY_ATTEMPT = Duration.ofSeconds(2);
   private static final Duration RETRY_WITHIN = Duration.ofSeconds(20);
+  /** An ask that fails at once (a stopping system) must not be repeated in a tight loop. */
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
   /**
    * The stages Pekko's asks return wrap Scala futures and run every step, even a non-async
    * one, on the JDK's default executor: on a machine of two cores that executor starts a thread
    * per step. The steps here are short, so they run on the thread that completes the ask.
    */
   private static final Executor INLINE = Runnable::run;
+  private static final scala.concurrent.ExecutionContextExecutor ON_SCHEDULER =
+      org.apache.pekko.dispatch.ExecutionContexts.fromExecutor(INLINE);
   private final Duration timeout;
   private final Scheduler scheduler;
 
@@ -55,9 +59,23 @@ public final class Asks {
     return inline(ask.get()).handle((value, error) -> {
       if (error == null) return CompletableFuture.completedFuture(value);
       boolean noAnswer = Refusal.toException(error).refusal() == Refusal.UNAVAILABLE && !isRefusal(error);
-      if (noAnswer && System.nanoTime() < deadline) return retry(ask, deadline);
+      if (noAnswer && System.nanoTime() < deadline) return afterPause(() -> retry(ask, deadline));
       return CompletableFuture.<T>failedFuture(Refusal.toException(error));
     }).thenCompose(stage -> stage);
+  }
+
+  /** {@code next} after {@link #RETRY_PAUSE}, on the scheduler's thread; failed if the scheduler is gone. */
+  private <T> CompletionStage<T> afterPause(java.util.function.Supplier<CompletionStage<T>> next) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      scheduler.scheduleOnce(RETRY_PAUSE, () -> next.get().whenComplete((value, error) -> {
+        if (error != null) result.completeExceptionally(error);
+        else result.complete(value);
+      }), ON_SCHEDULER);
+    } catch (IllegalStateException stopped) {
+      result.completeExceptionally(new EngineException(Refusal.UNAVAILABLE, "the engine is stopping"));
+    }
+    return result;
   }
 
   /** A StatusReply error is the entity's answer, even when it says UNAVAILABLE. */
