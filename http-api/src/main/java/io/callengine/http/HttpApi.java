@@ -73,13 +73,17 @@ public final class HttpApi {
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
     EventRoutes events = new EventRoutes(EventFeeds.start(engine));
     WebRoutes web = new WebRoutes();
+    MetricsRoutes metrics = new MetricsRoutes(engine.metrics(), blocking);
+    OpenApiRoutes openApi = new OpenApiRoutes();
     long maxBody = engine.config().getBytes("callengine.http.max-body-size");
 
+    // The directives' inner routes are evaluated for every request: whatever registers meters or
+    // reads files is made above, once.
     return handleExceptions(Problems.exceptionHandler(), () -> handleRejections(Problems.rejectionHandler(), () ->
         withSizeLimit(maxBody, () -> concat(
             health.route(),
-            new MetricsRoutes(engine.metrics(), blocking).route(),
-            new OpenApiRoutes().route(),
+            metrics.route(),
+            openApi.route(),
             web.route(),
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
                 pathPrefix("admin", () -> admin(principal,
