@@ -2,7 +2,9 @@
 # End-to-end test of the runnable jar over real SIP with SIPp: starts a node on free
 # loopback ports with a fresh data directory, creates a queue and agents over HTTP,
 # registers the agents' phones with SIPp (digest auth), makes them AVAILABLE, places
-# customer calls with SIPp and checks both SIPp's counts and the engine's call records.
+# customer calls with SIPp and checks both SIPp's counts and the engine's call records; then
+# stops the node with SIGTERM and checks its log: INFO only from start to stop, one end-of-call
+# line per call, nothing on stdout.
 #
 #   .ci/sipp-e2e.sh [path/to/call-engine.jar]
 #
@@ -123,5 +125,11 @@ fi
 if [[ $(jq -r .activeCalls <<<"$STATS") != 0 ]]; then
   ce_die "calls still active after every call ended: $STATS"
 fi
+
+# 7. A quiet log: SIGTERM stops the node; its start, the calls and the stop logged no warning or
+# error, one end-of-call line per call, and nothing went to stdout.
+jq -r '.[].callId' <<<"$RECORDS" >"$CE_WORK/call-ids"
+ce_stop_node 60
+ce_check_quiet_log "$CE_WORK/call-ids"
 
 echo "sipp-e2e: $WITH_AGENT passed, $FAILED failed"

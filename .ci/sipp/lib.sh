@@ -67,6 +67,7 @@ ce_work_dir() {
 
 # ce_start_node JAR: one node on free loopback ports. CE_RTP_PORTS, when set before, is its RTP
 # range (else 4,000 free ports); other CALLENGINE_* settings pass through the environment.
+# The node's log (stderr) goes to CE_WORK/node.log, its stdout (which should stay empty) to node.stdout.
 ce_start_node() {
   local jar=$1 rtp_base
   [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
@@ -88,7 +89,7 @@ ce_start_node() {
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
     CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
     CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
-    java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.log" 2>&1) &
+    java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.stdout" 2>"$CE_WORK/node.log") &
   CE_NODE_PID=$!
   CE_PIDS+=("$CE_NODE_PID")
 }
@@ -196,6 +197,50 @@ ce_agents_available() {
     [[ $(jq -r .presence <<<"$agent") == AVAILABLE ]] || ce_die "$id is not AVAILABLE: $agent"
     [[ $(jq -r .registered <<<"$agent") == true ]] || ce_die "$id is not registered: $agent"
   done <"$CE_WORK/agent-tokens"
+}
+
+# ce_stop_node [LIMIT]: SIGTERM to the node, then waits (at most LIMIT s, 60) for it to exit; dies
+# unless it exits by then with 0 or 143 (SIGTERM). CE_STDOUT_AT_STOP: the bytes on its stdout at the signal.
+ce_stop_node() {
+  local limit=${1:-60} start=$SECONDS rc=0
+  CE_STDOUT_AT_STOP=$(stat -c %s "$CE_WORK/node.stdout")
+  kill -TERM "$CE_NODE_PID"
+  while kill -0 "$CE_NODE_PID" 2>/dev/null && (( SECONDS - start < limit )); do sleep 0.2; done
+  kill -0 "$CE_NODE_PID" 2>/dev/null && ce_die "the node did not stop within $limit s of SIGTERM"
+  wait "$CE_NODE_PID" || rc=$?
+  ce_log "node stopped $((SECONDS - start)) s after SIGTERM (exit $rc)"
+  [[ $rc == 0 || $rc == 143 ]] || { ce_node_log_tail; ce_die "the node exited with $rc after SIGTERM"; }
+}
+
+# ce_check_quiet_log CALL_IDS_FILE: after ce_stop_node, the node's whole run (start, calls, stop)
+# left a log of INFO lines only (no WARN, no ERROR, no stack trace or stray text), exactly one
+# "Call ended: callId=..." line for each call id of the file (one a line) and for no other, and
+# nothing on stdout, before the stop signal or after it.
+ce_check_quiet_log() {
+  local ids=$1 log=$CE_WORK/node.log noisy ended expected
+  noisy=$(grep -vcE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (INFO |DEBUG|TRACE) ' "$log" || true)
+  if (( noisy > 0 )); then
+    grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (INFO |DEBUG|TRACE) ' "$log" | head -n 20 >&2
+    ce_die "the node's log has $noisy line(s) that are not INFO (WARN, ERROR, stack traces or stray text), above"
+  fi
+  sed -nE 's/.* - Call ended: callId=([^ ]+) .*/\1/p' "$log" | sort >"$CE_WORK/ended-ids"
+  sort "$ids" >"$CE_WORK/expected-ids"
+  ended=$(wc -l <"$CE_WORK/ended-ids")
+  expected=$(wc -l <"$CE_WORK/expected-ids")
+  if ! cmp -s "$CE_WORK/ended-ids" "$CE_WORK/expected-ids"; then
+    diff "$CE_WORK/expected-ids" "$CE_WORK/ended-ids" | head -n 20 >&2 || true
+    ce_die "expected one 'Call ended' log line for each of the $expected calls; got $ended lines (diff above: < missing, > extra or repeated)"
+  fi
+  local after=$(( $(stat -c %s "$CE_WORK/node.stdout") - CE_STDOUT_AT_STOP ))
+  if (( after > 0 )); then
+    tail -c +"$((CE_STDOUT_AT_STOP + 1))" "$CE_WORK/node.stdout" | head -n 20 >&2
+    ce_die "the node printed $after byte(s) to stdout after the stop signal (above)"
+  fi
+  if (( CE_STDOUT_AT_STOP > 0 )); then
+    head -n 20 "$CE_WORK/node.stdout" >&2
+    ce_die "the node printed $CE_STDOUT_AT_STOP byte(s) to stdout before the stop signal (above); its log goes to stderr"
+  fi
+  ce_log "node log: $(wc -l <"$log") lines, all INFO; one 'Call ended' line for each of the $expected calls; stdout empty"
 }
 
 # Stops every process this script started, the node last (TERM, then KILL after 20 s).

@@ -13,6 +13,7 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransactionUnavailableException;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
@@ -92,9 +93,14 @@ public final class SipEventListener implements SipListener {
     return Request.INVITE.equals(request.getMethod()) && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
   }
 
+  /**
+   * Only answers to INVITEs reach a session or the gateway: the answers to the engine's BYEs and
+   * CANCELs are the stack's business, and they mostly arrive after the session has stopped.
+   */
   @Override
   public void processResponse(ResponseEvent event) {
     metrics.responseReceived(event.getResponse());
+    if (!Request.INVITE.equals(((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod())) return;
     SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
     if (session != null) session.tell(message);

@@ -75,6 +75,10 @@ public final class SipStackHolder {
     p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
     p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
     p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
+    // No TLS listener: no key or trust stores to load, and the stack's own policy said out loud
+    // (left unset, the stack warns about each of them at every start).
+    p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NoTlsSecurityManager.class.getName());
+    p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
     return p;
   }
 

@@ -354,8 +354,10 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> end(CallState state, Disposition disposition, String reason,
       ActorRef<StatusReply<CallView>> replyTo, boolean hangUpLegs) {
     Instant now = clock.instant();
-    return persist(state, new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media()))
+    CallEnded ended = new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media());
+    return persist(state, ended)
         .thenRun(s -> {
+          logEnd(s, ended);
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
           notices.ended(s);
           timers.cancel(LegsGone.INSTANCE);
@@ -364,7 +366,17 @@ public final class CallEntity
         .thenReply(replyTo, s -> StatusReply.success(s.view()));
   }
 
-
+  /**
+   * The call's one line in the log. Once per call: CallEnded is persisted once (an ended call
+   * answers a repeated Hangup or End without persisting), and a side effect of a persist runs
+   * only where it was persisted, never on recovery; a crash between the write and this line
+   * loses the line, never doubles it.
+   */
+  private void logEnd(CallState s, CallEnded e) {
+    context.getLog().info("Call ended: callId={} queueId={} agentId={} disposition={} waitSeconds={} talkSeconds={} reason=\"{}\"",
+        callId, s.queueId() != null ? s.queueId() : "-", s.agentId() != null ? s.agentId() : "-", e.disposition(),
+        e.waitSeconds(), e.talkSeconds(), e.reason());
+  }
 
   // --- moving between queues ---
 

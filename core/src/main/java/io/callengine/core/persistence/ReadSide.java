@@ -33,10 +33,10 @@ public final class ReadSide {
   public static <E> void run(ActorSystem<?> system, DataSource dataSource, String name, List<String> tags,
       IntFunction<JdbcHandler<EventEnvelope<E>, PlainJdbcSession>> handlerOfSlice) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, tags.size(),
-        i -> ProjectionBehavior.create(JdbcProjection.groupedWithin(ProjectionId.of(name, tags.get(i)),
+        i -> ProjectionConsole.wrap(ProjectionBehavior.create(JdbcProjection.groupedWithin(ProjectionId.of(name, tags.get(i)),
                 EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tags.get(i)),
                 () -> new PlainJdbcSession(dataSource), () -> grouped(handlerOfSlice.apply(i)), system)
-            .withGroup(GROUP_EVENTS, GROUP_WITHIN)),
+            .withGroup(GROUP_EVENTS, GROUP_WITHIN))),
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -74,6 +75,21 @@ class CallEntityTest {
     assertInstanceOf(AgentEntity.AnswerCall.class, peers.agents.receiveMessage());
     assertInstanceOf(QueueEntity.Remove.class, peers.queues.receiveMessage(), "answered: out of the line");
     assertInstanceOf(AgentEntity.FinishCall.class, peers.agents.receiveMessage(), "the agent is told the call is over");
+  }
+
+  @Test
+  void anEndedCallLogsOneLineThoughItsEndIsRepeatedAndItRecovers() {
+    offer("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.AgentAnswered("alice", r));
+    LoggingTestKit.info("Call ended: callId=call-1 queueId=support agentId=alice disposition=COMPLETED waitSeconds=")
+        .withOccurrences(1)
+        .expect(testKit.system(), () -> {
+          kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.CUSTOMER, null, r));
+          kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.CUSTOMER, null, r)); // a redelivery
+          kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.End(Disposition.FAILED, "legs lost", r));
+          kit.restart();
+          return kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.AGENT, null, r));
+        });
   }
 
   @Test
