@@ -120,6 +120,14 @@ check_supervisor() {
   expect supervisor "^OK: SupervisorMonitoringDemo$" "OK"
 }
 
+check_handler() {
+  run handler CallHandlerDemo &&
+  expect handler "^mallory: INVITE sip:support -> 603 Account blocked$" "the handler's rejection reached the caller" &&
+  expect handler "^vip-anna: answered by bruno \(german\), COMPLETED$" "the handler's queue and extra skill" &&
+  expect handler "^customer1: the handler failed, the policies sent the call to support, answered by (alice|bruno), COMPLETED$" "the policies after a failed handler" &&
+  expect handler "^OK: CallHandlerDemo$" "OK"
+}
+
 # check_database LABEL KIND [VAR=value...]
 check_database() {
   local label=$1 kind=$2
@@ -142,6 +150,7 @@ status=0; check_registration || status=$?; verdict registration $status
 status=0; check_call || status=$?; verdict call $status
 status=0; check_supervisor || status=$?; verdict supervisor $status
 status=0; check_database database-h2 H2 || status=$?; verdict database-h2 $status
+status=0; check_handler || status=$?; verdict handler $status
 
 pg_port=""
 for port in $(seq 54400 54499); do
