@@ -356,15 +356,18 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return finish();
   }
 
-  /** 200 with the engine's SDP; from then on the caller's keys are heard and the media is watched. */
+  /**
+   * 200 with the engine's SDP; the caller's keys are listened for before it leaves, so that a key
+   * pressed as soon as the call is answered counts. The media is watched from then on.
+   */
   private void answerCustomer() {
     if (inviteAnswered) return;
-    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-    answerInvite(Response.OK, answerSdp);
     negotiation.telephoneEvent().ifPresent(te -> {
       ActorRef<Message> self = getContext().getSelf();
       customerMedia.detectDtmf(te.payloadType(), (digit, ms) -> self.tell(new DtmfPressed(digit, ms)));
     });
+    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
+    answerInvite(Response.OK, answerSdp);
     timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
   }
 

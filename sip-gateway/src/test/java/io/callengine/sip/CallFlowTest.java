@@ -14,13 +14,13 @@ import io.callengine.core.call.Disposition;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,8 +89,7 @@ class CallFlowTest {
   @Test
   void customerReachesAliceWithAudioBothWaysAndHangsUp() throws Exception {
     TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    engine.events().tell(Topic.subscribe(events.ref()));
-    Thread.sleep(200);
+    TestEngines.subscribe(engine, events.ref());
     try (TestPhone customer = node.phone("customer1")) {
       OutgoingCall call = customer.call("support");
       assertEquals(200, call.awaitFinal().getStatusCode());

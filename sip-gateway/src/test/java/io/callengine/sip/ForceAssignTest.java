@@ -56,8 +56,15 @@ class ForceAssignTest {
       OutgoingCall call = customer.call("french");
       assertEquals(200, call.awaitFinal().getStatusCode());
       String callId = waitingCallId();
-      Thread.sleep(300);
-      assertEquals(Activity.IDLE, activity("nina"), "nina lacks the french skill: the strategy never offers her the call");
+      // The Router's own view, once it has both: nina available, the call waiting, and nobody
+      // available for the french queue. Nina lacks the skill: the strategy cannot offer her the call.
+      eventually(Duration.ofSeconds(5), "the Router sees nina available and the call waiting in french, with nobody for it", () -> {
+        var french = engine.supervisor().queueStats().toCompletableFuture().get().stream()
+            .filter(q -> q.queueId().equals("french")).findFirst().orElseThrow();
+        return engine.supervisor().stats().toCompletableFuture().get().availableAgents() == 1
+            && french.waiting() == 1 && french.availableAgents() == 0;
+      });
+      assertEquals(Activity.IDLE, activity("nina"));
 
       assertEquals(Refusal.CONFLICT, refusal(() -> engine.supervisor().assign(callId, "omar").toCompletableFuture().get()),
           "omar is on a break: 409");

@@ -21,6 +21,7 @@ import io.callengine.core.policy.RoutingPolicy;
 import io.callengine.core.policy.RoutingRule;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.nio.ByteBuffer;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,18 +68,18 @@ class MediaTest {
     return node.phone(number);
   }
 
+  /** The stream, not its pacing: bench/hold-audio-pacing.sh measures the 20 ms on a quiet machine. */
   @Test
-  void aQueuedCallerHearsHoldMusicPacedIn20MsFrames() throws Exception {
+  void aQueuedCallerHearsHoldMusicAsOneStreamOf20MsFrames() throws Exception {
     try (TestPhone caller = customer("5557001")) {
       OutgoingCall call = caller.call("holding");
       assertEquals(200, call.awaitFinal().getStatusCode());
       List<byte[]> packets = new ArrayList<>();
-      long start = System.nanoTime();
-      while (System.nanoTime() - start < 2_000_000_000L) {
-        byte[] packet = caller.rtp.receivePacket(200);
-        if (packet != null) packets.add(packet);
+      while (packets.size() < 100) {
+        byte[] packet = caller.rtp.receivePacket(5000);
+        assertNotNull(packet, "hold music stopped after " + packets.size() + " packets");
+        packets.add(packet);
       }
-      assertTrue(packets.size() >= 85 && packets.size() <= 110, "about 50 packets a second, got " + packets.size() + " in 2 s");
       int firstSeq = sequence(packets.get(0));
       for (int i = 1; i < packets.size(); i++) {
         assertEquals((firstSeq + i) & 0xffff, sequence(packets.get(i)), "consecutive sequence numbers");
@@ -96,13 +96,15 @@ class MediaTest {
     try (TestPhone caller = customer("5557010")) {
       OutgoingCall call = caller.call("announcing");
       assertEquals(200, call.awaitFinal().getStatusCode());
+      // The music, then an announcement: a new talk spurt, with the marker bit. The queue announces every 2 s,
+      // 100 packets of hold audio; 1,000 packets (20 s of audio) bound the wait.
       int talkSpurts = 0;
-      long start = System.nanoTime();
-      while (System.nanoTime() - start < 3_500_000_000L) {
-        byte[] packet = caller.rtp.receivePacket(200);
-        if (packet != null && (packet[1] & 0x80) != 0) talkSpurts++;
+      for (int packets = 0; talkSpurts < 2 && packets < 1_000; packets++) {
+        byte[] packet = caller.rtp.receivePacket(5000);
+        assertNotNull(packet, "hold audio stopped after " + packets + " packets");
+        if ((packet[1] & 0x80) != 0) talkSpurts++;
       }
-      assertTrue(talkSpurts >= 2, "the music, then an announcement (a new talk spurt with the marker bit): " + talkSpurts);
+      assertEquals(2, talkSpurts, "the music, then an announcement (a new talk spurt with the marker bit)");
       call.hangUp();
     }
   }
@@ -113,8 +115,7 @@ class MediaTest {
       OutgoingCall call = caller.call("menu");
       assertEquals(200, call.awaitFinal().getStatusCode(), "answered at once for the menu");
       call.useAnswer();
-      Thread.sleep(300);
-      caller.rtp.sendDtmf('2');
+      caller.rtp.sendDtmf('2'); // the engine listens for keys before it answers
       eventually(Duration.ofSeconds(8), "key 2 routes the caller to support2", () -> waiting("support2") == 1);
       call.hangUp();
       eventually(Duration.ofSeconds(5), "the key is in the call record",
@@ -127,7 +128,6 @@ class MediaTest {
     try (TestPhone caller = customer("5557003")) {
       OutgoingCall call = caller.call("menu");
       assertEquals(200, call.awaitFinal().getStatusCode());
-      Thread.sleep(300);
       assertEquals(200, call.info("dtmf-relay", "Signal=1\r\nDuration=160\r\n").getStatusCode());
       eventually(Duration.ofSeconds(8), "key 1 routes the caller to sales2", () -> waiting("sales2") == 1);
       call.hangUp();
@@ -152,8 +152,7 @@ class MediaTest {
       call.useAnswer();
       eventually(Duration.ofSeconds(5), "waiting in exitq", () -> waiting("exitq") == 1);
       TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-      engine.events().tell(Topic.subscribe(events.ref()));
-      Thread.sleep(200);
+      TestEngines.subscribe(engine, events.ref());
       caller.rtp.sendDtmf('0');
       events.fishForMessage(Duration.ofSeconds(5), e -> e instanceof DtmfPressed d && d.digit().equals("0")
           ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
@@ -165,7 +164,7 @@ class MediaTest {
   @Test
   void aBridgedCallsQualityIsPublishedAndSummarisedInItsRecord() throws Exception {
     TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    engine.events().tell(Topic.subscribe(events.ref()));
+    TestEngines.subscribe(engine, events.ref());
     engine.admin().createAgent(AgentSpec.of("tess", "sip:tess@127.0.0.1", "Tess", "pw-tess").withQueues(List.of("talk")))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     try (TestPhone tess = node.phone("tess"); TestPhone caller = customer("5557006")) {

@@ -3,6 +3,7 @@ package io.callengine.core.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.events.CallCenterEvent;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -12,6 +13,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** Engines and ports for tests: loopback only, a fresh in-memory database each, bounded waits. */
 public final class TestEngines {
@@ -53,6 +57,16 @@ public final class TestEngines {
       }
     }
     throw new IOException("no free port on 127.0.0.1");
+  }
+
+  /**
+   * Subscribes {@code subscriber} to the engine's events and returns once the subscription holds:
+   * the topic answers a question sent after the subscription only when it has taken it in.
+   */
+  public static void subscribe(CallCenterEngine engine, ActorRef<CallCenterEvent> subscriber) throws Exception {
+    engine.events().tell(Topic.subscribe(subscriber));
+    AskPattern.<Topic.Command<CallCenterEvent>, Topic.TopicStats>ask(engine.events(), Topic::getTopicStats,
+        Duration.ofSeconds(10), engine.system().scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 
   /** Polls {@code check} until it returns true or {@code timeout} passes; fails with {@code what}. */

@@ -3,6 +3,7 @@ package io.callengine.sip.media;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Finds the DTMF digits in one leg's RFC 4733 telephone-event packets and reports each key
@@ -14,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * any stragglers from it are ignored. An event whose end packets were all lost is reported
  * with the longest duration seen when the next event starts, or once no packet of it has
  * arrived for {@link #DEFAULT_END_TIMEOUT_NANOS} ({@link #flush}, which other packets of
- * the leg also trigger). An event too long for the 16-bit duration field continues in a
- * segment whose timestamp is the first one's plus its duration (RFC 4733 2.5.1.3): that is
- * still one key press. Events 16 and above (flash, tones) are not digits and are ignored.
+ * the leg also trigger); that silence is measured with the time source it is given (the
+ * ticker of the leg's event loop, whose timer calls {@link #flush}). An event too long for
+ * the 16-bit duration field continues in a segment whose timestamp is the first one's plus
+ * its duration (RFC 4733 2.5.1.3): that is still one key press. Events 16 and above (flash, tones) are not digits and are ignored.
  */
 public final class DtmfDetector {
 
@@ -31,6 +33,7 @@ public final class DtmfDetector {
   private final int clockRate;
   private final long endTimeoutNanos;
   private final DtmfListener listener;
+  private final LongSupplier nanoTime;
 
   // The latest event; only the leg's event loop touches these.
   private boolean active;
@@ -41,12 +44,13 @@ public final class DtmfDetector {
   private boolean reported;
   private long lastPacketAt;
 
-  /** A detector for 8 kHz telephone-event with payload type {@code payloadType}. */
-  public DtmfDetector(int payloadType, DtmfListener listener) {
-    this(payloadType, 8000, DEFAULT_END_TIMEOUT_NANOS, listener);
+  /** A detector for 8 kHz telephone-event with payload type {@code payloadType}, timed by {@code nanoTime}. */
+  public DtmfDetector(int payloadType, DtmfListener listener, LongSupplier nanoTime) {
+    this(payloadType, 8000, DEFAULT_END_TIMEOUT_NANOS, listener, nanoTime);
   }
 
-  public DtmfDetector(int payloadType, int clockRate, long endTimeoutNanos, DtmfListener listener) {
+  /** {@code nanoTime}: a monotonic time in nanoseconds, such as {@link System#nanoTime()} or an event loop's ticker. */
+  public DtmfDetector(int payloadType, int clockRate, long endTimeoutNanos, DtmfListener listener, LongSupplier nanoTime) {
     if (payloadType < 0 || payloadType > 127) {
       throw new IllegalArgumentException("RTP payload type must be 0-127, got " + payloadType);
     }
@@ -57,6 +61,7 @@ public final class DtmfDetector {
     this.clockRate = clockRate;
     this.endTimeoutNanos = endTimeoutNanos;
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
   public int payloadType() {
@@ -70,9 +75,9 @@ public final class DtmfDetector {
    * only gives a pending event the chance to time out.
    */
   public boolean onPacket(ByteBuf rtp, int packetPayloadType, long timestamp,
-      int payloadOffset, int payloadLength, long arrivalNanos) {
+      int payloadOffset, int payloadLength) {
     if (packetPayloadType != payloadType) {
-      flush(arrivalNanos);
+      flush();
       return false;
     }
     if (payloadLength < PAYLOAD_LENGTH) {
@@ -83,7 +88,7 @@ public final class DtmfDetector {
     boolean end = (rtp.getUnsignedByte(at + 1) & END_BIT) != 0;
     int units = rtp.getUnsignedShort(at + 2);
     if (code < DIGITS.length()) {
-      onEvent(timestamp, code, end, units, arrivalNanos);
+      onEvent(timestamp, code, end, units, nanoTime.getAsLong());
     }
     return true;
   }
@@ -94,8 +99,8 @@ public final class DtmfDetector {
   }
 
   /** Reports the current event if it has had no packet for the end timeout. */
-  public void flush(long nowNanos) {
-    if (active && !reported && nowNanos - lastPacketAt >= endTimeoutNanos) {
+  public void flush() {
+    if (pending() && nanoTime.getAsLong() - lastPacketAt >= endTimeoutNanos) {
       report();
     }
   }

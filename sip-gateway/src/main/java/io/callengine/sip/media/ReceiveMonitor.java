@@ -33,8 +33,7 @@ final class ReceiveMonitor {
     int sequence = RtpHeader.sequence(rtp);
     long timestamp = RtpHeader.timestamp(rtp);
     DtmfDetector detector = dtmf;
-    if (detector != null && detector.onPacket(
-        rtp, RtpHeader.payloadType(rtp), timestamp, headerLength, payloadLength, arrivalNanos)) {
+    if (detector != null && detector.onPacket(rtp, RtpHeader.payloadType(rtp), timestamp, headerLength, payloadLength)) {
       stats.onEventPacket(ssrc, sequence, arrivalNanos);
       if (detector.pending()) scheduleFlush();
     } else {
@@ -81,7 +80,7 @@ final class ReceiveMonitor {
     if (detector == null) {
       return;
     }
-    detector.flush(System.nanoTime());
+    detector.flush();
     if (detector.pending()) {
       scheduleFlush();
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * One bound RTP port of the engine, facing one phone, with its RTCP port above it. Opened by
@@ -150,10 +151,13 @@ public final class RtpEndpoint {
    * Reports the DTMF digits this leg's phone sends as RFC 4733 telephone-events with
    * {@code payloadType} (the one negotiated for telephone-event/8000) to {@code listener},
    * on this channel's event loop. Those packets are still forwarded to a bridged peer.
-   * A later call replaces the listener.
+   * A later call replaces the listener. The detector keeps the time of the event loop whose
+   * timer looks for key presses that lost their end packets.
    */
   public void detectDtmf(int payloadType, DtmfListener listener) {
-    monitor.detectDtmf(new DtmfDetector(payloadType, listener), channel);
+    Channel ch = channel;
+    LongSupplier nanoTime = ch != null ? ch.eventLoop().ticker()::nanoTime : System::nanoTime;
+    monitor.detectDtmf(new DtmfDetector(payloadType, listener, nanoTime), ch);
   }
 
   /** Loss, jitter, round-trip time and estimated MOS of what this leg's phone has sent so far. */

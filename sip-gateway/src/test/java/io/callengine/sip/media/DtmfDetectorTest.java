@@ -17,10 +17,11 @@ class DtmfDetectorTest {
   private record Digit(char digit, int durationMs) {}
 
   private final List<Digit> digits = new ArrayList<>();
-  private final DtmfDetector detector =
-      new DtmfDetector(TELEPHONE_EVENT, (digit, ms) -> digits.add(new Digit(digit, ms)));
-  private int seq = 100;
+  /** The detector's time source: the test moves it. */
   private long nowMs = 0;
+  private final DtmfDetector detector =
+      new DtmfDetector(TELEPHONE_EVENT, (digit, ms) -> digits.add(new Digit(digit, ms)), () -> nanos(nowMs));
+  private int seq = 100;
 
   @Test
   void twoKeyPressesWithRetransmittedEndsAreTwoDigits() {
@@ -67,14 +68,17 @@ class DtmfDetectorTest {
     long ts = 16_000;
     event(ts, true, 9, false, 400);
     event(ts, false, 9, false, 800);
-    detector.flush(nanos(nowMs + 100));
+    nowMs += 499;
+    detector.flush();
     assertTrue(digits.isEmpty(), "too early to give up on the end packets");
 
-    detector.flush(nanos(nowMs + 500));
+    nowMs += 1;
+    detector.flush();
     assertEquals(List.of(new Digit('9', 100)), digits);
 
     event(ts, false, 9, true, 1200); // the end turns up after all
-    detector.flush(nanos(nowMs + 5000));
+    nowMs += 5000;
+    detector.flush();
     assertEquals(List.of(new Digit('9', 100)), digits);
   }
 
@@ -145,7 +149,7 @@ class DtmfDetectorTest {
     ByteBuf rtp = buf(packet);
     int header = RtpHeader.headerLength(rtp);
     return detector.onPacket(rtp, RtpHeader.payloadType(rtp), RtpHeader.timestamp(rtp),
-        header, RtpHeader.payloadLength(rtp), nanos(nowMs));
+        header, RtpHeader.payloadLength(rtp));
   }
 
   private String typed() {

@@ -13,34 +13,37 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Hold audio over real UDP sockets on 127.0.0.1: a DatagramSocket plays the customer's phone. */
+/**
+ * Hold audio over real UDP sockets on 127.0.0.1: a DatagramSocket plays the customer's phone.
+ * What is checked is the stream (sequence numbers, timestamps, markers, payloads) and which
+ * packets were sent, never when they arrived: the 20 ms pacing is measured by
+ * bench/hold-audio-pacing.sh on a quiet machine.
+ */
 class RtpPlayerTest {
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final long WAIT_SECONDS = 5;
-  private static final long STOP_WITHIN_MILLIS = 100;
   private static HoldAudio audio;
 
   private final List<DatagramSocket> sockets = new ArrayList<>();
   private final List<RtpEndpoint> endpoints = new ArrayList<>();
   private MediaRelay relay;
 
-  /** One received packet, parsed, with the time it was read off the socket. */
-  private record Rtp(boolean marker, int payloadType, int sequence, int timestamp, int ssrc,
-      byte[] payload, long arrivedAt) {}
+  /** One received packet, parsed. */
+  private record Rtp(boolean marker, int payloadType, int sequence, int timestamp, int ssrc, byte[] payload) {}
 
   @BeforeAll
   static void loadAudio() {
@@ -62,22 +65,18 @@ class RtpPlayerTest {
   }
 
   @Test
-  void musicLeavesEveryTwentyMillisecondsAsOneContinuousPcmuStream() throws Exception {
+  void musicLeavesAsOneContinuousPcmuStreamOfTwentyMillisecondFrames() throws Exception {
     DatagramSocket customer = phone();
     RtpEndpoint leg = legFacing(customer);
 
     leg.player().play(audio.holdMusic(), Codec.PCMU);
     List<Rtp> packets = receive(customer, 100);
 
-    double meanGapMillis = (packets.get(99).arrivedAt() - packets.get(0).arrivedAt()) / 99 / 1e6;
-    assertEquals(20.0, meanGapMillis, 3.0, "mean inter-arrival");
     for (int i = 1; i < packets.size(); i++) {
       Rtp previous = packets.get(i - 1);
       Rtp packet = packets.get(i);
-      assertTrue(packet.arrivedAt() - previous.arrivedAt() <= TimeUnit.MILLISECONDS.toNanos(60),
-          "gap before packet " + i);
       assertEquals((previous.sequence() + 1) & 0xFFFF, packet.sequence(), "sequence of packet " + i);
-      assertEquals(previous.timestamp() + 160, packet.timestamp(), "timestamp of packet " + i);
+      assertEquals(previous.timestamp() + 160, packet.timestamp(), "timestamp of packet " + i + ": 160 samples, 20 ms, later");
       assertEquals(packets.get(0).ssrc(), packet.ssrc());
       assertFalse(packet.marker(), "marker on packet " + i);
       assertEquals(0, packet.payloadType());
@@ -181,25 +180,29 @@ class RtpPlayerTest {
     assertEquals(3, receive(customer, 3).size());
     ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertFalse(leg.player().isPlaying());
-    assertNothingArrives(customer);
-    assertEquals(3, leg.player().packetsSent());
+    assertEquals(3, leg.player().packetsSent(), "nothing more once it ended: its timer is cancelled on the event loop that ran it");
   }
 
   @Test
-  void stopEndsThePacketsWithinAHundredMillisecondsAndTwiceIsHarmless() throws Exception {
+  void stopEndsThePacketsAndTwiceIsHarmless() throws Exception {
     DatagramSocket customer = phone();
     RtpEndpoint leg = legFacing(customer);
     leg.player().stop();
 
     CompletableFuture<Void> ended = leg.player().play(audio.holdMusic(), Codec.PCMU);
-    receive(customer, 5);
-    long stoppedAt = System.nanoTime();
+    List<Rtp> sent = receive(customer, 5);
     leg.player().stop();
     leg.player().stop();
-
-    assertLastArrivalWithin(customer, stoppedAt);
     ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertFalse(leg.player().isPlaying());
+    sent.addAll(rest(customer, leg.player(), sent.size()));
+
+    // The next packet on the socket after the stop's last ones is the one that plays again:
+    // nothing left between the stop and the new start.
+    leg.player().play(audio.holdMusic(), Codec.PCMU);
+    Rtp resumed = receive(customer, 1).get(0);
+    assertEquals((sent.get(sent.size() - 1).sequence() + 1) & 0xFFFF, resumed.sequence());
+    assertTrue(resumed.marker());
   }
 
   @Test
@@ -207,12 +210,13 @@ class RtpPlayerTest {
     DatagramSocket customer = phone();
     RtpEndpoint leg = legFacing(customer);
 
-    leg.player().play(audio.holdMusic(), Codec.PCMU);
+    CompletableFuture<Void> ended = leg.player().play(audio.holdMusic(), Codec.PCMU);
     List<Rtp> sent = receive(customer, 3);
     leg.player().stop();
-    sent.addAll(drain(customer));
+    ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    sent.addAll(rest(customer, leg.player(), sent.size()));
     Rtp last = sent.get(sent.size() - 1);
-    Thread.sleep(200);
+    Thread.sleep(200); // the pause the stream's RTP time must move on by, not a wait for anything
     leg.player().play(audio.holdMusic(), Codec.PCMU);
     Rtp resumed = receive(customer, 1).get(0);
 
@@ -229,17 +233,18 @@ class RtpPlayerTest {
     DatagramSocket agent = phone();
     RtpEndpoint customerLeg = legFacing(customer);
     RtpEndpoint agentLeg = legFacing(agent);
-    customerLeg.player().play(audio.holdMusic(), Codec.PCMU);
-    receive(customer, 5);
+    CompletableFuture<Void> ended = customerLeg.player().play(audio.holdMusic(), Codec.PCMU);
+    List<Rtp> music = receive(customer, 5);
 
-    long bridgedAt = System.nanoTime();
     RtpEndpoint.bridge(customerLeg, agentLeg);
-    assertLastArrivalWithin(customer, bridgedAt);
+    ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertFalse(customerLeg.player().isPlaying());
+    rest(customer, customerLeg.player(), music.size());
 
+    // Right after the music's last packets comes the agent's voice: no music after the bridge.
     byte[] hello = rtpFromAgent(1);
     agent.send(new DatagramPacket(hello, hello.length, LOOPBACK, agentLeg.port()));
     assertArrayEquals(hello, readRaw(customer));
-    assertFalse(customerLeg.player().isPlaying());
   }
 
   @Test
@@ -256,12 +261,12 @@ class RtpPlayerTest {
       byte[] packet = rtpFromAgent(i);
       agent.send(new DatagramPacket(packet, packet.length, LOOPBACK, agentLeg.port()));
     }
-    List<Rtp> heard = receive(customer, 15);
+    awaitTrue(() -> agentLeg.packetsDropped() == 10, "the agent's ten packets were taken in and dropped");
+    assertEquals(0, customerLeg.packetsSent(), "none of them went to the customer");
 
+    List<Rtp> heard = receive(customer, 15);
     int playerSsrc = customerLeg.player().ssrc();
     assertTrue(heard.stream().allMatch(p -> p.ssrc() == playerSsrc), "only hold audio reaches the customer");
-    assertEquals(0, customerLeg.packetsSent());
-    assertEquals(10, agentLeg.packetsDropped());
   }
 
   @Test
@@ -271,16 +276,15 @@ class RtpPlayerTest {
     CompletableFuture<Void> ended = leg.player().play(audio.holdMusic(), Codec.PCMU);
     receive(customer, 3);
 
-    long closedAt = System.nanoTime();
     leg.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-    assertLastArrivalWithin(customer, closedAt);
     ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertFalse(leg.player().isPlaying());
     assertEquals(0, relay.portsInUse());
+    long sent = leg.player().packetsSent();
     leg.player().play(audio.holdMusic(), Codec.PCMU).get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertFalse(leg.player().isPlaying(), "a closed endpoint plays nothing");
-    assertNothingArrives(customer);
+    assertEquals(sent, leg.player().packetsSent(), "and sends nothing");
   }
 
   @Test
@@ -308,9 +312,25 @@ class RtpPlayerTest {
   private static List<Rtp> receive(DatagramSocket socket, int count) throws IOException {
     List<Rtp> packets = new ArrayList<>(count);
     while (packets.size() < count) {
-      packets.add(parse(readRaw(socket), System.nanoTime()));
+      packets.add(parse(readRaw(socket)));
     }
     return packets;
+  }
+
+  /**
+   * After {@code player} stopped: the packets it sent that are still to be read, given that
+   * {@code read} were read already. Loopback UDP loses none of these few.
+   */
+  private static List<Rtp> rest(DatagramSocket socket, RtpPlayer player, int read) throws IOException {
+    return receive(socket, (int) player.packetsSent() - read);
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, what);
+      Thread.sleep(10);
+    }
   }
 
   /** Packets up to and including the first that matches, within a second's worth. */
@@ -319,39 +339,9 @@ class RtpPlayerTest {
     List<Rtp> packets = new ArrayList<>();
     while (packets.isEmpty() || !last.test(packets.get(packets.size() - 1))) {
       assertTrue(packets.size() < 50, "the awaited packet never came");
-      packets.add(parse(readRaw(socket), System.nanoTime()));
+      packets.add(parse(readRaw(socket)));
     }
     return packets;
-  }
-
-  /** Reads until 200 ms pass in silence; the last packet must have come soon after {@code since}. */
-  private static void assertLastArrivalWithin(DatagramSocket socket, long since) throws IOException {
-    List<Rtp> late = drain(socket);
-    if (!late.isEmpty()) {
-      long millis = TimeUnit.NANOSECONDS.toMillis(late.get(late.size() - 1).arrivedAt() - since);
-      assertTrue(millis < STOP_WITHIN_MILLIS, "a packet arrived " + millis + " ms after the stop");
-    }
-  }
-
-  /** The packets read until 200 ms pass in silence. */
-  private static List<Rtp> drain(DatagramSocket socket) throws IOException {
-    List<Rtp> packets = new ArrayList<>();
-    int timeout = socket.getSoTimeout();
-    socket.setSoTimeout(200);
-    try {
-      while (packets.size() < 100) {
-        packets.add(parse(readRaw(socket), System.nanoTime()));
-      }
-      throw new AssertionError("packets kept coming");
-    } catch (SocketTimeoutException silence) {
-      return packets;
-    } finally {
-      socket.setSoTimeout(timeout);
-    }
-  }
-
-  private static void assertNothingArrives(DatagramSocket socket) throws IOException {
-    assertEquals(List.of(), drain(socket), "a packet arrived");
   }
 
   private static byte[] readRaw(DatagramSocket socket) throws IOException {
@@ -361,7 +351,7 @@ class RtpPlayerTest {
     return Arrays.copyOf(buffer, packet.getLength());
   }
 
-  private static Rtp parse(byte[] data, long arrivedAt) {
+  private static Rtp parse(byte[] data) {
     assertEquals(172, data.length, "12-byte header and one 20 ms frame");
     ByteBuffer rtp = ByteBuffer.wrap(data);
     assertEquals(0x80, rtp.get() & 0xFF, "RTP version 2, no padding, extension or CSRC");
@@ -370,7 +360,7 @@ class RtpPlayerTest {
     int timestamp = rtp.getInt();
     int ssrc = rtp.getInt();
     return new Rtp((second & 0x80) != 0, second & 0x7F, sequence, timestamp, ssrc,
-        Arrays.copyOfRange(data, 12, data.length), arrivedAt);
+        Arrays.copyOfRange(data, 12, data.length));
   }
 
   private static byte[] frame(AudioClip clip, boolean aLaw, int index) {

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * Customers placing calls over one UDP socket on 127.0.0.1 with hand-written SIP, as SIPp does:
  * a reader thread ACKs every final answer to an INVITE the moment it arrives (before anything
  * else is done with it), and keeps every response per Call-ID, so that a test can count what the
- * engine sent and when. Every wait is bounded.
+ * engine sent and when. The calls' hold audio goes to a second socket that nobody reads, so that
+ * it never delays the reader nor crowds the SIP answers out of the socket's buffer. Every wait is
+ * bounded.
  */
 public final class RawSipCaller implements AutoCloseable {
   private static final Pattern CALL_ID = Pattern.compile("(?im)^(?:Call-ID|i)[ \\t]*:[ \\t]*(\\S+)");
@@ -36,6 +38,7 @@ public final class RawSipCaller implements AutoCloseable {
   }
 
   private final DatagramSocket socket;
+  private final DatagramSocket media;
   private final InetSocketAddress engine;
   private final String target;
   private final Map<String, List<Received>> responses = new ConcurrentHashMap<>();
@@ -46,6 +49,7 @@ public final class RawSipCaller implements AutoCloseable {
   /** Calls go to {@code sip:<target>@127.0.0.1:<enginePort>}. */
   public RawSipCaller(int enginePort, String target) throws SocketException {
     this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this.media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     this.engine = new InetSocketAddress(InetAddress.getLoopbackAddress(), enginePort);
     this.target = target;
     this.reader = new Thread(this::read, "raw-sip-caller-" + socket.getLocalPort());
@@ -53,24 +57,36 @@ public final class RawSipCaller implements AutoCloseable {
     reader.start();
   }
 
-  /** Sends an INVITE with a PCMU offer whose media port is this socket (the reader skips RTP); the answer is ACKed by the reader. */
+  /** Sends an INVITE with a PCMU offer whose media port is the unread socket; the answer is ACKed by the reader. */
   public void invite(String callId) throws IOException {
     String sdp = "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-        + "m=audio " + socket.getLocalPort() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+        + "m=audio " + media.getLocalPort() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
         + "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
     send("INVITE " + requestUri() + " SIP/2.0\r\n" + via(callId + "-1") + dialogHeaders(callId, null) + "CSeq: 1 INVITE\r\n"
         + "Contact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\nContent-Type: application/sdp\r\n"
         + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
   }
 
-  /** Hangs up an answered call and returns the status of the BYE's answer (0 when none came within {@code limit}). */
+  /**
+   * Hangs up an answered call and returns the status of the BYE's answer (0 when none came within
+   * {@code limit}). Over UDP the BYE is sent again until answered, as RFC 3261 17.1.2.2 has it:
+   * after T1 (500 ms), then twice as long each time, up to T2 (4 s).
+   */
   public int bye(String callId, Duration limit) throws Exception {
     Received ok = first(callId, 200, "INVITE");
     if (ok == null) throw new IllegalStateException(callId + " was not answered");
-    send("BYE " + contactOf(ok) + " SIP/2.0\r\n" + via(callId + "-2") + dialogHeaders(callId, toTag(ok.text()))
-        + "CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n");
-    Received answer = awaitFinal(callId, "BYE", limit);
-    return answer == null ? 0 : answer.status();
+    String bye = "BYE " + contactOf(ok) + " SIP/2.0\r\n" + via(callId + "-2") + dialogHeaders(callId, toTag(ok.text()))
+        + "CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+    long deadline = System.nanoTime() + limit.toNanos();
+    long interval = Duration.ofMillis(500).toNanos();
+    while (true) {
+      send(bye);
+      long left = deadline - System.nanoTime();
+      Received answer = awaitFinal(callId, "BYE", Duration.ofNanos(Math.max(0, Math.min(interval, left))));
+      if (answer != null) return answer.status();
+      if (System.nanoTime() >= deadline) return 0;
+      interval = Math.min(interval * 2, Duration.ofSeconds(4).toNanos());
+    }
   }
 
   /** The final answer to the call's INVITE (or BYE), waiting for it up to {@code limit}; null when none came. */
@@ -195,6 +211,7 @@ public final class RawSipCaller implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    media.close();
     socket.close();
     reader.join(2000);
   }
