@@ -17,6 +17,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../.ci/sipp/lib.sh
+source "$ROOT/.ci/sipp/lib.sh"
 OUT=${HOLD_BENCH_OUT:-$(mktemp -d /tmp/hold-audio-pacing.XXXXXX)}
 mkdir -p "$OUT"
 
@@ -29,14 +31,7 @@ echo "hold-audio-pacing: building core and sip-gateway"
 CLASSPATH_FILE="$ROOT/sip-gateway/target/runtime-classpath.txt"
 CP="$ROOT/sip-gateway/target/classes:$ROOT/core/target/classes:$(cat "$CLASSPATH_FILE")"
 
-busy_percent() {
-  local a b t=0 k idle
-  read -r -a a < /proc/stat; sleep 2; read -r -a b < /proc/stat
-  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
-  idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $(( t > 0 ? (t - idle) * 100 / t : 0 ))
-}
-busy=$(busy_percent)
+busy=$(ce_busy_percent)
 {
   echo "hold-audio-pacing: $(nproc) CPUs, machine ${busy} % busy before the run," \
     "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../.ci/sipp/lib.sh
+source "$ROOT/.ci/sipp/lib.sh"
 BENCH="$ROOT/bench/rtp-relay"
 OUT=${RTP_BENCH_OUT:-$(mktemp -d /tmp/rtp-relay.XXXXXX)}
 MAX_SECONDS=${RTP_BENCH_MAX_SECONDS:-270}
@@ -32,15 +34,7 @@ echo "rtp-relay: building core and sip-gateway into ~/.m2"
 echo "rtp-relay: building bench/rtp-relay"
 (cd "$BENCH" && build package)
 
-# How busy the machine is right now (two seconds of /proc/stat), before the run starts.
-busy_percent() {
-  local a b t=0 k idle
-  read -r -a a < /proc/stat; sleep 2; read -r -a b < /proc/stat
-  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
-  idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $(( t > 0 ? (t - idle) * 100 / t : 0 ))
-}
-busy=$(busy_percent)
+busy=$(ce_busy_percent)
 echo "rtp-relay: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM," \
   "machine ${busy} % busy before the run, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 if [ "$busy" -gt 20 ]; then

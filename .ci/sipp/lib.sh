@@ -51,6 +51,15 @@ ce_free_port() {
   ce_die "no free port found"
 }
 
+# How busy the machine is right now, in percent: two seconds of /proc/stat.
+ce_busy_percent() {
+  local a b t=0 k idle
+  read -r -a a < /proc/stat; sleep 2; read -r -a b < /proc/stat
+  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
+  idle=$((b[4] - a[4] + b[5] - a[5]))
+  echo $(( t > 0 ? (t - idle) * 100 / t : 0 ))
+}
+
 ce_random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # Starts the node in the background: ce_start_node JAR. Sets CE_SIP_PORT, CE_HTTP, CE_ADMIN.
