@@ -47,13 +47,18 @@ final class Authenticator {
    * because a browser's EventSource and WebSocket cannot set headers.
    */
   Route authenticated(Function<Principal, Route> inner) {
-    return extractRequest(request -> extractCredentials(credentials -> credentials
-        .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && !c.token().isBlank())
-        .map(c -> c.token())
-        .or(() -> queryToken(request))
+    return token(presented -> presented
         .<Route>map(token -> onSuccess(() -> principal(token),
             found -> found.map(inner).orElseGet(() -> unauthorized("the bearer token is unknown or revoked"))))
-        .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>"))));
+        .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>")));
+  }
+
+  /** The token the request presents, as {@link #authenticated} reads it, or empty. */
+  static Route token(Function<Optional<String>, Route> inner) {
+    return extractRequest(request -> extractCredentials(credentials -> inner.apply(credentials
+        .filter(c -> c.scheme().equalsIgnoreCase("Bearer") && !c.token().isBlank())
+        .map(c -> c.token())
+        .or(() -> queryToken(request)))));
   }
 
   /** {@code ?token=} of a GET on the event stream ({@code /api/v1/events} and below); empty anywhere else. */

@@ -25,7 +25,8 @@ import org.apache.pekko.stream.QueueOfferResult;
  * the client may see ({@link EventFilter}) and offers it to the connection's bounded buffer,
  * which never waits: when the buffer is full the item is dropped and counted. A client whose
  * buffer overflowed and has not drained to half within {@code stall-timeout} is cut off: its
- * stream ends with a {@link Closed} item saying why. The stream's end, whatever the cause, stops
+ * stream ends with a {@link Closed} item saying why, as it does on {@link End} (its token was
+ * revoked). The stream's end, whatever the cause, stops
  * the actor, which unsubscribes.
  */
 public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
@@ -81,6 +82,9 @@ public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
 
   private enum StallCheck implements Command { INSTANCE }
 
+  /** Ends the feed with a {@link Closed} item giving the reason. */
+  record End(String reason) implements Command {}
+
   /** The connection's stream has ended. */
   enum Stop implements Command { INSTANCE }
 
@@ -125,6 +129,7 @@ public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
         .onMessage(Deliver.class, this::onDeliver)
         .onMessageEquals(StatsTick.INSTANCE, this::onStatsTick)
         .onMessageEquals(StallCheck.INSTANCE, this::onStallCheck)
+        .onMessage(End.class, this::onEnd)
         .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
@@ -151,6 +156,12 @@ public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
     } else {
       cutOff();
     }
+    return this;
+  }
+
+  private Behavior<Command> onEnd(End end) {
+    getContext().getLog().info("closing the event feed of {}: {}", client, end.reason());
+    end(end.reason());
     return this;
   }
 
@@ -193,6 +204,10 @@ public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
     String reason = "the client took too few events: its buffer of " + settings.bufferSize() + " stayed full for "
         + readable(settings.stallTimeout()) + " and " + dropped + " events were dropped; reconnect and read faster";
     getContext().getLog().warn("closing the event feed of {}: {}", client, reason);
+    end(reason);
+  }
+
+  private void end(String reason) {
     try {
       buffer.fail(new Ended(reason));
     } catch (IllegalStateException streamAlreadyEnded) {

@@ -3,6 +3,7 @@ package io.callengine.http;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.SupervisorApi.QueueSummary;
 import io.callengine.core.auth.Principal;
+import io.callengine.core.auth.Role;
 import io.callengine.core.events.CallCenterEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -33,7 +35,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * Opens the event feeds of {@link EventRoutes}: each feed is a stream fed by its own
  * {@link EventFeed} actor through a bounded buffer. Holds what the feeds of a node share: their
  * settings, the latest queue statistics (read once per interval while any feed is open, not once
- * per feed) and the switch that ends them all, with a reason, when the node shuts down.
+ * per feed) and the switch that ends them all, with a reason, when the node shuts down. A feed
+ * opened with a supervisor or agent token ends as soon as this node's copy of the token hashes
+ * no longer holds that token (revoked, or its agent deleted).
  */
 final class EventFeeds {
   private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -43,6 +47,7 @@ final class EventFeeds {
   private final ActorSystem<?> system;
   private final ActorRef<Topic.Command<CallCenterEvent>> topic;
   private final Supplier<CompletionStage<List<QueueSummary>>> queueStats;
+  private final Function<String, CompletableFuture<Done>> revocation;
   private final EventFeed.Settings settings;
   private final Clock clock;
   private final SharedKillSwitch shutdown = KillSwitches.shared("event-feeds");
@@ -50,10 +55,12 @@ final class EventFeeds {
   private final Set<CompletionStage<Done>> running = ConcurrentHashMap.newKeySet();
 
   EventFeeds(ActorSystem<?> system, ActorRef<Topic.Command<CallCenterEvent>> topic,
-      Supplier<CompletionStage<List<QueueSummary>>> queueStats, EventFeed.Settings settings, Clock clock) {
+      Supplier<CompletionStage<List<QueueSummary>>> queueStats, Function<String, CompletableFuture<Done>> revocation,
+      EventFeed.Settings settings, Clock clock) {
     this.system = system;
     this.topic = topic;
     this.queueStats = queueStats;
+    this.revocation = revocation;
     this.settings = settings;
     this.clock = clock;
   }
@@ -61,7 +68,8 @@ final class EventFeeds {
   /** The feeds of an engine's node: queue statistics refreshed in the background, every feed ended at shutdown. */
   static EventFeeds start(CallCenterEngine engine) {
     EventFeed.Settings settings = EventFeed.Settings.from(engine.config());
-    EventFeeds feeds = new EventFeeds(engine.system(), engine.events(), engine.supervisor()::queueStats, settings, engine.clock());
+    EventFeeds feeds = new EventFeeds(engine.system(), engine.events(), engine.supervisor()::queueStats,
+        engine.lookups()::tokenRevoked, settings, engine.clock());
     if (settings.queueStatsInterval().toMillis() > 0) {
       engine.system().scheduler().scheduleWithFixedDelay(settings.queueStatsInterval(), settings.queueStatsInterval(),
           feeds::refreshQueueStats, engine.system().executionContext());
@@ -76,16 +84,22 @@ final class EventFeeds {
   }
 
   /**
-   * A new feed for one connection. Materializing it starts the feed's actor; its end (the client
-   * went away, was cut off, or the node shuts down) stops the actor. A feed the server ends
-   * finishes with a {@link EventFeed.Closed} item.
+   * A new feed for one connection, opened with the token of this hash. Materializing it starts the
+   * feed's actor; its end (the client went away, was cut off, its token was revoked, or the node
+   * shuts down) stops the actor. A feed the server ends finishes with a {@link EventFeed.Closed} item.
    */
-  Source<EventFeed.Item, NotUsed> open(EventFilter filter) {
+  Source<EventFeed.Item, NotUsed> open(EventFilter filter, String tokenHash) {
     String client = client(filter.principal());
     return Source.<EventFeed.Item>queue(settings.bufferSize())
         .mapMaterializedValue(buffer -> spawn(filter, buffer, client))
         .watchTermination((feed, done) -> {
-          done.whenComplete((ok, error) -> feed.tell(EventFeed.Stop.INSTANCE));
+          // The admin token comes from configuration, not from the revocable hashes.
+          CompletableFuture<Done> revoked = filter.principal().role() == Role.ADMIN ? new CompletableFuture<>() : revocation.apply(tokenHash);
+          revoked.thenRun(() -> feed.tell(new EventFeed.End("the token was revoked (or its agent deleted)")));
+          done.whenComplete((ok, error) -> {
+            revoked.cancel(false);
+            feed.tell(EventFeed.Stop.INSTANCE);
+          });
           return NotUsed.notUsed();
         })
         .via(shutdown.<EventFeed.Item>flow())

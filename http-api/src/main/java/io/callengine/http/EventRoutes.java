@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.callengine.core.auth.Principal;
+import io.callengine.core.auth.Tokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,9 @@ import org.apache.pekko.util.ByteString;
  * per event, a comment line as keep-alive) and {@code GET /api/v1/events/ws} (WebSocket: one JSON
  * text message per event): the engine's public events as {@code {type, at, ...}}, filtered by
  * {@code ?types=} and {@code ?queueId=} and scoped to the token ({@link EventFilter}). A feed the
- * server ends (a client too slow to keep up, shutdown) finishes with a {@code closed} event
- * carrying the {@code reason}; the WebSocket then closes normally, since Pekko HTTP gives a
- * handler no way to pick another close code.
+ * server ends (its token revoked, a client too slow to keep up, shutdown) finishes with a
+ * {@code closed} event carrying the {@code reason}; the WebSocket then closes normally, since
+ * Pekko HTTP gives a handler no way to pick another close code.
  */
 final class EventRoutes {
   private static final ByteString KEEP_ALIVE = ByteString.fromString(": keep-alive\n\n");
@@ -52,13 +53,16 @@ final class EventRoutes {
 
   /** Matched below {@code /api/v1}. */
   Route route(Principal principal) {
-    return pathPrefix("events", () -> get(() -> parameterMap(params -> concat(
-        pathEnd(() -> serverSentEvents(feed(params, principal))),
-        path("ws", () -> webSocket(params, principal))))));
+    return pathPrefix("events", () -> get(() -> parameterMap(params -> Authenticator.token(token -> {
+      String tokenHash = Tokens.hash(token.orElseThrow());
+      return concat(
+          pathEnd(() -> serverSentEvents(feed(params, principal, tokenHash))),
+          path("ws", () -> webSocket(params, principal, tokenHash)));
+    }))));
   }
 
-  private Source<EventFeed.Item, NotUsed> feed(Map<String, String> params, Principal principal) {
-    return feeds.open(EventFilter.parse(params, principal));
+  private Source<EventFeed.Item, NotUsed> feed(Map<String, String> params, Principal principal, String tokenHash) {
+    return feeds.open(EventFilter.parse(params, principal), tokenHash);
   }
 
   /** The connection closes with the stream, so that the last event is flushed rather than cut off by the server's termination. */
@@ -70,8 +74,8 @@ final class EventRoutes {
   }
 
   /** The filter is read before the upgrade, so that a bad one is a 400 rather than a socket that closes. */
-  private Route webSocket(Map<String, String> params, Principal principal) {
-    Source<Message, NotUsed> out = feed(params, principal).map(item -> TextMessage.create(json(item)));
+  private Route webSocket(Map<String, String> params, Principal principal, String tokenHash) {
+    Source<Message, NotUsed> out = feed(params, principal, tokenHash).map(item -> TextMessage.create(json(item)));
     return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(drainIncoming(), out));
   }
 

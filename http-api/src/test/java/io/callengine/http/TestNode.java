@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.testing.TestEngines;
 import java.net.URI;
@@ -49,7 +50,12 @@ final class TestNode implements AutoCloseable {
 
   /** A node whose engine reads the time from {@code clock}, for figures that depend on it. */
   static TestNode start(String config, Clock clock) throws Exception {
-    CallCenterEngine engine = TestEngines.start(TestEngines.config(config), clock);
+    return start(TestEngines.config(config), clock);
+  }
+
+  /** A node on exactly these settings (nodes of one cluster share a database, for instance). */
+  static TestNode start(Config config, Clock clock) throws Exception {
+    CallCenterEngine engine = TestEngines.start(config, clock);
     try {
       ServerBinding binding = HttpApi.start(engine, "127.0.0.1", 0, ADMIN).toCompletableFuture().get(10, TimeUnit.SECONDS);
       return new TestNode(engine, URI.create("http://127.0.0.1:" + binding.localAddress().getPort()));

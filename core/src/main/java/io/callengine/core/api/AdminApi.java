@@ -70,10 +70,15 @@ public final class AdminApi {
         .thenCompose(done -> engine.lookups().queueGone(queueId));
   }
 
+  /**
+   * Creates an agent. Tokens left for an earlier agent of the same id (one whose delete was cut
+   * short before it revoked them) are revoked first: they were not minted for this agent.
+   */
   public CompletionStage<AgentView> createAgent(AgentSpec spec) {
     return valid(() -> Validation.agent(spec, true)).thenCompose(profile -> {
       SipCredentials credentials = SipCredentials.derive(profile.sipUser(), engine.realm(), spec.password());
       return absent(getAgent(profile.id()), "agent " + profile.id() + " already exists")
+          .thenCompose(none -> revokeAgentTokens(profile.id()))
           .thenCompose(none -> claimAgent(profile))
           .thenCompose(done -> asks.ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)));
     });
@@ -130,10 +135,18 @@ public final class AdminApi {
         .thenApply(as -> as.stream().sorted(Comparator.comparing(AgentView::id)).toList());
   }
 
+  /** Deletes an agent and revokes its tokens, which then end their open event streams too. */
   public CompletionStage<Done> deleteAgent(String agentId) {
     return asks.<AgentEntity.Command, Done>ask(agent(agentId), AgentEntity.Delete::new)
+        .thenCompose(done -> revokeAgentTokens(agentId))
         .thenCompose(done -> asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ReleaseAgent(agentId, r)))
         .thenCompose(done -> engine.lookups().agentGone(agentId));
+  }
+
+  /** Completes once this node no longer takes the agent's tokens. */
+  private CompletionStage<Done> revokeAgentTokens(String agentId) {
+    return asks.<TokenStore.Command, Done>ask(engine.tokens(), r -> new TokenStore.RevokeAgent(agentId, r))
+        .thenCompose(done -> engine.lookups().agentTokensGone(agentId));
   }
 
   /** A BREAK needs a reason from {@code callengine.agents.break-reasons}; other presences take none. */
@@ -166,7 +179,18 @@ public final class AdminApi {
     return agentExists
         .thenCompose(a -> asks.<TokenStore.Command, Done>ask(engine.tokens(), r -> new TokenStore.Add(Tokens.hash(token), principal, r)))
         .thenCompose(done -> engine.lookups().tokenSeen(Tokens.hash(token)))
+        .thenCompose(done -> role == Role.AGENT ? agentStillExists(agentId, finalLabel) : CompletableFuture.completedFuture(done))
         .thenApply(done -> new IssuedToken(token, role, agentId, finalLabel));
+  }
+
+  /**
+   * The agent was there before its token was added; if it was deleted meanwhile, its delete may
+   * have revoked its tokens before this one arrived, so the token is revoked here and not handed out.
+   */
+  private CompletionStage<Done> agentStillExists(String agentId, String label) {
+    return getAgent(agentId).handle((agent, error) -> error)
+        .thenCompose(error -> error == null ? CompletableFuture.completedFuture(Done.getInstance())
+            : revokeToken(label).<Done>handle((done, ignored) -> { throw Refusal.toException(error); }));
   }
 
   public CompletionStage<Done> revokeToken(String label) {

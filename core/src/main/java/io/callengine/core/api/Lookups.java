@@ -89,6 +89,14 @@ public final class Lookups {
     return Optional.ofNullable(tokens.get(tokenHash));
   }
 
+  /**
+   * Completes once the token with this hash no longer resolves on this node (revoked, or its agent
+   * deleted), for what must end with it, such as an open event stream; cancel it to stop watching.
+   */
+  public CompletableFuture<Done> tokenRevoked(String tokenHash) {
+    return tokens.until(m -> !m.containsKey(tokenHash), system);
+  }
+
   /** Whether someone who may serve the queue is logged in; a queue the Router has not reported yet counts as staffed. */
   public boolean staffed(String queueId) {
     return !Boolean.FALSE.equals(staffing.get(queueId));
@@ -124,6 +132,10 @@ public final class Lookups {
 
   CompletionStage<Done> tokenGone(String label) {
     return tokens.when(m -> m.values().stream().noneMatch(p -> p.label().equals(label)), PROPAGATION, system);
+  }
+
+  CompletionStage<Done> agentTokensGone(String agentId) {
+    return tokens.when(m -> m.values().stream().noneMatch(p -> agentId.equals(p.agentId())), PROPAGATION, system);
   }
 
   CompletionStage<Done> policySeen(String policyId, io.callengine.core.policy.RoutingPolicy policy) {

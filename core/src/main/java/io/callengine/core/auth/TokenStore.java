@@ -7,6 +7,7 @@ import java.util.HashMap;
 import io.callengine.core.replicated.ReplicatedView;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -24,7 +25,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The cluster singleton holding the hashes of the supervisor and agent tokens an admin has
  * minted, by label; the token itself is never stored. It is the only writer of the replicated
- * view of hashes in which every node's HTTP layer looks a request's token up.
+ * view of hashes in which every node's HTTP layer looks a request's token up. An agent's tokens
+ * go with the agent: {@link RevokeAgent} when it is deleted, and again before an agent of the
+ * same id is created, so that no token outlives the agent it was minted for.
  */
 public final class TokenStore
     extends EventSourcedBehaviorWithEnforcedReplies<TokenStore.Command, TokenStore.Event, TokenStore.State> {
@@ -33,11 +36,14 @@ public final class TokenStore
 
   public record Add(String tokenHash, Principal principal, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record Revoke(String label, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** Revokes every token of this agent; acknowledged (and nothing stored) when it has none. */
+  public record RevokeAgent(String agentId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public sealed interface Event extends CborSerializable {}
 
   public record TokenAdded(String tokenHash, Principal principal) implements Event {}
   public record TokenRevoked(String label) implements Event {}
+  public record AgentTokensRevoked(String agentId) implements Event {}
 
   /** Token hash to principal; labels are unique. */
   public record State(Map<String, Principal> byHash) implements CborSerializable {
@@ -51,9 +57,21 @@ public final class TokenStore
       return new State(Map.copyOf(next));
     }
 
+    boolean hasAgent(String agentId) {
+      return byHash.values().stream().anyMatch(p -> agentId.equals(p.agentId()));
+    }
+
     State without(String label) {
+      return removing(p -> p.label().equals(label));
+    }
+
+    State withoutAgent(String agentId) {
+      return removing(p -> agentId.equals(p.agentId()));
+    }
+
+    private State removing(Predicate<Principal> revoked) {
       Map<String, Principal> next = new HashMap<>(byHash);
-      next.values().removeIf(p -> p.label().equals(label));
+      next.values().removeIf(revoked);
       return new State(Map.copyOf(next));
     }
   }
@@ -101,6 +119,9 @@ public final class TokenStore
         .onCommand(Revoke.class, (s, c) -> !s.hasLabel(c.label())
             ? Effect().reply(c.replyTo(), Refusal.NOT_FOUND.reply("no token is labelled " + c.label()))
             : Effect().persist(new TokenRevoked(c.label())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
+        .onCommand(RevokeAgent.class, (s, c) -> !s.hasAgent(c.agentId())
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new AgentTokensRevoked(c.agentId())).thenRun(this::publish).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .build();
   }
 
@@ -109,6 +130,7 @@ public final class TokenStore
     return newEventHandlerBuilder().forAnyState()
         .onEvent(TokenAdded.class, (s, e) -> s.with(e.tokenHash(), e.principal()))
         .onEvent(TokenRevoked.class, (s, e) -> s.without(e.label()))
+        .onEvent(AgentTokensRevoked.class, (s, e) -> s.withoutAgent(e.agentId()))
         .build();
   }
 }

@@ -69,6 +69,17 @@ public final class ReplicatedView<V> {
    * is stored either way, only its arrival here would be late.
    */
   public CompletionStage<Done> when(Predicate<Map<String, V>> condition, Duration timeout, ActorSystem<?> system) {
+    CompletableFuture<Done> done = until(condition, system);
+    Cancellable timer = system.scheduler().scheduleOnce(timeout, () -> done.complete(Done.getInstance()), system.executionContext());
+    done.whenComplete((result, error) -> timer.cancel());
+    return done;
+  }
+
+  /**
+   * Completes once this node's copy satisfies {@code condition}, however long that takes; complete
+   * or cancel the result to stop watching.
+   */
+  public CompletableFuture<Done> until(Predicate<Map<String, V>> condition, ActorSystem<?> system) {
     CompletableFuture<Done> done = new CompletableFuture<>();
     // Completed on the dispatcher, not on the follower actor that runs the check.
     Runnable check = () -> {
@@ -76,11 +87,7 @@ public final class ReplicatedView<V> {
     };
     waiters.add(check);
     check.run();
-    Cancellable timer = system.scheduler().scheduleOnce(timeout, () -> done.complete(Done.getInstance()), system.executionContext());
-    done.whenComplete((result, error) -> {
-      waiters.remove(check);
-      timer.cancel();
-    });
+    done.whenComplete((result, error) -> waiters.remove(check));
     return done;
   }
 
