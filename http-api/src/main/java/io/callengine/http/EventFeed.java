@@ -26,8 +26,7 @@ import org.apache.pekko.stream.QueueOfferResult;
  * which never waits: when the buffer is full the item is dropped and counted. A client whose
  * buffer overflowed and has not drained to half within {@code stall-timeout} is cut off: its
  * stream ends with a {@link Closed} item saying why, as it does on {@link End} (its token was
- * revoked). The stream's end, whatever the cause, stops
- * the actor, which unsubscribes.
+ * revoked). The stream's end, whatever the cause, stops the actor, which unsubscribes.
  */
 public final class EventFeed extends AbstractBehavior<EventFeed.Command> {
   static final String QUEUE_STATS = "queue-stats";
