@@ -8,6 +8,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.model.ErrorInfo;
 import org.apache.pekko.http.scaladsl.model.StatusCode;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers requests that Pekko HTTP's parser refuses before any route sees them (a request line
@@ -20,10 +22,17 @@ public final class ParsingProblems extends ParsingErrorHandler {
   /** An RFC 9110 token: what a method name may be made of. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final String TOO_MANY_HEADERS = "HTTP message contains more than the configured limit of";
+  private static final Logger log = LoggerFactory.getLogger(ParsingProblems.class);
 
   @Override
-  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    log.warning("Illegal request, responding with status '{}': {}", status, info.formatPretty());
+  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter pekkoLog, ServerSettings settings) {
+    HttpResponse response = problem(status, info, settings);
+    // INFO, not Pekko's WARN: a broken request is the client's doing, and a WARN means the node needs a look.
+    log.info("Refused a request that could not be parsed ({}): {}", response.status(), info.formatPretty());
+    return response;
+  }
+
+  private static HttpResponse problem(StatusCode status, ErrorInfo info, ServerSettings settings) {
     String summary = info.summary();
     if (status.intValue() == 414) {
       return Problems.response(status, "the request target (path and query) is longer than the "
