@@ -48,9 +48,10 @@ public final class HttpApi {
     if (adminToken == null || adminToken.isBlank()) throw new IllegalArgumentException("an admin token is required");
     AtomicBoolean bound = new AtomicBoolean();
     engine.registerHealthCheck("http", bound::get);
+    Duration headTimeout = engine.config().getDuration("callengine.http.request-head-timeout");
     return Http.get(engine.system()).newServerAt(host, port)
         .adaptSettings(settings -> EventRoutes.pingIdleWebSockets(settings, engine.config()))
-        .bind(routes(engine, adminToken))
+        .bindFlow(HeadTimeout.around(routes(engine, adminToken).flow(engine.system()), headTimeout))
         .thenApply(binding -> {
           bound.set(true);
           unbindOnShutdown(engine, binding, bound);
