@@ -129,7 +129,12 @@ final class Registrar {
     if (agentId.isEmpty() || secret.isPresent()) return CompletableFuture.completedFuture(new Found(agentId.orElse(null), secret.orElse(null)));
     return engine.asks().<AgentEntity.Command, SipCredentials>askRetrying(
             engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId.get()), AgentEntity.GetCredentials::new)
-        .thenApply(asked -> new Found(agentId.get(), asked));
+        .handle((asked, error) -> {
+          if (error == null) return new Found(agentId.get(), asked);
+          // Deleted while this node's copy of the Directory still had the name: unknown, as for anyone.
+          if (Refusal.toException(error).refusal() == Refusal.NOT_FOUND) return new Found(null, null);
+          throw new java.util.concurrent.CompletionException(error);
+        });
   }
 
   /**
