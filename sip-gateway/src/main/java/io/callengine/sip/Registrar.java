@@ -120,13 +120,15 @@ final class Registrar {
   /**
    * Known user or not, the same two reads of this node's copies (the unknown user's second read
    * misses) and, in {@link #handle}, the same hashing: the time of a 401 does not tell whether
-   * the user exists. The ask to the entity is for an agent whose secret has not reached this
-   * node's copy yet, which only happens before the entity's first recovery after a cold start.
+   * the user exists. The entity is asked only for an agent whose secret is not in this node's
+   * copy: before the entity's first recovery after a cold start, or just after a delete.
    */
   private CompletionStage<Found> lookUp(String sipUser) {
     Optional<String> agentId = engine.lookups().agentForSipUser(sipUser);
     Optional<SipCredentials> secret = engine.lookups().digestSecret(agentId.orElse(NO_AGENT));
-    if (agentId.isEmpty() || secret.isPresent()) return CompletableFuture.completedFuture(new Found(agentId.orElse(null), secret.orElse(null)));
+    if (agentId.isEmpty() || secret.isPresent()) {
+      return CompletableFuture.completedFuture(new Found(agentId.orElse(null), secret.orElse(null)));
+    }
     return engine.asks().<AgentEntity.Command, SipCredentials>askRetrying(
             engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId.get()), AgentEntity.GetCredentials::new)
         .handle((asked, error) -> {
