@@ -54,16 +54,20 @@ final class AgentLegs {
     this.session = session;
   }
 
-  /** INVITEs the agent's contact with an offer of the customer's codec; the leg's Call-ID routes its answers here. */
-  void ring(Reservation target, RtpEndpoint media, String fromUser, Negotiation codecs) throws Exception {
-    String agentCallId = messages.stack().provider().getNewCallId().getCallId();
+  /**
+   * INVITEs the agent's contact with an offer of the customer's codec; the leg's Call-ID routes
+   * its answers here. The stage fails if the INVITE could not be sent (the phone's address
+   * refused or never answered a connection); it may complete after the leg is over.
+   */
+  java.util.concurrent.CompletionStage<Void> ring(Reservation target, String agentCallId, RtpEndpoint media, String fromUser,
+      Negotiation codecs) throws Exception {
     String offer = Sdp.offer(settings.publicHost(), media.port(), codecs.codecs(), System.currentTimeMillis());
     Request invite = messages.agentInvite(target.contact(), target.sipUri(), fromUser, agentCallId, SipMessages.newTag(), offer);
     ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(invite);
     sessions.put(agentCallId, session);
     sipCallIds.add(agentCallId);
     ringing.put(agentCallId, new Leg(target.agentId(), agentCallId, transaction, media, offer, false, null));
-    transaction.sendRequest();
+    return messages.send(invite, transaction::sendRequest);
   }
 
   Optional<Leg> ringingLeg(String sipCallId) {
@@ -115,7 +119,7 @@ final class AgentLegs {
 
   private void sendCancel(Leg leg) {
     try {
-      messages.stack().provider().getNewClientTransaction(leg.transaction().createCancel()).sendRequest();
+      messages.cancel(leg.transaction());
     } catch (Exception e) {
       log.debug("Could not cancel the INVITE to agent {}: {}", leg.agentId(), e.getMessage());
     }

@@ -72,6 +72,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
   record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message {}
   record AgentMediaFailed(Reservation target) implements Message {}
+  /** The INVITE to the agent's phone could not be sent (connection refused or never answered). */
+  record AgentUnreachable(Reservation target, String sipCallId, String reason) implements Message {}
   enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
   record DtmfPressed(char digit, int durationMs) implements Message {}
@@ -166,6 +168,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(FromDomain.class, this::onDomain)
         .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
         .onMessage(AgentMediaFailed.class, m -> agentFailed(m.target().agentId(), "no RTP port free", false))
+        .onMessage(AgentUnreachable.class, this::onAgentUnreachable)
         .onMessage(RingTimedOut.class, m -> onRingTimedOut())
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onMessage(DtmfPressed.class, this::onDtmf)
@@ -518,13 +521,23 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return this;
     }
     try {
-      agents.ring(m.target(), m.endpoint(), dialed, negotiation);
+      String sipCallId = messages.stack().provider().getNewCallId().getCallId();
+      ActorRef<Message> self = getContext().getSelf();
+      agents.ring(m.target(), sipCallId, m.endpoint(), dialed, negotiation).whenComplete((sent, error) -> {
+        if (error != null) self.tell(new AgentUnreachable(m.target(), sipCallId, String.valueOf(error.getMessage())));
+      });
     } catch (Exception e) {
       getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), e.getMessage());
       m.endpoint().close();
       return agentFailed(m.target().agentId(), "agent phone unreachable", false);
     }
     return this;
+  }
+
+  private Behavior<Message> onAgentUnreachable(AgentUnreachable m) {
+    if (agents.ringingLeg(m.sipCallId()).isEmpty()) return this; // the leg was over before its INVITE failed
+    getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), m.reason());
+    return agentFailed(agents.fail(m.sipCallId()).agentId(), "agent phone unreachable", false);
   }
 
   private Behavior<Message> onResponse(SipIn.ResponseIn in) {

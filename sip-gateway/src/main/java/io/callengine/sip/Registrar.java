@@ -35,6 +35,8 @@ import javax.sip.message.Response;
  * never blocks the gateway actor or a stack thread.
  */
 final class Registrar {
+  /** An id no agent has: agent ids are never empty. */
+  private static final String NO_AGENT = "";
   private static final SipCredentials NOBODY = SipCredentials.derive("nobody", "nowhere", "no password");
 
   private final CallCenterEngine engine;
@@ -115,12 +117,26 @@ final class Registrar {
 
   private record Found(String agentId, SipCredentials credentials) {}
 
+  /**
+   * Known user or not, the same two reads of this node's copies (the unknown user's second read
+   * misses) and, in {@link #handle}, the same hashing: the time of a 401 does not tell whether
+   * the user exists. The entity is asked only for an agent whose secret is not in this node's
+   * copy: before the entity's first recovery after a cold start, or just after a delete.
+   */
   private CompletionStage<Found> lookUp(String sipUser) {
     Optional<String> agentId = engine.lookups().agentForSipUser(sipUser);
-    if (agentId.isEmpty()) return CompletableFuture.completedFuture(new Found(null, null));
+    Optional<SipCredentials> secret = engine.lookups().digestSecret(agentId.orElse(NO_AGENT));
+    if (agentId.isEmpty() || secret.isPresent()) {
+      return CompletableFuture.completedFuture(new Found(agentId.orElse(null), secret.orElse(null)));
+    }
     return engine.asks().<AgentEntity.Command, SipCredentials>askRetrying(
             engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agentId.get()), AgentEntity.GetCredentials::new)
-        .thenApply(secret -> new Found(agentId.get(), secret));
+        .handle((asked, error) -> {
+          if (error == null) return new Found(agentId.get(), asked);
+          // Deleted while this node's copy of the Directory still had the name: unknown, as for anyone.
+          if (Refusal.toException(error).refusal() == Refusal.NOT_FOUND) return new Found(null, null);
+          throw new java.util.concurrent.CompletionException(error);
+        });
   }
 
   /**

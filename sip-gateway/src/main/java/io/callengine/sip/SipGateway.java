@@ -128,7 +128,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     int status = in.response().getStatusCode();
     try {
       if (status > 100 && status < 200) {
-        messages.stack().provider().getNewClientTransaction(in.transaction().createCancel()).sendRequest();
+        messages.cancel(in.transaction());
       } else if (status / 100 == 2 && in.transaction().getDialog() != null) {
         messages.ack(in.transaction().getDialog(), in.response());
         messages.bye(in.transaction().getDialog());

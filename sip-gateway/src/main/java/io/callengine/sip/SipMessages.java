@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds and sends the gateway's SIP messages: responses with the engine's To tag and Contact,
- * and the INVITE to an agent's phone. Sending failures (the peer went away) are logged, not
- * thrown: the call's state machine decides what a lost peer means.
+ * and the INVITE to an agent's phone. Every send goes through {@link SipSends}, so that none
+ * that may connect (TCP, TLS) runs on the caller's thread. Sending failures (the peer went
+ * away) are logged, not thrown: the call's state machine decides what a lost peer means.
  */
 public final class SipMessages {
   private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
@@ -33,15 +34,19 @@ public final class SipMessages {
   private final SipStackHolder sip;
   private final SipSettings settings;
   private final SipMetrics metrics;
+  private final SipSends sends;
 
-  public SipMessages(SipStackHolder sip, SipSettings settings) {
-    this(sip, settings, SipMetrics.NONE);
-  }
-
-  SipMessages(SipStackHolder sip, SipSettings settings, SipMetrics metrics) {
+  /** {@code connectionSends}: where sends over TCP and TLS run (the {@code callengine.sip-send-dispatcher}). */
+  SipMessages(SipStackHolder sip, SipSettings settings, SipMetrics metrics, java.util.concurrent.Executor connectionSends) {
     this.sip = sip;
     this.settings = settings;
     this.metrics = metrics;
+    this.sends = new SipSends(connectionSends);
+  }
+
+  /** Hands {@code message} to JAIN-SIP with {@code send}, off the caller's thread when it may connect. */
+  java.util.concurrent.CompletionStage<Void> send(javax.sip.message.Message message, SipSends.Send send) {
+    return sends.send(message, send);
   }
 
   public static String newTag() {
@@ -73,14 +78,18 @@ public final class SipMessages {
       if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact());
       for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
       if (sdp != null) response.setContent(sdp, sdpType());
-      SIPDialog ackAwaited = awaitAck(transaction, response);
-      try {
-        transaction.sendResponse(response);
-      } catch (SipException e) {
-        if (ackAwaited != null) ackAwaited.delete(); // stops the timer armed above: no 2xx went out to repeat, there is no call
-        throw e;
-      }
-      metrics.responseSent(request.getMethod(), status);
+      send(response, () -> {
+        SIPDialog ackAwaited = awaitAck(transaction, response);
+        try {
+          transaction.sendResponse(response);
+        } catch (SipException e) {
+          if (ackAwaited != null) ackAwaited.delete(); // stops the timer armed above: no 2xx went out to repeat, there is no call
+          throw e;
+        }
+        metrics.responseSent(request.getMethod(), status);
+      }).whenComplete((sent, e) -> {
+        if (e != null) log.debug("Could not answer {} with {}: {}", request.getMethod(), status, e.getMessage());
+      });
     } catch (Exception e) {
       log.debug("Could not answer {} with {}: {}", request.getMethod(), status, e.getMessage());
     }
@@ -137,15 +146,29 @@ public final class SipMessages {
   public void bye(javax.sip.Dialog dialog) {
     if (dialog == null) return;
     try {
-      dialog.sendRequest(sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE)));
+      javax.sip.ClientTransaction bye = sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE));
+      logFailure(send(bye.getRequest(), () -> dialog.sendRequest(bye)), "BYE");
     } catch (Exception e) {
       log.debug("Could not send BYE: {}", e.getMessage());
     }
   }
 
-  /** ACKs a 2xx answer to our INVITE. */
+  /** ACKs a 2xx answer to our INVITE; throws if the ACK cannot be built. */
   public void ack(javax.sip.Dialog dialog, Response ok) throws Exception {
-    dialog.sendAck(dialog.createAck(((javax.sip.header.CSeqHeader) ok.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber()));
+    Request ack = dialog.createAck(((javax.sip.header.CSeqHeader) ok.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber());
+    logFailure(send(ack, () -> dialog.sendAck(ack)), "ACK");
+  }
+
+  /** CANCELs our INVITE (which has had a provisional answer); throws if the CANCEL cannot be built. */
+  public void cancel(javax.sip.ClientTransaction invite) throws Exception {
+    javax.sip.ClientTransaction cancel = sip.provider().getNewClientTransaction(invite.createCancel());
+    logFailure(send(cancel.getRequest(), cancel::sendRequest), "CANCEL");
+  }
+
+  private static void logFailure(java.util.concurrent.CompletionStage<Void> sent, String what) {
+    sent.whenComplete((done, e) -> {
+      if (e != null) log.debug("Could not send {}: {}", what, e.getMessage());
+    });
   }
 
   public ContactHeader contact() {

@@ -48,7 +48,8 @@ public final class SipService {
     SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
-    SipMessages messages = new SipMessages(stack, settings, metrics);
+    SipMessages messages = new SipMessages(stack, settings, metrics, engine.system().dispatchers().lookup(
+        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("callengine.sip-send-dispatcher")));
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),

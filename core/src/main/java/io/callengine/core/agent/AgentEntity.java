@@ -103,17 +103,18 @@ public final class AgentEntity
 
   public static void init(ActorSystem<?> system, ActorRef<Router.Command> router, Clock clock, EventPublisher events) {
     int maxNoAnswers = system.settings().config().getInt("callengine.agents.max-consecutive-no-answers");
+    DigestSecrets.Publisher secrets = DigestSecrets.Publisher.replicated(system);
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers, events))
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), router, Peers.sharded(system), clock, maxNoAnswers, events, secrets))
             // Remembered: after its node dies the agent is back on a survivor by itself, with its wrap-up and registration deadlines.
             .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
                 .withNoPassivationStrategy().withRememberEntities(true)));
   }
 
   public static Behavior<Command> create(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock,
-      int maxNoAnswers, EventPublisher events) {
+      int maxNoAnswers, EventPublisher events, DigestSecrets.Publisher secrets) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new AgentEntity(agentId, router, peers, clock, maxNoAnswers, events, timers)));
+        new AgentEntity(agentId, router, peers, clock, maxNoAnswers, events, secrets, timers)));
   }
 
   private final String agentId;
@@ -122,10 +123,11 @@ public final class AgentEntity
   private final Clock clock;
   private final int maxNoAnswers;
   private final EventPublisher events;
+  private final DigestSecrets.Publisher secrets;
   private final TimerScheduler<Command> timers;
 
   private AgentEntity(String agentId, ActorRef<Router.Command> router, Peers peers, Clock clock, int maxNoAnswers,
-      EventPublisher events, TimerScheduler<Command> timers) {
+      EventPublisher events, DigestSecrets.Publisher secrets, TimerScheduler<Command> timers) {
     super(PersistenceId.of(ENTITY_KEY.name(), agentId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.agentId = agentId;
@@ -134,6 +136,7 @@ public final class AgentEntity
     this.clock = clock;
     this.maxNoAnswers = maxNoAnswers;
     this.events = events;
+    this.secrets = secrets;
     this.timers = timers;
   }
 
@@ -198,6 +201,7 @@ public final class AgentEntity
   private ReplyEffect<Event, AgentState> onCreate(AgentState state, Create cmd) {
     return Effect().persist(new AgentCreated(cmd.profile(), cmd.credentials()))
         .thenRun(this::changed)
+        .thenRun(s -> secrets.publish(agentId, s.credentials()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
@@ -205,6 +209,7 @@ public final class AgentEntity
     SipCredentials credentials = cmd.credentials() != null ? cmd.credentials() : state.credentials();
     return Effect().persist(new AgentUpdated(cmd.profile(), credentials))
         .thenRun(this::changed)
+        .thenRun(s -> secrets.publish(agentId, s.credentials()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
   }
 
@@ -220,6 +225,7 @@ public final class AgentEntity
     }
     return Effect().persist(new AgentDeleted(clock.instant()))
         .thenRun(s -> router.tell(new Router.AgentRemoved(agentId)))
+        .thenRun(s -> secrets.publish(agentId, null))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -382,6 +388,7 @@ public final class AgentEntity
     if (!state.exists()) return;
     armTimers(state);
     reportToRouter(state);
+    secrets.publish(agentId, state.credentials());
     state.calls().keySet().forEach(callId -> peers.call(callId).tell(new CallEntity.Verify(agentId)));
   }
 

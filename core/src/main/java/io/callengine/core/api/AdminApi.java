@@ -80,7 +80,8 @@ public final class AdminApi {
       return absent(getAgent(profile.id()), "agent " + profile.id() + " already exists")
           .thenCompose(none -> revokeAgentTokens(profile.id()))
           .thenCompose(none -> claimAgent(profile))
-          .thenCompose(done -> asks.ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)));
+          .thenCompose(done -> asks.<AgentEntity.Command, AgentView>ask(agent(profile.id()), r -> new AgentEntity.Create(profile, credentials, r)))
+          .thenCompose(view -> secretSeen(profile.id(), credentials, view));
     });
   }
 
@@ -116,7 +117,8 @@ public final class AdminApi {
           }
           return claimAgent(profile);
         })
-        .thenCompose(done -> asks.ask(agent(agentId), r -> new AgentEntity.Update(profile, credentials, r)));
+        .thenCompose(done -> asks.<AgentEntity.Command, AgentView>ask(agent(agentId), r -> new AgentEntity.Update(profile, credentials, r)))
+        .thenCompose(view -> credentials == null ? CompletableFuture.completedFuture(view) : secretSeen(agentId, credentials, view));
   }
 
   public CompletionStage<AgentView> updateSkills(String agentId, List<Skill> skills) {
@@ -259,6 +261,11 @@ public final class AdminApi {
   private CompletionStage<Done> claimQueue(QueueConfig config) {
     return asks.<Directory.Command, Done>ask(engine.directory(), r -> new Directory.ClaimQueue(config.id(), config.sipAddress(), r))
         .thenCompose(done -> engine.lookups().queueAddressSeen(config.sipAddress(), config.id()));
+  }
+
+  /** So that a REGISTER to this node right after the change meets the new password. */
+  private CompletionStage<AgentView> secretSeen(String agentId, SipCredentials credentials, AgentView view) {
+    return engine.lookups().digestSecretSeen(agentId, credentials).thenApply(done -> view);
   }
 
   private CompletionStage<Done> claimAgent(AgentProfile profile) {

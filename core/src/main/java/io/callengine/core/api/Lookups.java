@@ -1,5 +1,7 @@
 package io.callengine.core.api;
 
+import io.callengine.core.agent.DigestSecrets;
+import io.callengine.core.agent.SipCredentials;
 import io.callengine.core.auth.Principal;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.policy.PolicyMatcher;
@@ -30,6 +32,7 @@ public final class Lookups {
   private final ReplicatedView<String> queuesByAddress;
   private final ReplicatedView<Principal> tokens;
   private final ReplicatedView<Boolean> staffing;
+  private final DigestSecrets digestSecrets;
   /** Compiled for the snapshot it was built from; rebuilt on the first call after a change. */
   private volatile Compiled compiled = new Compiled(Map.of(), PolicyMatcher.of(java.util.List.of()));
 
@@ -45,6 +48,7 @@ public final class Lookups {
     this.queuesByAddress = ReplicatedView.follow(system, Directory.ADDRESSES_VIEW);
     this.tokens = ReplicatedView.follow(system, TokenStore.VIEW);
     this.staffing = ReplicatedView.follow(system, Router.STAFFING_VIEW);
+    this.digestSecrets = DigestSecrets.follow(system);
   }
 
   /** Completes once the data every call needs has reached this node (the staffing view may come later: unknown means staffed). */
@@ -84,6 +88,14 @@ public final class Lookups {
     return Optional.ofNullable(agentsBySipUser.get(sipUser.toLowerCase(Locale.ROOT)));
   }
 
+  /**
+   * The agent's SIP digest secret as this node's copy has it: empty for an id without one, and
+   * for an agent whose entity has not published it since a cold start of the cluster.
+   */
+  public Optional<SipCredentials> digestSecret(String agentId) {
+    return digestSecrets.of(agentId);
+  }
+
   /** Who the token with this hash speaks for. */
   public Optional<Principal> principal(String tokenHash) {
     return Optional.ofNullable(tokens.get(tokenHash));
@@ -120,6 +132,10 @@ public final class Lookups {
 
   CompletionStage<Done> sipUserSeen(String sipUser, String agentId) {
     return agentsBySipUser.when(m -> agentId.equals(m.get(sipUser.toLowerCase(Locale.ROOT))), PROPAGATION, system);
+  }
+
+  CompletionStage<Done> digestSecretSeen(String agentId, SipCredentials secret) {
+    return digestSecrets.seen(agentId, secret, PROPAGATION, system);
   }
 
   CompletionStage<Done> agentGone(String agentId) {

@@ -28,7 +28,9 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * key. Its one writer, a cluster singleton, {@link #writer publishes} its whole content after
  * every change and after it recovers; every node reads its own copy here. So a lookup on the call
  * path neither asks nor waits on the singleton, and keeps answering while the singleton moves.
- * A write goes straight to every reachable node (WriteAll) and by gossip to the rest.
+ * A write goes straight to every reachable node (WriteAll) and by gossip to the rest. A map
+ * whose entries each have an owner of their own (an entity that publishes its own entry) uses
+ * {@link #entryWriter} instead.
  */
 public final class ReplicatedView<V> {
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
@@ -101,6 +103,25 @@ public final class ReplicatedView<V> {
       ddata.replicator().tell(new Replicator.Update<>(key, LWWMap.create(), new Replicator.WriteAll(WRITE_TIMEOUT),
           system.ignoreRef(), current -> reconcile(current, wanted, self)));
       // Followers on this node hear of it now, not at the next notification tick.
+      ddata.replicator().tell(Replicator.flushChanges());
+    };
+  }
+
+  /**
+   * Writes one entry of the map {@code name}; a null value removes it. For maps where each
+   * entry's owner (e.g. an entity) writes its own entry, unlike {@link #writer}'s one writer.
+   */
+  public static <V> java.util.function.BiConsumer<String, V> entryWriter(ActorSystem<?> system, String name) {
+    Key<LWWMap<String, V>> key = LWWMapKey.create(name);
+    DistributedData ddata = DistributedData.get(system);
+    SelfUniqueAddress self = ddata.selfUniqueAddress();
+    return (id, value) -> {
+      ddata.replicator().tell(new Replicator.Update<>(key, LWWMap.create(), new Replicator.WriteAll(WRITE_TIMEOUT),
+          system.ignoreRef(), current -> {
+            if (value == null) return current.contains(id) ? current.remove(self, id) : current;
+            scala.Option<V> now = current.get(id);
+            return now.isDefined() && value.equals(now.get()) ? current : current.put(self, id, value);
+          }));
       ddata.replicator().tell(Replicator.flushChanges());
     };
   }

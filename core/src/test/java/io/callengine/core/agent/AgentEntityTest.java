@@ -37,7 +37,7 @@ class AgentEntityTest {
   void setUp() {
     router = testKit.createTestProbe();
     peers = new ProbePeers(testKit);
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC(), 3, EventPublisher.NONE));
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), AgentEntity.create("alice", router.ref(), peers, Clock.systemUTC(), 3, EventPublisher.NONE, DigestSecrets.Publisher.NONE));
   }
 
   private static AgentProfile profile(int maxCalls) {
