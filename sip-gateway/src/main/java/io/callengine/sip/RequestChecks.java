@@ -23,8 +23,7 @@ import javax.sip.message.Response;
 /**
  * The checks every request passes where it enters the node ({@link SipEventListener}), in the order
  * of RFC 3261 8.2 (and RFC 4475 for the malformed cases the stack lets through): version (505),
- * method (405 or 501 with Allow), a header missing that the stack needs (400 naming it),
- * malformed headers the engine reads (400), Request-URI scheme
+ * method (405 or 501 with Allow), malformed headers the engine reads (400), Request-URI scheme
  * (416), Require (420 with Unsupported), body type (415 with Accept), and for an INVITE an Accept
  * that excludes SDP (406). {@link #refusal} builds the answer; the caller sends it. An ACK is never
  * answered, so it is never checked.
@@ -55,12 +54,6 @@ final class RequestChecks {
       int status = KNOWN_UNSUPPORTED.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
       return response(request, status, allow());
     }
-    String lacking = lacking(request);
-    if (lacking != null) {
-      Response response = response(request, Response.BAD_REQUEST, List.of());
-      response.setReasonPhrase(lacking);
-      return response;
-    }
     if (malformed(request)) return response(request, Response.BAD_REQUEST, List.of());
     String scheme = request.getRequestURI().getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("sip") && !scheme.equals("sips")) return response(request, Response.UNSUPPORTED_URI_SCHEME, List.of());
@@ -76,16 +69,6 @@ final class RequestChecks {
           "call-engine", 399, "the answer to an INVITE carries application/sdp")));
     }
     return null;
-  }
-
-  /** What the stack needs to hold a transaction for the request (RFC 3261 8.1.1) and it lacks, or null. */
-  private static String lacking(Request request) {
-    try {
-      if (request instanceof SIPRequest r) r.checkHeaders();
-      return null;
-    } catch (ParseException e) {
-      return e.getMessage();
-    }
   }
 
   /**
