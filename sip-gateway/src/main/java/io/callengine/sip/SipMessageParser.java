@@ -96,8 +96,10 @@ public final class SipMessageParser extends StringMsgParser {
   private record Header(String duplicate, boolean hasContentLength) {
     static Header of(byte[] bytes) {
       String text = new String(bytes, StandardCharsets.ISO_8859_1);
-      int end = text.indexOf("\r\n\r\n");
-      String[] lines = (end < 0 ? text : text.substring(0, end)).split("\r?\n");
+      int start = 0;
+      while (start < text.length() && text.charAt(start) < 0x20) start++; // keep-alive CRLFs before the message, as the parser skips them
+      int end = text.indexOf("\r\n\r\n", start);
+      String[] lines = text.substring(start, end < 0 ? text.length() : end).split("\r?\n");
       Set<String> seen = new HashSet<>();
       String duplicate = null;
       for (int i = 1; i < lines.length; i++) {
