@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and B2BUA, and the node answers an OPTIONS right after it. The node has no queues and no agents,
  * and the registrar authenticates, so every answer is fixed: a well-formed new call to
  * {@code user@example.com} finds no queue (404), a REGISTER is challenged (401). The top Via of
- * each message is pointed at this harness over UDP, so that answers come back here; nothing else
- * in the message is touched.
+ * each message is pointed at this harness over UDP, so that answers come back here (and a branch
+ * the corpus reuses is made unique, see {@link Harness#pointTopViaHere}); nothing else in the
+ * message is touched. The plain forms of the valid but odd messages get the same answers as they.
  */
 class TortureTest {
   private static final Path CORPUS = Path.of("src", "test", "resources", "rfc4475");
@@ -113,6 +114,39 @@ class TortureTest {
         new Case("test.dat", NONE, null, "archive extra: no SIP-Version and no Via, so no response can be addressed (3261 18.2.2): dropped"));
   }
 
+  /** A plain, well-formed request, the status the node gives it, and the corpus messages that are odd forms of it. */
+  record Plain(String name, String request, String expected, List<String> oddForms) {
+    @Override
+    public String toString() {
+      return name + " -> " + expected + " as " + oddForms;
+    }
+  }
+
+  private static final String SDP = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 49217 RTP/AVP 0\r\n";
+
+  /** {@code VIA}, {@code BRANCH} and {@code CALLID} are filled in when sent. */
+  static Stream<Plain> plainForms() {
+    String head = "Via: SIP/2.0/UDP VIA;branch=BRANCH\r\nMax-Forwards: 70\r\nCall-ID: CALLID\r\n"
+        + "From: <sip:caller@example.net>;tag=plain\r\n";
+    return Stream.of(
+        new Plain("new call", "INVITE sip:user@example.com SIP/2.0\r\n" + head + "To: <sip:user@example.com>\r\nCSeq: 1 INVITE\r\n"
+            + "Contact: <sip:caller@192.0.2.1>\r\nContent-Type: application/sdp\r\nContent-Length: " + SDP.length() + "\r\n\r\n" + SDP,
+            "404", List.of("esc01.dat", "longreq.dat", "lwsstart.dat", "baddate.dat", "inv2543.dat")),
+        new Plain("INVITE in an unknown dialog", "INVITE sip:user@example.com SIP/2.0\r\n" + head
+            + "To: <sip:user@example.com>;tag=unknown\r\nCSeq: 2 INVITE\r\nContact: <sip:caller@192.0.2.1>\r\n"
+            + "Content-Type: application/sdp\r\nContent-Length: " + SDP.length() + "\r\n\r\n" + SDP, "481", List.of("wsinv.dat")),
+        new Plain("OPTIONS", "OPTIONS sip:user@example.com SIP/2.0\r\n" + head + "To: <sip:user@example.com>\r\nCSeq: 1 OPTIONS\r\n"
+            + "Content-Length: 0\r\n\r\n", "200",
+            List.of("lwsdisp.dat", "semiuri.dat", "transports.dat", "trws.dat", "badaspec.dat", "baddn.dat", "zeromf.dat")),
+        new Plain("REGISTER", "REGISTER sip:example.com SIP/2.0\r\n" + head + "To: <sip:watson@example.com>\r\nCSeq: 1 REGISTER\r\n"
+            + "Contact: <sip:watson@192.0.2.1>\r\nContent-Length: 0\r\n\r\n", "401",
+            List.of("escnull.dat", "dblreq.dat", "regaut01.dat", "cparam01.dat", "cparam02.dat", "regescrt.dat")),
+        new Plain("MESSAGE", "MESSAGE sip:user@example.com SIP/2.0\r\n" + head + "To: <sip:user@example.com>\r\nCSeq: 1 MESSAGE\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nHello", "405", List.of("mpart01.dat")),
+        new Plain("unknown method", "FOO sip:user@example.com SIP/2.0\r\n" + head + "To: <sip:user@example.com>\r\nCSeq: 1 FOO\r\n"
+            + "Content-Length: 0\r\n\r\n", "501", List.of("intmeth.dat", "esc02.dat")));
+  }
+
   private static SipTestNode node;
   /** Each message's own socket, kept open to the end so that a late answer to a message that must get none is seen. */
   private static final List<Harness> harnesses = new ArrayList<>();
@@ -160,6 +194,21 @@ class TortureTest {
     assertEquals("200", harness.probe(), "still serving after " + c.file());
   }
 
+  /** RFC 4475 3.1.1 and 3.4: a valid but odd request is treated as its plain form, so the table expects what the plain form gets. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("plainForms")
+  void oddFormsGetWhatThePlainFormGets(Plain plain) throws Exception {
+    Harness harness = open();
+    String callId = "plain-" + System.nanoTime();
+    harness.send(plain.request().replace("VIA", "127.0.0.1:" + harness.port()).replace("CALLID", callId)
+        .replace("BRANCH", "z9hG4bK" + callId).getBytes(StandardCharsets.US_ASCII));
+    String answer = harness.awaitFinal(callId);
+    assertEquals(plain.expected(), answer == null ? null : answer.substring(8, 11), plain.name());
+    for (String odd : plain.oddForms()) {
+      assertEquals(plain.expected(), corpus().filter(c -> c.file().equals(odd)).findFirst().orElseThrow().expected(), odd);
+    }
+  }
+
   private static Harness open() throws SocketException {
     Harness harness = new Harness(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     harnesses.add(harness);
@@ -192,6 +241,10 @@ class TortureTest {
       send(request.getBytes(StandardCharsets.US_ASCII));
       String answer = awaitFinal(callId);
       return answer == null ? null : answer.substring(8, 11);
+    }
+
+    int port() {
+      return socket.getLocalPort();
     }
 
     void send(byte[] message) throws Exception {
