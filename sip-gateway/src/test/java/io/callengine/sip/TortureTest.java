@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -207,6 +208,22 @@ class TortureTest {
     for (String odd : plain.oddForms()) {
       assertEquals(plain.expected(), corpus().filter(c -> c.file().equals(odd)).findFirst().orElseThrow().expected(), odd);
     }
+  }
+
+  /**
+   * RFC 4475 3.1.2.1 puts extraneous separators in Via and in Contact; the stack refuses the Via
+   * before the Contact is looked at. With a sound Via the Contact alone still gets 400: the engine
+   * reads Contact, and the stack could not parse it.
+   */
+  @Test
+  void badinv01sContactAloneIsRefused() throws Exception {
+    Harness harness = open();
+    String text = Files.readString(CORPUS.resolve("badinv01.dat"), StandardCharsets.ISO_8859_1)
+        .replace("192.0.2.15;;,;,,", "127.0.0.1:" + harness.port() + ";branch=z9hG4bKbadinv01contact");
+    assertTrue(text.contains("Contact: \"Joe\" <sip:joe@example.org>;;;;"));
+    harness.send(text.getBytes(StandardCharsets.ISO_8859_1));
+    String answer = harness.awaitFinal("badinv01.0ha0isndaksdjasdf3234nas");
+    assertEquals("400", answer == null ? null : answer.substring(8, 11));
   }
 
   private static Harness open() throws SocketException {
