@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * messages: to the call session that owns the Call-ID, or else to the gateway actor. It never
  * blocks and never touches actor state. A new call's INVITE passes {@link CallAdmission} first:
  * past the limit of calls in set-up it is answered 503 with Retry-After right here, so an
- * overloaded node spends nothing more on it.
+ * overloaded node spends nothing more on it. Before anything else, a request that fails
+ * {@link RequestChecks} gets its refusal, without a transaction when it has none yet.
  */
 public final class SipEventListener implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
@@ -37,6 +38,7 @@ public final class SipEventListener implements SipListener {
   private final CallAdmission admission;
   private volatile ActorRef<SipGateway.Command> gateway;
   private volatile SipMessages messages;
+  private volatile RequestChecks checks;
   private volatile Duration overloadRetryAfter;
 
   SipEventListener(SipMetrics metrics, CallAdmission admission) {
@@ -47,6 +49,7 @@ public final class SipEventListener implements SipListener {
   void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter) {
     this.overloadRetryAfter = overloadRetryAfter;
     this.messages = messages;
+    this.checks = new RequestChecks(messages.stack());
     this.gateway = gateway;
   }
 
@@ -62,6 +65,7 @@ public final class SipEventListener implements SipListener {
     ActorRef<SipGateway.Command> gateway = this.gateway;
     if (gateway == null) return; // not attached yet: the stack is starting
     ServerTransaction transaction = event.getServerTransaction();
+    if (messages.refuse(transaction, request, checks)) return;
     if (transaction == null && !Request.ACK.equals(request.getMethod())) {
       try {
         transaction = messages.stack().provider().getNewServerTransaction(request);

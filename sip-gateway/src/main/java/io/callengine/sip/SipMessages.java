@@ -113,6 +113,30 @@ public final class SipMessages {
     return dialog;
   }
 
+  /**
+   * Sends the refusal {@code checks} find for {@code request}, if any, and says whether there was
+   * one. Without a transaction it goes statelessly (RFC 3261 8.2.7): a malformed request creates no
+   * state, and its retransmission is checked and refused again.
+   */
+  boolean refuse(ServerTransaction transaction, Request request, RequestChecks checks) {
+    Response refusal;
+    try {
+      refusal = checks.refusal(request);
+    } catch (Exception e) {
+      log.debug("Could not check a {}: {}", request.getMethod(), e.getMessage());
+      return false;
+    }
+    if (refusal == null) return false;
+    try {
+      if (transaction != null) transaction.sendResponse(refusal);
+      else sip.provider().sendResponse(refusal);
+      metrics.responseSent(request.getMethod(), refusal.getStatusCode());
+    } catch (Exception e) {
+      log.debug("Could not refuse a {} with {}: {}", request.getMethod(), refusal.getStatusCode(), e.getMessage());
+    }
+    return true;
+  }
+
   /** Answers 503 Service Unavailable with {@code Retry-After} (whole seconds, at least 1). */
   public void serviceUnavailable(ServerTransaction transaction, Request request, java.time.Duration retryAfter) {
     try {

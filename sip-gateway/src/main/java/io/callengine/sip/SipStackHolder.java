@@ -75,6 +75,7 @@ public final class SipStackHolder {
     p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");
     p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
     p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "false");
+    p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", SipMessageParser.Factory.class.getName());
     // No TLS listener: no key or trust stores to load, and the stack's own policy said out loud
     // (left unset, the stack warns about each of them at every start).
     p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NoTlsSecurityManager.class.getName());
