@@ -89,18 +89,39 @@ burst() {
   pid=$!
   CE_PIDS+=("$pid")
   # The crash's moment in the burst is the point of the test: SIPp sends from its first second.
+  # A node slowed down by a busy machine may have taken no call yet: then the kill waits (up to
+  # 20 s more) for the supervisor to see the first one.
   sleep "$KILL_AFTER"
+  local waited=$SECONDS stats live
+  while (( SECONDS - waited < 20 )); do
+    stats=$(curl -s -m 2 -H "Authorization: Bearer $CE_ADMIN" "$CE_HTTP/api/v1/supervisor/stats" || true)
+    live=$(jq -r '(.queuedCalls // 0) + (.activeCalls // 0)' <<<"$stats" 2>/dev/null || true)
+    [[ "$live" =~ ^[0-9]+$ ]] && (( live > 0 )) && break
+    sleep 0.1
+  done
   kill_node
   ce_log "burst $run: node killed"
+  # SIGTERM to timeout, which passes it on to SIPp; SIGKILL to both if that is not enough.
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   pkill -9 -P "$pid" 2>/dev/null || true
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
-# check RUN: within SETTLE s, every call record is ended and the supervisor sees nothing waiting
-# or active. Reads only the list of records and the statistics, never a single call.
+# journal_calls: how many calls the journal holds (read with H2's shell while no node runs), so
+# that the check below waits for the read side to have every call, not only the ones it had so far.
+journal_calls() {
+  java -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$CE_WORK/data/callengine;DATABASE_TO_UPPER=false" -user sa -password "" \
+    -sql "SELECT COUNT(DISTINCT persistence_id) AS n FROM event_journal WHERE persistence_id LIKE 'Call|%'" \
+    | awk 'NR == 2 { print $1 }'
+}
+
+# check RUN CALLS: within SETTLE s, the read side has a record for each of the CALLS calls, every
+# one ended, and the supervisor sees nothing waiting or active. Reads only the list of records and
+# the statistics, never a single call.
 check() {
-  local run=$1 start=$SECONDS records open stats queued active count
+  local run=$1 calls=$2 start=$SECONDS records open stats queued active count
   while :; do
     records=$(ce_http GET "/api/v1/supervisor/calls?queueId=$QUEUE&limit=1000" "$CE_ADMIN")
     count=$(jq 'length' <<<"$records")
@@ -108,10 +129,10 @@ check() {
     stats=$(ce_http GET /api/v1/supervisor/stats "$CE_ADMIN")
     queued=$(jq -r .queuedCalls <<<"$stats")
     active=$(jq -r .activeCalls <<<"$stats")
-    if [[ "$open" == 0 && "$queued" == 0 && "$active" == 0 && "$count" -gt 0 ]]; then break; fi
+    if [[ "$count" == "$calls" && "$open" == 0 && "$queued" == 0 && "$active" == 0 ]]; then break; fi
     if (( SECONDS - start >= SETTLE )); then
       jq -c '.[] | select(.disposition == null)' <<<"$records" | head -n 5 >&2
-      ce_die "run $run: $SETTLE s after the restart, $open of $count call records are not ended, supervisor: $queued queued, $active active"
+      ce_die "run $run: $SETTLE s after the restart, $count of $calls calls recorded, $open of them not ended, supervisor: $queued queued, $active active"
     fi
     sleep 1
   done
@@ -123,11 +144,17 @@ start_node 1
 ce_wait_ready 90
 ce_http POST /api/v1/admin/queues "$CE_ADMIN" "{\"id\":\"$QUEUE\",\"name\":\"$QUEUE\"}" >/dev/null
 
+CALLS_BEFORE=0
 for ((run = 1; run <= ROUNDS; run++)); do
   burst "$run"
+  CALLS_NOW=$(journal_calls)
+  [[ "$CALLS_NOW" =~ ^[0-9]+$ ]] || ce_die "run $run: the journal could not be read after the kill"
+  (( CALLS_NOW > CALLS_BEFORE )) || ce_die "run $run: the burst started no call before the kill"
+  ce_log "run $run: the journal holds $((CALLS_NOW - CALLS_BEFORE)) call(s) of this burst, $CALLS_NOW in all"
   start_node "$((run + 1))"
   ce_wait_ready 90
-  check "$run"
+  check "$run" "$CALLS_NOW"
+  CALLS_BEFORE=$CALLS_NOW
 done
 
 ce_stop_node 60

@@ -99,8 +99,9 @@ public final class CallEntity
   public record Verify(String askedBy) implements Command {}
   /**
    * Sent by a node's restart sweep ({@link RestartSweep}) to every call its records show open from
-   * before that node started: a call whose SIP legs were on {@code node} (its address) proves them
-   * live, or ends; a call whose legs are on another node is not this sweep's business. Answered at once.
+   * before that node started: a call whose SIP legs were on {@code node} (its address), or on a node
+   * that is no longer a member, proves them live or ends; a call whose legs are on another member is
+   * left to that member. Answered at once.
    */
   public record VerifyAfterRestart(String node, ActorRef<Done> replyTo) implements Command {}
   /**
@@ -465,7 +466,8 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onVerifyAfterRestart(CallState state, VerifyAfterRestart cmd) {
-    if (state.active() && state.legs() != null && legsNode(state).equals(cmd.node())) pingLegs(state);
+    // A node that is no longer a member held no live call either (a node restarted on a new address).
+    if (state.active() && state.legs() != null && (legsNode(state).equals(cmd.node()) || legsNodeLost(state))) pingLegs(state);
     return Effect().reply(cmd.replyTo(), Done.getInstance());
   }
 
