@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Calls left open in every state (IVR, queued without and with a place in the queue, ringing an
- * agent, connected to one) by an engine that stops; a new engine on the same database and the
- * same address ends every one of them within a bound, empties the queue and frees the agents,
+ * agent, connected to one) by an engine that stops; a new engine on the same database, at the
+ * same cluster address or another, ends every one of them within a bound, empties the queue and frees the agents,
  * with nobody reading a call. Two of the calls (IVR, and queued before the queue admitted it) are
  * known to no agent, queue or remembered entity: only the restart sweep over the call records
  * finds them, as after a crash in the middle of a burst.
@@ -47,13 +47,22 @@ class RestartSweepTest {
 
   @Test
   void everyCallLeftOpenIsEndedAfterARestartAndNothingStaysHeld() throws Exception {
-    try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
-      // The same cluster address in both runs, as a node restarted in place has.
-      Config config = db.config()
-          .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = " + TestEngines.freePort()))
-          .withFallback(TestEngines.config(""));
+    int port = TestEngines.freePort();
+    restartAndCheck(port, port, "engine-restart: the call's SIP legs were lost");
+  }
 
-      CallCenterEngine first = TestEngines.start(config);
+  /** A node that comes back on another address: its old address is no longer a member, and its calls end all the same. */
+  @Test
+  void callsOfANodeThatCameBackOnAnotherAddressEndToo() throws Exception {
+    int first = TestEngines.freePort();
+    int second = TestEngines.freePort();
+    for (int attempt = 0; second == first && attempt < 10; attempt++) second = TestEngines.freePort();
+    restartAndCheck(first, second, CallEntity.NODE_LOST);
+  }
+
+  private void restartAndCheck(int firstPort, int secondPort, String reason) throws Exception {
+    try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+      CallCenterEngine first = TestEngines.start(config(db, firstPort));
       try {
         leaveCallsOpen(first);
         eventually(BOUND, "the five calls recorded open",
@@ -63,7 +72,7 @@ class RestartSweepTest {
         first.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
 
-      CallCenterEngine second = TestEngines.start(config);
+      CallCenterEngine second = TestEngines.start(config(db, secondPort));
       try {
         eventually(BOUND, "every call record ended FAILED", () -> statuses(second).equals(Map.of("c-connected", "ENDED FAILED",
             "c-ivr", "ENDED FAILED", "c-queued", "ENDED FAILED", "c-queued-lost", "ENDED FAILED", "c-ringing", "ENDED FAILED")));
@@ -71,13 +80,19 @@ class RestartSweepTest {
             && await(second.supervisor().stats()).queuedCalls() == 0);
         eventually(BOUND, "the agents hold no call", () -> agent(second, "ann").currentCalls().isEmpty()
             && agent(second, "bob").currentCalls().isEmpty());
-        assertEquals("engine-restart: the call's SIP legs were lost",
-            await(second.callRecords().list(CallRecordFilter.all())).stream().filter(r -> r.callId().equals("c-ivr")).findFirst()
-                .orElseThrow().endReason());
+        assertEquals(reason, await(second.callRecords().list(CallRecordFilter.all())).stream()
+            .filter(r -> r.callId().equals("c-ivr")).findFirst().orElseThrow().endReason(), "a call no entity knew");
       } finally {
         second.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** The engine on the test's database at a fixed cluster port (the address its calls' SIP legs carry). */
+  private static Config config(TestDatabase db, int clusterPort) {
+    return db.config()
+        .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = " + clusterPort))
+        .withFallback(TestEngines.config(""));
   }
 
   /**
