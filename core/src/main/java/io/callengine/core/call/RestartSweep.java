@@ -62,6 +62,7 @@ public final class RestartSweep {
   public static Behavior<?> create(CallRecords records, Function<String, RecipientRef<CallEntity.Command>> calls, String node,
       Instant startedAt, Clock clock, Settings settings) {
     return Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.setLoggerName(RestartSweep.class);
       ctx.getSelf().tell(Round.INSTANCE);
       return new Sweep(records, calls, node, startedAt, clock, settings, ctx, timers).idle();
     }));
