@@ -17,15 +17,23 @@ import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.persistence.Database;
+import io.callengine.core.records.CallRecords;
+import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.TestDatabase;
 import io.callengine.core.testing.TestEngines;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -39,7 +47,8 @@ import org.junit.jupiter.api.Test;
  * same cluster address or another, ends every one of them within a bound, empties the queue and frees the agents,
  * with nobody reading a call. Two of the calls (IVR, and queued before the queue admitted it) are
  * known to no agent, queue or remembered entity: only the restart sweep over the call records
- * finds them, as after a crash in the middle of a burst.
+ * finds them, as after a crash in the middle of a burst. And the sweep on its own: which records
+ * it asks about, in pages, each call once.
  */
 class RestartSweepTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
@@ -93,6 +102,58 @@ class RestartSweepTest {
     return db.config()
         .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = " + clusterPort))
         .withFallback(TestEngines.config(""));
+  }
+
+  /**
+   * The sweep itself, against call records written by hand and a probe per call: only the open
+   * calls from before the start are asked, through pages of two, each once; a row the read side
+   * writes late is asked in a later round.
+   */
+  @Test
+  void theSweepPagesThroughOpenCallsFromBeforeTheStartAndAsksEachOnce() throws Exception {
+    ActorTestKit kit = ActorTestKit.create(EntityTestConfig.config());
+    try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2); Database database = db.openWithSchema()) {
+      Instant start = Instant.parse("2030-03-04T10:00:00Z");
+      Map<String, String> rows = Map.of("a-ivr", "IVR", "b-ended", "ENDED", "c-queued", "QUEUED", "d-offering", "OFFERING",
+          "e-connected", "CONNECTED", "f-after-start", "QUEUED", "g-queued", "QUEUED");
+      for (var row : rows.entrySet()) {
+        insert(db, row.getKey(), row.getValue(), row.getKey().equals("f-after-start") ? start : start.minusSeconds(30));
+      }
+      Map<String, TestProbe<CallEntity.Command>> calls = new java.util.HashMap<>();
+      for (String id : List.of("a-ivr", "b-ended", "c-queued", "d-offering", "e-connected", "f-after-start", "g-queued", "h-late")) {
+        calls.put(id, kit.createTestProbe());
+      }
+      CallRecords records = new CallRecords(database.dataSource(), kit.system().executionContext(), Clock.systemUTC());
+      kit.spawn(RestartSweep.create(records, id -> calls.get(id).ref(), NODE, start, Clock.fixed(start, ZoneOffset.UTC),
+          new RestartSweep.Settings(2, Duration.ofMillis(200), Duration.ofMinutes(1), Duration.ofSeconds(5))));
+
+      for (String id : List.of("a-ivr", "c-queued", "d-offering", "e-connected", "g-queued")) answer(calls.get(id));
+      insert(db, "h-late", "QUEUED", start.minusSeconds(60));
+      answer(calls.get("h-late"));
+      // Each round tells its asks in id order, and h-late sorts last: an ask of b-ended or f-after-start,
+      // or a second ask of any call, would be in its probe by now.
+      for (var call : calls.entrySet()) call.getValue().expectNoMessage(Duration.ZERO);
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private static final String NODE = "pekko://callengine@127.0.0.1:2552";
+
+  private static void answer(TestProbe<CallEntity.Command> call) {
+    CallEntity.VerifyAfterRestart ask = call.expectMessageClass(CallEntity.VerifyAfterRestart.class, Duration.ofSeconds(20));
+    assertEquals(NODE, ask.node());
+    ask.replyTo().tell(Done.getInstance());
+  }
+
+  private static void insert(TestDatabase db, String callId, String status, Instant enqueuedAt) throws Exception {
+    try (var c = db.connect(); var s = c.prepareStatement(
+        "INSERT INTO call_records (call_id, queue_id, caller, dialed, status, enqueued_at) VALUES (?, 'q', 'sip:c@example.com', 'q', ?, ?)")) {
+      s.setString(1, callId);
+      s.setString(2, status);
+      s.setLong(3, enqueuedAt.toEpochMilli());
+      s.executeUpdate();
+    }
   }
 
   /**
