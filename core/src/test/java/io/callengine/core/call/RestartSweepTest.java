@@ -40,6 +40,8 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Calls left open in every state (IVR, queued without and with a place in the queue, ringing an
@@ -109,10 +111,11 @@ class RestartSweepTest {
    * calls from before the start are asked, through pages of two, each once; a row the read side
    * writes late is asked in a later round.
    */
-  @Test
-  void theSweepPagesThroughOpenCallsFromBeforeTheStartAndAsksEachOnce() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void theSweepPagesThroughOpenCallsFromBeforeTheStartAndAsksEachOnce(TestDatabase.Kind kind) throws Exception {
     ActorTestKit kit = ActorTestKit.create(EntityTestConfig.config());
-    try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2); Database database = db.openWithSchema()) {
+    try (TestDatabase db = TestDatabase.create(kind); Database database = db.openWithSchema()) {
       Instant start = Instant.parse("2030-03-04T10:00:00Z");
       Map<String, String> rows = Map.of("a-ivr", "IVR", "b-ended", "ENDED", "c-queued", "QUEUED", "d-offering", "OFFERING",
           "e-connected", "CONNECTED", "f-after-start", "QUEUED", "g-queued", "QUEUED");
