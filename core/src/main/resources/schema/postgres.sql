@@ -51,6 +51,8 @@ ALTER TABLE call_records ADD COLUMN IF NOT EXISTS loss_percent DOUBLE PRECISION;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS dtmf VARCHAR(128);
 CREATE INDEX IF NOT EXISTS call_records_enqueued_idx ON call_records (enqueued_at);
 CREATE INDEX IF NOT EXISTS call_records_agent_idx ON call_records (agent_id, enqueued_at);
+-- The calls still open, for the sweep that verifies them after a restart.
+CREATE INDEX IF NOT EXISTS call_records_status_idx ON call_records (status, call_id);
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS queues VARCHAR(1024);
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS offered_at BIGINT;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS offers INTEGER DEFAULT 0;

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.callengine.core.agent.AgentEntity;
 import io.callengine.core.auth.TokenStore;
 import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.RestartSweep;
 import io.callengine.core.cluster.NodeStatus;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.events.CallCenterEvent;
@@ -189,8 +190,21 @@ public final class CallCenterEngine {
         .thenCompose(started -> lookups.loaded())
         .whenComplete((done, error) -> {
           if (error != null) up.completeExceptionally(error);
-          else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(this));
+          else org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> {
+            startRestartSweep();
+            up.complete(this);
+          });
         });
+  }
+
+  /** An engine node verifies the calls left open from before its start (a client node holds none). */
+  private void startRestartSweep() {
+    org.apache.pekko.cluster.Member self = Cluster.get(system).selfMember();
+    String role = config.getString("pekko.cluster.sharding.role");
+    if (!role.isEmpty() && !self.hasRole(role)) return;
+    io.callengine.core.Peers peers = io.callengine.core.Peers.sharded(system);
+    system.systemActorOf(RestartSweep.create(callRecords, peers::call, self.address().toString(), startedAt, clock,
+        RestartSweep.Settings.from(config)), "restart-sweep", Props.empty());
   }
 
   private static Duration callHandlerTimeout(Config config) {

@@ -98,6 +98,13 @@ public final class CallEntity
    */
   public record Verify(String askedBy) implements Command {}
   /**
+   * Sent by a node's restart sweep ({@link RestartSweep}) to every call its records show open from
+   * before that node started: a call whose SIP legs were on {@code node} (its address), or on a node
+   * that is no longer a member, proves them live or ends; a call whose legs are on another member is
+   * left to that member. Answered at once.
+   */
+  public record VerifyAfterRestart(String node, ActorRef<Done> replyTo) implements Command {}
+  /**
    * A Router that took over found {@code agentId} holding this call, reserved by the Router before
    * it (maybe lost before offering): the call keeps the agent if it rings it or is connected to
    * it, and lets it go otherwise.
@@ -232,6 +239,7 @@ public final class CallEntity
         .onCommand(End.class, (s, c) -> end(s, c.disposition(), c.reason(), c.replyTo(), true))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(Verify.class, this::onVerify)
+        .onCommand(VerifyAfterRestart.class, this::onVerifyAfterRestart)
         .onCommand(CheckHold.class, this::onCheckHold)
         .onCommand(LegsChecked.class, this::onLegsChecked)
         .onCommand(MoveToQueue.class, this::onMoveToQueue)
@@ -448,9 +456,25 @@ public final class CallEntity
       if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy());
       return Effect().noReply();
     }
+    pingLegs(state);
+    return Effect().noReply();
+  }
+
+  private void pingLegs(CallState state) {
     context.ask(Done.class, state.legs(), LEGS_PING_TIMEOUT, CallLegs.Ping::new,
         (done, failure) -> new LegsChecked(failure == null));
-    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> onVerifyAfterRestart(CallState state, VerifyAfterRestart cmd) {
+    // A node that is no longer a member held no live call either (a node restarted on a new address).
+    if (state.active() && state.legs() != null && (legsNode(state).equals(cmd.node()) || legsNodeLost(state))) pingLegs(state);
+    return Effect().reply(cmd.replyTo(), Done.getInstance());
+  }
+
+  /** The address of the node that holds (or held) the legs; a local ref is this node's. */
+  private String legsNode(CallState state) {
+    Address legsNode = state.legs().path().address();
+    return (legsNode.hasGlobalScope() ? legsNode : Cluster.get(context.getSystem()).selfMember().address()).toString();
   }
 
   private ReplyEffect<Event, CallState> onCheckHold(CallState state, CheckHold cmd) {

@@ -53,6 +53,30 @@ public final class CallRecords {
     }, blocking);
   }
 
+  /**
+   * Up to {@code limit} ids of calls that are not ended and entered before {@code before}, after
+   * {@code afterCallId} (null: from the first) in id order, for a sweep that pages through them.
+   */
+  public CompletionStage<List<String>> openBefore(Instant before, String afterCallId, int limit) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement s = c.prepareStatement("SELECT call_id FROM call_records WHERE status IN ('IVR', 'QUEUED', 'OFFERING', 'CONNECTED') "
+              + "AND enqueued_at < ? AND call_id > ? ORDER BY call_id LIMIT ?")) {
+        s.setLong(1, before.toEpochMilli());
+        s.setString(2, afterCallId == null ? "" : afterCallId);
+        s.setInt(3, limit);
+        List<String> ids = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) ids.add(rs.getString(1));
+        }
+        c.rollback();
+        return ids;
+      } catch (SQLException e) {
+        throw new IllegalStateException("call records could not be read: " + e.getMessage(), e);
+      }
+    }, blocking);
+  }
+
   private List<CallRecord> query(CallRecordFilter f) {
     StringBuilder sql = new StringBuilder("SELECT * FROM call_records WHERE 1 = 1");
     List<Object> args = new ArrayList<>();

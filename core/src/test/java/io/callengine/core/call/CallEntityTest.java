@@ -145,6 +145,19 @@ class CallEntityTest {
   }
 
   @Test
+  void aRestartSweepChecksOnlyLegsOfTheNodeThatRestarted() {
+    String self = org.apache.pekko.cluster.typed.Cluster.get(testKit.system()).selfMember().address().toString();
+    kit.<Done>runCommand(r -> new CallEntity.VerifyAfterRestart("pekko://callengine@10.0.0.9:25520", r));
+    kit.<Done>runCommand(r -> new CallEntity.VerifyAfterRestart(self, r));
+    CallLegs.Ping ping = (CallLegs.Ping) legs.receiveMessage();
+    ping.replyTo().tell(Done.getInstance());
+    offer("alice");
+    // Had the sweep of the other, live node pinged too, a second Ping would come before the ring.
+    assertInstanceOf(CallLegs.RingAgents.class, legs.receiveMessage(), "legs on another member are not that sweep's to check");
+    assertEquals(CallStatus.OFFERING, kit.getState().status(), "legs that answer keep the call");
+  }
+
+  @Test
   void ringAllGoesToTheFirstWhoAnswersAndReleasesTheOthers() {
     assertTrue(offer("alice", "bob", "carla").isSuccess());
     kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("carla", "declined", false, r));
