@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * messages: to the call session that owns the Call-ID, or else to the gateway actor. It never
  * blocks and never touches actor state. A new call's INVITE passes {@link CallAdmission} first:
  * past the limit of calls in set-up it is answered 503 with Retry-After right here, so an
- * overloaded node spends nothing more on it.
+ * overloaded node spends nothing more on it. Before that, new INVITEs and REGISTERs pass their
+ * source's rate limits ({@link FloodGuard}).
  */
 public final class SipEventListener implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
@@ -38,14 +39,16 @@ public final class SipEventListener implements SipListener {
   private volatile ActorRef<SipGateway.Command> gateway;
   private volatile SipMessages messages;
   private volatile Duration overloadRetryAfter;
+  private volatile FloodGuard floodGuard;
 
   SipEventListener(SipMetrics metrics, CallAdmission admission) {
     this.metrics = metrics;
     this.admission = admission;
   }
 
-  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter) {
+  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter, FloodGuard floodGuard) {
     this.overloadRetryAfter = overloadRetryAfter;
+    this.floodGuard = floodGuard;
     this.messages = messages;
     this.gateway = gateway;
   }
@@ -61,6 +64,7 @@ public final class SipEventListener implements SipListener {
     metrics.requestReceived(request.getMethod());
     ActorRef<SipGateway.Command> gateway = this.gateway;
     if (gateway == null) return; // not attached yet: the stack is starting
+    if (floodGuard.refuses(request)) return;
     ServerTransaction transaction = event.getServerTransaction();
     if (transaction == null && !Request.ACK.equals(request.getMethod())) {
       try {

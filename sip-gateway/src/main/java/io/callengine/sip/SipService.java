@@ -5,6 +5,10 @@ import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.registrar.DigestNonces;
 import io.callengine.sip.registrar.NonceKey;
+import io.callengine.sip.security.AuthLockout;
+import io.callengine.sip.security.SecurityLog;
+import io.callengine.sip.security.SecuritySettings;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +49,8 @@ public final class SipService {
   public static SipService start(CallCenterEngine engine) throws Exception {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
+    SecuritySettings security = SecuritySettings.from(engine.config());
+    SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker());
     SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
@@ -52,9 +58,11 @@ public final class SipService {
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
-        new Registrar(engine, messages, settings, nonces(engine, settings)));
+        new Registrar(engine, messages, settings, nonces(engine, settings),
+            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker())));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
-    listener.attach(gateway, messages, settings.overloadRetryAfter());
+    listener.attach(gateway, messages, settings.overloadRetryAfter(),
+        new FloodGuard(security, securityLog, Ticker.systemTicker(), stack, metrics));
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));
