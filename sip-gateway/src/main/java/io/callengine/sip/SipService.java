@@ -54,6 +54,7 @@ public final class SipService {
     SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
+    metrics.rtpPortsInUse(relay::portsInUse);
     SipMessages messages = new SipMessages(stack, settings, metrics);
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
