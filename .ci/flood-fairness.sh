@@ -40,7 +40,10 @@ CE_SIP_PORT=5090 CE_HTTP_PORT=5091 CE_CLUSTER_PORT=5092
 UAS_PORT=5093 REGISTER_PORT=5094 LEGIT_PORT=5095 FLOOD_INVITE_PORT=5096 FLOOD_REGISTER_PORT=5097
 CE_RTP_PORTS=41600-41899
 UAS_MEDIA=41900 LEGIT_MEDIA=41920 FLOOD_MEDIA=41940
-busy=$(ss -Htuan | awk '{print $5}' | sed -E 's/.*:([0-9]+)$/\1/' | awk '$1 >= 5090 && $1 <= 5097 || $1 >= 41600 && $1 <= 41999' | sort -u | tr '\n' ' ')
+# The SIP ports and SIPp's media ports must be free; the node skips RTP ports that something
+# else holds (its range lies in the kernel's ephemeral range, where any socket may land).
+busy=$(ss -Htuan | awk '{print $5}' | sed -E 's/.*:([0-9]+)$/\1/' \
+  | awk '($1 >= 5090 && $1 <= 5097) || ($1 >= 41900 && $1 <= 41999 && ($1 % 20) < 4)' | sort -u | tr '\n' ' ')
 [[ -z "$busy" ]] || ce_die "ports in use that this test needs: $busy"
 
 CE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/flood-fairness.XXXXXX")
@@ -86,12 +89,12 @@ legit_calls() { # legit_calls LABEL CALLS RATE: customer calls from 127.0.0.1 in
   CE_PIDS+=("$LEGIT_PID")
 }
 
-wait_for() { # wait_for PID LIMIT: waits (bounded) for a background SIPp; prints its exit status or "timeout"
-  local pid=$1 limit=$2 start=$SECONDS rc=0
+wait_for() { # wait_for PID LIMIT: waits (bounded) for a background SIPp; sets WAIT_RC to its exit status or "timeout"
+  local pid=$1 limit=$2 start=$SECONDS
   while kill -0 "$pid" 2>/dev/null && (( SECONDS - start < limit )); do sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then echo timeout; return; fi
-  wait "$pid" || rc=$?
-  echo "$rc"
+  WAIT_RC=0
+  if kill -0 "$pid" 2>/dev/null; then WAIT_RC=timeout; kill "$pid" 2>/dev/null || true; return; fi
+  wait "$pid" || WAIT_RC=$?
 }
 
 # Phase 1: the INVITE flood and legitimate calls at the same time.
@@ -104,7 +107,7 @@ ce_log "phase 1: $FLOOD_INVITES INVITEs at $FLOOD_INVITE_RATE/s from $FLOODER; $
 FLOOD_PID=$!
 CE_PIDS+=("$FLOOD_PID")
 legit_calls legit-1 "$LEGIT_CALLS_1" "$(( (LEGIT_CALLS_1 + FLOOD_INVITE_SECONDS - 1) / FLOOD_INVITE_SECONDS ))"
-rc1=$(wait_for "$LEGIT_PID" 150)
+wait_for "$LEGIT_PID" 150; rc1=$WAIT_RC
 ok1=$(ce_stat "$CE_WORK/legit-1-stat.csv" 'SuccessfulCall(C)')
 ce_log "phase 1 legitimate calls: SIPp exit $rc1, ${ok1:-0} of $LEGIT_CALLS_1 served"
 
@@ -115,11 +118,15 @@ start=$SECONDS
 until (( $(metric callengine_sip_rtp_ports_in_use | cut -d. -f1) == 0 )) || (( SECONDS - start > 40 )); do sleep 1; done
 ports_left=$(metric callengine_sip_rtp_ports_in_use | cut -d. -f1)
 ce_log "RTP ports in use after phase 1: $ports_peak, $((SECONDS - start)) s later $ports_left"
-rcf=$(wait_for "$FLOOD_PID" 60)
-[[ "$rcf" == timeout ]] && kill "$FLOOD_PID" 2>/dev/null
-flood_ok=$(ce_stat "$CE_WORK/flood-invite-stat.csv" 'SuccessfulCall(C)')
+if (( ports_left > 0 )); then
+  ce_log "calls not ended yet: $(ce_http GET "/api/v1/supervisor/calls?queueId=$QUEUE" "$CE_ADMIN" \
+    | jq -c '[.[] | select(.disposition == null) | {caller, status, agentId, enqueuedAt, answeredAt}] | .[:10]')"
+fi
+wait_for "$FLOOD_PID" 60; rcf=$WAIT_RC
 flood_refused=$(metric 'callengine_sip_security_rate_limited_total{method="INVITE"}')
-ce_log "INVITE flood: SIPp exit $rcf; $FLOOD_INVITES sent, ${flood_ok:-0} answered and ended by the engine, ${flood_refused%.*} refused for the source's rate"
+flood_share=$(metric callengine_sip_overload_refusals_total)
+flood_ended=$(grep -c 'no RTP from the caller in the' "$CE_WORK/node.log" || true)
+ce_log "INVITE flood: SIPp exit $rcf; $FLOOD_INVITES sent, ${flood_refused%.*} refused for the source's rate (503), ${flood_share%.*} for the node's calls in set-up (503), $flood_ended answered and then ended by the first-RTP limit"
 
 # Phase 2: the REGISTER flood; the agents re-register and legitimate calls go on meanwhile.
 FLOOD_REGISTERS=$((FLOOD_REGISTER_RATE * FLOOD_REGISTER_SECONDS))
@@ -131,11 +138,10 @@ FLOOD_PID=$!
 CE_PIDS+=("$FLOOD_PID")
 legit_calls legit-2 "$LEGIT_CALLS_2" "$(( (LEGIT_CALLS_2 + FLOOD_REGISTER_SECONDS - 1) / FLOOD_REGISTER_SECONDS ))"
 reregistered=$(register_agents reregister)
-rc2=$(wait_for "$LEGIT_PID" 150)
+wait_for "$LEGIT_PID" 150; rc2=$WAIT_RC
 ok2=$(ce_stat "$CE_WORK/legit-2-stat.csv" 'SuccessfulCall(C)')
 ce_log "phase 2 legitimate calls: SIPp exit $rc2, ${ok2:-0} of $LEGIT_CALLS_2 served; agents re-registered: ${reregistered:-0} of $AGENTS"
-rcr=$(wait_for "$FLOOD_PID" 60)
-[[ "$rcr" == timeout ]] && kill "$FLOOD_PID" 2>/dev/null
+wait_for "$FLOOD_PID" 60; rcr=$WAIT_RC
 register_refused=$(metric 'callengine_sip_security_rate_limited_total{method="REGISTER"}')
 ce_log "REGISTER flood: SIPp exit $rcr; $FLOOD_REGISTERS sent, ${register_refused%.*} dropped for the source's rate"
 

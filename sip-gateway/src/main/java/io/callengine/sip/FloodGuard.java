@@ -62,6 +62,12 @@ final class FloodGuard {
     return true;
   }
 
+  /** The source whose share of the calls in set-up a new call takes ({@link CallAdmission}); null for a trusted one. */
+  String admissionSource(Request request) {
+    InetAddress source = sourceOf(request);
+    return source == null || settings.trusted().contains(source) ? null : source.getHostAddress();
+  }
+
   /** Where the packet came from (not what its Via says). */
   static InetAddress sourceOf(Request request) {
     if (!(request instanceof SIPMessage message)) return null;

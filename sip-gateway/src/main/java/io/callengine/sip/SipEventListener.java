@@ -88,7 +88,7 @@ public final class SipEventListener implements SipListener {
    * datagram, or a write to the TCP connection the INVITE came on.
    */
   private void admit(SipIn.RequestIn invite, ActorRef<SipGateway.Command> gateway) {
-    CallAdmission.Setup setup = admission.tryAdmit();
+    CallAdmission.Setup setup = admission.tryAdmit(floodGuard.admissionSource(invite.request()));
     if (setup == null) messages.serviceUnavailable(invite.transaction(), invite.request(), overloadRetryAfter);
     else gateway.tell(new SipGateway.NewCall(invite, setup));
   }

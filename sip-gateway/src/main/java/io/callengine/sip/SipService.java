@@ -51,7 +51,8 @@ public final class SipService {
     SipMetrics metrics = new SipMetrics(engine.metrics());
     SecuritySettings security = SecuritySettings.from(engine.config());
     SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker());
-    SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
+    SipEventListener listener = new SipEventListener(metrics,
+        new CallAdmission(settings.maxCallsInSetup(), security.maxCallsInSetupPerSource(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     metrics.rtpPortsInUse(relay::portsInUse);

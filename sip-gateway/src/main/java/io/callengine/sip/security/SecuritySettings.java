@@ -14,6 +14,7 @@ public record SecuritySettings(
     Limit register,
     Duration retryAfter,
     int maxTrackedSources,
+    int maxCallsInSetupPerSource,
     Duration logWindow,
     AuthLockout.Settings lockout) {
 
@@ -30,7 +31,7 @@ public record SecuritySettings(
     return new SecuritySettings(
         TrustedSources.parse(Arrays.asList(trusted.split(",")), "callengine.sip.security.trusted-sources (CALLENGINE_SIP_TRUSTED_SOURCES)"),
         limit(s, "invite", "CALLENGINE_SIP_INVITE_RATE"), limit(s, "register", "CALLENGINE_SIP_REGISTER_RATE"),
-        positive(s, "rate-limit-retry-after"), maxTracked, positive(s, "log-window"),
+        positive(s, "rate-limit-retry-after"), maxTracked, notNegative(s, "max-calls-in-setup-per-source"), positive(s, "log-window"),
         new AuthLockout.Settings(maxFailures, positive(s, "auth-failure-window"), positive(s, "auth-lockout"), maxTracked));
   }
 
@@ -42,6 +43,12 @@ public record SecuritySettings(
           + method + "-burst 1 or more; got " + rate + " and " + burst);
     }
     return rate == 0 ? null : new Limit(rate, burst);
+  }
+
+  private static int notNegative(Config s, String key) {
+    int value = s.getInt(key);
+    if (value < 0) throw new IllegalArgumentException("callengine.sip.security." + key + " must be 0 (no limit) or more; got " + value);
+    return value;
   }
 
   private static Duration positive(Config s, String key) {
