@@ -105,6 +105,7 @@ ce_log "phase 1: $FLOOD_INVITES INVITEs at $FLOOD_INVITE_RATE/s from $FLOODER; $
   -l "$FLOOD_INVITES" -timeout 100s -recv_timeout 40000 -nostdin "${CE_SIPP_LOAD_OPTS[@]}" \
   -trace_stat -stf flood-invite-stat.csv -fd 1 >flood-invite.out 2>&1) &
 FLOOD_PID=$!
+FLOOD_START=$SECONDS
 CE_PIDS+=("$FLOOD_PID")
 legit_calls legit-1 "$LEGIT_CALLS_1" "$(( (LEGIT_CALLS_1 + FLOOD_INVITE_SECONDS - 1) / FLOOD_INVITE_SECONDS ))"
 wait_for "$LEGIT_PID" 150; rc1=$WAIT_RC
@@ -112,7 +113,7 @@ ok1=$(ce_stat "$CE_WORK/legit-1-stat.csv" 'SuccessfulCall(C)')
 ce_log "phase 1 legitimate calls: SIPp exit $rc1, ${ok1:-0} of $LEGIT_CALLS_1 served"
 
 # The flood's answered calls are silent: the first-RTP limit ends them and frees their ports.
-sleep 1 # lets the flood's last INVITEs arrive before the port count is read
+while kill -0 "$FLOOD_PID" 2>/dev/null && (( SECONDS - FLOOD_START < FLOOD_INVITE_SECONDS + 2 )); do sleep 0.5; done
 ports_peak=$(metric callengine_sip_rtp_ports_in_use)
 start=$SECONDS
 until (( $(metric callengine_sip_rtp_ports_in_use | cut -d. -f1) == 0 )) || (( SECONDS - start > 40 )); do sleep 1; done
@@ -122,11 +123,13 @@ if (( ports_left > 0 )); then
   ce_log "calls not ended yet: $(ce_http GET "/api/v1/supervisor/calls?queueId=$QUEUE" "$CE_ADMIN" \
     | jq -c '[.[] | select(.disposition == null) | {caller, status, agentId, enqueuedAt, answeredAt}] | .[:10]')"
 fi
-wait_for "$FLOOD_PID" 60; rcf=$WAIT_RC
+# The flood has been sent by now; its unanswered INVITEs (lost in a full socket buffer) would keep
+# SIPp retransmitting for another half minute: stop it.
+wait_for "$FLOOD_PID" 5; rcf=$WAIT_RC
 flood_refused=$(metric 'callengine_sip_security_rate_limited_total{method="INVITE"}')
 flood_share=$(metric callengine_sip_overload_refusals_total)
 flood_ended=$(grep -c 'no RTP from the caller in the' "$CE_WORK/node.log" || true)
-ce_log "INVITE flood: SIPp exit $rcf; $FLOOD_INVITES sent, ${flood_refused%.*} refused for the source's rate (503), ${flood_share%.*} for the node's calls in set-up (503), $flood_ended answered and then ended by the first-RTP limit"
+ce_log "INVITE flood: SIPp ${rcf/timeout/stopped}; $FLOOD_INVITES sent, ${flood_refused%.*} refused for the source's rate (503), ${flood_share%.*} for the node's calls in set-up (503), $flood_ended answered and then ended by the first-RTP limit"
 
 # Phase 2: the REGISTER flood; the agents re-register and legitimate calls go on meanwhile.
 FLOOD_REGISTERS=$((FLOOD_REGISTER_RATE * FLOOD_REGISTER_SECONDS))
