@@ -50,7 +50,8 @@ public final class SipService {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
     SecuritySettings security = SecuritySettings.from(engine.config());
-    SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker());
+    SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker(),
+        engine::publish, engine.clock());
     SipEventListener listener = new SipEventListener(metrics,
         new CallAdmission(settings.maxCallsInSetup(), security.maxCallsInSetupPerSource(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);

@@ -3,10 +3,13 @@ package io.callengine.sip.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.callengine.core.events.SecurityAlert;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * as one WARN line of the logger {@code io.callengine.security} that fail2ban can match
  * ({@code SECURITY <event> source=<ip> ...}, docs/operations.md). Rate-limit hits are logged
  * once per source and method per {@code logWindow} (the rest are counted only), so a flood does
- * not flood the log. Names a caller chose are cleaned before they reach the log. Thread-safe;
- * used by {@link AuthLockout} and the gateway's flood guard.
+ * not flood the log. Lock-outs and those first rate-limit hits are also published as
+ * {@link SecurityAlert}s, which the event stream shows to admins. Names a caller chose are cleaned
+ * before they reach the log. Thread-safe; used by {@link AuthLockout} and the gateway's flood guard.
  */
 public final class SecurityLog {
   /** The logger fail2ban and log shippers select on. */
@@ -29,9 +33,20 @@ public final class SecurityLog {
   private final MeterRegistry registry;
   private final Counter lockedRefusals;
   private final Cache<String, Boolean> rateLimitLogged;
+  private final Consumer<SecurityAlert> alerts;
+  private final Clock clock;
 
+  /** Logs and counts only (no alerts published). */
   public SecurityLog(MeterRegistry registry, Duration logWindow, int maxSources, Ticker ticker) {
+    this(registry, logWindow, maxSources, ticker, alert -> {}, Clock.systemUTC());
+  }
+
+  /** {@code alerts} publishes the alerts (the engine's event topic), stamped with {@code clock}. */
+  public SecurityLog(MeterRegistry registry, Duration logWindow, int maxSources, Ticker ticker, Consumer<SecurityAlert> alerts,
+      Clock clock) {
     this.registry = registry;
+    this.alerts = alerts;
+    this.clock = clock;
     this.lockedRefusals = Counter.builder("callengine.sip.security.locked.refusals")
         .description("REGISTERs answered 403 without a check because their source or account was locked out").register(registry);
     this.rateLimitLogged = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(logWindow).maximumSize(maxSources)
@@ -51,6 +66,9 @@ public final class SecurityLog {
         .tag("scope", scope).register(registry).increment();
     log.warn("SECURITY lockout source={} user={} scope={} failures={} seconds={}", ip(source), clean(user), scope, failures,
         lock.toSeconds());
+    String locked = scope.equals("account") ? "account " + clean(user) : "source " + ip(source);
+    alerts.accept(new SecurityAlert(clock.instant(), "lockout", ip(source), clean(user),
+        locked + " locked out for " + lock.toSeconds() + " s after " + failures + " failed authentications"));
   }
 
   public void lockedRefusal() {
@@ -64,6 +82,8 @@ public final class SecurityLog {
     String key = method + ' ' + ip(source);
     if (rateLimitLogged.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
       log.warn("SECURITY rate-limit source={} method={} limit={}/s burst={}", ip(source), method, limit.rateText(), limit.burst());
+      alerts.accept(new SecurityAlert(clock.instant(), "rate-limit", ip(source), null,
+          ip(source) + " is over its " + method + " limit of " + limit.rateText() + "/s (burst " + limit.burst() + ")"));
     }
   }
 

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.callengine.core.events.SecurityAlert;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +111,21 @@ class AuthLockoutTest {
     // The filter of docs/operations.md: every line names the source right after the event.
     for (String line : lines) assertTrue(line.matches("WARN SECURITY (auth-failure|lockout|rate-limit) source=203\\.0\\.113\\.7( .*)?"), line);
     assertEquals(1.0, registry.counter("callengine.sip.security.auth.failures", "reason", "unknown-user").count());
+  }
+
+  @Test
+  void lockOutsAndFirstRateLimitHitsArePublishedAsAlertsForAdmins() {
+    List<SecurityAlert> alerts = new ArrayList<>();
+    Instant now = Instant.parse("2026-12-06T12:00:00Z");
+    SecurityLog log = new SecurityLog(registry, Duration.ofMinutes(1), 1000, clock, alerts::add, Clock.fixed(now, ZoneOffset.UTC));
+    AuthLockout withAlerts = new AuthLockout(SETTINGS, TrustedSources.NONE, log, clock);
+    for (int i = 0; i < 3; i++) withAlerts.failed(attacker, "alice", "wrong-credentials");
+    for (int i = 0; i < 100; i++) log.rateLimited("REGISTER", attacker, new Limit(20, 60));
+    assertEquals(List.of(
+        new SecurityAlert(now, "lockout", "203.0.113.7", "alice", "source 203.0.113.7 locked out for 900 s after 3 failed authentications"),
+        new SecurityAlert(now, "lockout", "203.0.113.7", "alice", "account alice locked out for 900 s after 3 failed authentications"),
+        new SecurityAlert(now, "rate-limit", "203.0.113.7", null, "203.0.113.7 is over its REGISTER limit of 20/s (burst 60)")),
+        alerts, "failures themselves and repeated rate-limit hits are not published");
   }
 
   @Test
