@@ -1,5 +1,6 @@
 package io.callengine.sip;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
@@ -8,7 +9,6 @@ import io.callengine.sip.registrar.NonceKey;
 import io.callengine.sip.security.AuthLockout;
 import io.callengine.sip.security.SecurityLog;
 import io.callengine.sip.security.SecuritySettings;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
