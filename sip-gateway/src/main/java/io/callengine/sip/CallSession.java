@@ -132,6 +132,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private CallLegs.RingAgents pendingRing;
   private final AgentLegs agents;
   private final SessionMedia media;
+  /**
+   * Every RTP port this session asked the relay for. A port that arrives after the session
+   * stopped (its message goes nowhere) would be held for good: the stop closes them all.
+   */
+  private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
   /** Agents whose RTP port is being opened before their phone is rung. */
   private final java.util.Set<String> opening = new java.util.HashSet<>();
 
@@ -271,7 +276,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onResolved(Resolved m) {
     dialed = m.dialed();
     route = m;
-    getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+    getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
         ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "no RTP port free")
         : new MediaOpened(endpoint));
     queueId = m.queueId();
@@ -455,6 +460,12 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
+  private java.util.concurrent.CompletableFuture<RtpEndpoint> openPort() {
+    java.util.concurrent.CompletableFuture<RtpEndpoint> port = relay.open();
+    portsAskedFor.add(port);
+    return port;
+  }
+
   private Behavior<Message> finish() {
     return Behaviors.stopped();
   }
@@ -472,6 +483,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     answerInvite(Response.SERVER_INTERNAL_ERROR, null);
     setup.end(); // a session that stopped before its INVITE came
     if (customerMedia != null) customerMedia.close();
+    portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);
     agents.close();
     return this;
@@ -511,7 +523,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     timers.startSingleTimer("ring", RingTimedOut.INSTANCE, Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
     for (Reservation target : ring.agents()) {
       opening.add(target.agentId());
-      getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+      getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
           ? new AgentMediaFailed(target) : new AgentMediaOpened(target, endpoint));
     }
   }
