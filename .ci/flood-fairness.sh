@@ -129,7 +129,8 @@ wait_for "$FLOOD_PID" 5; rcf=$WAIT_RC
 flood_refused=$(metric 'callengine_sip_security_rate_limited_total{method="INVITE"}')
 flood_share=$(metric callengine_sip_overload_refusals_total)
 flood_ended=$(grep -c 'no RTP from the caller in the' "$CE_WORK/node.log" || true)
-ce_log "INVITE flood: SIPp ${rcf/timeout/stopped}; $FLOOD_INVITES sent, ${flood_refused%.*} refused for the source's rate (503), ${flood_share%.*} for the node's calls in set-up (503), $flood_ended answered and then ended by the first-RTP limit"
+[[ "$rcf" == timeout ]] && rcf="stopped by this script" || rcf="exit $rcf"
+ce_log "INVITE flood: SIPp $rcf; $FLOOD_INVITES sent, ${flood_refused%.*} refused for the source's rate (503), ${flood_share%.*} for the node's calls in set-up (503), $flood_ended answered and then ended by the first-RTP limit"
 
 # Phase 2: the REGISTER flood; the agents re-register and legitimate calls go on meanwhile.
 FLOOD_REGISTERS=$((FLOOD_REGISTER_RATE * FLOOD_REGISTER_SECONDS))
