@@ -48,7 +48,8 @@ ce_free_port RTP_BASE 4000
 CE_RTP_PORTS="$RTP_BASE-$((RTP_BASE + 3999))"
 mkdir -p "$CE_WORK/data"
 
-# start_node RUN: the node in the background, its log in node-RUN.log.
+# start_node RUN: the node in the background, its log in node-RUN.log. The burst stands for a
+# trunk's traffic, so its address is trusted (no per-source rate limit).
 start_node() {
   local run=$1
   for port in "$CE_SIP_PORT" "$CE_HTTP_PORT"; do
@@ -60,6 +61,7 @@ start_node() {
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
     CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
     CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
+    CALLENGINE_SIP_TRUSTED_SOURCES=$CE_HOST \
     java ${CALLENGINE_JAVA_OPTS:-} -jar "$JAR" >"$CE_WORK/node-$run.stdout" 2>"$CE_WORK/node-$run.log") &
   CE_NODE_PID=$!
   CE_PIDS+=("$CE_NODE_PID")

@@ -47,8 +47,9 @@ SHOTS=${WALLBOARD_E2E_SCREENSHOTS:-$CE_WORK}
 CE_KEEP=${WALLBOARD_E2E_KEEP:-0}
 ce_trap_finish
 
-# 1. The node.
-ce_start_node "$JAR"
+# 1. The node. The support callers send no RTP and stay on the line while the pages are watched:
+# the first-RTP limit (10 s by default) would end them.
+CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT=120s ce_start_node "$JAR"
 ce_wait_ready 60
 
 # 2. Two queues and four agents: alice answers sales, bob and carol support, dave both.

@@ -65,10 +65,12 @@ ce_log "caps: RTP range $RTP_PORTS carries $rtp_calls bridged calls; open-file l
 (( CALLS <= fd_calls )) || ce_die "the open-file limit $nofile carries only $fd_calls bridged calls (4 sockets each); raise CC_NOFILE (root can raise the hard limit)"
 
 # The node with the wide RTP range, default JVM settings and a no-RTP limit longer than the run
-# (the customers send no RTP; a connected call would otherwise end after 30 s).
+# (the customers send no RTP; a connected call would otherwise end after 30 s, and any call 10 s
+# after its answer by the first-RTP limit); all calls come from 127.0.0.1, trusted as an SBC would be.
 HOLD_MS=$(( (CALLS / RATE * 2 + 3 * MEASURE_SECONDS + 240) * 1000 ))
 CE_RTP_PORTS=$RTP_PORTS
-CALLENGINE_MEDIA_NO_RTP_TIMEOUT="$(( HOLD_MS / 1000 + 600 ))s" CALLENGINE_JAVA_OPTS="" ce_start_node "$JAR"
+CALLENGINE_MEDIA_NO_RTP_TIMEOUT="$(( HOLD_MS / 1000 + 600 ))s" CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT="$(( HOLD_MS / 1000 + 600 ))s" \
+  CALLENGINE_SIP_TRUSTED_SOURCES=127.0.0.1 CALLENGINE_JAVA_OPTS="" ce_start_node "$JAR"
 ce_wait_ready 120
 HZ=$(getconf CLK_TCK)
 

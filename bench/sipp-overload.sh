@@ -34,6 +34,8 @@ trap ce_cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ -n "${OVL_MAX_CALLS_IN_SETUP:-}" ]]; then export CALLENGINE_SIP_MAX_CALLS_IN_SETUP=$OVL_MAX_CALLS_IN_SETUP; fi
+# All the load comes from 127.0.0.1, as from an SBC in front: no per-source limit or share applies to it.
+export CALLENGINE_SIP_TRUSTED_SOURCES=${CALLENGINE_SIP_TRUSTED_SOURCES-127.0.0.1}
 ce_start_node "$JAR"
 ce_wait_ready 90
 ce_create_agents "$AGENTS"

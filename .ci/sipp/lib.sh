@@ -75,15 +75,16 @@ ce_work_dir() {
 }
 
 # ce_start_node JAR: one node on free loopback ports. CE_RTP_PORTS, when set before, is its RTP
-# range (else 4,000 free ports); other CALLENGINE_* settings pass through the environment.
+# range (else 4,000 free ports); CE_SIP_PORT, CE_HTTP_PORT and CE_CLUSTER_PORT, when set before,
+# are its ports; other CALLENGINE_* settings pass through the environment.
 # The node's log (stderr) goes to CE_WORK/node.log, its stdout (which should stay empty) to node.stdout.
 ce_start_node() {
   local jar=$1 rtp_base
   [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
   jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
-  ce_free_port CE_SIP_PORT
-  ce_free_port CE_HTTP_PORT
-  ce_free_port CE_CLUSTER_PORT
+  [[ -n "${CE_SIP_PORT:-}" ]] || ce_free_port CE_SIP_PORT
+  [[ -n "${CE_HTTP_PORT:-}" ]] || ce_free_port CE_HTTP_PORT
+  [[ -n "${CE_CLUSTER_PORT:-}" ]] || ce_free_port CE_CLUSTER_PORT
   if [[ -z "${CE_RTP_PORTS:-}" ]]; then
     ce_free_port rtp_base 4000
     CE_RTP_PORTS="$rtp_base-$((rtp_base + 3999))"

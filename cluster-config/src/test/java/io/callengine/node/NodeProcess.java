@@ -26,6 +26,8 @@ final class NodeProcess implements AutoCloseable {
     env.put("CALLENGINE_HTTP_HOST", "127.0.0.1");
     env.put("CALLENGINE_RTP_PORTS", rtpPorts);
     env.put("CALLENGINE_CLUSTER_PORT", Integer.toString(TestEngines.freePort()));
+    // The test phones send no RTP, and some calls here outlast the default first-RTP limit.
+    env.put("CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT", "10m");
     return env;
   }
 

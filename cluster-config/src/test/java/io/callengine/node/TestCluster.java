@@ -47,7 +47,7 @@ final class TestCluster implements AutoCloseable {
           callengine.admin-token = "%s"
           callengine.db.url = "%s"
           callengine.sip { host = 127.0.0.1, port = %d, rtp-ports = "%d-%d" }
-          callengine.media { no-rtp-timeout = 10m }
+          callengine.media { no-rtp-timeout = 10m, first-rtp-timeout = 10m }
           callengine.http { host = 127.0.0.1, port = %d }
           pekko.remote.artery.canonical.port = %d
           pekko.cluster.seed-nodes = ["%s"]

@@ -10,6 +10,7 @@ import io.callengine.core.events.AgentStatusChanged;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallEvent;
 import io.callengine.core.events.CallOffered;
+import io.callengine.core.events.SecurityAlert;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * Which events one feed carries: the {@code types} and {@code queueId} query parameters, and what
- * the token may see. Admin and supervisor tokens see everything; an agent token sees the events
- * of calls it has or is offered, its own status changes and the queue statistics.
+ * the token may see. Admin and supervisor tokens see everything but security alerts, which are
+ * for admins only; an agent token sees the events of calls it has or is offered, its own status
+ * changes and the queue statistics.
  *
  * @param types the event types asked for, empty for all
  * @param queueId call events of this queue only (agent status passes), or null for every queue
@@ -28,7 +30,7 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
   /** The {@code type} of every public event ({@code CallCenterEvent.type()}), plus the feed's own {@code queue-stats}. */
   static final Set<String> TYPES = Set.of("call-incoming", "call-queued", "call-offered", "call-established",
       "call-state-changed", "call-ended", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
-      EventFeed.QUEUE_STATS);
+      "security", EventFeed.QUEUE_STATS);
 
   /** Reads the query parameters (others, such as {@code token}, are left alone); an unknown type is a 400 naming {@code types}. */
   static EventFilter parse(Map<String, String> params, Principal principal) {
@@ -47,6 +49,7 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
     if (!types.isEmpty() && !types.contains(event.type())) return false;
     if (event instanceof CallEvent call) return (queueId == null || queueId.equals(call.queueId())) && mayFollow(call);
     if (event instanceof AgentStatusChanged status) return principal.role() != Role.AGENT || isMe(status.agentId());
+    if (event instanceof SecurityAlert) return principal.role() == Role.ADMIN;
     return principal.role() != Role.AGENT;
   }
 

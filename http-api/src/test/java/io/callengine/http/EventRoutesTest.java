@@ -17,6 +17,7 @@ import io.callengine.core.events.CallIncoming;
 import io.callengine.core.events.CallOffered;
 import io.callengine.core.events.CallQueued;
 import io.callengine.core.events.MediaQuality;
+import io.callengine.core.events.SecurityAlert;
 import io.callengine.core.events.Warning;
 import io.callengine.core.testing.TestEngines;
 import java.io.BufferedReader;
@@ -158,6 +159,25 @@ class EventRoutesTest {
           new Warning(AT, null, null, null, "node", "a node left the cluster"));
       assertEquals(List.of("call-offered a1", "call-established a1", "agent-status-changed alice", "media-quality a1"),
           summaries(feed.until(end())));
+    }
+  }
+
+  @Test
+  void securityAlertsAreForAdminsOnly() throws Exception {
+    try (SseFeed admin = SseFeed.open("?types=security,call-ended,call-queued", ADMIN);
+        SseFeed supervisorFeed = SseFeed.open("?types=security,call-ended,call-queued", supervisor);
+        SseFeed agent = SseFeed.open("", alice)) {
+      admin.sync();
+      supervisorFeed.sync();
+      agent.sync();
+      publish(new SecurityAlert(AT, "lockout", "203.0.113.7", "alice", "source 203.0.113.7 locked out for 900 s after 10 failed authentications"),
+          new CallEnded(AT, "s1", "support", "alice", "COMPLETED", "customer hung up", 1, 2));
+      List<JsonNode> seen = admin.until(end());
+      assertEquals(List.of("security", "call-ended"), types(seen));
+      assertEquals("203.0.113.7", seen.get(0).get("source").asText());
+      assertEquals("lockout", seen.get(0).get("kind").asText());
+      assertEquals(List.of("call-ended"), types(supervisorFeed.until(end())), "a supervisor does not see security alerts");
+      assertEquals(List.of("call-ended"), types(agent.until(end())), "nor does an agent");
     }
   }
 

@@ -80,6 +80,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum IvrPromptDone implements Message { INSTANCE }
   enum IvrTimeout implements Message { INSTANCE }
   enum MediaTick implements Message { INSTANCE }
+  /** The first-RTP limit after the answer has passed: a caller who sent nothing yet is ended. */
+  enum FirstRtpDue implements Message { INSTANCE }
   enum Announce implements Message { INSTANCE }
   record Position(int position, Duration expectedWait) implements Message {}
   /** The node is stopping and its drain limit has passed: hang up and end the call FAILED with {@code reason}. */
@@ -132,6 +134,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private CallLegs.RingAgents pendingRing;
   private final AgentLegs agents;
   private final SessionMedia media;
+  /**
+   * Every RTP port this session asked the relay for. A port that arrives after the session
+   * stopped (its message goes nowhere) would be held for good: the stop closes them all.
+   */
+  private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
   /** Agents whose RTP port is being opened before their phone is rung. */
   private final java.util.Set<String> opening = new java.util.HashSet<>();
 
@@ -175,6 +182,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(IvrPromptDone.class, m -> onIvrPromptDone())
         .onMessage(IvrTimeout.class, m -> ivrInputDone())
         .onMessage(MediaTick.class, m -> onMediaTick())
+        .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
         .onMessage(Announce.class, m -> onAnnounce())
         .onMessage(Position.class, this::onPosition)
         .onMessage(Drain.class, this::onDrain)
@@ -271,7 +279,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onResolved(Resolved m) {
     dialed = m.dialed();
     route = m;
-    getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+    getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
         ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "no RTP port free")
         : new MediaOpened(endpoint));
     queueId = m.queueId();
@@ -372,6 +380,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
     answerInvite(Response.OK, answerSdp);
     timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
+    timers.startSingleTimer("first-rtp", FirstRtpDue.INSTANCE, media.settings().firstRtpTimeout());
   }
 
   private Codec codec() {
@@ -454,6 +463,12 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
+  private java.util.concurrent.CompletableFuture<RtpEndpoint> openPort() {
+    java.util.concurrent.CompletableFuture<RtpEndpoint> port = relay.open();
+    portsAskedFor.add(port);
+    return port;
+  }
+
   private Behavior<Message> finish() {
     return Behaviors.stopped();
   }
@@ -471,6 +486,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     answerInvite(Response.SERVER_INTERNAL_ERROR, null);
     setup.end(); // a session that stopped before its INVITE came
     if (customerMedia != null) customerMedia.close();
+    portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);
     agents.close();
     return this;
@@ -510,7 +526,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     timers.startSingleTimer("ring", RingTimedOut.INSTANCE, Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
     for (Reservation target : ring.agents()) {
       opening.add(target.agentId());
-      getContext().pipeToSelf(relay.open(), (endpoint, error) -> error != null
+      getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
           ? new AgentMediaFailed(target) : new AgentMediaOpened(target, endpoint));
     }
   }
@@ -759,20 +775,31 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** Samples each leg's quality into the call, and ends a call whose caller has gone silent. */
   private Behavior<Message> onMediaTick() {
     AgentLegs.Leg connected = agents.connected();
-    java.time.Instant now = engine.clock().instant();
     String agentId = connected == null ? null : connected.agentId();
     media.report(media.look(customerMedia, connected == null ? null : connected.media()), engine, callId, queueId, agentId);
     boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING;
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
-      getContext().getLog().info("Call {}: no RTP from the caller for {} s; ending it", callId, limit.toSeconds());
-      engine.publish(new Warning(now, callId, queueId, agentId, "no-rtp", "no audio from the caller for " + limit.toSeconds() + " s: call ended"));
-      hangUpAgent();
-      byeCustomer();
-      endInDomain(Disposition.FAILED, "media-timeout: no RTP from the caller for " + limit.toSeconds() + " s");
-      return finish();
+      return endWithoutMedia(agentId, "for " + limit.toSeconds() + " s");
     }
     return this;
+  }
+
+  /** Frees the RTP port of a caller who has sent no RTP at all since the answer, long before the no-RTP limits. */
+  private Behavior<Message> onFirstRtpDue() {
+    if (!started || domainKnowsEnd || customerMedia == null || customerMedia.packetsReceived() > 0) return this;
+    AgentLegs.Leg connected = agents.connected();
+    return endWithoutMedia(connected == null ? null : connected.agentId(),
+        "in the " + media.settings().firstRtpTimeout().toSeconds() + " s after the answer");
+  }
+
+  private Behavior<Message> endWithoutMedia(String agentId, String when) {
+    getContext().getLog().info("Call {}: no RTP from the caller {}; ending it", callId, when);
+    engine.publish(new Warning(engine.clock().instant(), callId, queueId, agentId, "no-rtp", "no audio from the caller " + when + ": call ended"));
+    hangUpAgent();
+    byeCustomer();
+    endInDomain(Disposition.FAILED, "media-timeout: no RTP from the caller " + when);
+    return finish();
   }
 
   /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */

@@ -12,6 +12,7 @@ import io.callengine.sip.registrar.DigestCredentials;
 import io.callengine.sip.registrar.DigestNonces;
 import io.callengine.sip.registrar.DigestUpgrades;
 import io.callengine.sip.registrar.DigestVerifier;
+import io.callengine.sip.security.AuthLockout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,8 @@ import javax.sip.message.Response;
  * alone for a stale nonce of a phone that may know it: {@link DigestUpgrades}) and binds the
  * phone's contact to the agent whose SIP user it is. An unknown user gets exactly the same
  * challenge as a known one, so user names cannot be probed. Works with CompletionStages: it
- * never blocks the gateway actor or a stack thread.
+ * never blocks the gateway actor or a stack thread. A source or account locked out after repeated
+ * failures ({@link AuthLockout}) gets 403 before anything is checked.
  */
 final class Registrar {
   /** An id no agent has: agent ids are never empty. */
@@ -45,21 +47,28 @@ final class Registrar {
   private final DigestChallenges challenges;
   private final DigestVerifier verifier;
   private final DigestUpgrades upgrades;
+  private final AuthLockout lockout;
 
   /** {@code nonces} signs with the key all nodes share, so a challenge of another node verifies here. */
-  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces) {
+  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces, AuthLockout lockout) {
     this.engine = engine;
     this.messages = messages;
     this.settings = settings;
     this.challenges = new DigestChallenges(settings.realm(), nonces, settings.digestAlgorithms());
     this.verifier = new DigestVerifier(settings.realm(), nonces);
     this.upgrades = new DigestUpgrades(settings.digestAlgorithms());
+    this.lockout = lockout;
   }
 
   void handle(Request request, ServerTransaction transaction) {
     ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
     if (!(to.getAddress().getURI() instanceof SipURI toUri) || toUri.getUser() == null) {
       messages.respond(transaction, request, Response.BAD_REQUEST, null);
+      return;
+    }
+    java.net.InetAddress source = FloodGuard.sourceOf(request);
+    if (lockout.refuses(source, toUri.getUser())) {
+      messages.respond(transaction, request, Response.FORBIDDEN, null);
       return;
     }
     Optional<DigestCredentials> credentials = credentials(request);
@@ -69,6 +78,7 @@ final class Registrar {
       return;
     }
     if (!credentials.get().username().equals(toUri.getUser())) {
+      lockout.failed(source, toUri.getUser(), "username-mismatch");
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return;
     }
@@ -93,8 +103,10 @@ final class Registrar {
       if (result == DigestVerifier.Result.STALE && found.agentId() != null) {
         challenge(transaction, request, upgrades.staleChallenge(toUri.getUser()));
       } else if (result != DigestVerifier.Result.OK || found.agentId() == null) {
+        lockout.failed(source, toUri.getUser(), found.agentId() == null ? "unknown-user" : "wrong-credentials");
         challenge(transaction, request, null);
       } else {
+        lockout.succeeded(source, toUri.getUser());
         bind(found.agentId(), request, transaction, granted, use(credentials.get()));
       }
     });

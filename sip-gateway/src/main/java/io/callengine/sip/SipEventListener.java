@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * messages: to the call session that owns the Call-ID, or else to the gateway actor. It never
  * blocks and never touches actor state. A new call's INVITE passes {@link CallAdmission} first:
  * past the limit of calls in set-up it is answered 503 with Retry-After right here, so an
- * overloaded node spends nothing more on it. Before anything else, a request that fails
- * {@link RequestChecks} gets its refusal, without a transaction when it has none yet.
+ * overloaded node spends nothing more on it. Before that, new INVITEs and REGISTERs pass their
+ * source's rate limits ({@link FloodGuard}), and a request that fails {@link RequestChecks} gets
+ * its refusal, without a transaction when it has none yet.
  */
 public final class SipEventListener implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
@@ -40,14 +41,16 @@ public final class SipEventListener implements SipListener {
   private volatile SipMessages messages;
   private volatile RequestChecks checks;
   private volatile Duration overloadRetryAfter;
+  private volatile FloodGuard floodGuard;
 
   SipEventListener(SipMetrics metrics, CallAdmission admission) {
     this.metrics = metrics;
     this.admission = admission;
   }
 
-  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter) {
+  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter, FloodGuard floodGuard) {
     this.overloadRetryAfter = overloadRetryAfter;
+    this.floodGuard = floodGuard;
     this.messages = messages;
     this.checks = new RequestChecks(messages.stack());
     this.gateway = gateway;
@@ -64,6 +67,7 @@ public final class SipEventListener implements SipListener {
     metrics.requestReceived(request.getMethod());
     ActorRef<SipGateway.Command> gateway = this.gateway;
     if (gateway == null) return; // not attached yet: the stack is starting
+    if (floodGuard.refuses(request)) return;
     ServerTransaction transaction = event.getServerTransaction();
     if (messages.refuse(transaction, request, checks)) return;
     if (transaction == null && !Request.ACK.equals(request.getMethod())) {
@@ -88,7 +92,7 @@ public final class SipEventListener implements SipListener {
    * datagram, or a write to the TCP connection the INVITE came on.
    */
   private void admit(SipIn.RequestIn invite, ActorRef<SipGateway.Command> gateway) {
-    CallAdmission.Setup setup = admission.tryAdmit();
+    CallAdmission.Setup setup = admission.tryAdmit(floodGuard.admissionSource(invite.request()));
     if (setup == null) messages.serviceUnavailable(invite.transaction(), invite.request(), overloadRetryAfter);
     else gateway.tell(new SipGateway.NewCall(invite, setup));
   }

@@ -44,6 +44,12 @@ final class SipMetrics {
         .description("Calls whose INVITE this node took and has not answered yet").register(registry);
   }
 
+  /** RTP ports held now: a port held by a caller who sends nothing is what a media-less flood takes. */
+  void rtpPortsInUse(java.util.function.IntSupplier inUse) {
+    Gauge.builder("callengine.sip.rtp.ports.in.use", inUse, java.util.function.IntSupplier::getAsInt)
+        .description("RTP ports (each with its RTCP port) held by call legs now").strongReference(true).register(registry);
+  }
+
   void overloadRefusal() {
     overloadRefusals.increment();
   }

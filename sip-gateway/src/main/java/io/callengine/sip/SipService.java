@@ -1,10 +1,14 @@
 package io.callengine.sip;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.registrar.DigestNonces;
 import io.callengine.sip.registrar.NonceKey;
+import io.callengine.sip.security.AuthLockout;
+import io.callengine.sip.security.SecurityLog;
+import io.callengine.sip.security.SecuritySettings;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -45,17 +50,24 @@ public final class SipService {
   public static SipService start(CallCenterEngine engine) throws Exception {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
-    SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
+    SecuritySettings security = SecuritySettings.from(engine.config());
+    SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker(),
+        engine::publish, engine.clock());
+    SipEventListener listener = new SipEventListener(metrics,
+        new CallAdmission(settings.maxCallsInSetup(), security.maxCallsInSetupPerSource(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
+    metrics.rtpPortsInUse(relay::portsInUse);
     SipMessages messages = new SipMessages(stack, settings, metrics, engine.system().dispatchers().lookup(
-        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("callengine.sip-send-dispatcher")));
+        DispatcherSelector.fromConfig("callengine.sip-send-dispatcher")));
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
-        new Registrar(engine, messages, settings, nonces(engine, settings)));
+        new Registrar(engine, messages, settings, nonces(engine, settings),
+            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker())));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
-    listener.attach(gateway, messages, settings.overloadRetryAfter());
+    listener.attach(gateway, messages, settings.overloadRetryAfter(),
+        new FloodGuard(security, securityLog, Ticker.systemTicker(), stack, metrics));
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));

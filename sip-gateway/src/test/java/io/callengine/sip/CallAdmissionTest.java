@@ -35,6 +35,28 @@ class CallAdmissionTest {
   }
 
   @Test
+  void oneSourceHoldsAtMostItsShareOfTheSetupsAndOthersTakeTheRest() {
+    CallAdmission admission = new CallAdmission(4, 2, metrics);
+    CallAdmission.Setup first = admission.tryAdmit("192.0.2.1");
+    assertNotNull(first);
+    assertNotNull(admission.tryAdmit("192.0.2.1"));
+    assertNull(admission.tryAdmit("192.0.2.1"), "a third set-up from one source is past its share");
+    CallAdmission.Setup other = admission.tryAdmit("192.0.2.2");
+    assertNotNull(other, "another source is taken");
+    assertNotNull(admission.tryAdmit(null), "a trusted source (no source given) has no share");
+    assertNull(admission.tryAdmit("192.0.2.3"), "the node's own limit still holds");
+    assertEquals(2, registry.counter("callengine.sip.overload.refusals").count());
+
+    first.end();
+    first.end();
+    assertEquals(3, admission.inSetup());
+    assertNotNull(admission.tryAdmit("192.0.2.1"), "the ended set-up gave its source's place back");
+    other.end();
+    assertNull(admission.tryAdmit("192.0.2.1"), "once only: the source holds its 2 again, though the node has room");
+    assertNotNull(admission.tryAdmit("192.0.2.3"));
+  }
+
+  @Test
   void aSetupEndsOnceHoweverOftenItIsEnded() {
     CallAdmission admission = new CallAdmission(1, metrics);
     CallAdmission.Setup setup = admission.tryAdmit();

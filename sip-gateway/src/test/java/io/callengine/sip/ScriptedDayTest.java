@@ -339,7 +339,8 @@ class ScriptedDayTest {
             + ";DATABASE_TO_UPPER=false\"")
         .withFallback(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + port
             + ", rtp-ports = \"38000-38999\", max-expires = 86400 }\n"
-            + "callengine.media { no-rtp-timeout = 10m, no-rtp-timeout-on-hold = 10m }"));
+            + "callengine.media { no-rtp-timeout = 10m, no-rtp-timeout-on-hold = 10m, first-rtp-timeout = 10m }\n"
+            + "callengine.sip.security.trusted-sources = \"127.0.0.1\""));
     engine = CallCenterEngine.builder().config(config).clock(clock).build();
     engine.whenUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
     node = new SipTestNode(engine, SipService.start(engine), port);

@@ -13,6 +13,14 @@ import java.util.concurrent.TimeUnit;
 record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements AutoCloseable {
 
   /**
+   * The test phones and callers send most calls from 127.0.0.1, many at a time, and seldom send
+   * RTP: the source limits and the first-RTP limit are lifted, except in the tests of those
+   * (which set their own in {@code extraConfig}, laid over these).
+   */
+  private static final String TEST_DEFAULTS =
+      "callengine.sip.security.trusted-sources = \"127.0.0.1\"\ncallengine.media.first-rtp-timeout = 10m\n";
+
+  /**
    * {@code extraConfig} is HOCON laid over the defaults (e.g. media settings), empty for none. A
    * call a test leaves up delays the node's stop by the drain timeout, 2 s here unless overridden.
    */
@@ -25,7 +33,7 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements
     int port = TestEngines.freePort();
     CallCenterEngine engine = TestEngines.start(TestEngines.config(
         "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\", drain-timeout = 2s }\n"
-            + extraConfig), clock);
+            + TEST_DEFAULTS + extraConfig), clock);
     return new SipTestNode(engine, SipService.start(engine), port);
   }
 

@@ -11,6 +11,7 @@ import io.callengine.core.events.CallStateChanged;
 import io.callengine.core.events.DtmfPressed;
 import io.callengine.core.events.MediaFlow;
 import io.callengine.core.events.MediaQuality;
+import io.callengine.core.events.SecurityAlert;
 import io.callengine.core.events.Warning;
 
 /**
@@ -46,6 +47,9 @@ public interface CallCenterListener {
 
   default void onWarning(Warning event) {}
 
+  /** A node's SIP front door locked a source or an account out, or rate-limited a source. */
+  default void onSecurityAlert(SecurityAlert event) {}
+
   /** Every event passes here first; the default hands it to the method for its type. */
   default void onEvent(CallCenterEvent event) {
     if (event instanceof CallIncoming e) onIncomingCall(e);
@@ -59,6 +63,7 @@ public interface CallCenterListener {
     else if (event instanceof DtmfPressed e) onDtmf(e);
     else if (event instanceof AgentStatusChanged e) onAgentStatusChanged(e);
     else if (event instanceof Warning e) onWarning(e);
+    else if (event instanceof SecurityAlert e) onSecurityAlert(e);
   }
 
   /** A registered listener: closing it (more than once is harmless) stops the deliveries. */

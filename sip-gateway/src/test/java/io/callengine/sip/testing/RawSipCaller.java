@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Customers placing calls over one UDP socket on 127.0.0.1 with hand-written SIP, as SIPp does:
+ * Customers placing calls over one UDP socket on 127.0.0.1 (or another loopback address) with hand-written SIP, as SIPp does:
  * a reader thread ACKs every final answer to an INVITE the moment it arrives (before anything
  * else is done with it), and keeps every response per Call-ID, so that a test can count what the
  * engine sent and when. The calls' hold audio goes to a second socket that nobody reads, so that
@@ -37,6 +37,7 @@ public final class RawSipCaller implements AutoCloseable {
     }
   }
 
+  private final String host;
   private final DatagramSocket socket;
   private final DatagramSocket media;
   private final InetSocketAddress engine;
@@ -48,8 +49,14 @@ public final class RawSipCaller implements AutoCloseable {
 
   /** Calls go to {@code sip:<target>@127.0.0.1:<enginePort>}. */
   public RawSipCaller(int enginePort, String target) throws SocketException {
-    this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    this.media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this(InetAddress.getLoopbackAddress(), enginePort, target);
+  }
+
+  /** As {@link #RawSipCaller(int, String)}, sending from {@code local} (e.g. 127.0.0.2, a second source). */
+  public RawSipCaller(InetAddress local, int enginePort, String target) throws SocketException {
+    this.host = local.getHostAddress();
+    this.socket = new DatagramSocket(new InetSocketAddress(local, 0));
+    this.media = new DatagramSocket(new InetSocketAddress(local, 0));
     this.engine = new InetSocketAddress(InetAddress.getLoopbackAddress(), enginePort);
     this.target = target;
     this.reader = new Thread(this::read, "raw-sip-caller-" + socket.getLocalPort());
@@ -59,12 +66,24 @@ public final class RawSipCaller implements AutoCloseable {
 
   /** Sends an INVITE with a PCMU offer whose media port is the unread socket; the answer is ACKed by the reader. */
   public void invite(String callId) throws IOException {
-    String sdp = "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    String sdp = "v=0\r\no=caller 1 1 IN IP4 " + host + "\r\ns=-\r\nc=IN IP4 " + host + "\r\nt=0 0\r\n"
         + "m=audio " + media.getLocalPort() + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
         + "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
     send("INVITE " + requestUri() + " SIP/2.0\r\n" + via(callId + "-1") + dialogHeaders(callId, null) + "CSeq: 1 INVITE\r\n"
-        + "Contact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\nContent-Type: application/sdp\r\n"
+        + "Contact: <sip:caller@" + host + ":" + socket.getLocalPort() + ">\r\nContent-Type: application/sdp\r\n"
         + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp);
+  }
+
+  /**
+   * Sends a REGISTER for {@code user} (To and From), with {@code authorization} as its
+   * Authorization header value when not null; its answers are kept under {@code callId}.
+   */
+  public void register(String callId, String user, String authorization) throws IOException {
+    String uri = "sip:127.0.0.1:" + engine.getPort();
+    send("REGISTER " + uri + " SIP/2.0\r\n" + via(callId + "-r") + "From: <sip:" + user + "@127.0.0.1>;tag=f-" + callId + "\r\n"
+        + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: " + callId + "\r\nCSeq: 1 REGISTER\r\n"
+        + "Contact: <sip:" + user + "@" + host + ":" + socket.getLocalPort() + ">\r\nExpires: 600\r\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "Content-Length: 0\r\n\r\n");
   }
 
   /**
@@ -196,11 +215,11 @@ public final class RawSipCaller implements AutoCloseable {
   }
 
   private String via(String branch) {
-    return "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-" + branch + ";rport\r\nMax-Forwards: 70\r\n";
+    return "Via: SIP/2.0/UDP " + host + ":" + socket.getLocalPort() + ";branch=z9hG4bK-" + branch + ";rport\r\nMax-Forwards: 70\r\n";
   }
 
   private String dialogHeaders(String callId, String toTag) {
-    return "From: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">;tag=f-" + callId + "\r\n"
+    return "From: <sip:caller@" + host + ":" + socket.getLocalPort() + ">;tag=f-" + callId + "\r\n"
         + "To: <" + requestUri() + ">" + (toTag == null ? "" : ";tag=" + toTag) + "\r\nCall-ID: " + callId + "\r\n";
   }
 
