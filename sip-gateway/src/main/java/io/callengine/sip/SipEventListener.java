@@ -8,7 +8,8 @@ import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
-import javax.sip.SipListener;
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.SipListenerExt;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * past the limit of calls in set-up it is answered 503 with Retry-After right here, so an
  * overloaded node spends nothing more on it.
  */
-public final class SipEventListener implements SipListener {
+public final class SipEventListener implements SipListenerExt {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
 
   private final Map<String, ActorRef<CallSession.Message>> sessions = new ConcurrentHashMap<>();
@@ -112,6 +113,21 @@ public final class SipEventListener implements SipListener {
     if (event.isServerTransaction()) return;
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getClientTransaction().getRequest()));
     if (session != null) session.tell(new SipIn.TimeoutIn(event.getClientTransaction()));
+  }
+
+  /**
+   * As a plain listener's, the stack would delete a dialog whose 2xx no ACK confirmed, silently,
+   * so that the call session could no longer send its BYE; as a {@link SipListenerExt}'s it
+   * leaves that to us. A call session's own ack timer hangs up (the stack reports this timeout
+   * only for a dialog that went through an early state, which the engine's answers, 100 then 200,
+   * never do); a dialog no session owns, or a timeout of another kind, is deleted here, as
+   * before.
+   */
+  @Override
+  public void processDialogTimeout(DialogTimeoutEvent event) {
+    javax.sip.Dialog dialog = event.getDialog();
+    boolean owned = sessions.containsKey(dialog.getCallId().getCallId());
+    if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || !owned) dialog.delete();
   }
 
   @Override
