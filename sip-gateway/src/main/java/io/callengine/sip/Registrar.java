@@ -26,6 +26,7 @@ import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The registrar: digest-authenticates a REGISTER (401 with the configured challenges, SHA-256
@@ -43,15 +44,17 @@ final class Registrar {
   private final DigestChallenges challenges;
   private final DigestVerifier verifier;
   private final DigestUpgrades upgrades;
+  private final ActorRef<PhoneProbe.Command> probe;
 
   /** {@code nonces} signs with the key all nodes share, so a challenge of another node verifies here. */
-  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces) {
+  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces, ActorRef<PhoneProbe.Command> probe) {
     this.engine = engine;
     this.messages = messages;
     this.settings = settings;
     this.challenges = new DigestChallenges(settings.realm(), nonces, settings.digestAlgorithms());
     this.verifier = new DigestVerifier(settings.realm(), nonces);
     this.upgrades = new DigestUpgrades(settings.digestAlgorithms());
+    this.probe = probe;
   }
 
   void handle(Request request, ServerTransaction transaction) {
@@ -141,6 +144,7 @@ final class Registrar {
     result.whenComplete((view, error) -> {
       if (error == null) {
         messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
+        probe.tell(new PhoneProbe.Bound(agentId, view.registered() ? view.contact() : null, view.registrationExpiresAt()));
       } else if (Refusal.toException(error).refusal() == Refusal.CONFLICT) {
         challenge(transaction, request, null); // a replayed answer: as if it were wrong
       } else {

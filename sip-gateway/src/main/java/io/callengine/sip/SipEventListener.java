@@ -37,6 +37,7 @@ public final class SipEventListener implements SipListenerExt {
   private final SipMetrics metrics;
   private final CallAdmission admission;
   private volatile ActorRef<SipGateway.Command> gateway;
+  private volatile ActorRef<PhoneProbe.Command> probe;
   private volatile SipMessages messages;
   private volatile Duration overloadRetryAfter;
 
@@ -45,8 +46,9 @@ public final class SipEventListener implements SipListenerExt {
     this.admission = admission;
   }
 
-  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter) {
+  void attach(ActorRef<SipGateway.Command> gateway, ActorRef<PhoneProbe.Command> probe, SipMessages messages, Duration overloadRetryAfter) {
     this.overloadRetryAfter = overloadRetryAfter;
+    this.probe = probe;
     this.messages = messages;
     this.gateway = gateway;
   }
@@ -96,11 +98,16 @@ public final class SipEventListener implements SipListenerExt {
 
   /**
    * Only answers to INVITEs reach a session or the gateway: the answers to the engine's BYEs and
-   * CANCELs are the stack's business, and they mostly arrive after the session has stopped.
+   * CANCELs are the stack's business, and they mostly arrive after the session has stopped. The
+   * final answers to the engine's OPTIONS go to the phone probe.
    */
   @Override
   public void processResponse(ResponseEvent event) {
     metrics.responseReceived(event.getResponse());
+    String method = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod();
+    if (Request.OPTIONS.equals(method) && probe != null && event.getResponse().getStatusCode() >= 200) {
+      probe.tell(new PhoneProbe.Answered(callId(event.getResponse()), event.getResponse().getStatusCode()));
+    }
     if (!Request.INVITE.equals(((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod())) return;
     SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
@@ -111,6 +118,10 @@ public final class SipEventListener implements SipListenerExt {
   @Override
   public void processTimeout(TimeoutEvent event) {
     if (event.isServerTransaction()) return;
+    if (Request.OPTIONS.equals(event.getClientTransaction().getRequest().getMethod())) {
+      if (probe != null) probe.tell(new PhoneProbe.TimedOut(callId(event.getClientTransaction().getRequest())));
+      return;
+    }
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getClientTransaction().getRequest()));
     if (session != null) session.tell(new SipIn.TimeoutIn(event.getClientTransaction()));
   }

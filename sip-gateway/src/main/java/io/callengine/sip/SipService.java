@@ -51,10 +51,12 @@ public final class SipService {
     SipMessages messages = new SipMessages(stack, settings, metrics);
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
+    ActorRef<PhoneProbe.Command> probe =
+        engine.system().systemActorOf(PhoneProbe.create(engine, messages, settings), "sip-phone-probe", Props.empty());
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
-        new Registrar(engine, messages, settings, nonces(engine, settings)));
+        new Registrar(engine, messages, settings, nonces(engine, settings), probe));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
-    listener.attach(gateway, messages, settings.overloadRetryAfter());
+    listener.attach(gateway, probe, messages, settings.overloadRetryAfter());
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));
