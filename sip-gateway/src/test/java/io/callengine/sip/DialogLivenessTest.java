@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.Disposition;
@@ -14,6 +17,7 @@ import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,23 +27,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Calls whose caller is gone end on their own, through real SIP on loopback: a 200 never ACKed
- * (ack-timeout shortened to 1 s), and RFC 4028 session timers (Min-SE lowered to 2 s) refreshed
+ * Calls whose caller is gone end on their own, through real SIP on loopback: a 200 never ACKed,
+ * by the caller or by an agent's phone after its re-INVITE (ack-timeout shortened to 1 s), and RFC 4028 session timers (Min-SE lowered to 2 s) refreshed
  * by the caller, not refreshed, refreshed by the engine when the caller makes it the refresher.
  */
 class DialogLivenessTest {
   private static SipTestNode node;
   private static CallCenterEngine engine;
+  private static TestPhone ada;
 
   @BeforeAll
   static void start() throws Exception {
     node = SipTestNode.start("41800-41899", "callengine.sip { ack-timeout = 1s, session-min-se = 2 }");
     engine = node.engine();
     engine.admin().createQueue(QueueSpec.of("lively", "Lively")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    engine.admin().createQueue(QueueSpec.of("staffed", "Staffed")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    engine.admin().createAgent(AgentSpec.of("ada", "sip:ada@127.0.0.1", "Ada", "secret-5").withQueues(List.of("staffed")))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    ada = node.phone("ada");
+    assertEquals(200, ada.register("secret-5", 300, "MD5"));
+    engine.agent("ada").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    ada.close();
     node.close();
   }
 
@@ -53,6 +65,25 @@ class DialogLivenessTest {
       CallRecord record = ended("5559001");
       assertEquals(Disposition.FAILED, record.disposition());
       assertEquals("ack-timeout: the caller sent no ACK for the engine's 200 within 1 s", record.endReason());
+    }
+  }
+
+  @Test
+  void anAgentPhoneThatNeverAcksTheAnswerToItsReInviteEndsTheCall() throws Exception {
+    try (TestPhone caller = node.phone("5559005")) {
+      assertEquals(200, caller.call("staffed").awaitFinal().getStatusCode());
+      assertEquals("INVITE", nextRequest(ada, Duration.ofSeconds(10)), "the engine rings ada");
+      eventually(Duration.ofSeconds(5), "ada is on the call",
+          () -> engine.admin().getAgent("ada").toCompletableFuture().get().activity() == Activity.ON_CALL);
+      ada.ackAnswers = false;
+      assertEquals(200, ada.reInviteIncoming().getStatusCode(), "the engine answers the agent's re-INVITE");
+      assertEquals("BYE", nextRequest(caller, Duration.ofSeconds(10)), "no ACK for that 200: the caller is hung up");
+      assertEquals("BYE", nextRequest(ada, Duration.ofSeconds(10)), "and so is the agent");
+      CallRecord record = ended("5559005");
+      assertEquals(Disposition.FAILED, record.disposition());
+      assertEquals("ack-timeout: the agent's phone sent no ACK for the engine's 200 within 1 s", record.endReason());
+    } finally {
+      ada.ackAnswers = true;
     }
   }
 

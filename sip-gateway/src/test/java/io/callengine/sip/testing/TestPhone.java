@@ -242,6 +242,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return result.get(5, TimeUnit.SECONDS);
   }
 
+  /** A re-INVITE in the call this phone answered; returns the final response. */
+  public Response reInviteIncoming() throws Exception {
+    return inDialog(incomingDialog, Request.INVITE, java.util.Map.of());
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);
