@@ -81,6 +81,11 @@ final class CallLiveness {
     timers.startSingleTimer(SESSION, SessionExpired.INSTANCE, java.time.Duration.ofMillis(session.seconds() * 500L));
   }
 
+  /** The caller answered the engine's refresh 491: another within 2 s, as the side that does not own the Call-ID waits. */
+  void refreshSoon() {
+    timers.startSingleTimer(SESSION, RefreshDue.INSTANCE, java.time.Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(2000)));
+  }
+
   /** The engine's own refresh was answered: the session runs for another interval. */
   void refreshAnswered() {
     armSession();

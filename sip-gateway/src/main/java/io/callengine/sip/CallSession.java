@@ -618,7 +618,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onAgentTimeout(SipIn.TimeoutIn m) {
-    if (sipCallId.equals(callIdOf(m.transaction().getRequest()))) {
+    if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
     return agents.ringingLeg(m.transaction())
@@ -736,9 +736,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** A re-INVITE (answered with the call's SDP, as set up) or UPDATE from the caller; it refreshes a session timer in force. */
   private Behavior<Message> onRefresh(SipIn.RequestIn in, String sdp) {
     SessionTimer.Ask ask = liveness.refreshed(in.request());
-    List<javax.sip.header.Header> headers = ask instanceof SessionTimer.TooSmall small
-        ? SessionTimer.tooSmallHeaders(messages.stack().headers(), small) : liveness.answerHeaders(messages.stack().headers());
+    List<javax.sip.header.Header> headers = new java.util.ArrayList<>(ask instanceof SessionTimer.TooSmall small
+        ? SessionTimer.tooSmallHeaders(messages.stack().headers(), small) : liveness.answerHeaders(messages.stack().headers()));
     boolean refused = ask instanceof SessionTimer.TooSmall;
+    if (!refused && Request.UPDATE.equals(in.request().getMethod())) headers.add(messages.contact()); // a target refresh (RFC 3311 5.2)
     messages.respond(in.transaction(), in.request(), refused ? SessionTimer.INTERVAL_TOO_SMALL : Response.OK, null, refused ? null : sdp, headers);
     if (!refused && Request.INVITE.equals(in.request().getMethod())) liveness.awaitAck(sipCallId);
     return this;
@@ -761,6 +762,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onRefreshAnswer(SipIn.ResponseIn in) {
     int status = in.response().getStatusCode();
     if (status < 200 || in.transaction() == null) return this;
+    if (status == Response.REQUEST_PENDING) { // the caller's own re-INVITE crossed ours: try again shortly (RFC 3261 14.1)
+      liveness.refreshSoon();
+      return this;
+    }
     if (status >= 300) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller answered the session refresh with " + status);
     }
@@ -780,8 +785,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onSessionExpired() {
-    return endByEngine("session-expired", Disposition.FAILED,
-        "session-expired: no session refresh within the session interval of " + liveness.session().seconds() + " s");
+    int seconds = liveness.session().seconds();
+    return endByEngine("session-expired", Disposition.FAILED, "uas".equals(liveness.session().refresher())
+        ? "session-expired: the caller did not answer the engine's session refresh within " + (seconds / 2) + " s"
+        : "session-expired: no session refresh within the session interval of " + seconds + " s");
   }
 
   private Behavior<Message> onMaxDuration() {

@@ -124,15 +124,15 @@ class DialogLivenessTest {
   @Test
   void theEngineRefreshesWhenTheCallerMakesItTheRefresher() throws Exception {
     try (TestPhone caller = node.phone("5559004")) {
-      Response ok = caller.call("lively", null, Map.of("Session-Expires", "2;refresher=uas", "Supported", "timer")).awaitFinal();
+      Response ok = caller.call("lively", null, Map.of("Session-Expires", "4;refresher=uas", "Supported", "timer")).awaitFinal();
       assertEquals(200, ok.getStatusCode());
-      assertEquals("2;refresher=uas", value(ok, "Session-Expires"), "the refresher the caller named is kept");
-      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(5)), "the engine refreshes half-way through the interval");
-      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(5)), "and again after the refresh was answered");
+      assertEquals("4;refresher=uas", value(ok, "Session-Expires"), "the refresher the caller named is kept");
+      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(8)), "the engine refreshes half-way through the interval");
+      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(8)), "and again after the refresh was answered");
       caller.answer = TestPhone.Answer.NEVER; // the next refresh gets a 180 and no final answer
-      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(5)));
-      assertEquals("BYE", nextRequest(caller, Duration.ofSeconds(5)), "an unanswered refresh ends the session");
-      assertEquals("session-expired: no session refresh within the session interval of 2 s", ended("5559004").endReason());
+      assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(8)));
+      assertEquals("BYE", nextRequest(caller, Duration.ofSeconds(8)), "an unanswered refresh ends the session");
+      assertEquals("session-expired: the caller did not answer the engine's session refresh within 2 s", ended("5559004").endReason());
     }
   }
 
