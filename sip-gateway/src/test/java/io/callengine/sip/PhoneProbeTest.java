@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Registered agent phones are probed with OPTIONS (every 500 ms here, 1 s to answer): a phone
  * that stops answering is marked unreachable and is not offered the next call, which waits; once
- * it answers again it is reachable and the waiting call rings it.
+ * it answers again it is reachable and the waiting call rings it. An answer of 480 counts as
+ * unreachable too.
  */
 class PhoneProbeTest {
   private static SipTestNode node;
@@ -50,7 +51,7 @@ class PhoneProbeTest {
   @Test
   void aPhoneThatStopsAnsweringOptionsIsOfferedNoCallUntilItAnswersAgain() throws Exception {
     eventually(Duration.ofSeconds(5), "the phone is probed", () -> olga.events.contains("OPTIONS"));
-    olga.answerOptions = false;
+    olga.optionsStatus = 0;
     eventually(Duration.ofSeconds(10), "the silent phone is marked unreachable", () -> !olga().reachable());
     assertEquals(Presence.AVAILABLE, olga().presence(), "the agent's own presence is untouched");
     olga.events.clear();
@@ -60,12 +61,16 @@ class PhoneProbeTest {
       eventually(Duration.ofSeconds(5), "the call waits in line",
           () -> engine.supervisor().stats().toCompletableFuture().get().queuedCalls() == 1);
       assertFalse(olga.events.contains("INVITE"), "the unreachable phone is not rung");
-      olga.answerOptions = true;
+      olga.optionsStatus = 200;
       eventually(Duration.ofSeconds(10), "the phone answering again is reachable", () -> olga().reachable());
       eventually(Duration.ofSeconds(10), "the waiting call now rings it", () -> olga.events.contains("INVITE"));
       eventually(Duration.ofSeconds(5), "and olga takes it", () -> olga().activity() == Activity.ON_CALL);
       assertEquals(200, call.hangUp().getStatusCode());
     }
+    olga.optionsStatus = 480;
+    eventually(Duration.ofSeconds(10), "a phone answering 480 Temporarily Unavailable is unreachable", () -> !olga().reachable());
+    olga.optionsStatus = 200;
+    eventually(Duration.ofSeconds(10), "and reachable once it answers 200", () -> olga().reachable());
   }
 
   private static AgentView olga() throws Exception {

@@ -70,8 +70,8 @@ public final class TestPhone implements SipListener, AutoCloseable {
   public volatile long answerDelayMillis = 0;
   /** False: the 200 to this phone's INVITE is never ACKed, as by a phone that died right after calling. */
   public volatile boolean ackAnswers = true;
-  /** False: OPTIONS get no answer at all, as from a phone gone from the network. */
-  public volatile boolean answerOptions = true;
+  /** The status OPTIONS are answered with; 0: no answer at all, as from a phone gone from the network. */
+  public volatile int optionsStatus = 200;
   private volatile Dialog incomingDialog;
   private volatile ServerTransaction incomingInvite;
 
@@ -284,7 +284,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
         }
         case Request.ACK -> { }
         case Request.OPTIONS -> {
-          if (answerOptions) transaction.sendResponse(messages.createResponse(200, request));
+          if (optionsStatus > 0) transaction.sendResponse(messages.createResponse(optionsStatus, request));
         }
         default -> transaction.sendResponse(messages.createResponse(200, request));
       }
