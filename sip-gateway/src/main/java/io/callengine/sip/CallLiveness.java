@@ -83,7 +83,8 @@ final class CallLiveness {
 
   /** The caller answered the engine's refresh 491: another within 2 s, as the side that does not own the Call-ID waits. */
   void refreshSoon() {
-    timers.startSingleTimer(SESSION, RefreshDue.INSTANCE, java.time.Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(2000)));
+    long wait = java.util.concurrent.ThreadLocalRandom.current().nextLong(2000);
+    timers.startSingleTimer(SESSION, RefreshDue.INSTANCE, java.time.Duration.ofMillis(wait));
   }
 
   /** The engine's own refresh was answered: the session runs for another interval. */

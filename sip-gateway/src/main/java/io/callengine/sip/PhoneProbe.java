@@ -153,7 +153,8 @@ public final class PhoneProbe extends AbstractBehavior<PhoneProbe.Command> {
     Boolean before = reported.put(probe.agentId(), reachable);
     if (Boolean.valueOf(reachable).equals(before)) return;
     if (!reachable) {
-      getContext().getLog().info("Agent {}'s phone at {} is unreachable ({}): no call is offered to it until a probe reaches it again", probe.agentId(), probe.contact(), reason);
+      getContext().getLog().info("Agent {}'s phone at {} is unreachable ({}): no call is offered to it until a probe reaches it again",
+          probe.agentId(), probe.contact(), reason);
     } else if (before != null) {
       getContext().getLog().info("Agent {}'s phone at {} answers OPTIONS again", probe.agentId(), probe.contact());
     }
