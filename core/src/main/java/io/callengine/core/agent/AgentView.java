@@ -9,7 +9,8 @@ import java.util.List;
  * is true while a phone binding is unexpired at the moment the snapshot was taken;
  * {@code pendingPresence} is a break or log-off asked for during a call, applied when the
  * call and its wrap-up are over. {@code reachable} is false while the registered phone does not
- * answer the gateway's OPTIONS probe: such an agent is offered no call.
+ * answer the gateway's OPTIONS probe: such an agent is offered no call (null, as a node from
+ * before the probe sends it, counts as reachable).
  */
 public record AgentView(
     String id,
@@ -35,14 +36,14 @@ public record AgentView(
     long talkSeconds,
     int consecutiveNoAnswers,
     Instant lastCallEndedAt,
-    boolean reachable)
+    Boolean reachable)
     implements CborSerializable {
 
   /** Whether the Router may try to reserve this agent for one more call. */
   public boolean canTakeCall(Instant now) {
     return presence == Presence.AVAILABLE
         && registrationExpiresAt != null && registrationExpiresAt.isAfter(now)
-        && reachable
+        && !Boolean.FALSE.equals(reachable)
         && wrapUpUntil == null
         && currentCalls.size() < maxConcurrentCalls;
   }
