@@ -98,14 +98,15 @@ start_node() {
   printf '==== %s start\n' "$(date +%H:%M:%S.%3N)" >>"$CE_WORK/node$i.log"
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of JVM options.
   # -k: timeout also arms its KILL when it forwards our SIGTERM; a draining node may take its
-  # drain timeout (30 s) and more to stop.
+  # drain timeout (30 s) and more to stop. No OPTIONS probe: SIPp's agent scenario would take each
+  # OPTIONS for a new call (see ce_start_node).
   (cd "$CE_WORK" && exec timeout -s TERM -k 120 "$SCRIPT_LIMIT" env \
     CALLENGINE_SIP_HOST=$CE_HOST CALLENGINE_SIP_PORT="${SIP_PORT[$i]}" CALLENGINE_SIP_PUBLIC_HOST=$CE_HOST \
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="${HTTP_PORT[$i]}" CALLENGINE_RTP_PORTS="${RTP_PORTS[$i]}" \
     CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="${CLUSTER_PORT[$i]}" CALLENGINE_SEED_NODES="$SEEDS" \
     CALLENGINE_DATA_DIR="$CE_WORK/data$i" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
     CALLENGINE_DB_URL="$DB_URL" CALLENGINE_DB_USER=callengine CALLENGINE_DB_PASSWORD=callengine \
-    CALLENGINE_CLUSTER_LOG_LEVEL=INFO CALLENGINE_SIP_TRUSTED_SOURCES=$CE_HOST \
+    CALLENGINE_CLUSTER_LOG_LEVEL=INFO CALLENGINE_SIP_TRUSTED_SOURCES=$CE_HOST CALLENGINE_SIP_OPTIONS_INTERVAL=0 \
     java $JAVA_OPTS -jar "$JAR" >>"$CE_WORK/node$i.log" 2>&1) &
   WRAPPER[$i]=$!
   CE_PIDS+=("$!")

@@ -78,6 +78,8 @@ ce_work_dir() {
 # range (else 4,000 free ports); CE_SIP_PORT, CE_HTTP_PORT and CE_CLUSTER_PORT, when set before,
 # are its ports; other CALLENGINE_* settings pass through the environment.
 # The node's log (stderr) goes to CE_WORK/node.log, its stdout (which should stay empty) to node.stdout.
+# The OPTIONS probe of agent phones is off unless CALLENGINE_SIP_OPTIONS_INTERVAL says otherwise:
+# SIPp's agent scenario (agent-uas.xml) would take each OPTIONS for a new call, and count it.
 ce_start_node() {
   local jar=$1 rtp_base
   [[ -f "$jar" ]] || ce_die "no jar at $jar (build it with: mvn -B -DskipTests package)"
@@ -99,6 +101,7 @@ ce_start_node() {
     CALLENGINE_HTTP_HOST=$CE_HOST CALLENGINE_HTTP_PORT="$CE_HTTP_PORT" \
     CALLENGINE_RTP_PORTS="$CE_RTP_PORTS" CALLENGINE_CLUSTER_HOST=$CE_HOST CALLENGINE_CLUSTER_PORT="$CE_CLUSTER_PORT" \
     CALLENGINE_DATA_DIR="$CE_WORK/data" CALLENGINE_ADMIN_TOKEN="$CE_ADMIN" \
+    CALLENGINE_SIP_OPTIONS_INTERVAL="${CALLENGINE_SIP_OPTIONS_INTERVAL:-0}" \
     java ${CALLENGINE_JAVA_OPTS:-} -jar "$jar" >"$CE_WORK/node.stdout" 2>"$CE_WORK/node.log") &
   CE_NODE_PID=$!
   CE_PIDS+=("$CE_NODE_PID")

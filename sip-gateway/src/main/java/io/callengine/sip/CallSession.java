@@ -139,6 +139,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
    */
   private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
+  private final CallLiveness liveness;
   /** Agents whose RTP port is being opened before their phone is rung. */
   private final java.util.Set<String> opening = new java.util.HashSet<>();
 
@@ -159,6 +160,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
     this.media = new SessionMedia(parts.holdAudio(), settings.media());
+    this.liveness = new CallLiveness(settings.liveness(), timers);
   }
 
   @Override
@@ -167,6 +169,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
+        .onMessage(CallLiveness.AckMissing.class, this::onAckTimeout)
+        .onMessage(CallLiveness.SessionExpired.class, m -> onSessionExpired())
+        .onMessage(CallLiveness.RefreshDue.class, m -> onRefreshDue())
+        .onMessage(CallLiveness.MaxDurationReached.class, m -> onMaxDuration())
         .onMessage(HandlerDecided.class, this::onHandlerDecided)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
@@ -200,8 +206,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       case Request.INVITE -> customerLeg && invite == null ? onInvite(in) : onReInvite(in, customerLeg);
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
-      case Request.ACK -> this;
+      case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
       case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
+      case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? answerSdp : null) : respondOk(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
   }
@@ -211,6 +218,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     inviteTransaction = in.transaction();
     messages.respond(inviteTransaction, invite, Response.TRYING, null);
     if (!(invite.getRequestURI() instanceof SipURI uri) || uri.getUser() == null) return reject(Response.NOT_FOUND);
+    if (liveness.negotiate(invite) instanceof SessionTimer.TooSmall small) {
+      inviteAnswered = true;
+      setup.end();
+      messages.respond(inviteTransaction, invite, SessionTimer.INTERVAL_TOO_SMALL, null, toTag, null,
+          SessionTimer.tooSmallHeaders(messages.stack().headers(), small));
+      return finish();
+    }
     String body = SipMessages.sdpBody(invite);
     if (body == null) return reject(Response.NOT_ACCEPTABLE_HERE);
     try {
@@ -379,6 +393,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     });
     answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
     answerInvite(Response.OK, answerSdp);
+    liveness.answered();
+    liveness.awaitAck(sipCallId);
     timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
     timers.startSingleTimer("first-rtp", FirstRtpDue.INSTANCE, media.settings().firstRtpTimeout());
   }
@@ -396,7 +412,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private void answerInvite(int status, String reason, String sdp) {
     if (inviteAnswered || invite == null) return;
     inviteAnswered = true;
-    messages.respond(inviteTransaction, invite, status, reason, toTag, sdp, List.of());
+    messages.respond(inviteTransaction, invite, status, reason, toTag, sdp,
+        status / 100 == 2 ? liveness.answerHeaders(messages.stack().headers()) : List.of());
     if (status / 100 == 2) setup.answered();
     else setup.end();
   }
@@ -560,6 +577,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Response response = in.response();
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
+    if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
     if (!Request.INVITE.equals(method) || agents.ringingLeg(agentCallId).isEmpty()) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
@@ -629,6 +647,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onAgentTimeout(SipIn.TimeoutIn m) {
+    if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
+      return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
+    }
     return agents.ringingLeg(m.transaction())
         .map(leg -> agentFailed(agents.fail(leg.sipCallId()).agentId(), "no answer (transaction timeout)", true))
         .orElse(this);
@@ -739,6 +760,83 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
+  // --- liveness: the lost ACK, the session timer, the maximum duration ---
+
+  /** A re-INVITE (answered with the call's SDP, as set up) or UPDATE from the caller; it refreshes a session timer in force. */
+  private Behavior<Message> onRefresh(SipIn.RequestIn in, String sdp) {
+    SessionTimer.Ask ask = liveness.refreshed(in.request());
+    List<javax.sip.header.Header> headers = new java.util.ArrayList<>(ask instanceof SessionTimer.TooSmall small
+        ? SessionTimer.tooSmallHeaders(messages.stack().headers(), small) : liveness.answerHeaders(messages.stack().headers()));
+    boolean refused = ask instanceof SessionTimer.TooSmall;
+    if (!refused && Request.UPDATE.equals(in.request().getMethod())) headers.add(messages.contact()); // a target refresh (RFC 3311 5.2)
+    messages.respond(in.transaction(), in.request(), refused ? SessionTimer.INTERVAL_TOO_SMALL : Response.OK, null, refused ? null : sdp, headers);
+    if (!refused && Request.INVITE.equals(in.request().getMethod())) liveness.awaitAck(sipCallId);
+    return this;
+  }
+
+  /** The caller made the engine the refresher: a re-INVITE with the call's SDP, which the caller must answer before the session expires. */
+  private Behavior<Message> onRefreshDue() {
+    try {
+      Dialog dialog = inviteTransaction.getDialog();
+      Request refresh = SessionTimer.refreshRequest(dialog, messages, liveness.session(), answerSdp);
+      dialog.sendRequest(messages.stack().provider().getNewClientTransaction(refresh));
+      liveness.refreshSent();
+      return this;
+    } catch (Exception e) {
+      return endByEngine("session-expired", Disposition.FAILED, "session-expired: the session refresh could not be sent (" + e.getMessage() + ")");
+    }
+  }
+
+  /** An answer to the engine's own session refresh. */
+  private Behavior<Message> onRefreshAnswer(SipIn.ResponseIn in) {
+    int status = in.response().getStatusCode();
+    if (status < 200 || in.transaction() == null) return this;
+    if (status == Response.REQUEST_PENDING) { // the caller's own re-INVITE crossed ours: try again shortly (RFC 3261 14.1)
+      liveness.refreshSoon();
+      return this;
+    }
+    if (status >= 300) {
+      return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller answered the session refresh with " + status);
+    }
+    try {
+      messages.ack(inviteTransaction.getDialog(), in.response());
+    } catch (Exception e) {
+      getContext().getLog().debug("Could not ACK the answer to a session refresh: {}", e.getMessage());
+    }
+    liveness.refreshAnswered();
+    return this;
+  }
+
+  private Behavior<Message> onAckTimeout(CallLiveness.AckMissing m) {
+    boolean caller = sipCallId.equals(m.sipCallId());
+    return endByEngine("ack-timeout", Disposition.FAILED, "ack-timeout: " + (caller ? "the caller" : "the agent's phone")
+        + " sent no ACK for the engine's 200 within " + liveness.settings().ackTimeout().toSeconds() + " s");
+  }
+
+  private Behavior<Message> onSessionExpired() {
+    int seconds = liveness.session().seconds();
+    return endByEngine("session-expired", Disposition.FAILED, "uas".equals(liveness.session().refresher())
+        ? "session-expired: the caller did not answer the engine's session refresh within " + (seconds / 2) + " s"
+        : "session-expired: no session refresh within the session interval of " + seconds + " s");
+  }
+
+  private Behavior<Message> onMaxDuration() {
+    return endByEngine("max-duration", phase == Phase.CONNECTED ? Disposition.COMPLETED : Disposition.TIMED_OUT,
+        "max-duration: the call reached the limit of " + liveness.settings().maxCallDuration().toSeconds() + " s");
+  }
+
+  /** The engine ends the call on its own: a warning says why, both legs get BYE, and the call's record keeps the reason. */
+  private Behavior<Message> endByEngine(String code, Disposition disposition, String reason) {
+    AgentLegs.Leg connected = agents.connected();
+    getContext().getLog().info("Call {}: {}; ending it", callId, reason);
+    engine.publish(new Warning(engine.clock().instant(), callId, queueId, connected == null ? null : connected.agentId(), code, reason));
+    hangUpAgent();
+    byeCustomer();
+    if (started && !domainKnowsEnd) endInDomain(disposition, reason);
+    domainKnowsEnd = true;
+    return finish();
+  }
+
   // --- keys, quality, watchdog, announcements ---
 
   private Behavior<Message> respondOk(SipIn.RequestIn in) {
@@ -816,9 +914,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
+    if (customerLeg && answerSdp != null) return onRefresh(in, answerSdp);
     AgentLegs.Leg connected = agents.connected();
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
     messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
+    if (sdp != null) liveness.awaitAck(callIdOf(in.request()));
     return this;
   }
 

@@ -27,6 +27,7 @@ import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The registrar: digest-authenticates a REGISTER (401 with the configured challenges, SHA-256
@@ -48,9 +49,11 @@ final class Registrar {
   private final DigestVerifier verifier;
   private final DigestUpgrades upgrades;
   private final AuthLockout lockout;
+  private final ActorRef<PhoneProbe.Command> probe;
 
   /** {@code nonces} signs with the key all nodes share, so a challenge of another node verifies here. */
-  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces, AuthLockout lockout) {
+  Registrar(CallCenterEngine engine, SipMessages messages, SipSettings settings, DigestNonces nonces, AuthLockout lockout,
+      ActorRef<PhoneProbe.Command> probe) {
     this.engine = engine;
     this.messages = messages;
     this.settings = settings;
@@ -58,6 +61,7 @@ final class Registrar {
     this.verifier = new DigestVerifier(settings.realm(), nonces);
     this.upgrades = new DigestUpgrades(settings.digestAlgorithms());
     this.lockout = lockout;
+    this.probe = probe;
   }
 
   void handle(Request request, ServerTransaction transaction) {
@@ -169,6 +173,7 @@ final class Registrar {
     result.whenComplete((view, error) -> {
       if (error == null) {
         messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
+        probe.tell(new PhoneProbe.Bound(agentId, view.registered() ? view.contact() : null, view.registrationExpiresAt()));
       } else if (Refusal.toException(error).refusal() == Refusal.CONFLICT) {
         challenge(transaction, request, null); // a replayed answer: as if it were wrong
       } else {

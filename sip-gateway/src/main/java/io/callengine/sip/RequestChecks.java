@@ -31,7 +31,9 @@ import javax.sip.message.Response;
 final class RequestChecks {
   /** Methods that SIP extensions define and that the engine knows but does not take: 405, not 501 (RFC 3261 8.2.1). */
   private static final Set<String> KNOWN_UNSUPPORTED =
-      Set.of("MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "UPDATE", "PRACK", "PUBLISH");
+      Set.of("MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "PRACK", "PUBLISH");
+  /** The option tags the engine supports: session timers (RFC 4028). */
+  private static final Set<String> SUPPORTED = Set.of("timer");
   /** Headers the engine reads: one that the stack could not parse makes the request malformed. Others (Date...) are ignored. */
   private static final Set<String> READ = Set.of("contact", "m", "content-type", "c", "content-encoding", "e", "require",
       "proxy-require", "max-forwards", "expires", "authorization", "accept", "route", "record-route");
@@ -98,12 +100,13 @@ final class RequestChecks {
     return false;
   }
 
-  /** RFC 3261 8.2.2.3: the engine supports no extension, so every option tag a Require names is unsupported. Never for a CANCEL. */
+  /** RFC 3261 8.2.2.3: the option tags a Require names that are not {@link #SUPPORTED}. Never for a CANCEL. */
   private List<Header> unsupported(Request request) throws ParseException {
     List<Header> unsupported = new ArrayList<>();
     if (Request.CANCEL.equals(request.getMethod())) return unsupported;
     for (ListIterator<Header> required = request.getHeaders(RequireHeader.NAME); required.hasNext(); ) {
-      unsupported.add(sip.headers().createUnsupportedHeader(((RequireHeader) required.next()).getOptionTag()));
+      String tag = ((RequireHeader) required.next()).getOptionTag();
+      if (!SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) unsupported.add(sip.headers().createUnsupportedHeader(tag));
     }
     return unsupported;
   }

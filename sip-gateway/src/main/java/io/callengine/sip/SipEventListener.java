@@ -8,7 +8,8 @@ import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
-import javax.sip.SipListener;
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.SipListenerExt;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
@@ -31,13 +32,14 @@ import org.slf4j.LoggerFactory;
  * source's rate limits ({@link FloodGuard}), and a request that fails {@link RequestChecks} gets
  * its refusal, without a transaction when it has none yet.
  */
-public final class SipEventListener implements SipListener {
+public final class SipEventListener implements SipListenerExt {
   private static final Logger log = LoggerFactory.getLogger(SipEventListener.class);
 
   private final Map<String, ActorRef<CallSession.Message>> sessions = new ConcurrentHashMap<>();
   private final SipMetrics metrics;
   private final CallAdmission admission;
   private volatile ActorRef<SipGateway.Command> gateway;
+  private volatile ActorRef<PhoneProbe.Command> probe;
   private volatile SipMessages messages;
   private volatile RequestChecks checks;
   private volatile Duration overloadRetryAfter;
@@ -48,8 +50,10 @@ public final class SipEventListener implements SipListener {
     this.admission = admission;
   }
 
-  void attach(ActorRef<SipGateway.Command> gateway, SipMessages messages, Duration overloadRetryAfter, FloodGuard floodGuard) {
+  void attach(ActorRef<SipGateway.Command> gateway, ActorRef<PhoneProbe.Command> probe, SipMessages messages,
+      Duration overloadRetryAfter, FloodGuard floodGuard) {
     this.overloadRetryAfter = overloadRetryAfter;
+    this.probe = probe;
     this.floodGuard = floodGuard;
     this.messages = messages;
     this.checks = new RequestChecks(messages.stack());
@@ -103,11 +107,16 @@ public final class SipEventListener implements SipListener {
 
   /**
    * Only answers to INVITEs reach a session or the gateway: the answers to the engine's BYEs and
-   * CANCELs are the stack's business, and they mostly arrive after the session has stopped.
+   * CANCELs are the stack's business, and they mostly arrive after the session has stopped. The
+   * final answers to the engine's OPTIONS go to the phone probe.
    */
   @Override
   public void processResponse(ResponseEvent event) {
     metrics.responseReceived(event.getResponse());
+    String method = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod();
+    if (Request.OPTIONS.equals(method) && probe != null && event.getResponse().getStatusCode() >= 200) {
+      probe.tell(new PhoneProbe.Answered(callId(event.getResponse()), event.getResponse().getStatusCode()));
+    }
     if (!Request.INVITE.equals(((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod())) return;
     SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
@@ -118,8 +127,27 @@ public final class SipEventListener implements SipListener {
   @Override
   public void processTimeout(TimeoutEvent event) {
     if (event.isServerTransaction()) return;
+    if (Request.OPTIONS.equals(event.getClientTransaction().getRequest().getMethod())) {
+      if (probe != null) probe.tell(new PhoneProbe.TimedOut(callId(event.getClientTransaction().getRequest())));
+      return;
+    }
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getClientTransaction().getRequest()));
     if (session != null) session.tell(new SipIn.TimeoutIn(event.getClientTransaction()));
+  }
+
+  /**
+   * As a plain listener's, the stack would delete a dialog whose 2xx no ACK confirmed, silently,
+   * so that the call session could no longer send its BYE; as a {@link SipListenerExt}'s it
+   * leaves that to us. A call session's own ack timer hangs up (the stack reports this timeout
+   * only for a dialog that went through an early state, which the engine's answers, 100 then 200,
+   * never do); a dialog no session owns, or a timeout of another kind, is deleted here, as
+   * before.
+   */
+  @Override
+  public void processDialogTimeout(DialogTimeoutEvent event) {
+    javax.sip.Dialog dialog = event.getDialog();
+    boolean owned = sessions.containsKey(dialog.getCallId().getCallId());
+    if (event.getReason() != DialogTimeoutEvent.Reason.AckNotReceived || !owned) dialog.delete();
   }
 
   @Override

@@ -62,11 +62,13 @@ public final class SipService {
         DispatcherSelector.fromConfig("callengine.sip-send-dispatcher")));
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the
     // nonces already handed out stay valid.
+    ActorRef<PhoneProbe.Command> probe =
+        engine.system().systemActorOf(PhoneProbe.create(engine, messages, settings), "sip-phone-probe", Props.empty());
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
         new Registrar(engine, messages, settings, nonces(engine, settings),
-            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker())));
+            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
-    listener.attach(gateway, messages, settings.overloadRetryAfter(),
+    listener.attach(gateway, probe, messages, settings.overloadRetryAfter(),
         new FloodGuard(security, securityLog, Ticker.systemTicker(), stack, metrics));
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);

@@ -30,7 +30,8 @@ public record SipSettings(
     Duration retryAfter,
     int maxCallsInSetup,
     Duration overloadRetryAfter,
-    MediaSettings media) {
+    MediaSettings media,
+    LivenessSettings liveness) {
 
   public static SipSettings from(Config config) {
     Config sip = config.getConfig("callengine.sip");
@@ -47,7 +48,7 @@ public record SipSettings(
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
         sip.getInt("max-connections"), positive(sip, "drain-timeout", "CALLENGINE_DRAIN_TIMEOUT"), positive(sip, "retry-after", null),
         notNegative(sip, "max-calls-in-setup", "CALLENGINE_SIP_MAX_CALLS_IN_SETUP"), positive(sip, "overload-retry-after", null),
-        MediaSettings.from(config));
+        MediaSettings.from(config), LivenessSettings.from(sip));
   }
 
   private static java.util.List<io.callengine.sip.registrar.Algorithm> algorithms(String names) {

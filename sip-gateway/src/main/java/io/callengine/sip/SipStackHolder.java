@@ -70,6 +70,8 @@ public final class SipStackHolder {
     p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
     p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(s.maxConnections()));
     p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "1000");
+    // The wait for the ACK of our 2xx, in T1 ticks; its end reaches SipEventListener.processDialogTimeout.
+    p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(s.liveness().ackTimeoutTicks()));
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
     // The stack logs under its name unless told otherwise; under gov.nist the node's log configuration reaches it.
     p.setProperty("gov.nist.javax.sip.LOG4J_LOGGER_NAME", "gov.nist.javax.sip.stack");

@@ -60,6 +60,13 @@ public final class AgentEntity
   public record Register(String contact, int expiresSeconds, DigestUse digest, ActorRef<StatusReply<AgentView>> replyTo)
       implements Command {}
   public record GetCredentials(ActorRef<StatusReply<SipCredentials>> replyTo) implements Command {}
+  /**
+   * The SIP gateway's OPTIONS probe of the phone at {@code contact}: {@code reachable} false when
+   * it stopped answering ({@code reason} says how), true once it answers again. A report about a
+   * contact the agent is no longer bound to changes nothing.
+   */
+  public record ReportReachability(String contact, boolean reachable, String reason, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
   public record Reserve(String callId, ActorRef<StatusReply<Reservation>> replyTo) implements Command {}
   public record AnswerCall(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** The agent's phone rings for a call it holds. */
@@ -90,6 +97,8 @@ public final class AgentEntity
   public record Registered(String contact, Instant expiresAt, DigestUse digest) implements Event {}
   /** {@code digest}: the REGISTER that removed the binding; null when the binding lapsed. */
   public record Unregistered(Instant at, DigestUse digest) implements Event {}
+  public record PhoneUnreachable(String contact, String reason, Instant at) implements Event {}
+  public record PhoneReachable(String contact, Instant at) implements Event {}
   public record Reserved(String callId, Instant at) implements Event {}
   public record CallAnswered(String callId, Instant at) implements Event {}
   public record CallRinging(String callId, Instant at) implements Event {}
@@ -167,6 +176,7 @@ public final class AgentEntity
         .onCommand(SetPresence.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Register.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(GetCredentials.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(ReportReachability.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Reserve.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(AnswerCall.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Ringing.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
@@ -182,6 +192,7 @@ public final class AgentEntity
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view(clock.instant()))))
         .onCommand(SetPresence.class, this::onSetPresence)
         .onCommand(Register.class, this::onRegister)
+        .onCommand(ReportReachability.class, this::onReportReachability)
         .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.credentials())))
         .onCommand(Reserve.class, this::onReserve)
         .onCommand(AnswerCall.class, this::onAnswerCall)
@@ -252,6 +263,17 @@ public final class AgentEntity
     return Effect().persist(event)
         .thenRun(s -> { armTimers(s); changed(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  /** Persisted only when it changes something, so a phone answering every probe writes nothing. */
+  private ReplyEffect<Event, AgentState> onReportReachability(AgentState state, ReportReachability cmd) {
+    if (cmd.contact() == null || !cmd.contact().equals(state.contact()) || state.reachable() == cmd.reachable()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    Event event = cmd.reachable()
+        ? new PhoneReachable(cmd.contact(), clock.instant())
+        : new PhoneUnreachable(cmd.contact(), cmd.reason(), clock.instant());
+    return Effect().persist(event).thenRun(this::changed).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, AgentState> onReserve(AgentState state, Reserve cmd) {
@@ -402,6 +424,8 @@ public final class AgentEntity
         .onEvent(PresenceRequested.class, (s, e) -> s.withPendingPresence(e.presence(), e.reason()))
         .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt(), e.digest()))
         .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null, e.digest()))
+        .onEvent(PhoneUnreachable.class, (s, e) -> s.withReachability(e.contact(), false))
+        .onEvent(PhoneReachable.class, (s, e) -> s.withReachability(e.contact(), true))
         .onEvent(Reserved.class, (s, e) -> s.withCall(e.callId(), Activity.RESERVED))
         .onEvent(CallRinging.class, (s, e) -> s.withCall(e.callId(), Activity.RINGING))
         .onEvent(CallAnswered.class, (s, e) -> s.withCall(e.callId(), Activity.ON_CALL))

@@ -8,7 +8,9 @@ import java.util.List;
  * A snapshot of one agent as the API shows it and as the Router caches it. {@code registered}
  * is true while a phone binding is unexpired at the moment the snapshot was taken;
  * {@code pendingPresence} is a break or log-off asked for during a call, applied when the
- * call and its wrap-up are over.
+ * call and its wrap-up are over. {@code reachable} is false while the registered phone does not
+ * answer the gateway's OPTIONS probe: such an agent is offered no call (null, as a node from
+ * before the probe sends it, counts as reachable).
  */
 public record AgentView(
     String id,
@@ -33,13 +35,15 @@ public record AgentView(
     long callsHandled,
     long talkSeconds,
     int consecutiveNoAnswers,
-    Instant lastCallEndedAt)
+    Instant lastCallEndedAt,
+    Boolean reachable)
     implements CborSerializable {
 
   /** Whether the Router may try to reserve this agent for one more call. */
   public boolean canTakeCall(Instant now) {
     return presence == Presence.AVAILABLE
         && registrationExpiresAt != null && registrationExpiresAt.isAfter(now)
+        && !Boolean.FALSE.equals(reachable)
         && wrapUpUntil == null
         && currentCalls.size() < maxConcurrentCalls;
   }

@@ -94,6 +94,34 @@ class AgentEntityTest {
   }
 
   @Test
+  void aPhoneThatStopsAnsweringIsOfferedNoCallUntilItAnswersOrRegistersElsewhere() {
+    create(1);
+    readyForCalls();
+    String contact = "sip:alice@127.0.0.1:5070";
+    assertTrue(reachability(contact, false).isSuccess());
+    AgentView view = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply().getValue();
+    assertFalse(view.reachable());
+    assertFalse(view.canTakeCall(java.time.Instant.now()), "the Router skips an unreachable phone");
+    assertTrue(reserve("c1").isError(), "and a reservation is refused");
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReportReachability(contact, false, "again", r)).events().isEmpty(),
+        "no change, nothing written");
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReportReachability("sip:alice@10.0.0.9", true, null, r))
+        .events().isEmpty(), "a report about another contact changes nothing");
+    kit.restart();
+    assertTrue(reserve("c1").isError(), "unreachable survives a restart");
+    assertTrue(reachability(contact, true).isSuccess());
+    assertTrue(reserve("c1").isSuccess(), "reachable again: calls come");
+    reachability(contact, false);
+    kit.<StatusReply<AgentView>>runCommand(r -> new AgentEntity.Register("sip:alice@127.0.0.1:5080", 300, null, r));
+    assertTrue(kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply().getValue().reachable(),
+        "a phone registered from a new contact is tried afresh");
+  }
+
+  private StatusReply<Done> reachability(String contact, boolean reachable) {
+    return kit.<StatusReply<Done>>runCommand(r -> new AgentEntity.ReportReachability(contact, reachable, reachable ? null : "no answer", r)).reply();
+  }
+
+  @Test
   void unknownAgentIsNotFound() {
     var reply = kit.<StatusReply<AgentView>>runCommand(AgentEntity.Get::new).reply();
     assertTrue(reply.getError().getMessage().startsWith("not-found:"));

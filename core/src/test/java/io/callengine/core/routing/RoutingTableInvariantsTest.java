@@ -141,7 +141,7 @@ class RoutingTableInvariantsTest {
       return new AgentView(id, id, "sip:" + id + "@example.test", presence, breakReason, pendingPresence, null, activity(),
           registered, registeredUntil, registeredUntil == null ? null : "sip:" + id + "@127.0.0.1", List.copyOf(skills),
           maxCalls, null, null, null, List.copyOf(queues), List.copyOf(calls.keySet()), wrapUpUntil, callsHandled,
-          talkSeconds, noAnswers, lastCallEndedAt);
+          talkSeconds, noAnswers, lastCallEndedAt, true);
     }
   }
 

@@ -592,7 +592,7 @@ class RoutingTableTest {
     AgentView view() {
       return new AgentView(id, id, "sip:" + id + "@example.test", presence, null, null, null, null,
           registeredUntil != null, registeredUntil, "sip:" + id + "@127.0.0.1", skills, maxCalls, null, null, null,
-          queues, calls, wrapUpUntil, callsHandled, talkSeconds, 0, lastCallEndedAt);
+          queues, calls, wrapUpUntil, callsHandled, talkSeconds, 0, lastCallEndedAt, true);
     }
   }
 }

@@ -36,6 +36,11 @@ public final class OutgoingCall {
     return phone.info(invite.getDialog(), contentSubtype, body);
   }
 
+  /** A session refresh from the caller: {@code INVITE} (a re-INVITE with SDP) or {@code UPDATE}, with {@code headers}. */
+  public Response refresh(String method, java.util.Map<String, String> headers) throws Exception {
+    return phone.inDialog(invite.getDialog(), method, headers);
+  }
+
   public Response hangUp() throws Exception {
     return phone.bye(invite.getDialog());
   }

@@ -68,6 +68,10 @@ public final class TestPhone implements SipListener, AutoCloseable {
   public final RtpPeer rtp;
   public volatile Answer answer = Answer.ANSWER;
   public volatile long answerDelayMillis = 0;
+  /** False: the 200 to this phone's INVITE is never ACKed, as by a phone that died right after calling. */
+  public volatile boolean ackAnswers = true;
+  /** The status OPTIONS are answered with; 0: no answer at all, as from a phone gone from the network. */
+  public volatile int optionsStatus = 200;
   private volatile Dialog incomingDialog;
   private volatile ServerTransaction incomingInvite;
 
@@ -221,6 +225,28 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return result.get(5, TimeUnit.SECONDS);
   }
 
+  /** Sends {@code method} (re-INVITE with this phone's SDP, or UPDATE without a body) in {@code dialog} with {@code extraHeaders}. */
+  Response inDialog(Dialog dialog, String method, java.util.Map<String, String> extraHeaders) throws Exception {
+    Request request = dialog.createRequest(method);
+    for (java.util.Map.Entry<String, String> header : extraHeaders.entrySet()) {
+      request.addHeader(headers.createHeader(header.getKey(), header.getValue()));
+    }
+    if (Request.INVITE.equals(method)) {
+      request.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+      request.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    }
+    ClientTransaction transaction = provider.getNewClientTransaction(request);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    dialog.sendRequest(transaction);
+    return result.get(5, TimeUnit.SECONDS);
+  }
+
+  /** A re-INVITE in the call this phone answered; returns the final response. */
+  public Response reInviteIncoming() throws Exception {
+    return inDialog(incomingDialog, Request.INVITE, java.util.Map.of());
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);
@@ -257,6 +283,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
           if (incomingInvite != null) incomingInvite.sendResponse(withTag(messages.createResponse(487, incomingInvite.getRequest())));
         }
         case Request.ACK -> { }
+        case Request.OPTIONS -> {
+          if (optionsStatus > 0) transaction.sendResponse(messages.createResponse(optionsStatus, request));
+        }
         default -> transaction.sendResponse(messages.createResponse(200, request));
       }
     } catch (Exception e) {
@@ -265,6 +294,10 @@ public final class TestPhone implements SipListener, AutoCloseable {
   }
 
   private void onInvite(Request request, ServerTransaction transaction) throws Exception {
+    if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
+      onReInvite(request, transaction);
+      return;
+    }
     incomingInvite = transaction;
     String sdp = new String(request.getRawContent(), StandardCharsets.UTF_8);
     rtp.remote(value(sdp, "c=IN IP4 "), Integer.parseInt(value(sdp, "m=audio ").split(" ")[0]));
@@ -279,6 +312,18 @@ public final class TestPhone implements SipListener, AutoCloseable {
         scheduler.schedule(() -> answerNow(request, transaction, tag), answerDelayMillis, TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  /** A re-INVITE (a session refresh): 200 with this phone's SDP at once, or for {@link Answer#NEVER} a 180 and nothing more. */
+  private void onReInvite(Request request, ServerTransaction transaction) throws Exception {
+    if (answer == Answer.NEVER) {
+      transaction.sendResponse(messages.createResponse(180, request));
+      return;
+    }
+    Response ok = messages.createResponse(200, request);
+    ok.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+    ok.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    transaction.sendResponse(ok);
   }
 
   private void answerNow(Request request, ServerTransaction transaction, String tag) {
@@ -309,7 +354,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
     ClientTransaction transaction = event.getClientTransaction();
     if (response.getStatusCode() < 200 || transaction == null) return;
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
-    if (Request.INVITE.equals(method) && response.getStatusCode() / 100 == 2) {
+    if (Request.INVITE.equals(method) && response.getStatusCode() / 100 == 2 && ackAnswers) {
       try {
         Dialog dialog = event.getDialog();
         dialog.sendAck(dialog.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber()));

@@ -127,7 +127,7 @@ public class RoutingDecisionBenchmark {
           free ? Activity.IDLE : Activity.ON_CALL, true, now.plus(Duration.ofDays(1)), "sip:" + id + "@192.0.2.1",
           skills, 1, null, null, null, served.stream().map(QueueConfig::id).toList(),
           free ? List.of() : List.of("talking-" + i), null, rnd.nextInt(200), rnd.nextInt(20_000), 0,
-          now.minusSeconds(60 + rnd.nextInt(3600)));
+          now.minusSeconds(60 + rnd.nextInt(3600)), true);
     }
 
     static String skill(int n) {
@@ -193,7 +193,7 @@ public class RoutingDecisionBenchmark {
       busy = busyAgents.get(next++ % busyAgents.size());
       freed = new AgentView(busy.id(), busy.displayName(), busy.sipUri(), busy.presence(), null, null, null, Activity.IDLE,
           true, busy.registrationExpiresAt(), busy.contact(), busy.skills(), busy.maxConcurrentCalls(), null, null, null,
-          busy.queues(), List.of(), null, busy.callsHandled() + 1, busy.talkSeconds() + 120, 0, now);
+          busy.queues(), List.of(), null, busy.callsHandled() + 1, busy.talkSeconds() + 120, 0, now, true);
     }
 
     @TearDown(Level.Invocation)
