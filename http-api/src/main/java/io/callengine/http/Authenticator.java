@@ -9,14 +9,18 @@ import io.callengine.core.api.Lookups;
 import io.callengine.core.auth.Principal;
 import io.callengine.core.auth.Role;
 import io.callengine.core.auth.Tokens;
+import io.callengine.core.security.SecurityLog;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
@@ -34,10 +38,12 @@ final class Authenticator {
 
   private final String adminTokenHash;
   private final Lookups lookups;
+  private final SecurityLog securityLog;
 
-  Authenticator(String adminTokenHash, Lookups lookups) {
+  Authenticator(String adminTokenHash, Lookups lookups, SecurityLog securityLog) {
     this.adminTokenHash = adminTokenHash;
     this.lookups = lookups;
+    this.securityLog = securityLog;
   }
 
   /**
@@ -49,8 +55,17 @@ final class Authenticator {
   Route authenticated(Function<Principal, Route> inner) {
     return token(presented -> presented
         .<Route>map(token -> onSuccess(() -> principal(token),
-            found -> found.map(inner).orElseGet(() -> unauthorized("the bearer token is unknown or revoked"))))
+            found -> found.map(inner).orElseGet(this::refused)))
         .orElseGet(() -> unauthorized("send the header Authorization: Bearer <token>")));
+  }
+
+  /** A token that names nobody is a security event, counted and logged with the peer's address. */
+  private Route refused() {
+    return extractRequest(request -> {
+      InetAddress source = request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress).orElse(null);
+      securityLog.tokenRefused(source, request.getUri().path());
+      return unauthorized("the bearer token is unknown or revoked");
+    });
   }
 
   /** The token the request presents, as {@link #authenticated} reads it, or empty. */

@@ -63,7 +63,7 @@ public final class HttpApi {
     AdminApi admin = engine.admin();
     SupervisorApi supervisor = engine.supervisor();
     Executor blocking = engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.blocking-dispatcher"));
-    Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.lookups());
+    Authenticator auth = new Authenticator(Tokens.hash(adminToken), engine.lookups(), engine.securityLog());
     HealthRoutes health = new HealthRoutes(engine::health);
     ClusterRoutes cluster = new ClusterRoutes(engine.node()::snapshot);
     QueueRoutes queues = new QueueRoutes(admin);

@@ -1,9 +1,9 @@
 package io.callengine.sip;
 
+import io.callengine.core.security.Limit;
 import com.github.benmanes.caffeine.cache.Ticker;
 import gov.nist.javax.sip.message.SIPMessage;
-import io.callengine.sip.security.Limit;
-import io.callengine.sip.security.SecurityLog;
+import io.callengine.core.security.SecurityLog;
 import io.callengine.sip.security.SecuritySettings;
 import io.callengine.sip.security.SourceRateLimiter;
 import java.net.InetAddress;

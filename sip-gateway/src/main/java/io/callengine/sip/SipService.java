@@ -7,7 +7,7 @@ import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.registrar.DigestNonces;
 import io.callengine.sip.registrar.NonceKey;
 import io.callengine.sip.security.AuthLockout;
-import io.callengine.sip.security.SecurityLog;
+import io.callengine.core.security.SecurityLog;
 import io.callengine.sip.security.SecuritySettings;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -51,8 +51,7 @@ public final class SipService {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
     SecuritySettings security = SecuritySettings.from(engine.config());
-    SecurityLog securityLog = new SecurityLog(engine.metrics(), security.logWindow(), security.maxTrackedSources(), Ticker.systemTicker(),
-        engine::publish, engine.clock());
+    SecurityLog securityLog = engine.securityLog();
     SipEventListener listener = new SipEventListener(metrics,
         new CallAdmission(settings.maxCallsInSetup(), security.maxCallsInSetupPerSource(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.callengine.core.api.QueueSpec;
-import io.callengine.sip.security.SecurityLogCapture;
+import io.callengine.core.security.SecurityLogCapture;
 import io.callengine.sip.testing.RawSipCaller;
 import java.net.InetAddress;
 import java.time.Duration;

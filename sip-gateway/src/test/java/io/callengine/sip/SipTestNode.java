@@ -14,11 +14,12 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements
 
   /**
    * The test phones and callers send most calls from 127.0.0.1, many at a time, and seldom send
-   * RTP: the source limits and the first-RTP limit are lifted, except in the tests of those
+   * RTP: the source limits and the first-RTP limit are lifted, and phones are not probed with
+   * OPTIONS (which would come between the requests a test waits for), except in the tests of those
    * (which set their own in {@code extraConfig}, laid over these).
    */
-  private static final String TEST_DEFAULTS =
-      "callengine.sip.security.trusted-sources = \"127.0.0.1\"\ncallengine.media.first-rtp-timeout = 10m\n";
+  private static final String TEST_DEFAULTS = "callengine.sip.security.trusted-sources = \"127.0.0.1\"\n"
+      + "callengine.media.first-rtp-timeout = 10m\ncallengine.sip.options-interval = 0\n";
 
   /**
    * {@code extraConfig} is HOCON laid over the defaults (e.g. media settings), empty for none. A

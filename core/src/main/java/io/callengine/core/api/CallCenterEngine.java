@@ -11,6 +11,7 @@ import io.callengine.core.cluster.NodeStatus;
 import io.callengine.core.directory.Directory;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.metrics.CallCenterMetrics;
+import io.callengine.core.security.SecurityLog;
 import io.callengine.core.persistence.Database;
 import io.callengine.core.persistence.PlainJdbcSession;
 import io.callengine.core.policy.RouteDecision;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -83,6 +85,7 @@ public final class CallCenterEngine {
   private final PerformanceQuery performance;
   private final ActorRef<Topic.Command<CallCenterEvent>> events;
   private final NodeStatus node;
+  private final SecurityLog securityLog;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, BooleanSupplier> healthChecks = new ConcurrentHashMap<>();
   private final CompletableFuture<CallCenterEngine> up = new CompletableFuture<>();
@@ -156,6 +159,8 @@ public final class CallCenterEngine {
     this.asks = new Asks(config.getDuration("callengine.ask-timeout"), system.scheduler());
     bindJvmMetrics();
     this.node = NodeStatus.start(system, clock, metrics, this::ready);
+    this.securityLog = new SecurityLog(metrics, config.getDuration("callengine.security.log-window"),
+        config.getInt("callengine.security.max-tracked-sources"), Ticker.systemTicker(), this::publish, clock);
     joinCluster();
     this.lookups = new Lookups(system);
     this.callHandlers = new CallHandlers(system, lookups, callHandlerTimeout(config), metrics);
@@ -324,6 +329,8 @@ public final class CallCenterEngine {
   public Asks asks() { return asks; }
   /** This node in its cluster: membership, partition side, draining, and the cluster gauges. */
   public NodeStatus node() { return node; }
+  /** The node's security events (authentication failures, lock-outs, rate limits, refused tokens): counted, logged, published. */
+  public SecurityLog securityLog() { return securityLog; }
   public ClusterSharding sharding() { return ClusterSharding.get(system); }
   public ActorRef<Directory.Command> directory() { return directory; }
   public ActorRef<Router.Command> router() { return router; }

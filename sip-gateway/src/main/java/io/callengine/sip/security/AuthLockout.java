@@ -1,5 +1,6 @@
 package io.callengine.sip.security;
 
+import io.callengine.core.security.SecurityLog;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;

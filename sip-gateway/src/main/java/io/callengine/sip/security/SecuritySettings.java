@@ -1,5 +1,6 @@
 package io.callengine.sip.security;
 
+import io.callengine.core.security.Limit;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,7 +16,6 @@ public record SecuritySettings(
     Duration retryAfter,
     int maxTrackedSources,
     int maxCallsInSetupPerSource,
-    Duration logWindow,
     AuthLockout.Settings lockout) {
 
   public static SecuritySettings from(Config config) {
@@ -31,7 +31,7 @@ public record SecuritySettings(
     return new SecuritySettings(
         TrustedSources.parse(Arrays.asList(trusted.split(",")), "callengine.sip.security.trusted-sources (CALLENGINE_SIP_TRUSTED_SOURCES)"),
         limit(s, "invite", "CALLENGINE_SIP_INVITE_RATE"), limit(s, "register", "CALLENGINE_SIP_REGISTER_RATE"),
-        positive(s, "rate-limit-retry-after"), maxTracked, notNegative(s, "max-calls-in-setup-per-source"), positive(s, "log-window"),
+        positive(s, "rate-limit-retry-after"), maxTracked, notNegative(s, "max-calls-in-setup-per-source"),
         new AuthLockout.Settings(maxFailures, positive(s, "auth-failure-window"), positive(s, "auth-lockout"), maxTracked));
   }
 

@@ -1,5 +1,8 @@
 package io.callengine.sip.security;
 
+import io.callengine.core.security.Limit;
+import io.callengine.core.security.SecurityLogCapture;
+import io.callengine.core.security.SecurityLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.callengine.sip.security;
 
+import io.callengine.core.security.Limit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

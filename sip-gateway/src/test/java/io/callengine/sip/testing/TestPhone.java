@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -67,6 +68,8 @@ public final class TestPhone implements SipListener, AutoCloseable {
   public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
   public final RtpPeer rtp;
   public volatile Answer answer = Answer.ANSWER;
+  /** How many more re-INVITEs this phone answers 200; past that, a 180 and nothing more, as for {@link Answer#NEVER}. */
+  public final AtomicInteger reInvitesToAnswer = new AtomicInteger(Integer.MAX_VALUE);
   public volatile long answerDelayMillis = 0;
   /** False: the 200 to this phone's INVITE is never ACKed, as by a phone that died right after calling. */
   public volatile boolean ackAnswers = true;
@@ -314,9 +317,12 @@ public final class TestPhone implements SipListener, AutoCloseable {
     }
   }
 
-  /** A re-INVITE (a session refresh): 200 with this phone's SDP at once, or for {@link Answer#NEVER} a 180 and nothing more. */
+  /**
+   * A re-INVITE (a session refresh): 200 with this phone's SDP at once, or for {@link Answer#NEVER}
+   * or past {@link #reInvitesToAnswer} a 180 and nothing more.
+   */
   private void onReInvite(Request request, ServerTransaction transaction) throws Exception {
-    if (answer == Answer.NEVER) {
+    if (answer == Answer.NEVER || reInvitesToAnswer.getAndDecrement() <= 0) {
       transaction.sendResponse(messages.createResponse(180, request));
       return;
     }

@@ -1,4 +1,4 @@
-package io.callengine.sip.security;
+package io.callengine.core.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,18 +21,20 @@ import org.slf4j.LoggerFactory;
  * once per source and method per {@code logWindow} (the rest are counted only), so a flood does
  * not flood the log. Lock-outs and those first rate-limit hits are also published as
  * {@link SecurityAlert}s, which the event stream shows to admins. Names a caller chose are cleaned
- * before they reach the log. Thread-safe; used by {@link AuthLockout} and the gateway's flood guard.
+ * before they reach the log. One per node ({@code CallCenterEngine.securityLog()}); thread-safe;
+ * used by the SIP gateway's lock-out and flood guard and by the HTTP API's token check.
  */
 public final class SecurityLog {
   /** The logger fail2ban and log shippers select on. */
   public static final String LOGGER = "io.callengine.security";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._@+-]");
+  private static final Pattern UNSAFE_PATH = Pattern.compile("[^A-Za-z0-9._@+/%-]");
   private static final int MAX_USER = 64;
 
   private final MeterRegistry registry;
   private final Counter lockedRefusals;
-  private final Cache<String, Boolean> rateLimitLogged;
+  private final Cache<String, Boolean> logged;
   private final Consumer<SecurityAlert> alerts;
   private final Clock clock;
 
@@ -49,7 +51,7 @@ public final class SecurityLog {
     this.clock = clock;
     this.lockedRefusals = Counter.builder("callengine.sip.security.locked.refusals")
         .description("REGISTERs answered 403 without a check because their source or account was locked out").register(registry);
-    this.rateLimitLogged = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(logWindow).maximumSize(maxSources)
+    this.logged = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(logWindow).maximumSize(maxSources)
         .executor(Runnable::run).build();
   }
 
@@ -80,19 +82,38 @@ public final class SecurityLog {
     Counter.builder("callengine.sip.security.rate.limited").description("Requests refused for their source's rate limit, by method")
         .tag("method", method).register(registry).increment();
     String key = method + ' ' + ip(source);
-    if (rateLimitLogged.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
+    if (logged.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
       log.warn("SECURITY rate-limit source={} method={} limit={}/s burst={}", ip(source), method, limit.rateText(), limit.burst());
       alerts.accept(new SecurityAlert(clock.instant(), "rate-limit", ip(source), null,
           ip(source) + " is over its " + method + " limit of " + limit.rateText() + "/s (burst " + limit.burst() + ")"));
     }
   }
 
-  static String ip(InetAddress source) {
+  /**
+   * A request whose bearer token is unknown or revoked (a missing token is not counted): always
+   * counted, logged and published once per source per log window.
+   */
+  public void tokenRefused(InetAddress source, String path) {
+    Counter.builder("callengine.http.security.token.refused").description("HTTP requests refused for an unknown or revoked token")
+        .register(registry).increment();
+    if (logged.asMap().putIfAbsent("token " + ip(source), Boolean.TRUE) == null) {
+      log.warn("SECURITY token-refused source={} path={}", ip(source), cleanPath(path));
+      alerts.accept(new SecurityAlert(clock.instant(), "token-refused", ip(source), null,
+          ip(source) + " sent an unknown or revoked bearer token"));
+    }
+  }
+
+  public static String ip(InetAddress source) {
     return source == null ? "unknown" : source.getHostAddress();
   }
 
+  private static String cleanPath(String path) {
+    String shortened = path.length() > 2 * MAX_USER ? path.substring(0, 2 * MAX_USER) : path;
+    return UNSAFE_PATH.matcher(shortened).replaceAll("?");
+  }
+
   /** A user name as the log shows it: safe characters only (others become '?'), at most 64 of them, {@code -} when absent. */
-  static String clean(String user) {
+  public static String clean(String user) {
     if (user == null || user.isEmpty()) return "-";
     String shortened = user.length() > MAX_USER ? user.substring(0, MAX_USER) : user;
     return UNSAFE.matcher(shortened).replaceAll("?");

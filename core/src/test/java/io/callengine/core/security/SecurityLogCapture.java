@@ -1,4 +1,4 @@
-package io.callengine.sip.security;
+package io.callengine.core.security;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,4 +1,4 @@
-package io.callengine.sip.security;
+package io.callengine.core.security;
 
 /** A sustained rate (requests a second) and a burst (requests at once) for one source and one method. */
 public record Limit(double perSecond, int burst) {
