@@ -562,7 +562,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } catch (Exception e) {
       getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), e.getMessage());
       m.endpoint().close();
-      return agentFailed(m.target().agentId(), "agent phone unreachable", false);
+      return agentFailed(m.target().agentId(), "agent phone unreachable", true);
     }
     return this;
   }
@@ -570,7 +570,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> onAgentUnreachable(AgentUnreachable m) {
     if (agents.ringingLeg(m.sipCallId()).isEmpty()) return this; // the leg was over before its INVITE failed
     getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), m.reason());
-    return agentFailed(agents.fail(m.sipCallId()).agentId(), "agent phone unreachable", false);
+    // Counted as a no-answer: a phone that cannot be reached would otherwise be offered the next
+    // call at once, again and again, until its binding expires.
+    return agentFailed(agents.fail(m.sipCallId()).agentId(), "agent phone unreachable", true);
   }
 
   private Behavior<Message> onResponse(SipIn.ResponseIn in) {

@@ -14,6 +14,7 @@ import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.io.IOException;
@@ -122,6 +123,26 @@ class DeadTcpPhoneTest {
       }
     } finally {
       for (TestPhone caller : deadCallers) caller.close();
+    }
+  }
+
+  @Test
+  void aPhoneThatRefusesConnectionsIsPutOnBreakInsteadOfBeingOfferedCallsForever() throws Exception {
+    engine.admin().createQueue(QueueSpec.of("refused", "Refusing phone").withRingTimeoutSeconds(10)
+        .withRequiredSkills(List.of(new QueueConfig.RequiredSkill("refused", 1)))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    engine.admin().createAgent(AgentSpec.of("gone", "sip:gone@127.0.0.1", "Gone", "pw-gone").withSkills(List.of(new Skill("refused", 1))))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // Nobody listens on a port just freed: each INVITE's TCP connect is refused at once.
+    String contact = "sip:gone@127.0.0.1:" + TestEngines.freePort() + ";transport=tcp";
+    engine.asks().<AgentEntity.Command, AgentView>askRetrying(engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, "gone"),
+        r -> new AgentEntity.Register(contact, 600, null, r)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    engine.agent("gone").updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (TestPhone caller = node.phone("refused-caller")) {
+      assertEquals(200, caller.call("refused").awaitFinal().getStatusCode(), "answered once queued");
+      eventually(Duration.ofSeconds(20), "after max-consecutive-no-answers (3) failed offers the agent is on BREAK no-answer", () -> {
+        AgentView gone = agent("gone");
+        return gone.presence() == Presence.BREAK && "no-answer".equals(gone.breakReason());
+      });
     }
   }
 
