@@ -140,6 +140,8 @@ final class Registrar {
     }
     result.whenComplete((view, error) -> {
       if (error == null) {
+        messages.stack().keepConnection(request, view.registered()
+            ? java.time.Duration.between(engine.clock().instant(), view.registrationExpiresAt()) : java.time.Duration.ZERO);
         messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
       } else if (Refusal.toException(error).refusal() == Refusal.CONFLICT) {
         challenge(transaction, request, null); // a replayed answer: as if it were wrong

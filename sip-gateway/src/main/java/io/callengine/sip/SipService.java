@@ -109,6 +109,11 @@ public final class SipService {
     return relay.portsInUse();
   }
 
+  /** Inbound SIP connections (TCP and TLS) open now. */
+  public int openConnections() {
+    return stack.openConnections();
+  }
+
   public boolean running() {
     return running;
   }
