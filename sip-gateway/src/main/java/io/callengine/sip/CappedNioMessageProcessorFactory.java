@@ -77,13 +77,15 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
       this.open = open;
       this.remote = (InetSocketAddress) client.getRemoteAddress();
       this.admitted = caps.admit(remote.getAddress());
-      if (admitted) {
-        open.put(remote, this);
-      } else {
-        log.debug("SIP connection from {} refused: connection cap reached", remote);
-        client.shutdownInput();
-        client.shutdownOutput();
-      }
+      if (admitted) open.put(remote, this);
+    }
+
+    /** Shuts a refused connection both ways, once its channel is made (which reads the socket's streams). */
+    void shutIfRefused(SocketChannel client) throws IOException {
+      if (admitted) return;
+      log.debug("SIP connection from {} refused: connection cap reached", remote);
+      client.shutdownInput();
+      client.shutdownOutput();
     }
 
     /** The last activity as the idle check should see it: not older than the idle time before {@link #keptUntil}. */
@@ -115,6 +117,7 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
       try {
         NioTcpMessageChannel channel = new TcpChannel(processor, client, admission);
         nioHandler.putMessageChannel(client, channel);
+        admission.shutIfRefused(client);
         return channel;
       } catch (IOException | RuntimeException e) {
         admission.closed();
@@ -150,6 +153,7 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
       try {
         NioTcpMessageChannel channel = new TlsChannel(processor, client, admission);
         nioHandler.putMessageChannel(client, channel);
+        admission.shutIfRefused(client);
         return channel;
       } catch (IOException | RuntimeException e) {
         admission.closed();

@@ -90,7 +90,7 @@ class SipConnectionCapsTest {
   }
 
   /** A listener that answers nothing: these tests only open and close connections. */
-  private static final class Silent implements SipListener {
+  static final class Silent implements SipListener {
     @Override public void processRequest(RequestEvent event) {}
     @Override public void processResponse(ResponseEvent event) {}
     @Override public void processTimeout(TimeoutEvent event) {}
