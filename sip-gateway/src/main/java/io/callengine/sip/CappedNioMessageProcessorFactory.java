@@ -109,6 +109,7 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     Tcp(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
       super(address, stack, port);
       this.caps = caps;
+      this.nioHandler = new SharedNioHandler(stack, this);
     }
 
     @Override
@@ -145,6 +146,7 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     Tls(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
       super(address, stack, port);
       this.caps = caps;
+      this.nioHandler = new SharedNioHandler(stack, this);
     }
 
     @Override
