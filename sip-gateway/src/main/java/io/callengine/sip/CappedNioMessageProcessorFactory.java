@@ -61,6 +61,9 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
 
     /** The inbound connections open now over TCP and TLS together. */
     int openConnections();
+
+    /** The inbound connections closed at once because a cap was reached, since the start. */
+    long refusedConnections();
   }
 
   /** What an inbound channel holds of its admission: its place under the caps and how long it is kept. */
@@ -136,6 +139,11 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     public int openConnections() {
       return caps.open();
     }
+
+    @Override
+    public long refusedConnections() {
+      return caps.refused();
+    }
   }
 
   /** SIP over TLS. */
@@ -172,6 +180,11 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     @Override
     public int openConnections() {
       return caps.open();
+    }
+
+    @Override
+    public long refusedConnections() {
+      return caps.refused();
     }
   }
 

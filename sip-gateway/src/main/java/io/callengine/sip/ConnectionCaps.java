@@ -13,6 +13,7 @@ final class ConnectionCaps {
   private final int maxOpen;
   private final int maxPerAddress;
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
 
   ConnectionCaps(int maxOpen, int maxPerAddress) {
@@ -24,6 +25,7 @@ final class ConnectionCaps {
   boolean admit(InetAddress address) {
     if (open.incrementAndGet() > maxOpen) {
       open.decrementAndGet();
+      refused.incrementAndGet();
       return false;
     }
     boolean[] taken = {false};
@@ -33,7 +35,10 @@ final class ConnectionCaps {
       taken[0] = true;
       return now + 1;
     });
-    if (!taken[0]) open.decrementAndGet();
+    if (!taken[0]) {
+      open.decrementAndGet();
+      refused.incrementAndGet();
+    }
     return taken[0];
   }
 
@@ -45,5 +50,10 @@ final class ConnectionCaps {
 
   int open() {
     return open.get();
+  }
+
+  /** Connections closed at once because a cap was reached, since the start. */
+  long refused() {
+    return refused.get();
   }
 }

@@ -44,6 +44,14 @@ final class SipMetrics {
         .description("Calls whose INVITE this node took and has not answered yet").register(registry);
   }
 
+  void connections(SipStackHolder stack) {
+    Gauge.builder("callengine.sip.connections", stack, SipStackHolder::openConnections)
+        .description("Inbound SIP connections (TCP and TLS) open now").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("callengine.sip.connections.refused", stack, SipStackHolder::refusedConnections)
+        .description("Inbound SIP connections closed at once because callengine.sip.max-connections(-per-address) was reached")
+        .register(registry);
+  }
+
   void overloadRefusal() {
     overloadRefusals.increment();
   }

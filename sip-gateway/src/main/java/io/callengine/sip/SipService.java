@@ -47,6 +47,7 @@ public final class SipService {
     SipMetrics metrics = new SipMetrics(engine.metrics());
     SipEventListener listener = new SipEventListener(metrics, new CallAdmission(settings.maxCallsInSetup(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
+    metrics.connections(stack);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     SipMessages messages = new SipMessages(stack, settings, metrics);
     // Built here, not in the gateway actor: a restart of that actor keeps the nonce key, so the

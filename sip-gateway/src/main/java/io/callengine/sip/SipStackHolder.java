@@ -144,6 +144,11 @@ public final class SipStackHolder {
     return listeners().findFirst().map(CappedNioMessageProcessorFactory.Listener::openConnections).orElse(0);
   }
 
+  /** The inbound TCP and TLS connections closed at once because a cap was reached, since the start. */
+  public long refusedConnections() {
+    return listeners().findFirst().map(CappedNioMessageProcessorFactory.Listener::refusedConnections).orElse(0L);
+  }
+
   private Stream<CappedNioMessageProcessorFactory.Listener> listeners() {
     return Stream.of(provider.getListeningPoints()).map(lp -> ((ListeningPointImpl) lp).getMessageProcessor())
         .filter(CappedNioMessageProcessorFactory.Listener.class::isInstance).map(CappedNioMessageProcessorFactory.Listener.class::cast);

@@ -46,6 +46,7 @@ class SipConnectionCapsTest {
       eventually(Duration.ofSeconds(10), "2 more from 127.0.0.2 taken", () -> stack.openConnections() == 5);
       assertClosedByTheNode(connect(second, port), "a 3rd connection from 127.0.0.2, past the cap of 5 in all");
       assertEquals(5, stack.openConnections(), "refused connections hold no place");
+      assertEquals(2, stack.refusedConnections(), "and are counted");
 
       sockets.remove(0).close();
       eventually(Duration.ofSeconds(10), "the node notices the closed connection", () -> stack.openConnections() == 4);

@@ -52,6 +52,17 @@ class SipConnectionIdleTest {
     }
   }
 
+  @Test
+  void aCrlfKeepAliveIsAnsweredWithCrlf() throws Exception {
+    try (Socket phone = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
+      phone.setSoTimeout(10_000);
+      phone.getOutputStream().write("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      phone.getOutputStream().flush();
+      byte[] pong = phone.getInputStream().readNBytes(2);
+      assertEquals("\r\n", new String(pong, java.nio.charset.StandardCharsets.US_ASCII), "RFC 5626 4.4.1: ping CRLFCRLF, pong CRLF");
+    }
+  }
+
   private static void assertClosedWithin(Duration bound) throws Exception {
     try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
       silent.setSoTimeout((int) bound.toMillis());
