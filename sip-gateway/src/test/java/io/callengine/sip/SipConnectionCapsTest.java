@@ -71,6 +71,16 @@ class SipConnectionCapsTest {
     try (socket) {
       socket.setSoTimeout(10_000);
       assertEquals(-1, socket.getInputStream().read(), what + ": the node ends it");
+      // Not only its side: a node that had shut its output and kept the socket would take these bytes.
+      eventually(Duration.ofSeconds(10), what + ": the node's socket is closed (writes are reset)", () -> {
+        try {
+          socket.getOutputStream().write('\n');
+          socket.getOutputStream().flush();
+          return false;
+        } catch (java.io.IOException reset) {
+          return true;
+        }
+      });
     }
   }
 
