@@ -1,11 +1,12 @@
 package io.callengine.sip;
 
-import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.TooManyListenersException;
+import java.util.stream.Stream;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
 import javax.sip.SipListener;
@@ -15,7 +16,6 @@ import javax.sip.address.AddressFactory;
 import javax.sip.header.HeaderFactory;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
-import java.util.stream.Stream;
 
 /**
  * The JAIN-SIP stack of this node: one provider listening on UDP and TCP at the same address
