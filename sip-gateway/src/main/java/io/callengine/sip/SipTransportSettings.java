@@ -1,9 +1,14 @@
 package io.callengine.sip;
 
 import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
 
 /**
@@ -40,11 +45,29 @@ public record SipTransportSettings(
     if (!Files.isReadable(path)) {
       throw new IllegalArgumentException("callengine.sip.tls.keystore (CALLENGINE_SIP_TLS_KEYSTORE): no readable file at " + path);
     }
+    String password = tls.getString("keystore-password");
+    checkOpens(path, password);
     int port = tls.getInt("port");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("callengine.sip.tls.port (CALLENGINE_SIP_TLS_PORT) must be 1-65535; got " + port);
     }
-    return Optional.of(new Tls(port, path, tls.getString("keystore-password")));
+    return Optional.of(new Tls(port, path, password));
+  }
+
+  /** Read at start, so that a wrong password or file stops the node with the settings named. */
+  private static void checkOpens(Path path, String password) {
+    try (InputStream in = Files.newInputStream(path)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password.toCharArray());
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.isKeyEntry(alias)) return;
+      }
+      throw new IllegalArgumentException("callengine.sip.tls.keystore (CALLENGINE_SIP_TLS_KEYSTORE) " + path
+          + " holds no private key: it needs the node's key and certificate");
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("callengine.sip.tls.keystore (CALLENGINE_SIP_TLS_KEYSTORE) " + path + " is not a PKCS12 "
+          + "key store that opens with callengine.sip.tls.keystore-password (CALLENGINE_SIP_TLS_KEYSTORE_PASSWORD): " + e.getMessage(), e);
+    }
   }
 
   private static int atLeastOne(Config sip, String key, String variable) {

@@ -101,7 +101,7 @@ class SipConnectionCapsTest {
   }
 
   /** A listener that answers nothing: these tests only open and close connections. */
-  static final class Silent implements SipListener {
+  private static final class Silent implements SipListener {
     @Override public void processRequest(RequestEvent event) {}
     @Override public void processResponse(ResponseEvent event) {}
     @Override public void processTimeout(TimeoutEvent event) {}

@@ -82,22 +82,19 @@ class SipTlsTest {
 
   @Test
   void aKeyStoreThatDoesNotOpenStopsTheStartWithTheSettingNamed() throws Exception {
-    var settings = SipSettings.from(CallCenterEngine.resolve(TestEngines.config("callengine.sip { host = 127.0.0.1, port = "
-        + TestEngines.freePort() + ", tls { port = " + TestEngines.freePort() + ", keystore = \"" + keystore
-        + "\", keystore-password = wrong } }")));
-    Exception refused = assertThrows(Exception.class, () -> new SipStackHolder(settings, new SipConnectionCapsTest.Silent()));
-    assertTrue(causes(refused).contains("CALLENGINE_SIP_TLS_KEYSTORE"), "wrong password: " + causes(refused));
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> SipSettings.from(CallCenterEngine.resolve(
+        TestEngines.config("callengine.sip.tls { keystore = \"" + keystore + "\", keystore-password = wrong }"))));
+    assertTrue(wrong.getMessage().contains("CALLENGINE_SIP_TLS_KEYSTORE_PASSWORD"), "wrong password: " + wrong.getMessage());
+
+    Path notAKeyStore = Files.writeString(dir.resolve("not-a-keystore.p12"), "just text");
+    IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class, () -> SipSettings.from(CallCenterEngine.resolve(
+        TestEngines.config("callengine.sip.tls { keystore = \"" + notAKeyStore + "\", keystore-password = x }"))));
+    assertTrue(garbage.getMessage().contains("CALLENGINE_SIP_TLS_KEYSTORE"), "not a key store: " + garbage.getMessage());
 
     Path missing = dir.resolve("missing.p12");
     IllegalArgumentException noFile = assertThrows(IllegalArgumentException.class, () -> SipSettings.from(CallCenterEngine.resolve(
         TestEngines.config("callengine.sip.tls.keystore = \"" + missing + "\""))));
     assertTrue(noFile.getMessage().contains("CALLENGINE_SIP_TLS_KEYSTORE"), noFile.getMessage());
-  }
-
-  private static String causes(Throwable error) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable t = error; t != null; t = t.getCause()) text.append(t).append(" / ");
-    return text.toString();
   }
 
   private static SSLContext trustingOnlyTheTestCertificate() throws Exception {
