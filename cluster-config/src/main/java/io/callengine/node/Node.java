@@ -36,8 +36,10 @@ public final class Node {
     String httpHost = config.getString("callengine.http.host");
     int httpPort = config.getInt("callengine.http.port");
     HttpApi.start(engine, httpHost, httpPort, adminToken).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    log.info("call-engine ready: SIP udp+tcp {}:{} (advertised as {}), HTTP {}:{}, database {}",
-        sip.settings().host(), sip.settings().port(), sip.settings().publicHost(), httpHost, httpPort,
+    log.info("call-engine ready: SIP udp+tcp {}:{}{} (advertised as {}), HTTP {}:{}, database {}",
+        sip.settings().host(), sip.settings().port(),
+        sip.settings().transport().tls().map(tls -> ", tls " + sip.settings().host() + ":" + tls.port()).orElse(""),
+        sip.settings().publicHost(), httpHost, httpPort,
         config.getString("callengine.db.url").replaceAll("(?i)(password=)[^;&]*", "$1***"));
     return new Node(engine, sip, adminToken);
   }

@@ -172,6 +172,8 @@ final class Registrar {
     }
     result.whenComplete((view, error) -> {
       if (error == null) {
+        messages.stack().keepConnection(request, view.registered()
+            ? java.time.Duration.between(engine.clock().instant(), view.registrationExpiresAt()) : java.time.Duration.ZERO);
         messages.respond(transaction, request, Response.OK, null, null, bindingHeaders(view));
         probe.tell(new PhoneProbe.Bound(agentId, view.registered() ? view.contact() : null, view.registrationExpiresAt()));
       } else if (Refusal.toException(error).refusal() == Refusal.CONFLICT) {

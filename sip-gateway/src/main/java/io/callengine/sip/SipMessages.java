@@ -75,7 +75,7 @@ public final class SipMessages {
       ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
       // RFC 3261 8.2.6.2: every response but 100 carries a To tag; ours is stable for an INVITE's dialog.
       if (to.getTag() == null && status != Response.TRYING) to.setTag(toTag != null ? toTag : newTag());
-      if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact());
+      if (status / 100 == 2 && Request.INVITE.equals(request.getMethod())) response.addHeader(contact(transportOf(request)));
       for (javax.sip.header.Header header : extraHeaders) response.addHeader(header);
       if (sdp != null) response.setContent(sdp, sdpType());
       send(response, () -> {
@@ -156,12 +156,12 @@ public final class SipMessages {
     Address fromAddress = sip.addresses().createAddress("sip:" + fromUser + "@" + settings.publicHost());
     FromHeader from = sip.headers().createFromHeader(fromAddress, fromTag);
     ToHeader to = sip.headers().createToHeader(sip.addresses().createAddress(agentSipUri), null);
-    ViaHeader via = sip.headers().createViaHeader(settings.publicHost(), settings.port(), transport, null);
+    ViaHeader via = sip.headers().createViaHeader(settings.publicHost(), port(transport), transport, null);
     via.setRPort();
     Request invite = sip.messages().createRequest(requestUri, Request.INVITE,
         sip.headers().createCallIdHeader(callId), sip.headers().createCSeqHeader(1L, Request.INVITE),
         from, to, List.of(via), sip.headers().createMaxForwardsHeader(70));
-    invite.addHeader(contact());
+    invite.addHeader(contact(transport));
     invite.setContent(sdp, sdpType());
     return invite;
   }
@@ -196,13 +196,30 @@ public final class SipMessages {
   }
 
   public ContactHeader contact() {
+    return contact("udp");
+  }
+
+  /** The engine's Contact for a dialog over {@code transport}: that transport's port, and named in it unless UDP. */
+  public ContactHeader contact(String transport) {
     try {
       SipURI uri = sip.addresses().createSipURI("call-engine", settings.publicHost());
-      uri.setPort(settings.port());
+      uri.setPort(port(transport));
+      if (!"udp".equalsIgnoreCase(transport)) uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
       return sip.headers().createContactHeader(sip.addresses().createAddress(uri));
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("the public host " + settings.publicHost() + " is not a valid SIP host", e);
     }
+  }
+
+  private int port(String transport) {
+    return "tls".equalsIgnoreCase(transport) && settings.transport().tls().isPresent()
+        ? settings.transport().tls().get().port() : settings.port();
+  }
+
+  /** The transport a request came over, as its top Via says. */
+  private static String transportOf(Request request) {
+    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+    return via == null ? "udp" : via.getTransport();
   }
 
   public ContentTypeHeader sdpType() throws java.text.ParseException {

@@ -50,6 +50,14 @@ final class SipMetrics {
         .description("RTP ports (each with its RTCP port) held by call legs now").strongReference(true).register(registry);
   }
 
+  void connections(SipStackHolder stack) {
+    Gauge.builder("callengine.sip.connections", stack, SipStackHolder::openConnections)
+        .description("Inbound SIP connections (TCP and TLS) open now").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("callengine.sip.connections.refused", stack, SipStackHolder::refusedConnections)
+        .description("Inbound SIP connections closed at once because callengine.sip.max-connections(-per-address) was reached")
+        .register(registry);
+  }
+
   void overloadRefusal() {
     overloadRefusals.increment();
   }

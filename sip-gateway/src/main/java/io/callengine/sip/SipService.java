@@ -55,6 +55,7 @@ public final class SipService {
     SipEventListener listener = new SipEventListener(metrics,
         new CallAdmission(settings.maxCallsInSetup(), security.maxCallsInSetupPerSource(), metrics));
     SipStackHolder stack = new SipStackHolder(settings, listener);
+    metrics.connections(stack);
     MediaRelay relay = new MediaRelay(InetAddress.getByName(settings.host()), settings.rtpPorts(), settings.rtpThreads());
     metrics.rtpPortsInUse(relay::portsInUse);
     SipMessages messages = new SipMessages(stack, settings, metrics, engine.system().dispatchers().lookup(
@@ -121,6 +122,11 @@ public final class SipService {
 
   public int rtpPortsInUse() {
     return relay.portsInUse();
+  }
+
+  /** Inbound SIP connections (TCP and TLS) open now. */
+  public int openConnections() {
+    return stack.openConnections();
   }
 
   public boolean running() {

@@ -25,7 +25,7 @@ public record SipSettings(
     int maxMessageSize,
     int stackThreads,
     int maxServerTransactions,
-    int maxConnections,
+    SipTransportSettings transport,
     Duration drainTimeout,
     Duration retryAfter,
     int maxCallsInSetup,
@@ -46,7 +46,7 @@ public record SipSettings(
         RtpPortRange.parse(sip.getString("rtp-ports")), sip.getInt("rtp-threads"),
         sip.getInt("min-expires"), sip.getInt("max-expires"), sip.getDuration("nonce-lifetime"),
         sip.getInt("max-message-size"), sip.getInt("stack-threads"), sip.getInt("max-server-transactions"),
-        sip.getInt("max-connections"), positive(sip, "drain-timeout", "CALLENGINE_DRAIN_TIMEOUT"), positive(sip, "retry-after", null),
+        SipTransportSettings.from(sip), positive(sip, "drain-timeout", "CALLENGINE_DRAIN_TIMEOUT"), positive(sip, "retry-after", null),
         notNegative(sip, "max-calls-in-setup", "CALLENGINE_SIP_MAX_CALLS_IN_SETUP"), positive(sip, "overload-retry-after", null),
         MediaSettings.from(config), LivenessSettings.from(sip));
   }

@@ -60,6 +60,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
   private final HeaderFactory headers;
   private final MessageFactory messages;
   private final int port;
+  private final String transport;
   private final Map<ClientTransaction, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private long cseq = 1;
@@ -79,7 +80,13 @@ public final class TestPhone implements SipListener, AutoCloseable {
   private volatile ServerTransaction incomingInvite;
 
   public TestPhone(String user, int port, String engineHost, int enginePort) throws Exception {
+    this(user, port, engineHost, enginePort, "udp");
+  }
+
+  /** A phone that talks to the engine and listens over {@code transport} ({@code udp} or {@code tcp}) only. */
+  public TestPhone(String user, int port, String engineHost, int enginePort, String transport) throws Exception {
     this.user = user;
+    this.transport = transport;
     this.port = port;
     this.engineHost = engineHost;
     this.enginePort = enginePort;
@@ -89,7 +96,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
     p.setProperty("javax.sip.STACK_NAME", "test-phone-" + user + "-" + STACKS.incrementAndGet());
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
     stack = JainSipStack.create(p);
-    ListeningPoint lp = stack.stack().createListeningPoint("127.0.0.1", port, "udp");
+    ListeningPoint lp = stack.stack().createListeningPoint("127.0.0.1", port, transport);
     provider = stack.stack().createSipProvider(lp);
     provider.addSipListener(this);
     addresses = factory.createAddressFactory();
@@ -99,7 +106,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
   }
 
   public String contact() {
-    return "sip:" + user + "@127.0.0.1:" + port;
+    return "sip:" + user + "@127.0.0.1:" + port + transportParam();
+  }
+
+  private String transportParam() {
+    return transport.equals("udp") ? "" : ";transport=" + transport;
   }
 
   // --- REGISTER with digest ---
@@ -128,7 +139,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
 
   private Request registerRequest(String callId, int expires, String authorization, boolean withContact) throws Exception {
     Address me = addresses.createAddress("sip:" + user + "@" + engineHost);
-    Request request = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort), Request.REGISTER,
+    Request request = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort + transportParam()), Request.REGISTER,
         headers.createCallIdHeader(callId), headers.createCSeqHeader(cseq++, Request.REGISTER),
         headers.createFromHeader(me, "t" + System.nanoTime()), headers.createToHeader(me, null), List.of(via()),
         headers.createMaxForwardsHeader(70));
@@ -152,7 +163,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
       WWWAuthenticateHeader h = (WWWAuthenticateHeader) it.next();
       if (!algorithm.equalsIgnoreCase(h.getAlgorithm())) continue;
       String jca = algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5";
-      String uri = "sip:" + engineHost + ":" + enginePort;
+      String uri = "sip:" + engineHost + ":" + enginePort + transportParam();
       String ha1 = hash(jca, user + ":" + h.getRealm() + ":" + password);
       String ha2 = hash(jca, "REGISTER:" + uri);
       String cnonce = "c" + System.nanoTime();
@@ -171,7 +182,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
   /** An OPTIONS outside any call, as a load balancer's probe sends it; returns the final response. */
   public Response options() throws Exception {
     Address me = addresses.createAddress("sip:" + user + "@127.0.0.1");
-    Request options = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort), Request.OPTIONS,
+    Request options = messages.createRequest(addresses.createURI("sip:" + engineHost + ":" + enginePort + transportParam()), Request.OPTIONS,
         provider.getNewCallId(), headers.createCSeqHeader(cseq++, Request.OPTIONS), headers.createFromHeader(me, "o" + System.nanoTime()),
         headers.createToHeader(addresses.createAddress("sip:" + engineHost), null), List.of(via()), headers.createMaxForwardsHeader(70));
     return send(options);
@@ -188,7 +199,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
   public OutgoingCall call(String target, String displayName, java.util.Map<String, String> extraHeaders) throws Exception {
     Address from = addresses.createAddress("sip:" + user + "@127.0.0.1");
     if (displayName != null) from.setDisplayName(displayName);
-    Request invite = messages.createRequest(addresses.createURI("sip:" + target + "@" + engineHost + ":" + enginePort),
+    Request invite = messages.createRequest(addresses.createURI("sip:" + target + "@" + engineHost + ":" + enginePort + transportParam()),
         Request.INVITE, provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
         headers.createFromHeader(from, "f" + System.nanoTime()),
         headers.createToHeader(addresses.createAddress("sip:" + target + "@" + engineHost), null), List.of(via()),
@@ -264,7 +275,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
   }
 
   private ViaHeader via() throws Exception {
-    ViaHeader via = headers.createViaHeader("127.0.0.1", port, "udp", null);
+    ViaHeader via = headers.createViaHeader("127.0.0.1", port, transport, null);
     via.setRPort();
     return via;
   }
