@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.message.Request;
@@ -25,7 +26,8 @@ final class AgentLegs {
   private static final Logger log = LoggerFactory.getLogger(AgentLegs.class);
 
   /** One agent's leg: its INVITE, its RTP endpoint, and once answered its dialog. */
-  record Leg(String agentId, String sipCallId, ClientTransaction transaction, RtpEndpoint media, String offerSdp,
+  /** {@code transaction} completes once the INVITE's transaction is made, where the send runs (see {@link #ring}). */
+  record Leg(String agentId, String sipCallId, CompletableFuture<ClientTransaction> transaction, RtpEndpoint media, String offerSdp,
       boolean provisional, Dialog dialog) {
     Leg withProvisional() {
       return new Leg(agentId, sipCallId, transaction, media, offerSdp, true, dialog);
@@ -63,11 +65,17 @@ final class AgentLegs {
       Negotiation codecs) throws Exception {
     String offer = Sdp.offer(settings.publicHost(), media.port(), codecs.codecs(), System.currentTimeMillis());
     Request invite = messages.agentInvite(target.contact(), target.sipUri(), fromUser, agentCallId, SipMessages.newTag(), offer);
-    ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(invite);
+    CompletableFuture<ClientTransaction> transaction = new CompletableFuture<>();
     sessions.put(agentCallId, session);
     sipCallIds.add(agentCallId);
     ringing.put(agentCallId, new Leg(target.agentId(), agentCallId, transaction, media, offer, false, null));
-    return messages.send(invite, transaction::sendRequest);
+    // Over TCP or TLS, making the transaction opens the connection to the phone: it is made
+    // where the send runs, off this actor's thread.
+    return messages.send(invite, () -> {
+      ClientTransaction made = messages.stack().provider().getNewClientTransaction(invite);
+      transaction.complete(made);
+      made.sendRequest();
+    });
   }
 
   Optional<Leg> ringingLeg(String sipCallId) {
@@ -75,7 +83,7 @@ final class AgentLegs {
   }
 
   Optional<Leg> ringingLeg(ClientTransaction transaction) {
-    return ringing.values().stream().filter(l -> l.transaction() == transaction).findFirst();
+    return ringing.values().stream().filter(l -> l.transaction().getNow(null) == transaction).findFirst();
   }
 
   /** Marks the leg as ringing at the phone; true the first time (a 180 after a 183 counts once). */
@@ -117,9 +125,10 @@ final class AgentLegs {
     if (leg != null) sendCancel(leg);
   }
 
+  /** Only after a provisional answer, so the INVITE's transaction exists. */
   private void sendCancel(Leg leg) {
     try {
-      messages.cancel(leg.transaction());
+      messages.cancel(leg.transaction().getNow(null));
     } catch (Exception e) {
       log.debug("Could not cancel the INVITE to agent {}: {}", leg.agentId(), e.getMessage());
     }

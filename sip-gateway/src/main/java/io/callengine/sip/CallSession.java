@@ -781,7 +781,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     try {
       Dialog dialog = inviteTransaction.getDialog();
       Request refresh = SessionTimer.refreshRequest(dialog, messages, liveness.session(), answerSdp);
-      dialog.sendRequest(messages.stack().provider().getNewClientTransaction(refresh));
+      messages.send(refresh, () -> dialog.sendRequest(messages.stack().provider().getNewClientTransaction(refresh)));
       liveness.refreshSent();
       return this;
     } catch (Exception e) {

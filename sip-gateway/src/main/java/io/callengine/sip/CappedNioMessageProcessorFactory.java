@@ -3,6 +3,7 @@ package io.callengine.sip;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.MessageProcessorFactory;
+import gov.nist.javax.sip.stack.NIOHandler;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
@@ -104,23 +105,26 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     }
   }
 
-  /** SIP over TCP. */
-  static final class Tcp extends NioTcpMessageProcessor implements Listener {
+  /** A channel class's constructor, as the processors below make their channels. */
+  private interface ChannelMaker {
+    NioTcpMessageChannel make(NioTcpMessageProcessor processor, SocketChannel client, Admission admission) throws IOException;
+  }
+
+  /** The inbound connections of one listening point under the node's caps: what TCP and TLS share. */
+  private static final class Inbound implements Listener {
     private final ConnectionCaps caps;
     private final Map<InetSocketAddress, Admission> open = new ConcurrentHashMap<>();
 
-    Tcp(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
-      super(address, stack, port);
+    Inbound(ConnectionCaps caps) {
       this.caps = caps;
-      this.nioHandler = new SharedNioHandler(stack, this);
     }
 
-    @Override
-    public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+    NioTcpMessageChannel channel(NioTcpMessageProcessor processor, NIOHandler handler, SocketChannel client, ChannelMaker maker)
+        throws IOException {
       Admission admission = new Admission(caps, open, client);
       try {
-        NioTcpMessageChannel channel = new TcpChannel(processor, client, admission);
-        nioHandler.putMessageChannel(client, channel);
+        NioTcpMessageChannel channel = maker.make(processor, client, admission);
+        handler.putMessageChannel(client, channel);
         admission.shutIfRefused(client);
         return channel;
       } catch (IOException | RuntimeException e) {
@@ -146,46 +150,44 @@ public final class CappedNioMessageProcessorFactory implements MessageProcessorF
     }
   }
 
-  /** SIP over TLS. */
-  static final class Tls extends NioTlsMessageProcessor implements Listener {
-    private final ConnectionCaps caps;
-    private final Map<InetSocketAddress, Admission> open = new ConcurrentHashMap<>();
+  /** SIP over TCP. */
+  static final class Tcp extends NioTcpMessageProcessor implements Listener {
+    private final Inbound inbound;
 
-    Tls(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
+    Tcp(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
       super(address, stack, port);
-      this.caps = caps;
+      this.inbound = new Inbound(caps);
       this.nioHandler = new SharedNioHandler(stack, this);
     }
 
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
-      Admission admission = new Admission(caps, open, client);
-      try {
-        NioTcpMessageChannel channel = new TlsChannel(processor, client, admission);
-        nioHandler.putMessageChannel(client, channel);
-        admission.shutIfRefused(client);
-        return channel;
-      } catch (IOException | RuntimeException e) {
-        admission.closed();
-        throw e;
-      }
+      return inbound.channel(processor, nioHandler, client, TcpChannel::new);
+    }
+
+    @Override public void keepOpen(InetSocketAddress remote, long untilMillis) { inbound.keepOpen(remote, untilMillis); }
+    @Override public int openConnections() { return inbound.openConnections(); }
+    @Override public long refusedConnections() { return inbound.refusedConnections(); }
+  }
+
+  /** SIP over TLS. */
+  static final class Tls extends NioTlsMessageProcessor implements Listener {
+    private final Inbound inbound;
+
+    Tls(InetAddress address, SIPTransactionStack stack, int port, ConnectionCaps caps) {
+      super(address, stack, port);
+      this.inbound = new Inbound(caps);
+      this.nioHandler = new SharedNioHandler(stack, this);
     }
 
     @Override
-    public void keepOpen(InetSocketAddress remote, long untilMillis) {
-      Admission admission = open.get(remote);
-      if (admission != null) admission.keptUntil = untilMillis;
+    public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+      return inbound.channel(processor, nioHandler, client, TlsChannel::new);
     }
 
-    @Override
-    public int openConnections() {
-      return caps.open();
-    }
-
-    @Override
-    public long refusedConnections() {
-      return caps.refused();
-    }
+    @Override public void keepOpen(InetSocketAddress remote, long untilMillis) { inbound.keepOpen(remote, untilMillis); }
+    @Override public int openConnections() { return inbound.openConnections(); }
+    @Override public long refusedConnections() { return inbound.refusedConnections(); }
   }
 
   private static final class TcpChannel extends NioTcpMessageChannel {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.sip.ClientTransaction;
 import javax.sip.address.Address;
 import javax.sip.address.URI;
 import javax.sip.header.ViaHeader;
@@ -177,8 +176,8 @@ public final class PhoneProbe extends AbstractBehavior<PhoneProbe.Command> {
     Request options = messages.stack().messages().createRequest(target, Request.OPTIONS, callId, headers.createCSeqHeader(1L, Request.OPTIONS),
         headers.createFromHeader(engineAddress, SipMessages.newTag()), headers.createToHeader(addresses.createAddress(contact), null),
         List.of(via), headers.createMaxForwardsHeader(70));
-    ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(options);
-    transaction.sendRequest();
+    // A failed send is a phone that does not answer: the probe's deadline finds it.
+    messages.send(options, () -> messages.stack().provider().getNewClientTransaction(options).sendRequest());
     return callId.getCallId();
   }
 }

@@ -170,8 +170,8 @@ public final class SipMessages {
   public void bye(javax.sip.Dialog dialog) {
     if (dialog == null) return;
     try {
-      javax.sip.ClientTransaction bye = sip.provider().getNewClientTransaction(dialog.createRequest(Request.BYE));
-      logFailure(send(bye.getRequest(), () -> dialog.sendRequest(bye)), "BYE");
+      Request bye = dialog.createRequest(Request.BYE);
+      logFailure(send(bye, () -> dialog.sendRequest(sip.provider().getNewClientTransaction(bye))), "BYE");
     } catch (Exception e) {
       log.debug("Could not send BYE: {}", e.getMessage());
     }
@@ -185,8 +185,8 @@ public final class SipMessages {
 
   /** CANCELs our INVITE (which has had a provisional answer); throws if the CANCEL cannot be built. */
   public void cancel(javax.sip.ClientTransaction invite) throws Exception {
-    javax.sip.ClientTransaction cancel = sip.provider().getNewClientTransaction(invite.createCancel());
-    logFailure(send(cancel.getRequest(), cancel::sendRequest), "CANCEL");
+    Request cancel = invite.createCancel();
+    logFailure(send(cancel, () -> sip.provider().getNewClientTransaction(cancel).sendRequest()), "CANCEL");
   }
 
   private static void logFailure(java.util.concurrent.CompletionStage<Void> sent, String what) {

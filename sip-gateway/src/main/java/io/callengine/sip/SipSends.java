@@ -17,7 +17,9 @@ import javax.sip.message.Message;
  * the sending thread and waits up to its connect timeout (8 s; its NIO processor 10 s), and
  * sends to one address wait for each other: a phone whose address swallows TCP would hold an
  * actor's thread (or a JAIN-SIP thread) that long. Those sends run on the
- * {@code callengine.sip-send-dispatcher} instead. The sends of one Call-ID stay in order (a
+ * {@code callengine.sip-send-dispatcher} instead. With JAIN-SIP's NIO transport even making a
+ * client transaction opens the connection, so a request's transaction is made inside its
+ * {@link Send}, never before it. The sends of one Call-ID stay in order (a
  * CANCEL after its INVITE, a BYE after its 200), also when a UDP send follows a queued one.
  */
 final class SipSends {
