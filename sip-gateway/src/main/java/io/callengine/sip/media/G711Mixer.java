@@ -1,0 +1,78 @@
+package io.callengine.sip.media;
+
+import io.callengine.sip.media.MonitorMode.Party;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/**
+ * Mixes one 20 ms frame of a monitored call (customer, agent, supervisor) for one listener:
+ * the payloads of the parties the listener hears under the {@link MonitorMode} are decoded
+ * to linear PCM, added, clipped to 16 bits and encoded in the listener's law. One instance
+ * per monitored call, used only from that call's event loop (it keeps one scratch array);
+ * it allocates nothing per frame.
+ *
+ * <p>A frame is a payload of {@value #FRAME_SAMPLES} G.711 bytes, the readable bytes of the
+ * given buffer, which is left unread. A null buffer is a party that sent nothing for this
+ * frame and counts as silence; a shorter payload is silence after its end and a longer one
+ * is cut at {@value #FRAME_SAMPLES} bytes, so the output is always one whole frame.
+ */
+public final class G711Mixer {
+
+  /** Samples (and G.711 bytes) in one 20 ms frame at 8 kHz. */
+  public static final int FRAME_SAMPLES = 160;
+
+  private final G711Law[] laws = new G711Law[Party.values().length];
+  private final int[] sum = new int[FRAME_SAMPLES];
+
+  /** A mixer for parties whose negotiated laws are these. */
+  public G711Mixer(G711Law customer, G711Law agent, G711Law supervisor) {
+    laws[Party.CUSTOMER.ordinal()] = customer;
+    laws[Party.AGENT.ordinal()] = agent;
+    laws[Party.SUPERVISOR.ordinal()] = supervisor;
+  }
+
+  /** The law {@code party} sends and hears. */
+  public G711Law law(Party party) {
+    return laws[party.ordinal()];
+  }
+
+  /**
+   * Appends to {@code out} the frame that {@code listener} hears in {@code mode}, from this
+   * frame's payloads of the three parties (null for a party that sent nothing).
+   */
+  public void mix(MonitorMode mode, Party listener, ByteBuf customer, ByteBuf agent, ByteBuf supervisor,
+      ByteBuf out) {
+    Arrays.fill(sum, 0);
+    if (mode.hears(listener, Party.CUSTOMER)) {
+      add(customer, laws[Party.CUSTOMER.ordinal()]);
+    }
+    if (mode.hears(listener, Party.AGENT)) {
+      add(agent, laws[Party.AGENT.ordinal()]);
+    }
+    if (mode.hears(listener, Party.SUPERVISOR)) {
+      add(supervisor, laws[Party.SUPERVISOR.ordinal()]);
+    }
+    G711Law law = laws[listener.ordinal()];
+    out.ensureWritable(FRAME_SAMPLES);
+    int at = out.writerIndex();
+    for (int i = 0; i < FRAME_SAMPLES; i++) {
+      out.setByte(at + i, law.encode(clip(sum[i])));
+    }
+    out.writerIndex(at + FRAME_SAMPLES);
+  }
+
+  private void add(ByteBuf payload, G711Law law) {
+    if (payload == null) {
+      return;
+    }
+    int from = payload.readerIndex();
+    int samples = Math.min(payload.readableBytes(), FRAME_SAMPLES);
+    for (int i = 0; i < samples; i++) {
+      sum[i] += law.decode(payload.getByte(from + i));
+    }
+  }
+
+  private static short clip(int sample) {
+    return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sample));
+  }
+}
