@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a RIFF/WAVE file of 16-bit PCM, mono, 8000 Hz, the format of the engine's hold
- * audio, into linear samples. {@link AudioClip} loads clips with it at start-up (it reads
- * the whole file: never call it on an event loop). Chunks other than {@code fmt } and
+ * Reads a RIFF/WAVE file of 16-bit PCM at 8000 Hz into linear samples: mono, the format of
+ * the engine's hold audio, or stereo, the format of {@link StereoWavRecorder}'s call
+ * recordings. {@link AudioClip} loads clips with it at start-up (it reads the whole file:
+ * never call it on an event loop). Chunks other than {@code fmt } and
  * {@code data} ({@code LIST}, {@code fact}, {@code cue }...) are skipped, odd-sized chunks
  * keep their pad byte, and a {@code data} size that runs past the end of the file (as
  * streaming writers leave it) is taken to mean "up to the end". Anything else fails with an
@@ -28,9 +29,9 @@ public final class WavFile {
   /** The fields of a {@code fmt } chunk that decide whether the samples can be read. */
   private record Format(int encoding, int channels, long sampleRate, int blockAlign, int bitsPerSample) {
 
-    boolean isPcm16Mono8k() {
-      return encoding == PCM && channels == 1 && sampleRate == SAMPLE_RATE
-          && bitsPerSample == 16 && blockAlign == 2;
+    boolean isPcm16At8k(int wantedChannels) {
+      return encoding == PCM && channels == wantedChannels && sampleRate == SAMPLE_RATE
+          && bitsPerSample == 16 && blockAlign == 2 * wantedChannels;
     }
 
     @Override
@@ -41,6 +42,9 @@ public final class WavFile {
     }
   }
 
+  /** The two channels of a stereo file, sample by sample. */
+  public record Stereo(short[] left, short[] right) {}
+
   private WavFile() {}
 
   /** The samples of {@code file}. */
@@ -50,8 +54,31 @@ public final class WavFile {
     }
   }
 
-  /** The samples of a WAV stream, read to its {@code data} chunk (or to its end); not closed. */
+  /** The samples of a mono WAV stream, read to its {@code data} chunk (or to its end); not closed. */
   public static short[] read(InputStream in) throws IOException {
+    return samples(pcm(in, 1));
+  }
+
+  /** The two channels of a stereo file; a trailing incomplete sample frame is dropped. */
+  public static Stereo readStereo(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      return readStereo(in);
+    }
+  }
+
+  /** The two channels of a stereo WAV stream, read like {@link #read(InputStream)}; not closed. */
+  public static Stereo readStereo(InputStream in) throws IOException {
+    short[] interleaved = samples(pcm(in, 2));
+    short[] left = new short[interleaved.length / 2];
+    short[] right = new short[left.length];
+    for (int i = 0; i < left.length; i++) {
+      left[i] = interleaved[2 * i];
+      right[i] = interleaved[2 * i + 1];
+    }
+    return new Stereo(left, right);
+  }
+
+  private static byte[] pcm(InputStream in, int channels) throws IOException {
     String riff = fourCc(in, "the RIFF header");
     uint32(in, "the RIFF header"); // the RIFF size: often wrong, the chunks are what count
     String wave = fourCc(in, "the RIFF header");
@@ -65,7 +92,7 @@ public final class WavFile {
     while ((format == null || data == null) && (chunk = nextChunkId(in)) != null) {
       long size = uint32(in, "the size of chunk '" + chunk + "'");
       switch (chunk) {
-        case "fmt " -> format = supported(format(in, size));
+        case "fmt " -> format = supported(format(in, size), channels);
         case "data" -> data = dataBytes(in, size);
         default -> skip(in, size, chunk);
       }
@@ -79,13 +106,13 @@ public final class WavFile {
     if (data == null) {
       throw new IOException("no 'data' chunk");
     }
-    return samples(data);
+    return data;
   }
 
-  private static Format supported(Format format) throws IOException {
-    if (!format.isPcm16Mono8k()) {
-      throw new IOException("unsupported " + format + "; expected format 1 (PCM), 1 channel, "
-          + SAMPLE_RATE + " Hz, 16 bits per sample, block align 2");
+  private static Format supported(Format format, int channels) throws IOException {
+    if (!format.isPcm16At8k(channels)) {
+      throw new IOException("unsupported " + format + "; expected format 1 (PCM), " + channels
+          + " channel(s), " + SAMPLE_RATE + " Hz, 16 bits per sample, block align " + 2 * channels);
     }
     return format;
   }

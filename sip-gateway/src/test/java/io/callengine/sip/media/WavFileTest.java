@@ -62,6 +62,18 @@ class WavFileTest {
   }
 
   @Test
+  void readsStereoAsTwoChannels() throws IOException {
+    byte[] wav = riff(chunk("fmt ", fmt(1, 2, 8000, 16)), chunk("data", pcm(SAMPLES)));
+    WavFile.Stereo stereo = WavFile.readStereo(new ByteArrayInputStream(wav));
+    assertArrayEquals(new short[] {0, -1, -1000, Short.MIN_VALUE}, stereo.left());
+    assertArrayEquals(new short[] {1, 1000, Short.MAX_VALUE, 12345}, stereo.right());
+    String mono = assertThrows(IOException.class,
+        () -> WavFile.readStereo(new ByteArrayInputStream(riff(chunk("fmt ", fmt(1, 1, 8000, 16)),
+            chunk("data", pcm(SAMPLES)))))).getMessage();
+    assertTrue(mono.contains("1 channel(s)") && mono.contains("expected format 1 (PCM), 2 channel(s)"), mono);
+  }
+
+  @Test
   void rejectsCdQualitySayingWhatItFound() {
     byte[] wav = riff(chunk("fmt ", fmt(1, 1, 44100, 16)), chunk("data", pcm(SAMPLES)));
     String message = assertThrows(IOException.class, () -> read(wav)).getMessage();
