@@ -3,9 +3,10 @@ package io.callengine.sip.media;
 import java.util.Locale;
 
 /**
- * The two G.711 laws with their decode tables: 256 linear values per law, computed once
- * from {@link G711} so that decoding a payload on an event loop is one array read per
- * sample. Encoding stays {@link G711}'s segment rule, which allocates nothing. Used by
+ * The two G.711 laws with their tables, computed once from {@link G711}'s segment rule so
+ * that coding a payload on an event loop is one array read per sample: 256 linear values per
+ * law to decode, and one code for each of the 65,536 linear values to encode (64 KiB a law,
+ * which made mixing about twice as fast as computing the segment per sample). Used by
  * {@link G711Mixer} and {@link StereoWavRecorder}.
  */
 public enum G711Law {
@@ -14,11 +15,17 @@ public enum G711Law {
 
   private static final short[] ULAW = new short[256];
   private static final short[] ALAW = new short[256];
+  private static final byte[] TO_ULAW = new byte[1 << 16];
+  private static final byte[] TO_ALAW = new byte[1 << 16];
 
   static {
     for (int code = 0; code < 256; code++) {
       ULAW[code] = G711.ulawToLinear((byte) code);
       ALAW[code] = G711.alawToLinear((byte) code);
+    }
+    for (int sample = Short.MIN_VALUE; sample <= Short.MAX_VALUE; sample++) {
+      TO_ULAW[sample & 0xFFFF] = G711.linearToUlaw((short) sample);
+      TO_ALAW[sample & 0xFFFF] = G711.linearToAlaw((short) sample);
     }
   }
 
@@ -38,7 +45,24 @@ public enum G711Law {
 
   /** Code of one linear sample. */
   public byte encode(short sample) {
-    return this == PCMU ? G711.linearToUlaw(sample) : G711.linearToAlaw(sample);
+    return (this == PCMU ? TO_ULAW : TO_ALAW)[sample & 0xFFFF];
+  }
+
+  /** Decodes {@code count} codes of {@code codes} and adds them to {@code sum}. */
+  void decodeAdd(byte[] codes, int count, int[] sum) {
+    short[] table = this == PCMU ? ULAW : ALAW;
+    for (int i = 0; i < count; i++) {
+      sum[i] += table[codes[i] & 0xFF];
+    }
+  }
+
+  /** Encodes {@code sum}, clipped to 16 bits, into {@code codes}. */
+  void encodeClipped(int[] sum, int count, byte[] codes) {
+    byte[] table = this == PCMU ? TO_ULAW : TO_ALAW;
+    for (int i = 0; i < count; i++) {
+      int clipped = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sum[i]));
+      codes[i] = table[clipped & 0xFFFF];
+    }
   }
 
   /** The code of digital silence (linear 0) in this law. */

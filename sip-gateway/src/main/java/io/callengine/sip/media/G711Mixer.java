@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Mixes one 20 ms frame of a monitored call (customer, agent, supervisor) for one listener:
  * the payloads of the parties the listener hears under the {@link MonitorMode} are decoded
  * to linear PCM, added, clipped to 16 bits and encoded in the listener's law. One instance
- * per monitored call, used only from that call's event loop (it keeps one scratch array);
+ * per monitored call, used only from that call's event loop (it keeps its scratch arrays);
  * it allocates nothing per frame.
  *
  * <p>A frame is a payload of {@value #FRAME_SAMPLES} G.711 bytes, the readable bytes of the
@@ -23,6 +23,7 @@ public final class G711Mixer {
 
   private final G711Law[] laws = new G711Law[Party.values().length];
   private final int[] sum = new int[FRAME_SAMPLES];
+  private final byte[] codes = new byte[FRAME_SAMPLES];
 
   /** A mixer for parties whose negotiated laws are these. */
   public G711Mixer(G711Law customer, G711Law agent, G711Law supervisor) {
@@ -52,27 +53,16 @@ public final class G711Mixer {
     if (mode.hears(listener, Party.SUPERVISOR)) {
       add(supervisor, laws[Party.SUPERVISOR.ordinal()]);
     }
-    G711Law law = laws[listener.ordinal()];
-    out.ensureWritable(FRAME_SAMPLES);
-    int at = out.writerIndex();
-    for (int i = 0; i < FRAME_SAMPLES; i++) {
-      out.setByte(at + i, law.encode(clip(sum[i])));
-    }
-    out.writerIndex(at + FRAME_SAMPLES);
+    laws[listener.ordinal()].encodeClipped(sum, FRAME_SAMPLES, codes);
+    out.writeBytes(codes, 0, FRAME_SAMPLES);
   }
 
   private void add(ByteBuf payload, G711Law law) {
     if (payload == null) {
       return;
     }
-    int from = payload.readerIndex();
     int samples = Math.min(payload.readableBytes(), FRAME_SAMPLES);
-    for (int i = 0; i < samples; i++) {
-      sum[i] += law.decode(payload.getByte(from + i));
-    }
-  }
-
-  private static short clip(int sample) {
-    return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sample));
+    payload.getBytes(payload.readerIndex(), codes, 0, samples); // one bulk copy, then array reads
+    law.decodeAdd(codes, samples, sum);
   }
 }

@@ -163,6 +163,18 @@ class G711MixerTest {
   }
 
   @Test
+  void theLawTablesAgreeWithTheSegmentRuleForEveryValue() {
+    for (int x = Short.MIN_VALUE; x <= Short.MAX_VALUE; x++) {
+      assertEquals(G711.linearToUlaw((short) x), G711Law.PCMU.encode((short) x), "μ-law of " + x);
+      assertEquals(G711.linearToAlaw((short) x), G711Law.PCMA.encode((short) x), "A-law of " + x);
+    }
+    for (int code = 0; code < 256; code++) {
+      assertEquals(G711.ulawToLinear((byte) code), G711Law.PCMU.decode((byte) code));
+      assertEquals(G711.alawToLinear((byte) code), G711Law.PCMA.decode((byte) code));
+    }
+  }
+
+  @Test
   void onlyG711CanBeMixed() {
     assertEquals(G711Law.PCMU, G711Law.of(Codec.PCMU));
     assertEquals(G711Law.PCMA, G711Law.of(new Codec(8, "pcma", 8000)));
