@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The CPU cost of supervisor monitoring: G711Mixer's work for one monitored call and one
-# 20 ms frame in listen (1 output mixed), whisper (2) and barge (3), against the plain relay's
-# payload copy of the same call, measured with JMH (about 1 minute). Prints ns per frame and
-# the share of one core that 1,000 monitored calls (50 frames/s each) would take.
+# The CPU cost of supervisor monitoring and call recording, measured with JMH (about
+# 1.5 minutes): G711Mixer's work for one monitored call and one 20 ms frame in listen (1 output
+# mixed), whisper (2) and barge (3), against the plain relay's payload copy of the same call;
+# and StereoWavRecorder's work for one frame of one recorded call, writer included (to
+# /dev/null). Prints ns per frame and the share of one core that 1,000 calls (50 frames/s
+# each) would take.
 #
 #   bench/media-mixing.sh [extra JMH options, e.g. a benchmark name pattern]
 #
@@ -25,8 +27,8 @@ echo "media-mixing: building bench/media-mixing"
 (cd "$BENCH" && build package)
 
 JMH_ARGS=(-wi 3 -i 5 -f 1 -w 2s -r 2s -rf json -rff "$OUT/jmh.json")
-echo "media-mixing: java -jar bench/media-mixing/target/benchmarks.jar MixingBenchmark ${JMH_ARGS[*]} $*"
-java -jar "$BENCH/target/benchmarks.jar" MixingBenchmark "${JMH_ARGS[@]}" "$@" | tee "$OUT/jmh.txt"
+echo "media-mixing: java -jar bench/media-mixing/target/benchmarks.jar io.callengine.bench.media ${JMH_ARGS[*]} $*"
+java -jar "$BENCH/target/benchmarks.jar" 'io.callengine.bench.media' "${JMH_ARGS[@]}" "$@" | tee "$OUT/jmh.txt"
 
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM," \
