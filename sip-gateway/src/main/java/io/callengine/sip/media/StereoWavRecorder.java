@@ -50,6 +50,7 @@ public final class StereoWavRecorder {
   private final Runnable drain = this::drain;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final byte[] codes = new byte[FRAME_SAMPLES]; // the event loop's scratch
   private volatile boolean paused;
   private volatile boolean closing;
 
@@ -75,7 +76,7 @@ public final class StereoWavRecorder {
     this.free = new ArrayBlockingQueue<>(queueFrames);
     this.filled = new ArrayBlockingQueue<>(queueFrames);
     for (int i = 0; i < queueFrames; i++) {
-      free.add(ByteBuffer.allocate(FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN));
+      free.add(ByteBuffer.allocate(FRAME_BYTES));
     }
   }
 
@@ -90,13 +91,11 @@ public final class StereoWavRecorder {
       schedule();
       return;
     }
-    block.clear();
+    byte[] pcm = block.array();
     boolean silent = paused;
-    for (int i = 0; i < FRAME_SAMPLES; i++) {
-      block.putShort(silent ? 0 : sample(customerLaw, customer, i));
-      block.putShort(silent ? 0 : sample(agentLaw, agent, i));
-    }
-    block.flip();
+    interleave(silent ? null : customer, customerLaw, pcm, 0);
+    interleave(silent ? null : agent, agentLaw, pcm, 2);
+    block.clear();
     filled.add(block); // cannot be full: it holds only blocks taken from `free`
     schedule();
   }
@@ -135,11 +134,17 @@ public final class StereoWavRecorder {
     return dropped.get();
   }
 
-  private static short sample(G711Law law, ByteBuf payload, int i) {
-    if (payload == null || i >= payload.readableBytes()) {
-      return 0;
+  /** Writes one side's samples, little-endian, every 4 bytes from {@code offset}; silence after its end. */
+  private void interleave(ByteBuf payload, G711Law law, byte[] pcm, int offset) {
+    int samples = payload == null ? 0 : Math.min(payload.readableBytes(), FRAME_SAMPLES);
+    if (samples > 0) {
+      payload.getBytes(payload.readerIndex(), codes, 0, samples); // one bulk copy, then array reads
     }
-    return law.decode(payload.getByte(payload.readerIndex() + i));
+    for (int i = 0; i < FRAME_SAMPLES; i++) {
+      short sample = i < samples ? law.decode(codes[i]) : 0;
+      pcm[offset + 4 * i] = (byte) sample;
+      pcm[offset + 4 * i + 1] = (byte) (sample >> 8);
+    }
   }
 
   private void schedule() {
