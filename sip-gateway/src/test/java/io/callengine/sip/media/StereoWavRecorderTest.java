@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -134,7 +137,7 @@ class StereoWavRecorderTest {
     }
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(40, 0xFFFFFFFF); // "to the end"
-    WavFile.Stereo all = WavFile.readStereo(new java.io.ByteArrayInputStream(bytes));
+    WavFile.Stereo all = WavFile.readStereo(new ByteArrayInputStream(bytes));
     assertArrayEquals(customerHeard(frames - 1), frame(all.left(), frames - 1),
         "the frames after it are there for a reader that reads to the end");
     recorder.close();
@@ -173,6 +176,32 @@ class StereoWavRecorderTest {
     } finally {
       writer.shutdownNow();
     }
+  }
+
+  @Test
+  void takingAFrameAllocatesNothing() throws Exception {
+    StereoWavRecorder recorder = new StereoWavRecorder(dir.resolve("steady.wav"), writerTasks::add, 40, 50);
+    ByteBuf customer = Tones.encode(G711Law.PCMU, Tones.tone(CUSTOMER_HZ, AMPLITUDE, 0));
+    ByteBuf agent = Tones.encode(G711Law.PCMA, Tones.tone(AGENT_HZ, AMPLITUDE, 0));
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    long allocated = 0;
+    int cycles = 200;
+    for (int cycle = 0; cycle < 2 * cycles; cycle++) { // the first half warms up
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int f = 0; f < 40; f++) {
+        recorder.frame(G711Law.PCMU, customer, G711Law.PCMA, agent);
+      }
+      if (cycle >= cycles) {
+        allocated += threads.getThreadAllocatedBytes(thread) - before;
+      }
+      runWriter(); // not counted: the writer's thread, not the event loop
+    }
+    assertEquals(0, recorder.framesDropped());
+    // A frame that allocated even its smallest object (16 bytes) would add up to 128,000.
+    assertTrue(allocated < 12_800, allocated + " bytes allocated taking " + 40 * cycles + " frames");
+    recorder.close();
+    runWriter();
   }
 
   @Test
