@@ -19,7 +19,6 @@ import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.sip.media.Codec;
-import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
@@ -77,8 +76,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
   record DtmfPressed(char digit, int durationMs) implements Message {}
-  enum IvrPromptDone implements Message { INSTANCE }
-  enum IvrTimeout implements Message { INSTANCE }
   enum MediaTick implements Message { INSTANCE }
   /** The first-RTP limit after the answer has passed: a caller who sent nothing yet is ended. */
   enum FirstRtpDue implements Message { INSTANCE }
@@ -126,9 +123,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Resolved route;
   /** The queue the caller waits in, as it admitted him: exit key and announcements. */
   private QueueConfig waitingIn;
-  /** The keys the IVR collected on this try, and how many tries were made. */
-  private final StringBuilder ivrDigits = new StringBuilder();
-  private int ivrTries;
+  /** The menu the caller is choosing in; null outside the IVR. */
+  private CallIvr ivr;
   private String answerSdp;
   private RtpEndpoint customerMedia;
   private CallLegs.RingAgents pendingRing;
@@ -185,8 +181,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(RingTimedOut.class, m -> onRingTimedOut())
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onMessage(DtmfPressed.class, this::onDtmf)
-        .onMessage(IvrPromptDone.class, m -> onIvrPromptDone())
-        .onMessage(IvrTimeout.class, m -> ivrInputDone())
+        .onMessage(CallIvr.PromptDone.class, m -> onIvrPromptDone())
+        .onMessage(CallIvr.KeyTimedOut.class, m -> ivr == null ? this : onIvrOutcome(ivr.inputDone()))
         .onMessage(MediaTick.class, m -> onMediaTick())
         .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
         .onMessage(Announce.class, m -> onAnnounce())
@@ -687,64 +683,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> startIvr() {
     answerCustomer();
     phase = Phase.IVR;
-    ivrTries++;
-    ivrDigits.setLength(0);
-    playIvr(promptOf(route.ivr()));
+    ivr = new CallIvr(getContext(), timers, engine, media, customerMedia, codec(), route, callerOf(invite));
+    ivr.start();
     return this;
-  }
-
-  private void playIvr(HoldAudio.Prompt... prompts) {
-    getContext().pipeToSelf(media.prompt(customerMedia, codec(), prompts), (done, error) -> IvrPromptDone.INSTANCE);
-  }
-
-  private static HoldAudio.Prompt promptOf(IvrMenu menu) {
-    for (HoldAudio.Prompt prompt : HoldAudio.Prompt.values()) if (prompt.file().equals(menu.prompt())) return prompt;
-    return HoldAudio.Prompt.PLEASE_CHOOSE;
   }
 
   private Behavior<Message> onIvrPromptDone() {
-    if (phase == Phase.IVR && ivrDigits.length() == 0) {
-      timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
-    }
+    if (ivr != null) ivr.promptDone();
     return this;
   }
 
-  private Behavior<Message> onIvrKey(char digit) {
-    customerMedia.player().stop(); // a caller who knows the menu need not hear it out
-    ivrDigits.append(digit);
-    if (ivrDigits.length() >= route.ivr().maxDigits()) return ivrInputDone();
-    timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
-    return this;
-  }
-
-  /** The caller finished (or stopped) pressing keys: the policies decide again, now with the digits. */
-  private Behavior<Message> ivrInputDone() {
-    timers.cancel("ivr");
-    if (phase != Phase.IVR) return this;
-    if (ivrDigits.length() == 0) return ivrRetryOrDefault();
-    String digits = ivrDigits.toString();
-    Optional<RouteDecision> decision = engine.route(new RouteRequest(dialed, callerOf(invite), null, digits));
-    return onIvrRouted(decision.map(d -> resolved(d, dialed)).orElse(null));
-  }
-
-  /** {@code choice}: where the keys route the call, or null when no rule matches them. */
-  private Behavior<Message> onIvrRouted(Resolved choice) {
-    boolean chosen = choice != null && !sameRoute(choice, route);
-    return chosen ? enterQueue(choice) : ivrRetryOrDefault();
-  }
-
-  private static boolean sameRoute(Resolved a, Resolved b) {
-    return a.queueId().equals(b.queueId()) && a.priority() == b.priority() && a.extraSkills().equals(b.extraSkills());
-  }
-
-  /** No valid choice: try again while tries remain, then take the policy's rule without digits. */
-  private Behavior<Message> ivrRetryOrDefault() {
-    if (ivrTries <= route.ivr().retries()) {
-      ivrTries++;
-      ivrDigits.setLength(0);
-      playIvr(HoldAudio.Prompt.INVALID_CHOICE, promptOf(route.ivr()));
-      return this;
-    }
+  /** A choice enters its queue; without one the route without keys does, when it has a queue. */
+  private Behavior<Message> onIvrOutcome(CallIvr.Outcome outcome) {
+    if (outcome instanceof CallIvr.Chosen chosen) return enterQueue(chosen.route());
+    if (outcome == CallIvr.Listening.INSTANCE) return this;
     if (route.queueId() == null) { // a handler's menu, and the policies send the call nowhere without keys
       return onSetupFailed(new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "no choice in the IVR and no queue at " + dialed));
     }
@@ -753,6 +705,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> enterQueue(Resolved choice) {
     phase = Phase.JOINING;
+    ivr = null;
     route = new Resolved(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
     queueId = choice.queueId();
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
@@ -861,7 +814,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg talking = agents.connected();
     engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, queueId,
         talking == null ? null : talking.agentId(), "customer", String.valueOf(m.digit()), m.durationMs()));
-    if (phase == Phase.IVR) return onIvrKey(m.digit());
+    if (ivr != null) return onIvrOutcome(ivr.key(m.digit()));
     if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
         && waitingIn.exitKey().charAt(0) == m.digit()) {
       String target = waitingIn.overflowQueueId();
