@@ -1,8 +1,6 @@
 package io.callengine.sip;
 
 import io.callengine.core.Refusal;
-import io.callengine.core.agent.AgentEntity;
-import io.callengine.core.agent.Reservation;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.CallDecision;
 import io.callengine.core.call.CallEntity;
@@ -69,11 +67,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
-  record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message {}
-  record AgentMediaFailed(Reservation target) implements Message {}
-  /** The INVITE to the agent's phone could not be sent (connection refused or never answered). */
-  record AgentUnreachable(Reservation target, String sipCallId, String reason) implements Message {}
-  enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
   record DtmfPressed(char digit, int durationMs) implements Message {}
   enum MediaTick implements Message { INSTANCE }
@@ -129,6 +122,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private RtpEndpoint customerMedia;
   private CallLegs.RingAgents pendingRing;
   private final AgentLegs agents;
+  private final AgentOffer offer;
   private final SessionMedia media;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
@@ -136,8 +130,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
    */
   private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
   private final CallLiveness liveness;
-  /** Agents whose RTP port is being opened before their phone is rung. */
-  private final java.util.Set<String> opening = new java.util.HashSet<>();
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId,
       CallAdmission.Setup setup) {
@@ -155,6 +147,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.setup = setup;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
+    this.offer = new AgentOffer(context, timers, engine, messages, agents, callId, this::openPort);
     this.media = new SessionMedia(parts.holdAudio(), settings.media());
     this.liveness = new CallLiveness(settings.liveness(), timers);
   }
@@ -175,10 +168,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(SetupFailed.class, this::onSetupFailed)
         .onMessage(FromDomain.class, this::onDomain)
-        .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
-        .onMessage(AgentMediaFailed.class, m -> agentFailed(m.target().agentId(), "no RTP port free", false))
-        .onMessage(AgentUnreachable.class, this::onAgentUnreachable)
-        .onMessage(RingTimedOut.class, m -> onRingTimedOut())
+        .onMessage(AgentOffer.PortOpened.class, m -> offerOver(offer.portOpened(m)))
+        .onMessage(AgentOffer.PortFailed.class, m -> offerOver(offer.failed(m.target().agentId(), "no RTP port free", false)))
+        .onMessage(AgentOffer.Unreachable.class, m -> offerOver(offer.unreachable(m)))
+        .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onMessage(DtmfPressed.class, this::onDtmf)
         .onMessage(CallIvr.PromptDone.class, m -> onIvrPromptDone())
@@ -525,50 +518,18 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
-  /** Opens an RTP port per agent, then rings each; the ring timeout covers them all. */
+  /** Rings the reserved agents once the caller waits in line; an offer to a call in any other phase is refused. */
   private void onRingAgents(CallLegs.RingAgents ring) {
     if (phase == Phase.ANSWERING) {
       pendingRing = ring;
       return;
     }
     if (phase != Phase.QUEUED) {
-      ring.agents().forEach(target -> offerFailed(target.agentId(), "call is already " + phase, false));
+      ring.agents().forEach(target -> offer.refuse(target.agentId(), "call is already " + phase, false));
       return;
     }
     phase = Phase.RINGING;
-    timers.startSingleTimer("ring", RingTimedOut.INSTANCE, Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
-    for (Reservation target : ring.agents()) {
-      opening.add(target.agentId());
-      getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
-          ? new AgentMediaFailed(target) : new AgentMediaOpened(target, endpoint));
-    }
-  }
-
-  private Behavior<Message> onAgentMediaOpened(AgentMediaOpened m) {
-    if (!opening.remove(m.target().agentId())) {
-      m.endpoint().close(); // the ringing is over for this agent already
-      return this;
-    }
-    try {
-      String sipCallId = messages.stack().provider().getNewCallId().getCallId();
-      ActorRef<Message> self = getContext().getSelf();
-      agents.ring(m.target(), sipCallId, m.endpoint(), dialed, negotiation).whenComplete((sent, error) -> {
-        if (error != null) self.tell(new AgentUnreachable(m.target(), sipCallId, String.valueOf(error.getMessage())));
-      });
-    } catch (Exception e) {
-      getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), e.getMessage());
-      m.endpoint().close();
-      return agentFailed(m.target().agentId(), "agent phone unreachable", true);
-    }
-    return this;
-  }
-
-  private Behavior<Message> onAgentUnreachable(AgentUnreachable m) {
-    if (agents.ringingLeg(m.sipCallId()).isEmpty()) return this; // the leg was over before its INVITE failed
-    getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), m.reason());
-    // Counted as a no-answer: a phone that cannot be reached would otherwise be offered the next
-    // call at once, again and again, until its binding expires.
-    return agentFailed(agents.fail(m.sipCallId()).agentId(), "agent phone unreachable", true);
+    offer.ring(ring, dialed, negotiation);
   }
 
   private Behavior<Message> onResponse(SipIn.ResponseIn in) {
@@ -576,23 +537,17 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
-    if (!Request.INVITE.equals(method) || agents.ringingLeg(agentCallId).isEmpty()) {
+    if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
       return this;
     }
     int status = response.getStatusCode();
     if (status < 200) {
-      if (status > 100 && agents.provisional(agentCallId)) {
-        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agents.ringingLeg(agentCallId).get().agentId())
-            .tell(new AgentEntity.Ringing(callId, getContext().getSystem().ignoreRef()));
-      }
+      offer.provisional(agentCallId, status);
       return this;
     }
-    if (status >= 300) {
-      AgentLegs.Leg failed = agents.fail(agentCallId);
-      return agentFailed(failed.agentId(), status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status, false);
-    }
+    if (status >= 300) return offerOver(offer.refused(agentCallId, status));
     return onAgentAnswered(in, agentCallId);
   }
 
@@ -607,11 +562,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } catch (Exception e) {
       getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, e.getMessage());
       messages.bye(dialog);
-      return agentFailed(leg.agentId(), "agent answer unusable", false);
+      return offerOver(offer.failed(leg.agentId(), "agent answer unusable", false));
     }
-    timers.cancel("ring");
-    opening.clear();
-    agents.cancelRinging();
+    offer.answered();
     RtpEndpoint.bridge(customerMedia, leg.media());
     timers.cancel("announce");
     phase = Phase.CONNECTED;
@@ -648,33 +601,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
-    return agents.ringingLeg(m.transaction())
-        .map(leg -> agentFailed(agents.fail(leg.sipCallId()).agentId(), "no answer (transaction timeout)", true))
-        .orElse(this);
+    return offer.transactionTimedOut(m.transaction()).map(this::offerOver).orElse(this);
   }
 
   private Behavior<Message> onRingTimedOut() {
     if (phase != Phase.RINGING) return this;
-    agents.cancelRinging().forEach(leg -> offerFailed(leg.agentId(), "no answer", true));
-    opening.forEach(agentId -> offerFailed(agentId, "no answer", true));
-    opening.clear();
+    offer.timedOut();
     phase = Phase.QUEUED;
     return this;
   }
 
-  /** One agent's leg failed; when none is left ringing the call waits in line again. */
-  private Behavior<Message> agentFailed(String agentId, String reason, boolean noAnswer) {
-    opening.remove(agentId);
-    offerFailed(agentId, reason, noAnswer);
-    if (phase == Phase.RINGING && !agents.anyRinging() && opening.isEmpty()) {
-      timers.cancel("ring");
-      phase = Phase.QUEUED;
-    }
+  /** When no agent is left ringing the call waits in line again. */
+  private Behavior<Message> offerOver(boolean over) {
+    if (over && phase == Phase.RINGING) phase = Phase.QUEUED;
     return this;
-  }
-
-  private void offerFailed(String agentId, String reason, boolean noAnswer) {
-    engine.asks().<CallEntity.Command, Done>askRetrying(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
   }
 
   // --- the IVR menu of a routing policy ---
