@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import javax.sip.Dialog;
-import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
@@ -51,7 +50,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The back-to-back user agent of one customer call, node-local and not persistent: answers the
  * customer's INVITE once the CallEntity is queued, rings the agent the Router reserved, bridges
  * the two RTP legs, and relays the hang-up of either side. It implements {@link CallLegs} for
- * the domain; the domain hears from it only through CallEntity commands.
+ * the domain; the domain hears from it only through CallEntity commands. {@link SipGateway}
+ * spawns it and the {@link SipEventListener} routes its legs' SIP to it by Call-ID.
+ *
+ * <p>It keeps the call's {@link Phase} and route; each part of the call is a collaborator used on
+ * its thread only, with its own state and timers: {@link CustomerLeg} (the caller's INVITE and
+ * dialog), {@link CallIvr} (the menu), {@link QueueWait} (music, announcements, exit key),
+ * {@link AgentOffer} (the agents being rung) over {@link AgentLegs}, {@link SessionMedia} and
+ * {@link CallLiveness}.
  */
 public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
@@ -72,8 +78,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum MediaTick implements Message { INSTANCE }
   /** The first-RTP limit after the answer has passed: a caller who sent nothing yet is ended. */
   enum FirstRtpDue implements Message { INSTANCE }
-  enum Announce implements Message { INSTANCE }
-  record Position(int position, Duration expectedWait) implements Message {}
   /** The node is stopping and its drain limit has passed: hang up and end the call FAILED with {@code reason}. */
   record Drain(String reason) implements Message {}
   enum DrainRecorded implements Message { INSTANCE }
@@ -96,40 +100,35 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final MediaRelay relay;
   private final Map<String, ActorRef<Message>> sessions;
   private final String sipCallId;
-  private final CallAdmission.Setup setup;
   private final String callId = UUID.randomUUID().toString();
-  private final String toTag = SipMessages.newTag();
   private final ActorRef<CallLegs.Command> legs;
 
   private Phase phase = Phase.ANSWERING;
   private boolean cancelled;
-  private boolean inviteAnswered;
   private boolean started;
   /** Whether the CallEntity has heard (or said) that this call is over. */
   private boolean domainKnowsEnd;
-  private Request invite;
-  private ServerTransaction inviteTransaction;
   private Negotiation negotiation;
   private SessionDescription customerOffer;
   private String dialed;
   private String queueId;
   private Resolved route;
-  /** The queue the caller waits in, as it admitted him: exit key and announcements. */
-  private QueueConfig waitingIn;
+  private RtpEndpoint customerMedia;
+  /** An offer that came before the caller was answered: rung once he waits in line. */
+  private CallLegs.RingAgents pendingRing;
+  private final CustomerLeg customer;
   /** The menu the caller is choosing in; null outside the IVR. */
   private CallIvr ivr;
-  private String answerSdp;
-  private RtpEndpoint customerMedia;
-  private CallLegs.RingAgents pendingRing;
-  private final AgentLegs agents;
+  private final QueueWait queueWait;
   private final AgentOffer offer;
+  private final AgentLegs agents;
   private final SessionMedia media;
+  private final CallLiveness liveness;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
    */
   private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
-  private final CallLiveness liveness;
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId,
       CallAdmission.Setup setup) {
@@ -144,44 +143,51 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.relay = parts.relay();
     this.sessions = parts.sessions();
     this.sipCallId = sipCallId;
-    this.setup = setup;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
     this.offer = new AgentOffer(context, timers, engine, messages, agents, callId, this::openPort);
     this.media = new SessionMedia(parts.holdAudio(), settings.media());
     this.liveness = new CallLiveness(settings.liveness(), timers);
+    this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
+    this.queueWait = new QueueWait(context, timers, engine, media, callId);
   }
 
   @Override
   public Receive<Message> createReceive() {
     return newReceiveBuilder()
+        // in any phase: SIP of both legs, the domain, the caller's keys, the watches, the drain
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
+        .onMessage(FromDomain.class, this::onDomain)
+        .onMessage(DtmfPressed.class, this::onDtmf)
         .onMessage(CallLiveness.AckMissing.class, this::onAckTimeout)
         .onMessage(CallLiveness.SessionExpired.class, m -> onSessionExpired())
         .onMessage(CallLiveness.RefreshDue.class, m -> onRefreshDue())
         .onMessage(CallLiveness.MaxDurationReached.class, m -> onMaxDuration())
+        .onMessage(MediaTick.class, m -> onMediaTick())
+        .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainRecorded.class, m -> finish())
+        // ANSWERING and JOINING: route, open the caller's media, start the call, join the queue
         .onMessage(HandlerDecided.class, this::onHandlerDecided)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(SetupFailed.class, this::onSetupFailed)
-        .onMessage(FromDomain.class, this::onDomain)
+        // IVR
+        .onMessage(CallIvr.PromptDone.class, m -> onIvrPromptDone())
+        .onMessage(CallIvr.KeyTimedOut.class, m -> ivr == null ? this : onIvrOutcome(ivr.inputDone()))
+        // QUEUED
+        .onMessage(QueueWait.AnnounceDue.class, m -> onAnnounceDue())
+        .onMessage(QueueWait.PlaceFound.class, this::onPlaceFound)
+        // RINGING
         .onMessage(AgentOffer.PortOpened.class, m -> offerOver(offer.portOpened(m)))
         .onMessage(AgentOffer.PortFailed.class, m -> offerOver(offer.failed(m.target().agentId(), "no RTP port free", false)))
         .onMessage(AgentOffer.Unreachable.class, m -> offerOver(offer.unreachable(m)))
         .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
+        // CONNECTED
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
-        .onMessage(DtmfPressed.class, this::onDtmf)
-        .onMessage(CallIvr.PromptDone.class, m -> onIvrPromptDone())
-        .onMessage(CallIvr.KeyTimedOut.class, m -> ivr == null ? this : onIvrOutcome(ivr.inputDone()))
-        .onMessage(MediaTick.class, m -> onMediaTick())
-        .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
-        .onMessage(Announce.class, m -> onAnnounce())
-        .onMessage(Position.class, this::onPosition)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(DrainRecorded.class, m -> finish())
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -192,26 +198,22 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Request request = in.request();
     boolean customerLeg = sipCallId.equals(callIdOf(request));
     return switch (request.getMethod()) {
-      case Request.INVITE -> customerLeg && invite == null ? onInvite(in) : onReInvite(in, customerLeg);
+      case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
       case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
       case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
-      case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? answerSdp : null) : respondOk(in);
+      case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? customer.answerSdp() : null) : respondOk(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
   }
 
   private Behavior<Message> onInvite(SipIn.RequestIn in) {
-    invite = in.request();
-    inviteTransaction = in.transaction();
-    messages.respond(inviteTransaction, invite, Response.TRYING, null);
+    customer.invited(in);
+    Request invite = in.request();
     if (!(invite.getRequestURI() instanceof SipURI uri) || uri.getUser() == null) return reject(Response.NOT_FOUND);
     if (liveness.negotiate(invite) instanceof SessionTimer.TooSmall small) {
-      inviteAnswered = true;
-      setup.end();
-      messages.respond(inviteTransaction, invite, SessionTimer.INTERVAL_TOO_SMALL, null, toTag, null,
-          SessionTimer.tooSmallHeaders(messages.stack().headers(), small));
+      customer.refuseInterval(small);
       return finish();
     }
     String body = SipMessages.sdpBody(invite);
@@ -225,7 +227,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
     String dialedUser = uri.getUser();
-    if (!engine.callHandlers().available()) return routed(resolve(dialedUser, callerOf(invite)));
+    if (!engine.callHandlers().available()) return routed(resolve(dialedUser, callerOf(customer.invite())));
     getContext().pipeToSelf(engine.callHandlers().decide(IncomingCalls.of(callId, invite)),
         (decision, error) -> new HandlerDecided(dialedUser, error != null ? Optional.empty() : decision));
     return this;
@@ -240,13 +242,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     CallDecision decision = m.decision().orElse(null);
     if (decision instanceof CallDecision.Reject reject) {
       getContext().getLog().info("Call {} refused with {} by the call handler: {}", callId, reject.sipStatus(), reject.reason());
-      answerInvite(reject.sipStatus(), reject.reason(), null);
+      customer.answer(reject.sipStatus(), reject.reason(), null);
       return finish();
     }
     if (decision instanceof CallDecision.ToQueue queue) {
       return onResolved(new Resolved(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
     }
-    Resolved byPolicies = resolve(m.dialed(), callerOf(invite));
+    Resolved byPolicies = resolve(m.dialed(), callerOf(customer.invite()));
     Optional<IvrMenu> menu = decision instanceof CallDecision.ToIvr ivr ? engine.callHandlers().ivrMenu(ivr.policyId()) : Optional.empty();
     return routed(menu.map(ivr -> new Resolved(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
         .orElse(byPolicies));
@@ -295,7 +297,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(),
-            r -> new CallEntity.Start(callerOf(invite), dialed, route.ivr() != null ? null : queueId, route.priority(),
+            r -> new CallEntity.Start(callerOf(customer.invite()), dialed, route.ivr() != null ? null : queueId, route.priority(),
                 route.extraSkills(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
             : new Started(view));
@@ -335,11 +337,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         }
         answerCustomer();
         phase = Phase.QUEUED;
-        waitingIn = admission.queue();
-        media.hold(customerMedia, codec());
-        if (waitingIn != null && waitingIn.announceEverySeconds() > 0) {
-          timers.startTimerWithFixedDelay("announce", Announce.INSTANCE, Duration.ofSeconds(waitingIn.announceEverySeconds()));
-        }
+        queueWait.start(admission.queue(), customerMedia, codec());
         if (pendingRing != null) {
           CallLegs.RingAgents ring = pendingRing;
           pendingRing = null;
@@ -363,8 +361,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onSetupFailed(SetupFailed m) {
     getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
-    if (inviteAnswered) byeCustomer(); // answered in the IVR: the refusal can only be a hang-up now
-    answerInvite(m.sipStatus(), null);
+    if (customer.finalAnswerSent()) byeCustomer(); // answered in the IVR: the refusal can only be a hang-up now
+    customer.answer(m.sipStatus(), null, null);
     if (started && m.disposition() != null) endInDomain(m.disposition(), m.reason());
     if (started && m.disposition() == null) domainKnowsEnd = true;
     return finish();
@@ -375,13 +373,12 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
    * pressed as soon as the call is answered counts. The media is watched from then on.
    */
   private void answerCustomer() {
-    if (inviteAnswered) return;
+    if (customer.finalAnswerSent()) return;
     negotiation.telephoneEvent().ifPresent(te -> {
       ActorRef<Message> self = getContext().getSelf();
       customerMedia.detectDtmf(te.payloadType(), (digit, ms) -> self.tell(new DtmfPressed(digit, ms)));
     });
-    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-    answerInvite(Response.OK, answerSdp);
+    customer.answerOk(Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis()));
     liveness.answered();
     liveness.awaitAck(sipCallId);
     timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
@@ -392,23 +389,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return negotiation.audio().get(0);
   }
 
-  /** The one final answer to the customer's INVITE; any later attempt is ignored. */
-  private void answerInvite(int status, String sdp) {
-    answerInvite(status, null, sdp);
-  }
-
-  /** {@code reason}: the reason phrase, or null for the status's usual one. */
-  private void answerInvite(int status, String reason, String sdp) {
-    if (inviteAnswered || invite == null) return;
-    inviteAnswered = true;
-    messages.respond(inviteTransaction, invite, status, reason, toTag, sdp,
-        status / 100 == 2 ? liveness.answerHeaders(messages.stack().headers()) : List.of());
-    if (status / 100 == 2) setup.answered();
-    else setup.end();
-  }
-
   private Behavior<Message> reject(int status) {
-    answerInvite(status, null);
+    customer.answer(status, null, null);
     return finish();
   }
 
@@ -416,9 +398,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onCancel(SipIn.RequestIn in) {
     messages.respond(in.transaction(), in.request(), Response.OK, null);
-    if (inviteAnswered || cancelled) return this;
+    if (customer.finalAnswerSent() || cancelled) return this;
     cancelled = true;
-    answerInvite(Response.REQUEST_TERMINATED, null);
+    customer.answer(Response.REQUEST_TERMINATED, null, null);
     return started ? hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer") : this;
   }
 
@@ -444,8 +426,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private void byeCustomer() {
-    if (phase == Phase.ANSWERING) return;
-    messages.bye(inviteTransaction.getDialog());
+    if (phase != Phase.ANSWERING) customer.bye();
   }
 
   private void hangUpAgent() {
@@ -461,7 +442,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     getContext().getLog().info("Call {}: the node is stopping; hanging up", callId);
     hangUpAgent();
     byeCustomer();
-    answerInvite(Response.SERVICE_UNAVAILABLE, null);
+    customer.answer(Response.SERVICE_UNAVAILABLE, null, null);
     if (!started || domainKnowsEnd) return finish();
     domainKnowsEnd = true;
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(Disposition.FAILED, m.reason(), r)),
@@ -489,8 +470,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       byeCustomer();
       endInDomain(Disposition.FAILED, "the call's SIP session failed");
     }
-    answerInvite(Response.SERVER_INTERNAL_ERROR, null);
-    setup.end(); // a session that stopped before its INVITE came
+    customer.stopped();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);
@@ -507,13 +487,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       domainKnowsEnd = true;
       hangUpAgent();
       byeCustomer();
-      answerInvite(Response.TEMPORARILY_UNAVAILABLE, null);
+      customer.answer(Response.TEMPORARILY_UNAVAILABLE, null, null);
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
-      waitingIn = moved.queue();
+      queueWait.moved(moved.queue());
     }
     return this;
   }
@@ -566,7 +546,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     }
     offer.answered();
     RtpEndpoint.bridge(customerMedia, leg.media());
-    timers.cancel("announce");
+    queueWait.stop();
     phase = Phase.CONNECTED;
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(leg.agentId(), r)),
@@ -623,7 +603,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> startIvr() {
     answerCustomer();
     phase = Phase.IVR;
-    ivr = new CallIvr(getContext(), timers, engine, media, customerMedia, codec(), route, callerOf(invite));
+    ivr = new CallIvr(getContext(), timers, engine, media, customerMedia, codec(), route, callerOf(customer.invite()));
     ivr.start();
     return this;
   }
@@ -659,23 +639,14 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** A re-INVITE (answered with the call's SDP, as set up) or UPDATE from the caller; it refreshes a session timer in force. */
   private Behavior<Message> onRefresh(SipIn.RequestIn in, String sdp) {
-    SessionTimer.Ask ask = liveness.refreshed(in.request());
-    List<javax.sip.header.Header> headers = new java.util.ArrayList<>(ask instanceof SessionTimer.TooSmall small
-        ? SessionTimer.tooSmallHeaders(messages.stack().headers(), small) : liveness.answerHeaders(messages.stack().headers()));
-    boolean refused = ask instanceof SessionTimer.TooSmall;
-    if (!refused && Request.UPDATE.equals(in.request().getMethod())) headers.add(messages.contact()); // a target refresh (RFC 3311 5.2)
-    messages.respond(in.transaction(), in.request(), refused ? SessionTimer.INTERVAL_TOO_SMALL : Response.OK, null, refused ? null : sdp, headers);
-    if (!refused && Request.INVITE.equals(in.request().getMethod())) liveness.awaitAck(sipCallId);
+    customer.answerRefresh(in, sdp);
     return this;
   }
 
   /** The caller made the engine the refresher: a re-INVITE with the call's SDP, which the caller must answer before the session expires. */
   private Behavior<Message> onRefreshDue() {
     try {
-      Dialog dialog = inviteTransaction.getDialog();
-      Request refresh = SessionTimer.refreshRequest(dialog, messages, liveness.session(), answerSdp);
-      messages.send(refresh, () -> dialog.sendRequest(messages.stack().provider().getNewClientTransaction(refresh)));
-      liveness.refreshSent();
+      customer.sendRefresh();
       return this;
     } catch (Exception e) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the session refresh could not be sent (" + e.getMessage() + ")");
@@ -693,11 +664,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (status >= 300) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller answered the session refresh with " + status);
     }
-    try {
-      messages.ack(inviteTransaction.getDialog(), in.response());
-    } catch (Exception e) {
-      getContext().getLog().debug("Could not ACK the answer to a session refresh: {}", e.getMessage());
-    }
+    customer.ackRefresh(in.response());
     liveness.refreshAnswered();
     return this;
   }
@@ -755,13 +722,12 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, queueId,
         talking == null ? null : talking.agentId(), "customer", String.valueOf(m.digit()), m.durationMs()));
     if (ivr != null) return onIvrOutcome(ivr.key(m.digit()));
-    if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
-        && waitingIn.exitKey().charAt(0) == m.digit()) {
-      String target = waitingIn.overflowQueueId();
+    Optional<String> exit = phase == Phase.QUEUED ? queueWait.exitTo(m.digit()) : Optional.empty();
+    exit.ifPresent(target -> {
       getContext().getLog().info("Call {}: caller pressed the exit key, moving to {}", callId, target);
       engine.asks().<CallEntity.Command, Admission>ask(callEntity(),
           r -> new CallEntity.MoveToQueue(target, "caller pressed the exit key", false, r));
-    }
+    });
     return this;
   }
 
@@ -795,20 +761,18 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return finish();
   }
 
-  /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */
-  private Behavior<Message> onAnnounce() {
-    if (phase != Phase.QUEUED || waitingIn == null) return this;
-    getContext().pipeToSelf(SessionMedia.placeInLine(engine, waitingIn.id(), callId),
-        (place, error) -> error == null ? new Position(place.position(), place.expectedWait()) : new Position(0, null));
+  private Behavior<Message> onAnnounceDue() {
+    if (phase == Phase.QUEUED) queueWait.announceDue();
     return this;
   }
 
-  private Behavior<Message> onPosition(Position m) {
-    if (phase == Phase.QUEUED && m.position() > 0) media.announce(customerMedia, codec(), m.position(), m.expectedWait());
+  private Behavior<Message> onPlaceFound(QueueWait.PlaceFound m) {
+    if (phase == Phase.QUEUED) queueWait.placeFound(m);
     return this;
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
+    String answerSdp = customer.answerSdp();
     if (customerLeg && answerSdp != null) return onRefresh(in, answerSdp);
     AgentLegs.Leg connected = agents.connected();
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
