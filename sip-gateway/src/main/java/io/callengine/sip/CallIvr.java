@@ -31,7 +31,7 @@ final class CallIvr {
   enum Listening implements Outcome { INSTANCE }
 
   /** The keys chose a route other than the one without keys. */
-  record Chosen(CallSession.Resolved route) implements Outcome {}
+  record Chosen(CallRoute route) implements Outcome {}
 
   /** Every try is used up without a valid choice: the route without keys applies. */
   enum NoChoice implements Outcome { INSTANCE }
@@ -45,13 +45,13 @@ final class CallIvr {
   private final RtpEndpoint customer;
   private final Codec codec;
   /** The route without keys; its menu is the one played. */
-  private final CallSession.Resolved route;
+  private final CallRoute route;
   private final String caller;
   private final StringBuilder digits = new StringBuilder();
   private int tries;
 
   CallIvr(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, CallCenterEngine engine,
-      SessionMedia media, RtpEndpoint customer, Codec codec, CallSession.Resolved route, String caller) {
+      SessionMedia media, RtpEndpoint customer, Codec codec, CallRoute route, String caller) {
     this.context = context;
     this.timers = timers;
     this.engine = engine;
@@ -85,9 +85,9 @@ final class CallIvr {
   Outcome inputDone() {
     timers.cancel(TIMER);
     if (digits.length() == 0) return retryOrNoChoice();
-    Optional<CallSession.Resolved> choice = engine.route(new RouteRequest(route.dialed(), caller, null, digits.toString()))
-        .map(d -> new CallSession.Resolved(d.queueId(), route.dialed(), d.priority(), d.extraSkills(), d.ivr()));
-    return choice.filter(c -> !sameRoute(c, route)).<Outcome>map(Chosen::new).orElseGet(this::retryOrNoChoice);
+    Optional<CallRoute> choice = engine.route(new RouteRequest(route.dialed(), caller, null, digits.toString()))
+        .map(d -> CallRoute.of(d, route.dialed()));
+    return choice.filter(c -> !c.sameQueueAs(route)).<Outcome>map(Chosen::new).orElseGet(this::retryOrNoChoice);
   }
 
   /** No valid choice: try again while tries remain. */
@@ -105,10 +105,6 @@ final class CallIvr {
 
   private Duration timeout() {
     return Duration.ofSeconds(route.ivr().timeoutSeconds());
-  }
-
-  private static boolean sameRoute(CallSession.Resolved a, CallSession.Resolved b) {
-    return a.queueId().equals(b.queueId()) && a.priority() == b.priority() && a.extraSkills().equals(b.extraSkills());
   }
 
   private static HoldAudio.Prompt promptOf(IvrMenu menu) {

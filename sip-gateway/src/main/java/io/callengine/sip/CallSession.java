@@ -10,10 +10,7 @@ import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.events.Warning;
 import io.callengine.core.policy.IvrMenu;
-import io.callengine.core.policy.RouteDecision;
-import io.callengine.core.policy.RouteRequest;
 import io.callengine.core.queue.Admission;
-import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.sip.media.Codec;
@@ -65,8 +62,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   public interface Message extends NoSerializationVerificationNeeded {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
-  /** Where routing sends the call: this node's copy of the policies, else the dialed address's queue. */
-  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr) {}
   /** A call handler's decision for the call to {@code dialed}; empty: the routing policies decide. */
   record HandlerDecided(String dialed, Optional<CallDecision> decision) implements Message {}
   record MediaOpened(RtpEndpoint endpoint) implements Message {}
@@ -81,9 +76,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** The node is stopping and its drain limit has passed: hang up and end the call FAILED with {@code reason}. */
   record Drain(String reason) implements Message {}
   enum DrainRecorded implements Message { INSTANCE }
-
-  /** The priority of a call that no routing policy matched. */
-  private static final int DEFAULT_PRIORITY = 0;
 
   /** ANSWERING until the 200; IVR while the menu collects keys; JOINING while an answered caller is admitted to his queue. */
   private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED }
@@ -112,7 +104,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private SessionDescription customerOffer;
   private String dialed;
   private String queueId;
-  private Resolved route;
+  private CallRoute route;
   private RtpEndpoint customerMedia;
   /** An offer that came before the caller was answered: rung once he waits in line. */
   private CallLegs.RingAgents pendingRing;
@@ -227,7 +219,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
     String dialedUser = uri.getUser();
-    if (!engine.callHandlers().available()) return routed(resolve(dialedUser, callerOf(customer.invite())));
+    if (!engine.callHandlers().available()) return routed(CallRoute.byPolicies(engine, dialedUser, callerOf(customer.invite())));
     getContext().pipeToSelf(engine.callHandlers().decide(IncomingCalls.of(callId, invite)),
         (decision, error) -> new HandlerDecided(dialedUser, error != null ? Optional.empty() : decision));
     return this;
@@ -246,30 +238,19 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     }
     if (decision instanceof CallDecision.ToQueue queue) {
-      return onResolved(new Resolved(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
+      return onResolved(new CallRoute(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
     }
-    Resolved byPolicies = resolve(m.dialed(), callerOf(customer.invite()));
+    CallRoute byPolicies = CallRoute.byPolicies(engine, m.dialed(), callerOf(customer.invite()));
     Optional<IvrMenu> menu = decision instanceof CallDecision.ToIvr ivr ? engine.callHandlers().ivrMenu(ivr.policyId()) : Optional.empty();
-    return routed(menu.map(ivr -> new Resolved(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
+    return routed(menu.map(ivr -> new CallRoute(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
         .orElse(byPolicies));
   }
 
   /** A call that goes nowhere (no queue and no menu) is refused 404. */
-  private Behavior<Message> routed(Resolved resolved) {
+  private Behavior<Message> routed(CallRoute resolved) {
     return resolved.queueId() == null && resolved.ivr() == null
         ? onSetupFailed(new SetupFailed(Response.NOT_FOUND, null, "no queue at " + resolved.dialed()))
         : onResolved(resolved);
-  }
-
-  /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
-  private Resolved resolve(String dialedUser, String caller) {
-    return engine.route(new RouteRequest(dialedUser, caller, null, null))
-        .map(decision -> resolved(decision, dialedUser))
-        .orElseGet(() -> new Resolved(engine.lookups().queueForAddress(dialedUser).orElse(null), dialedUser, DEFAULT_PRIORITY, List.of(), null));
-  }
-
-  private static Resolved resolved(RouteDecision decision, String dialedUser) {
-    return new Resolved(decision.queueId(), dialedUser, decision.priority(), decision.extraSkills(), decision.ivr());
   }
 
   private static String callerOf(Request request) {
@@ -281,7 +262,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return new Negotiation(List.of(n.audio().get(0)), n.telephoneEvent());
   }
 
-  private Behavior<Message> onResolved(Resolved m) {
+  private Behavior<Message> onResolved(CallRoute m) {
     dialed = m.dialed();
     route = m;
     getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
@@ -623,10 +604,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return enterQueue(route);
   }
 
-  private Behavior<Message> enterQueue(Resolved choice) {
+  private Behavior<Message> enterQueue(CallRoute choice) {
     phase = Phase.JOINING;
     ivr = null;
-    route = new Resolved(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
+    route = new CallRoute(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
     queueId = choice.queueId();
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
             r -> new CallEntity.EnterQueue(choice.queueId(), choice.priority(), choice.extraSkills(), r)),
