@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent side of one call session: the legs ringing now (several for ring-all) and the one
- * that answered. Owned by its {@link CallSession} and used on its thread only; it sends the
- * agent-side SIP and holds the agent-side RTP endpoints.
+ * that answered. Owned by its {@link CallSession} and used on its thread only; {@link AgentOffer}
+ * rings through it. It sends the agent-side SIP and holds the agent-side RTP endpoints.
  */
 final class AgentLegs {
   private static final Logger log = LoggerFactory.getLogger(AgentLegs.class);

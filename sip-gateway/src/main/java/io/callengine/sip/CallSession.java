@@ -1,8 +1,6 @@
 package io.callengine.sip;
 
 import io.callengine.core.Refusal;
-import io.callengine.core.agent.AgentEntity;
-import io.callengine.core.agent.Reservation;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.CallDecision;
 import io.callengine.core.call.CallEntity;
@@ -12,14 +10,10 @@ import io.callengine.core.call.Disposition;
 import io.callengine.core.call.Party;
 import io.callengine.core.events.Warning;
 import io.callengine.core.policy.IvrMenu;
-import io.callengine.core.policy.RouteDecision;
-import io.callengine.core.policy.RouteRequest;
 import io.callengine.core.queue.Admission;
-import io.callengine.core.queue.QueueConfig;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.sip.media.Codec;
-import io.callengine.sip.media.HoldAudio;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
@@ -33,7 +27,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import javax.sip.Dialog;
-import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
@@ -54,7 +47,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The back-to-back user agent of one customer call, node-local and not persistent: answers the
  * customer's INVITE once the CallEntity is queued, rings the agent the Router reserved, bridges
  * the two RTP legs, and relays the hang-up of either side. It implements {@link CallLegs} for
- * the domain; the domain hears from it only through CallEntity commands.
+ * the domain; the domain hears from it only through CallEntity commands. {@link SipGateway}
+ * spawns it and the {@link SipEventListener} routes its legs' SIP to it by Call-ID.
+ *
+ * <p>It keeps the call's {@link Phase} and route; each part of the call is a collaborator used on
+ * its thread only, with its own state and timers: {@link CustomerLeg} (the caller's INVITE and
+ * dialog), {@link CallIvr} (the menu), {@link QueueWait} (music, announcements, exit key),
+ * {@link AgentOffer} (the agents being rung) over {@link AgentLegs}, {@link SessionMedia} and
+ * {@link CallLiveness}.
  */
 public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
@@ -62,34 +62,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   public interface Message extends NoSerializationVerificationNeeded {}
 
   record FromDomain(CallLegs.Command command) implements Message {}
-  /** Where routing sends the call: this node's copy of the policies, else the dialed address's queue. */
-  record Resolved(String queueId, String dialed, int priority, List<QueueConfig.RequiredSkill> extraSkills, IvrMenu ivr) {}
   /** A call handler's decision for the call to {@code dialed}; empty: the routing policies decide. */
   record HandlerDecided(String dialed, Optional<CallDecision> decision) implements Message {}
   record MediaOpened(RtpEndpoint endpoint) implements Message {}
   record Started(CallView call) implements Message {}
   record Admitted(Admission admission, boolean afterMove) implements Message {}
   record SetupFailed(int sipStatus, Disposition disposition, String reason) implements Message {}
-  record AgentMediaOpened(Reservation target, RtpEndpoint endpoint) implements Message {}
-  record AgentMediaFailed(Reservation target) implements Message {}
-  /** The INVITE to the agent's phone could not be sent (connection refused or never answered). */
-  record AgentUnreachable(Reservation target, String sipCallId, String reason) implements Message {}
-  enum RingTimedOut implements Message { INSTANCE }
   record AnswerConfirmed(boolean accepted) implements Message {}
   record DtmfPressed(char digit, int durationMs) implements Message {}
-  enum IvrPromptDone implements Message { INSTANCE }
-  enum IvrTimeout implements Message { INSTANCE }
   enum MediaTick implements Message { INSTANCE }
   /** The first-RTP limit after the answer has passed: a caller who sent nothing yet is ended. */
   enum FirstRtpDue implements Message { INSTANCE }
-  enum Announce implements Message { INSTANCE }
-  record Position(int position, Duration expectedWait) implements Message {}
   /** The node is stopping and its drain limit has passed: hang up and end the call FAILED with {@code reason}. */
   record Drain(String reason) implements Message {}
   enum DrainRecorded implements Message { INSTANCE }
-
-  /** The priority of a call that no routing policy matched. */
-  private static final int DEFAULT_PRIORITY = 0;
 
   /** ANSWERING until the 200; IVR while the menu collects keys; JOINING while an answered caller is admitted to his queue. */
   private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED }
@@ -106,42 +92,35 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final MediaRelay relay;
   private final Map<String, ActorRef<Message>> sessions;
   private final String sipCallId;
-  private final CallAdmission.Setup setup;
   private final String callId = UUID.randomUUID().toString();
-  private final String toTag = SipMessages.newTag();
   private final ActorRef<CallLegs.Command> legs;
 
   private Phase phase = Phase.ANSWERING;
   private boolean cancelled;
-  private boolean inviteAnswered;
   private boolean started;
   /** Whether the CallEntity has heard (or said) that this call is over. */
   private boolean domainKnowsEnd;
-  private Request invite;
-  private ServerTransaction inviteTransaction;
   private Negotiation negotiation;
   private SessionDescription customerOffer;
   private String dialed;
   private String queueId;
-  private Resolved route;
-  /** The queue the caller waits in, as it admitted him: exit key and announcements. */
-  private QueueConfig waitingIn;
-  /** The keys the IVR collected on this try, and how many tries were made. */
-  private final StringBuilder ivrDigits = new StringBuilder();
-  private int ivrTries;
-  private String answerSdp;
+  private CallRoute route;
   private RtpEndpoint customerMedia;
+  /** An offer that came before the caller was answered: rung once he waits in line. */
   private CallLegs.RingAgents pendingRing;
+  private final CustomerLeg customer;
+  /** The menu the caller is choosing in; null outside the IVR. */
+  private CallIvr ivr;
+  private final QueueWait queueWait;
+  private final AgentOffer offer;
   private final AgentLegs agents;
   private final SessionMedia media;
+  private final CallLiveness liveness;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
    */
   private final List<java.util.concurrent.CompletableFuture<RtpEndpoint>> portsAskedFor = new java.util.ArrayList<>();
-  private final CallLiveness liveness;
-  /** Agents whose RTP port is being opened before their phone is rung. */
-  private final java.util.Set<String> opening = new java.util.HashSet<>();
 
   private CallSession(ActorContext<Message> context, TimerScheduler<Message> timers, GatewayParts parts, String sipCallId,
       CallAdmission.Setup setup) {
@@ -156,43 +135,51 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.relay = parts.relay();
     this.sessions = parts.sessions();
     this.sipCallId = sipCallId;
-    this.setup = setup;
     this.legs = context.messageAdapter(CallLegs.Command.class, FromDomain::new);
     this.agents = new AgentLegs(messages, settings, sessions, context.getSelf());
+    this.offer = new AgentOffer(context, timers, engine, messages, agents, callId, this::openPort);
     this.media = new SessionMedia(parts.holdAudio(), settings.media());
     this.liveness = new CallLiveness(settings.liveness(), timers);
+    this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
+    this.queueWait = new QueueWait(context, timers, engine, media, callId);
   }
 
   @Override
   public Receive<Message> createReceive() {
     return newReceiveBuilder()
+        // in any phase: SIP of both legs, the domain, the caller's keys, the watches, the drain
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)
+        .onMessage(FromDomain.class, this::onDomain)
+        .onMessage(DtmfPressed.class, this::onDtmf)
         .onMessage(CallLiveness.AckMissing.class, this::onAckTimeout)
         .onMessage(CallLiveness.SessionExpired.class, m -> onSessionExpired())
         .onMessage(CallLiveness.RefreshDue.class, m -> onRefreshDue())
         .onMessage(CallLiveness.MaxDurationReached.class, m -> onMaxDuration())
+        .onMessage(MediaTick.class, m -> onMediaTick())
+        .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainRecorded.class, m -> finish())
+        // ANSWERING and JOINING: route, open the caller's media, start the call, join the queue
         .onMessage(HandlerDecided.class, this::onHandlerDecided)
         .onMessage(MediaOpened.class, this::onMediaOpened)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Admitted.class, this::onAdmitted)
         .onMessage(SetupFailed.class, this::onSetupFailed)
-        .onMessage(FromDomain.class, this::onDomain)
-        .onMessage(AgentMediaOpened.class, this::onAgentMediaOpened)
-        .onMessage(AgentMediaFailed.class, m -> agentFailed(m.target().agentId(), "no RTP port free", false))
-        .onMessage(AgentUnreachable.class, this::onAgentUnreachable)
-        .onMessage(RingTimedOut.class, m -> onRingTimedOut())
+        // IVR
+        .onMessage(CallIvr.PromptDone.class, m -> onIvrPromptDone())
+        .onMessage(CallIvr.KeyTimedOut.class, m -> ivr == null ? this : onIvrOutcome(ivr.inputDone()))
+        // QUEUED
+        .onMessage(QueueWait.AnnounceDue.class, m -> onAnnounceDue())
+        .onMessage(QueueWait.PlaceFound.class, this::onPlaceFound)
+        // RINGING
+        .onMessage(AgentOffer.PortOpened.class, m -> offerOver(offer.portOpened(m)))
+        .onMessage(AgentOffer.PortFailed.class, m -> offerOver(offer.failed(m.target().agentId(), "no RTP port free", false)))
+        .onMessage(AgentOffer.Unreachable.class, m -> offerOver(offer.unreachable(m)))
+        .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
+        // CONNECTED
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
-        .onMessage(DtmfPressed.class, this::onDtmf)
-        .onMessage(IvrPromptDone.class, m -> onIvrPromptDone())
-        .onMessage(IvrTimeout.class, m -> ivrInputDone())
-        .onMessage(MediaTick.class, m -> onMediaTick())
-        .onMessage(FirstRtpDue.class, m -> onFirstRtpDue())
-        .onMessage(Announce.class, m -> onAnnounce())
-        .onMessage(Position.class, this::onPosition)
-        .onMessage(Drain.class, this::onDrain)
-        .onMessage(DrainRecorded.class, m -> finish())
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -203,26 +190,22 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     Request request = in.request();
     boolean customerLeg = sipCallId.equals(callIdOf(request));
     return switch (request.getMethod()) {
-      case Request.INVITE -> customerLeg && invite == null ? onInvite(in) : onReInvite(in, customerLeg);
+      case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
       case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
       case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
-      case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? answerSdp : null) : respondOk(in);
+      case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? customer.answerSdp() : null) : respondOk(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
   }
 
   private Behavior<Message> onInvite(SipIn.RequestIn in) {
-    invite = in.request();
-    inviteTransaction = in.transaction();
-    messages.respond(inviteTransaction, invite, Response.TRYING, null);
+    customer.invited(in);
+    Request invite = in.request();
     if (!(invite.getRequestURI() instanceof SipURI uri) || uri.getUser() == null) return reject(Response.NOT_FOUND);
     if (liveness.negotiate(invite) instanceof SessionTimer.TooSmall small) {
-      inviteAnswered = true;
-      setup.end();
-      messages.respond(inviteTransaction, invite, SessionTimer.INTERVAL_TOO_SMALL, null, toTag, null,
-          SessionTimer.tooSmallHeaders(messages.stack().headers(), small));
+      customer.refuseInterval(small);
       return finish();
     }
     String body = SipMessages.sdpBody(invite);
@@ -236,7 +219,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (chosen.isEmpty()) return reject(Response.NOT_ACCEPTABLE_HERE);
     negotiation = single(chosen.get());
     String dialedUser = uri.getUser();
-    if (!engine.callHandlers().available()) return routed(resolve(dialedUser, callerOf(invite)));
+    if (!engine.callHandlers().available()) return routed(CallRoute.byPolicies(engine, dialedUser, callerOf(customer.invite())));
     getContext().pipeToSelf(engine.callHandlers().decide(IncomingCalls.of(callId, invite)),
         (decision, error) -> new HandlerDecided(dialedUser, error != null ? Optional.empty() : decision));
     return this;
@@ -251,34 +234,23 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     CallDecision decision = m.decision().orElse(null);
     if (decision instanceof CallDecision.Reject reject) {
       getContext().getLog().info("Call {} refused with {} by the call handler: {}", callId, reject.sipStatus(), reject.reason());
-      answerInvite(reject.sipStatus(), reject.reason(), null);
+      customer.answer(reject.sipStatus(), reject.reason(), null);
       return finish();
     }
     if (decision instanceof CallDecision.ToQueue queue) {
-      return onResolved(new Resolved(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
+      return onResolved(new CallRoute(queue.queueId(), m.dialed(), queue.priority(), queue.extraSkills(), null));
     }
-    Resolved byPolicies = resolve(m.dialed(), callerOf(invite));
+    CallRoute byPolicies = CallRoute.byPolicies(engine, m.dialed(), callerOf(customer.invite()));
     Optional<IvrMenu> menu = decision instanceof CallDecision.ToIvr ivr ? engine.callHandlers().ivrMenu(ivr.policyId()) : Optional.empty();
-    return routed(menu.map(ivr -> new Resolved(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
+    return routed(menu.map(ivr -> new CallRoute(byPolicies.queueId(), m.dialed(), byPolicies.priority(), byPolicies.extraSkills(), ivr))
         .orElse(byPolicies));
   }
 
   /** A call that goes nowhere (no queue and no menu) is refused 404. */
-  private Behavior<Message> routed(Resolved resolved) {
+  private Behavior<Message> routed(CallRoute resolved) {
     return resolved.queueId() == null && resolved.ivr() == null
         ? onSetupFailed(new SetupFailed(Response.NOT_FOUND, null, "no queue at " + resolved.dialed()))
         : onResolved(resolved);
-  }
-
-  /** The routing policies decide queue, priority and extra skills; without a matching rule the queue whose address was dialed takes the call. */
-  private Resolved resolve(String dialedUser, String caller) {
-    return engine.route(new RouteRequest(dialedUser, caller, null, null))
-        .map(decision -> resolved(decision, dialedUser))
-        .orElseGet(() -> new Resolved(engine.lookups().queueForAddress(dialedUser).orElse(null), dialedUser, DEFAULT_PRIORITY, List.of(), null));
-  }
-
-  private static Resolved resolved(RouteDecision decision, String dialedUser) {
-    return new Resolved(decision.queueId(), dialedUser, decision.priority(), decision.extraSkills(), decision.ivr());
   }
 
   private static String callerOf(Request request) {
@@ -290,7 +262,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return new Negotiation(List.of(n.audio().get(0)), n.telephoneEvent());
   }
 
-  private Behavior<Message> onResolved(Resolved m) {
+  private Behavior<Message> onResolved(CallRoute m) {
     dialed = m.dialed();
     route = m;
     getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
@@ -306,7 +278,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     // Even a caller who already cancelled is recorded: the call starts, then ends ABANDONED.
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(),
-            r -> new CallEntity.Start(callerOf(invite), dialed, route.ivr() != null ? null : queueId, route.priority(),
+            r -> new CallEntity.Start(callerOf(customer.invite()), dialed, route.ivr() != null ? null : queueId, route.priority(),
                 route.extraSkills(), legs, r)),
         (view, error) -> error != null ? new SetupFailed(Response.SERVICE_UNAVAILABLE, null, "call could not start")
             : new Started(view));
@@ -346,11 +318,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         }
         answerCustomer();
         phase = Phase.QUEUED;
-        waitingIn = admission.queue();
-        media.hold(customerMedia, codec());
-        if (waitingIn != null && waitingIn.announceEverySeconds() > 0) {
-          timers.startTimerWithFixedDelay("announce", Announce.INSTANCE, Duration.ofSeconds(waitingIn.announceEverySeconds()));
-        }
+        queueWait.start(admission.queue(), customerMedia, codec());
         if (pendingRing != null) {
           CallLegs.RingAgents ring = pendingRing;
           pendingRing = null;
@@ -374,8 +342,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onSetupFailed(SetupFailed m) {
     getContext().getLog().info("Call {} refused with {}: {}", callId, m.sipStatus(), m.reason());
-    if (inviteAnswered) byeCustomer(); // answered in the IVR: the refusal can only be a hang-up now
-    answerInvite(m.sipStatus(), null);
+    if (customer.finalAnswerSent()) byeCustomer(); // answered in the IVR: the refusal can only be a hang-up now
+    customer.answer(m.sipStatus(), null, null);
     if (started && m.disposition() != null) endInDomain(m.disposition(), m.reason());
     if (started && m.disposition() == null) domainKnowsEnd = true;
     return finish();
@@ -386,13 +354,12 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
    * pressed as soon as the call is answered counts. The media is watched from then on.
    */
   private void answerCustomer() {
-    if (inviteAnswered) return;
+    if (customer.finalAnswerSent()) return;
     negotiation.telephoneEvent().ifPresent(te -> {
       ActorRef<Message> self = getContext().getSelf();
       customerMedia.detectDtmf(te.payloadType(), (digit, ms) -> self.tell(new DtmfPressed(digit, ms)));
     });
-    answerSdp = Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis());
-    answerInvite(Response.OK, answerSdp);
+    customer.answerOk(Sdp.answer(settings.publicHost(), customerMedia.port(), negotiation, System.currentTimeMillis()));
     liveness.answered();
     liveness.awaitAck(sipCallId);
     timers.startTimerWithFixedDelay("media", MediaTick.INSTANCE, media.settings().qualityInterval());
@@ -403,23 +370,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return negotiation.audio().get(0);
   }
 
-  /** The one final answer to the customer's INVITE; any later attempt is ignored. */
-  private void answerInvite(int status, String sdp) {
-    answerInvite(status, null, sdp);
-  }
-
-  /** {@code reason}: the reason phrase, or null for the status's usual one. */
-  private void answerInvite(int status, String reason, String sdp) {
-    if (inviteAnswered || invite == null) return;
-    inviteAnswered = true;
-    messages.respond(inviteTransaction, invite, status, reason, toTag, sdp,
-        status / 100 == 2 ? liveness.answerHeaders(messages.stack().headers()) : List.of());
-    if (status / 100 == 2) setup.answered();
-    else setup.end();
-  }
-
   private Behavior<Message> reject(int status) {
-    answerInvite(status, null);
+    customer.answer(status, null, null);
     return finish();
   }
 
@@ -427,9 +379,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onCancel(SipIn.RequestIn in) {
     messages.respond(in.transaction(), in.request(), Response.OK, null);
-    if (inviteAnswered || cancelled) return this;
+    if (customer.finalAnswerSent() || cancelled) return this;
     cancelled = true;
-    answerInvite(Response.REQUEST_TERMINATED, null);
+    customer.answer(Response.REQUEST_TERMINATED, null, null);
     return started ? hangUpInDomain(Party.CUSTOMER, "customer cancelled before answer") : this;
   }
 
@@ -455,8 +407,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private void byeCustomer() {
-    if (phase == Phase.ANSWERING) return;
-    messages.bye(inviteTransaction.getDialog());
+    if (phase != Phase.ANSWERING) customer.bye();
   }
 
   private void hangUpAgent() {
@@ -472,7 +423,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     getContext().getLog().info("Call {}: the node is stopping; hanging up", callId);
     hangUpAgent();
     byeCustomer();
-    answerInvite(Response.SERVICE_UNAVAILABLE, null);
+    customer.answer(Response.SERVICE_UNAVAILABLE, null, null);
     if (!started || domainKnowsEnd) return finish();
     domainKnowsEnd = true;
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(), r -> new CallEntity.End(Disposition.FAILED, m.reason(), r)),
@@ -500,8 +451,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       byeCustomer();
       endInDomain(Disposition.FAILED, "the call's SIP session failed");
     }
-    answerInvite(Response.SERVER_INTERNAL_ERROR, null);
-    setup.end(); // a session that stopped before its INVITE came
+    customer.stopped();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);
@@ -518,61 +468,29 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       domainKnowsEnd = true;
       hangUpAgent();
       byeCustomer();
-      answerInvite(Response.TEMPORARILY_UNAVAILABLE, null);
+      customer.answer(Response.TEMPORARILY_UNAVAILABLE, null, null);
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
-      waitingIn = moved.queue();
+      queueWait.moved(moved.queue());
     }
     return this;
   }
 
-  /** Opens an RTP port per agent, then rings each; the ring timeout covers them all. */
+  /** Rings the reserved agents once the caller waits in line; an offer to a call in any other phase is refused. */
   private void onRingAgents(CallLegs.RingAgents ring) {
     if (phase == Phase.ANSWERING) {
       pendingRing = ring;
       return;
     }
     if (phase != Phase.QUEUED) {
-      ring.agents().forEach(target -> offerFailed(target.agentId(), "call is already " + phase, false));
+      ring.agents().forEach(target -> offer.refuse(target.agentId(), "call is already " + phase, false));
       return;
     }
     phase = Phase.RINGING;
-    timers.startSingleTimer("ring", RingTimedOut.INSTANCE, Duration.ofSeconds(Math.max(1, ring.ringTimeoutSeconds())));
-    for (Reservation target : ring.agents()) {
-      opening.add(target.agentId());
-      getContext().pipeToSelf(openPort(), (endpoint, error) -> error != null
-          ? new AgentMediaFailed(target) : new AgentMediaOpened(target, endpoint));
-    }
-  }
-
-  private Behavior<Message> onAgentMediaOpened(AgentMediaOpened m) {
-    if (!opening.remove(m.target().agentId())) {
-      m.endpoint().close(); // the ringing is over for this agent already
-      return this;
-    }
-    try {
-      String sipCallId = messages.stack().provider().getNewCallId().getCallId();
-      ActorRef<Message> self = getContext().getSelf();
-      agents.ring(m.target(), sipCallId, m.endpoint(), dialed, negotiation).whenComplete((sent, error) -> {
-        if (error != null) self.tell(new AgentUnreachable(m.target(), sipCallId, String.valueOf(error.getMessage())));
-      });
-    } catch (Exception e) {
-      getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), e.getMessage());
-      m.endpoint().close();
-      return agentFailed(m.target().agentId(), "agent phone unreachable", true);
-    }
-    return this;
-  }
-
-  private Behavior<Message> onAgentUnreachable(AgentUnreachable m) {
-    if (agents.ringingLeg(m.sipCallId()).isEmpty()) return this; // the leg was over before its INVITE failed
-    getContext().getLog().info("Could not ring agent {} at {}: {}", m.target().agentId(), m.target().contact(), m.reason());
-    // Counted as a no-answer: a phone that cannot be reached would otherwise be offered the next
-    // call at once, again and again, until its binding expires.
-    return agentFailed(agents.fail(m.sipCallId()).agentId(), "agent phone unreachable", true);
+    offer.ring(ring, dialed, negotiation);
   }
 
   private Behavior<Message> onResponse(SipIn.ResponseIn in) {
@@ -580,23 +498,17 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
-    if (!Request.INVITE.equals(method) || agents.ringingLeg(agentCallId).isEmpty()) {
+    if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
       return this;
     }
     int status = response.getStatusCode();
     if (status < 200) {
-      if (status > 100 && agents.provisional(agentCallId)) {
-        engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, agents.ringingLeg(agentCallId).get().agentId())
-            .tell(new AgentEntity.Ringing(callId, getContext().getSystem().ignoreRef()));
-      }
+      offer.provisional(agentCallId, status);
       return this;
     }
-    if (status >= 300) {
-      AgentLegs.Leg failed = agents.fail(agentCallId);
-      return agentFailed(failed.agentId(), status == Response.BUSY_HERE ? "busy" : status == Response.DECLINE ? "declined" : "answered " + status, false);
-    }
+    if (status >= 300) return offerOver(offer.refused(agentCallId, status));
     return onAgentAnswered(in, agentCallId);
   }
 
@@ -611,13 +523,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } catch (Exception e) {
       getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, e.getMessage());
       messages.bye(dialog);
-      return agentFailed(leg.agentId(), "agent answer unusable", false);
+      return offerOver(offer.failed(leg.agentId(), "agent answer unusable", false));
     }
-    timers.cancel("ring");
-    opening.clear();
-    agents.cancelRinging();
+    offer.answered();
     RtpEndpoint.bridge(customerMedia, leg.media());
-    timers.cancel("announce");
+    queueWait.stop();
     phase = Phase.CONNECTED;
     getContext().pipeToSelf(
         engine.asks().<CallEntity.Command, Done>ask(callEntity(), r -> new CallEntity.AgentAnswered(leg.agentId(), r)),
@@ -652,33 +562,20 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
-    return agents.ringingLeg(m.transaction())
-        .map(leg -> agentFailed(agents.fail(leg.sipCallId()).agentId(), "no answer (transaction timeout)", true))
-        .orElse(this);
+    return offer.transactionTimedOut(m.transaction()).map(this::offerOver).orElse(this);
   }
 
   private Behavior<Message> onRingTimedOut() {
     if (phase != Phase.RINGING) return this;
-    agents.cancelRinging().forEach(leg -> offerFailed(leg.agentId(), "no answer", true));
-    opening.forEach(agentId -> offerFailed(agentId, "no answer", true));
-    opening.clear();
+    offer.timedOut();
     phase = Phase.QUEUED;
     return this;
   }
 
-  /** One agent's leg failed; when none is left ringing the call waits in line again. */
-  private Behavior<Message> agentFailed(String agentId, String reason, boolean noAnswer) {
-    opening.remove(agentId);
-    offerFailed(agentId, reason, noAnswer);
-    if (phase == Phase.RINGING && !agents.anyRinging() && opening.isEmpty()) {
-      timers.cancel("ring");
-      phase = Phase.QUEUED;
-    }
+  /** When no agent is left ringing the call waits in line again. */
+  private Behavior<Message> offerOver(boolean over) {
+    if (over && phase == Phase.RINGING) phase = Phase.QUEUED;
     return this;
-  }
-
-  private void offerFailed(String agentId, String reason, boolean noAnswer) {
-    engine.asks().<CallEntity.Command, Done>askRetrying(callEntity(), r -> new CallEntity.OfferFailed(agentId, reason, noAnswer, r));
   }
 
   // --- the IVR menu of a routing policy ---
@@ -687,73 +584,30 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> startIvr() {
     answerCustomer();
     phase = Phase.IVR;
-    ivrTries++;
-    ivrDigits.setLength(0);
-    playIvr(promptOf(route.ivr()));
+    ivr = new CallIvr(getContext(), timers, engine, media, customerMedia, codec(), route, callerOf(customer.invite()));
+    ivr.start();
     return this;
-  }
-
-  private void playIvr(HoldAudio.Prompt... prompts) {
-    getContext().pipeToSelf(media.prompt(customerMedia, codec(), prompts), (done, error) -> IvrPromptDone.INSTANCE);
-  }
-
-  private static HoldAudio.Prompt promptOf(IvrMenu menu) {
-    for (HoldAudio.Prompt prompt : HoldAudio.Prompt.values()) if (prompt.file().equals(menu.prompt())) return prompt;
-    return HoldAudio.Prompt.PLEASE_CHOOSE;
   }
 
   private Behavior<Message> onIvrPromptDone() {
-    if (phase == Phase.IVR && ivrDigits.length() == 0) {
-      timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
-    }
+    if (ivr != null) ivr.promptDone();
     return this;
   }
 
-  private Behavior<Message> onIvrKey(char digit) {
-    customerMedia.player().stop(); // a caller who knows the menu need not hear it out
-    ivrDigits.append(digit);
-    if (ivrDigits.length() >= route.ivr().maxDigits()) return ivrInputDone();
-    timers.startSingleTimer("ivr", IvrTimeout.INSTANCE, Duration.ofSeconds(route.ivr().timeoutSeconds()));
-    return this;
-  }
-
-  /** The caller finished (or stopped) pressing keys: the policies decide again, now with the digits. */
-  private Behavior<Message> ivrInputDone() {
-    timers.cancel("ivr");
-    if (phase != Phase.IVR) return this;
-    if (ivrDigits.length() == 0) return ivrRetryOrDefault();
-    String digits = ivrDigits.toString();
-    Optional<RouteDecision> decision = engine.route(new RouteRequest(dialed, callerOf(invite), null, digits));
-    return onIvrRouted(decision.map(d -> resolved(d, dialed)).orElse(null));
-  }
-
-  /** {@code choice}: where the keys route the call, or null when no rule matches them. */
-  private Behavior<Message> onIvrRouted(Resolved choice) {
-    boolean chosen = choice != null && !sameRoute(choice, route);
-    return chosen ? enterQueue(choice) : ivrRetryOrDefault();
-  }
-
-  private static boolean sameRoute(Resolved a, Resolved b) {
-    return a.queueId().equals(b.queueId()) && a.priority() == b.priority() && a.extraSkills().equals(b.extraSkills());
-  }
-
-  /** No valid choice: try again while tries remain, then take the policy's rule without digits. */
-  private Behavior<Message> ivrRetryOrDefault() {
-    if (ivrTries <= route.ivr().retries()) {
-      ivrTries++;
-      ivrDigits.setLength(0);
-      playIvr(HoldAudio.Prompt.INVALID_CHOICE, promptOf(route.ivr()));
-      return this;
-    }
+  /** A choice enters its queue; without one the route without keys does, when it has a queue. */
+  private Behavior<Message> onIvrOutcome(CallIvr.Outcome outcome) {
+    if (outcome instanceof CallIvr.Chosen chosen) return enterQueue(chosen.route());
+    if (outcome == CallIvr.Listening.INSTANCE) return this;
     if (route.queueId() == null) { // a handler's menu, and the policies send the call nowhere without keys
       return onSetupFailed(new SetupFailed(Response.NOT_FOUND, Disposition.REJECTED, "no choice in the IVR and no queue at " + dialed));
     }
     return enterQueue(route);
   }
 
-  private Behavior<Message> enterQueue(Resolved choice) {
+  private Behavior<Message> enterQueue(CallRoute choice) {
     phase = Phase.JOINING;
-    route = new Resolved(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
+    ivr = null;
+    route = new CallRoute(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
     queueId = choice.queueId();
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
             r -> new CallEntity.EnterQueue(choice.queueId(), choice.priority(), choice.extraSkills(), r)),
@@ -766,23 +620,14 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** A re-INVITE (answered with the call's SDP, as set up) or UPDATE from the caller; it refreshes a session timer in force. */
   private Behavior<Message> onRefresh(SipIn.RequestIn in, String sdp) {
-    SessionTimer.Ask ask = liveness.refreshed(in.request());
-    List<javax.sip.header.Header> headers = new java.util.ArrayList<>(ask instanceof SessionTimer.TooSmall small
-        ? SessionTimer.tooSmallHeaders(messages.stack().headers(), small) : liveness.answerHeaders(messages.stack().headers()));
-    boolean refused = ask instanceof SessionTimer.TooSmall;
-    if (!refused && Request.UPDATE.equals(in.request().getMethod())) headers.add(messages.contact()); // a target refresh (RFC 3311 5.2)
-    messages.respond(in.transaction(), in.request(), refused ? SessionTimer.INTERVAL_TOO_SMALL : Response.OK, null, refused ? null : sdp, headers);
-    if (!refused && Request.INVITE.equals(in.request().getMethod())) liveness.awaitAck(sipCallId);
+    customer.answerRefresh(in, sdp);
     return this;
   }
 
   /** The caller made the engine the refresher: a re-INVITE with the call's SDP, which the caller must answer before the session expires. */
   private Behavior<Message> onRefreshDue() {
     try {
-      Dialog dialog = inviteTransaction.getDialog();
-      Request refresh = SessionTimer.refreshRequest(dialog, messages, liveness.session(), answerSdp);
-      messages.send(refresh, () -> dialog.sendRequest(messages.stack().provider().getNewClientTransaction(refresh)));
-      liveness.refreshSent();
+      customer.sendRefresh();
       return this;
     } catch (Exception e) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the session refresh could not be sent (" + e.getMessage() + ")");
@@ -800,11 +645,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (status >= 300) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller answered the session refresh with " + status);
     }
-    try {
-      messages.ack(inviteTransaction.getDialog(), in.response());
-    } catch (Exception e) {
-      getContext().getLog().debug("Could not ACK the answer to a session refresh: {}", e.getMessage());
-    }
+    customer.ackRefresh(in.response());
     liveness.refreshAnswered();
     return this;
   }
@@ -861,14 +702,13 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg talking = agents.connected();
     engine.publish(new io.callengine.core.events.DtmfPressed(engine.clock().instant(), callId, queueId,
         talking == null ? null : talking.agentId(), "customer", String.valueOf(m.digit()), m.durationMs()));
-    if (phase == Phase.IVR) return onIvrKey(m.digit());
-    if (phase == Phase.QUEUED && waitingIn != null && waitingIn.exitKey() != null && waitingIn.overflowQueueId() != null
-        && waitingIn.exitKey().charAt(0) == m.digit()) {
-      String target = waitingIn.overflowQueueId();
+    if (ivr != null) return onIvrOutcome(ivr.key(m.digit()));
+    Optional<String> exit = phase == Phase.QUEUED ? queueWait.exitTo(m.digit()) : Optional.empty();
+    exit.ifPresent(target -> {
       getContext().getLog().info("Call {}: caller pressed the exit key, moving to {}", callId, target);
       engine.asks().<CallEntity.Command, Admission>ask(callEntity(),
           r -> new CallEntity.MoveToQueue(target, "caller pressed the exit key", false, r));
-    }
+    });
     return this;
   }
 
@@ -902,20 +742,18 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return finish();
   }
 
-  /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */
-  private Behavior<Message> onAnnounce() {
-    if (phase != Phase.QUEUED || waitingIn == null) return this;
-    getContext().pipeToSelf(SessionMedia.placeInLine(engine, waitingIn.id(), callId),
-        (place, error) -> error == null ? new Position(place.position(), place.expectedWait()) : new Position(0, null));
+  private Behavior<Message> onAnnounceDue() {
+    if (phase == Phase.QUEUED) queueWait.announceDue();
     return this;
   }
 
-  private Behavior<Message> onPosition(Position m) {
-    if (phase == Phase.QUEUED && m.position() > 0) media.announce(customerMedia, codec(), m.position(), m.expectedWait());
+  private Behavior<Message> onPlaceFound(QueueWait.PlaceFound m) {
+    if (phase == Phase.QUEUED) queueWait.placeFound(m);
     return this;
   }
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
+    String answerSdp = customer.answerSdp();
     if (customerLeg && answerSdp != null) return onRefresh(in, answerSdp);
     AgentLegs.Leg connected = agents.connected();
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
