@@ -10,9 +10,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
-import javax.sip.message.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per-source rate limits at the SIP front door: {@link SipEventListener} asks here, on the stack's
@@ -26,23 +23,19 @@ import org.slf4j.LoggerFactory;
  * spoofed source, while a real phone far below the limit retransmits and refreshes as usual.
  */
 final class FloodGuard {
-  private static final Logger log = LoggerFactory.getLogger(FloodGuard.class);
-
   private final SecuritySettings settings;
   private final SecurityLog securityLog;
   private final SourceRateLimiter invites;
   private final SourceRateLimiter registers;
-  private final SipStackHolder stack;
-  private final SipMetrics metrics;
+  private final SipMessages messages;
 
-  FloodGuard(SecuritySettings settings, SecurityLog securityLog, Ticker ticker, SipStackHolder stack, SipMetrics metrics) {
+  FloodGuard(SecuritySettings settings, SecurityLog securityLog, Ticker ticker, SipMessages messages) {
     this.settings = settings;
     this.securityLog = securityLog;
     Duration idle = Duration.ofMinutes(1);
     this.invites = limiter(settings.invite(), idle, settings.maxTrackedSources(), ticker);
     this.registers = limiter(settings.register(), idle, settings.maxTrackedSources(), ticker);
-    this.stack = stack;
-    this.metrics = metrics;
+    this.messages = messages;
   }
 
   private static SourceRateLimiter limiter(Limit limit, Duration idle, int max, Ticker ticker) {
@@ -58,7 +51,7 @@ final class FloodGuard {
     InetAddress source = sourceOf(request);
     if (source == null || settings.trusted().contains(source) || limiter.allow(source.getHostAddress())) return false;
     securityLog.rateLimited(method, source, limiter.limit());
-    if (Request.INVITE.equals(method)) serviceUnavailable(request);
+    if (Request.INVITE.equals(method)) messages.serviceUnavailableStatelessly(request, settings.retryAfter());
     return true;
   }
 
@@ -73,17 +66,5 @@ final class FloodGuard {
     if (!(request instanceof SIPMessage message)) return null;
     InetAddress packet = message.getPeerPacketSourceAddress();
     return packet != null ? packet : message.getRemoteAddress();
-  }
-
-  private void serviceUnavailable(Request request) {
-    try {
-      Response response = stack.messages().createResponse(Response.SERVICE_UNAVAILABLE, request);
-      ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(SipMessages.newTag());
-      response.addHeader(stack.headers().createRetryAfterHeader((int) Math.max(1, settings.retryAfter().toSeconds())));
-      stack.provider().sendResponse(response);
-      metrics.responseSent(request.getMethod(), Response.SERVICE_UNAVAILABLE);
-    } catch (Exception e) {
-      log.debug("Could not answer a rate-limited {}: {}", request.getMethod(), e.getMessage());
-    }
   }
 }

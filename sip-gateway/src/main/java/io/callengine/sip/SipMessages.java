@@ -127,6 +127,23 @@ public final class SipMessages {
       return false;
     }
     if (refusal == null) return false;
+    sendRefusal(transaction, request, refusal);
+    return true;
+  }
+
+  /** 503 with {@code Retry-After} sent statelessly: a request refused before any transaction (a source over its rate). */
+  void serviceUnavailableStatelessly(Request request, java.time.Duration retryAfter) {
+    try {
+      Response response = sip.messages().createResponse(Response.SERVICE_UNAVAILABLE, request);
+      ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(newTag());
+      response.addHeader(sip.headers().createRetryAfterHeader((int) Math.max(1, retryAfter.toSeconds())));
+      sendRefusal(null, request, response);
+    } catch (Exception e) {
+      log.debug("Could not answer a {} with 503: {}", request.getMethod(), e.getMessage());
+    }
+  }
+
+  private void sendRefusal(ServerTransaction transaction, Request request, Response refusal) {
     try {
       if (transaction != null) transaction.sendResponse(refusal);
       else sip.provider().sendResponse(refusal);
@@ -134,7 +151,6 @@ public final class SipMessages {
     } catch (Exception e) {
       log.debug("Could not refuse a {} with {}: {}", request.getMethod(), refusal.getStatusCode(), e.getMessage());
     }
-    return true;
   }
 
   /** Answers 503 Service Unavailable with {@code Retry-After} (whole seconds, at least 1). */

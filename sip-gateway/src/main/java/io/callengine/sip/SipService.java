@@ -69,7 +69,7 @@ public final class SipService {
             new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, probe, messages, settings.overloadRetryAfter(),
-        new FloodGuard(security, securityLog, Ticker.systemTicker(), stack, metrics));
+        new FloodGuard(security, securityLog, Ticker.systemTicker(), messages));
     SipService service = new SipService(stack, relay, settings);
     engine.registerHealthCheck("sip", service::running);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(engine.system()));
