@@ -175,3 +175,7 @@ CREATE TABLE IF NOT EXISTS sip_nonce_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     nonce_key VARCHAR(128) NOT NULL,
     created_at BIGINT NOT NULL);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recorded BOOLEAN DEFAULT FALSE;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_node VARCHAR(256);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_file VARCHAR(256);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_seconds BIGINT;

@@ -40,6 +40,16 @@ public final class CallCenterClient {
     return engine.supervisor().getAgentHistory(agentId, from, to);
   }
 
+  /**
+   * Pauses ({@code paused}) or resumes the recording of this agent's connected call {@code callId};
+   * fails NOT_FOUND when the call is not this agent's, CONFLICT when it is not connected, not
+   * recorded or already so.
+   */
+  public CompletionStage<io.callengine.core.call.CallView> pauseRecording(String callId, boolean paused) {
+    return engine.asks().ask(engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
+        r -> new io.callengine.core.call.CallEntity.PauseRecording(agentId, paused, r));
+  }
+
   public CompletionStage<List<SupervisorApi.QueueSummary>> queueStats() {
     return engine.supervisor().queueStats();
   }

@@ -21,7 +21,19 @@ public record QueueSpec(
     String noAgentAction,
     Integer noAgentDelaySeconds,
     String exitKey,
-    Integer announceEverySeconds) {
+    Integer announceEverySeconds,
+    Recording recording) {
+
+  /** Which calls are recorded: {@code mode} NONE, ALL or PERCENT (with {@code percent}, 0-100), and whether the caller hears a notice first. */
+  public record Recording(String mode, Integer percent, Boolean announce) {}
+
+  public QueueSpec(String id, String name, String sipAddress, Integer priority, List<QueueConfig.RequiredSkill> requiredSkills,
+      String strategy, Integer maxSize, Integer maxWaitSeconds, String overflowQueueId, Integer wrapUpSeconds,
+      Integer ringTimeoutSeconds, Integer serviceLevelSeconds, Integer fullStatus, String noAgentAction, Integer noAgentDelaySeconds,
+      String exitKey, Integer announceEverySeconds) {
+    this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, null);
+  }
 
   public QueueSpec(String id, String name, String sipAddress, Integer priority, List<QueueConfig.RequiredSkill> requiredSkills,
       String strategy, Integer maxSize, Integer maxWaitSeconds, String overflowQueueId, Integer wrapUpSeconds,
@@ -37,44 +49,50 @@ public record QueueSpec(
 
   public QueueSpec withRequiredSkills(List<QueueConfig.RequiredSkill> skills) {
     return new QueueSpec(id, name, sipAddress, priority, skills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   /** Calls beyond {@code maxSize} or waiting over {@code maxWaitSeconds} go to {@code overflowQueueId} (null: refused or timed out). */
   public QueueSpec withLimits(Integer maxSize, Integer maxWaitSeconds, String overflowQueueId) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   public QueueSpec withStrategy(String newStrategy) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, newStrategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   /** What happens while no eligible agent is logged in: {@code wait}, {@code refuse}, or {@code overflow} after the delay. */
   public QueueSpec withNoAgentRule(String action, Integer delaySeconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   /** The key that takes a waiting caller to the overflow queue, and how often he hears his position (0: never). */
   public QueueSpec withCallerOptions(String key, Integer everySeconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, key, everySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, key, everySeconds, recording);
+  }
+
+  public QueueSpec withRecording(Recording newRecording) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey,
+        announceEverySeconds, newRecording);
   }
 
   public QueueSpec withWrapUpSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   public QueueSpec withRingTimeoutSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 
   public QueueSpec withServiceLevelSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, seconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds);
+        wrapUpSeconds, ringTimeoutSeconds, seconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
   }
 }

@@ -9,6 +9,7 @@ import io.callengine.core.FieldError;
 import io.callengine.core.agent.AgentProfile;
 import io.callengine.core.agent.Skill;
 import io.callengine.core.queue.QueueConfig;
+import io.callengine.core.queue.QueueRecording;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,11 +62,29 @@ public final class Validation {
     seconds("noAgentDelaySeconds", s.noAgentDelaySeconds(), errors);
     if (s.exitKey() != null && !s.exitKey().matches("[0-9*#]")) errors.add(new FieldError("exitKey", "must be one key: 0-9, * or #"));
     seconds("announceEverySeconds", s.announceEverySeconds(), errors);
+    QueueRecording recording = recording(s.recording(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new QueueConfig(s.id(), s.name() == null ? s.id() : s.name(), s.sipAddress() == null ? s.id() : s.sipAddress(),
         or(s.priority(), 0), List.copyOf(skills), strategy, or(s.maxSize(), 0), or(s.maxWaitSeconds(), 0),
         s.overflowQueueId(), or(s.wrapUpSeconds(), 0), or(s.ringTimeoutSeconds(), 20), or(s.serviceLevelSeconds(), 20),
-        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0), s.exitKey(), or(s.announceEverySeconds(), 0));
+        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0), s.exitKey(), or(s.announceEverySeconds(), 0), recording);
+  }
+
+  /** Absent: null (no call recorded). {@code percent} is required with PERCENT and must be 0 to 100 when given. */
+  private static QueueRecording recording(QueueSpec.Recording r, List<FieldError> errors) {
+    if (r == null) return null;
+    QueueRecording.Mode mode = null;
+    if (r.mode() == null) errors.add(new FieldError("recording.mode", "is required: NONE, ALL or PERCENT"));
+    else {
+      try {
+        mode = QueueRecording.Mode.valueOf(r.mode());
+      } catch (IllegalArgumentException e) {
+        errors.add(new FieldError("recording.mode", "must be NONE, ALL or PERCENT"));
+      }
+    }
+    if (r.percent() != null && (r.percent() < 0 || r.percent() > 100)) errors.add(new FieldError("recording.percent", "must be 0 to 100"));
+    if (mode == QueueRecording.Mode.PERCENT && r.percent() == null) errors.add(new FieldError("recording.percent", "is required with PERCENT"));
+    return mode == null ? null : new QueueRecording(mode, or(r.percent(), 0), r.announce() != null && r.announce());
   }
 
   /** Validates an agent; {@code creating} requires a password. */

@@ -116,6 +116,16 @@ public final class CallEntity
    * statistics read as the same admission.
    */
   public record RecordAdmission(String queueId, int serviceLevelSeconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The gateway began recording the connected call into {@code file} in the data directory of {@code node} (its cluster address). */
+  public record StartRecording(String node, String file, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * The agent pauses ({@code paused}) or resumes the call's recording, from the API or a key on
+   * the phone; refused when {@code agentId} is not the call's agent (not found), or the call is
+   * not connected, not recorded, or already so (conflict). The legs are told once it is stored.
+   */
+  public record PauseRecording(String agentId, boolean paused, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** The gateway closed the recording, which holds {@code seconds} of audio. */
+  public record StopRecording(long seconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** The agent who took the call answered its FinishCall: it was given this much wrap-up (sent through sharding, so it wakes a passivated call). */
   record WrapUpGiven(String agentId, int wrapUpSeconds) implements Command {}
 
@@ -147,6 +157,10 @@ public final class CallEntity
   public record DtmfReceived(String leg, char digit, int durationMs, Instant at) implements Event {}
   public record CallAdmitted(String queueId, int serviceLevelSeconds, Instant at) implements Event {}
   public record CallWrappedUp(String agentId, int wrapUpSeconds, Instant at) implements Event {}
+  public record RecordingStarted(String node, String file, Instant at) implements Event {}
+  public record RecordingPaused(Instant at) implements Event {}
+  public record RecordingResumed(Instant at) implements Event {}
+  public record RecordingStopped(Instant at, long seconds) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -184,6 +198,7 @@ public final class CallEntity
   private final TimerScheduler<Command> timers;
   private final Asks asks;
   private final CallNotices notices;
+  private final RecordingCommands recordings;
 
   private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
       Predicate<String> staffed, ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context,
@@ -201,6 +216,7 @@ public final class CallEntity
     this.timers = timers;
     this.asks = new Asks(LEGS_PING_TIMEOUT, context.getSystem().scheduler());
     this.notices = new CallNotices(callId, peers, asks, org.slf4j.LoggerFactory.getLogger(CallEntity.class));
+    this.recordings = new RecordingCommands(callId, clock, Effect(), this::persist);
   }
 
   @Override
@@ -261,6 +277,9 @@ public final class CallEntity
             ? Effect().noReply()
             : Effect().persist(new CallWrappedUp(c.agentId(), c.wrapUpSeconds(), clock.instant())).thenNoReply())
         .onCommand(MoveAnswered.class, this::onMoveAnswered)
+        .onCommand(StartRecording.class, recordings::onStart)
+        .onCommand(PauseRecording.class, recordings::onPause)
+        .onCommand(StopRecording.class, recordings::onStop)
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -529,6 +548,10 @@ public final class CallEntity
         .onEvent(CallEnded.class, CallState::ended)
         .onEvent(CallAdmitted.class, (s, e) -> s)
         .onEvent(CallWrappedUp.class, (s, e) -> s)
+        .onEvent(RecordingStarted.class, (s, e) -> s.withRecording(new CallRecording(e.node(), e.file(), e.at(), false, null, null)))
+        .onEvent(RecordingPaused.class, (s, e) -> s.withRecording(s.recording().paused(true)))
+        .onEvent(RecordingResumed.class, (s, e) -> s.withRecording(s.recording().paused(false)))
+        .onEvent(RecordingStopped.class, (s, e) -> s.withRecording(s.recording().stopped(e.at(), e.seconds())))
         .build();
   }
 }

@@ -29,6 +29,14 @@ final class CallEvents {
     } else if (event instanceof CallEntity.CallEnded e) {
       events.publish(new io.callengine.core.events.CallEnded(at, callId, after.queueId(), after.agentId(), e.disposition().name(),
           e.reason(), e.waitSeconds(), e.talkSeconds()));
+    } else if (event instanceof CallEntity.RecordingStarted e) {
+      events.publish(new io.callengine.core.events.RecordingStarted(at, callId, after.queueId(), after.agentId(), e.node(), e.file()));
+    } else if (event instanceof CallEntity.RecordingPaused) {
+      events.publish(new io.callengine.core.events.RecordingPaused(at, callId, after.queueId(), after.agentId()));
+    } else if (event instanceof CallEntity.RecordingResumed) {
+      events.publish(new io.callengine.core.events.RecordingResumed(at, callId, after.queueId(), after.agentId()));
+    } else if (event instanceof CallEntity.RecordingStopped e) {
+      events.publish(new io.callengine.core.events.RecordingStopped(at, callId, after.queueId(), after.agentId(), e.seconds()));
     }
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));

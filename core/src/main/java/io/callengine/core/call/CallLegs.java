@@ -27,4 +27,7 @@ public final class CallLegs {
 
   /** The call now waits in another queue (overflow, max wait, exit key): announcements and the exit key follow it. */
   public record Moved(String queueId, QueueConfig queue) implements Command {}
+
+  /** The agent paused ({@code paused}) or resumed the call's recording: the file records silence meanwhile. */
+  public record PauseRecording(String callId, boolean paused) implements Command {}
 }

@@ -29,8 +29,21 @@ public record CallState(
     Instant endedAt,
     Disposition disposition,
     String endReason,
-    CallMedia media)
+    CallMedia media,
+    CallRecording recording)
     implements CborSerializable {
+
+  /**
+   * A state without a recording. Only the steps before the answer use it; a step of a connected or
+   * ending call must carry {@code recording} on.
+   */
+  public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
+      List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
+      int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
+      String endReason, CallMedia media) {
+    this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, null);
+  }
 
   public static CallState empty(String callId) {
     return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
@@ -58,7 +71,7 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording);
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -99,11 +112,21 @@ public record CallState(
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording);
+  }
+
+  CallState withRecording(CallRecording newRecording) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording);
+  }
+
+  /** Whether the call is connected and being recorded now. */
+  public boolean recordingNow() {
+    return status == CallStatus.CONNECTED && recording != null && recording.open();
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * {@code wait}, {@code refuse} new callers (480), or {@code overflow} a caller who has waited
  * {@code noAgentDelaySeconds}. A waiting caller who presses {@code exitKey} leaves for the
  * overflow queue; every {@code announceEverySeconds} a waiting caller hears his position.
+ * {@code recording} says which calls are recorded (null, as in configurations stored before it
+ * existed: none).
  */
 public record QueueConfig(
     String id,
@@ -30,8 +32,24 @@ public record QueueConfig(
     String noAgentAction,
     int noAgentDelaySeconds,
     String exitKey,
-    int announceEverySeconds)
+    int announceEverySeconds,
+    QueueRecording recording)
     implements CborSerializable {
+
+  /** A queue that records no call. */
+  public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,
+      String strategy, int maxSize, int maxWaitSeconds, String overflowQueueId, int wrapUpSeconds, int ringTimeoutSeconds,
+      int serviceLevelSeconds, int fullStatus, String noAgentAction, int noAgentDelaySeconds, String exitKey,
+      int announceEverySeconds) {
+    this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds,
+        null);
+  }
+
+  /** The recording setting, {@code NONE} when unset. */
+  public QueueRecording recordingOrNone() {
+    return recording == null ? new QueueRecording(QueueRecording.Mode.NONE, 0, false) : recording;
+  }
 
   /** A queue without an exit key or announcements. */
   public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,

@@ -8,7 +8,9 @@ import java.util.List;
  * One row of call history: a call in progress has no disposition yet; {@code queues} are the
  * queues it passed through in order, {@code offers} how many times it was offered to an agent
  * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
- * {@code mos} is the average over both legs.
+ * {@code mos} is the average over both legs. A recorded call names the node whose data directory
+ * holds the file and the file (relative to its recordings folder); {@code recordingSeconds} is set
+ * once the file was closed, and stays null on an ended call whose node stopped while recording.
  */
 public record CallRecord(
     String callId,
@@ -32,4 +34,8 @@ public record CallRecord(
     Instant offeredAt,
     int offers,
     Long ringSeconds,
-    Long wrapUpSeconds) {}
+    Long wrapUpSeconds,
+    boolean recorded,
+    String recordingNode,
+    String recordingFile,
+    Long recordingSeconds) {}

@@ -83,6 +83,11 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
           media.samples() == 0 ? null : media.worstMos(), media.samples() == 0 ? null : media.worstLossPercent(),
           media.dtmf().isEmpty() ? null : fit(media.dtmf(), 128), callId);
       endOffers(c, callId, null, "CANCELLED", fit(e.reason(), 256), e.at());
+    } else if (event instanceof CallEntity.RecordingStarted e) {
+      Sql.update(c, "UPDATE call_records SET recorded = TRUE, recording_node = ?, recording_file = ? WHERE call_id = ?",
+          fit(e.node(), 256), fit(e.file(), 256), callId);
+    } else if (event instanceof CallEntity.RecordingStopped e) {
+      Sql.update(c, "UPDATE call_records SET recording_seconds = ? WHERE call_id = ?", e.seconds(), callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }
