@@ -76,6 +76,7 @@ declare -A PROMPTS=(
   [thank-you-for-holding]="Thank you for holding."
   [please-choose]="Please choose an option."
   [invalid-choice]="Sorry, that is not a valid choice."
+  [this-call-may-be-recorded]="This call may be recorded."
 )
 for n in $(seq 1 20); do
   PROMPTS[n$n]="$n"

@@ -117,6 +117,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final AgentLegs agents;
   private final SessionMedia media;
   private final CallLiveness liveness;
+  private final CallRecording recording;
   /** The connected call's frames while something records or monitors it; null otherwise. */
   private CallAudio audio;
   /**
@@ -145,6 +146,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.liveness = new CallLiveness(settings.liveness(), timers);
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
+    this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
   }
 
   @Override
@@ -183,6 +185,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
         // CONNECTED
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .onMessage(CallRecording.Announced.class, m -> onRecordingAnnounced())
+        .onMessage(CallRecording.AgentKey.class, m -> { recording.agentKey(m.digit()); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -197,7 +201,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       case Request.CANCEL -> onCancel(in);
       case Request.BYE -> onBye(in, customerLeg);
       case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
-      case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
+      case Request.INFO -> customerLeg ? onInfo(in) : onAgentInfo(in);
       case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? customer.answerSdp() : null) : respondOk(in);
       default -> { messages.respond(in.transaction(), request, Response.OK, null); yield this; }
     };
@@ -467,6 +471,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       endInDomain(Disposition.FAILED, "the call's SIP session failed");
     }
     customer.stopped();
+    recording.stop();
     if (audio != null) audio.stop();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
@@ -488,6 +493,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
+    } else if (m.command() instanceof CallLegs.PauseRecording pause) {
+      recording.pause(pause.paused());
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
@@ -542,7 +549,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return offerOver(offer.failed(leg.agentId(), "agent answer unusable", false));
     }
     offer.answered();
-    RtpEndpoint.bridge(customerMedia, leg.media());
+    if (!recording.answered(queueWait.queue(), customerMedia, codec())) bridge(leg);
     queueWait.stop();
     phase = Phase.CONNECTED;
     getContext().pipeToSelf(
@@ -551,8 +558,32 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
+  /** The caller and the agent hear each other; a recorded call starts writing. */
+  private void bridge(AgentLegs.Leg leg) {
+    RtpEndpoint.bridge(customerMedia, leg.media());
+    recording.bridged(callAudio(), leg.agentId(), leg.media(), codec(),
+        negotiation.telephoneEvent().map(te -> te.payloadType()).orElse(null));
+  }
+
+  /** The caller heard that the call may be recorded: now the bridge. */
+  private Behavior<Message> onRecordingAnnounced() {
+    AgentLegs.Leg connected = agents.connected();
+    if (phase == Phase.CONNECTED && connected != null) bridge(connected);
+    return this;
+  }
+
+  /** SIP INFO keys from the agent's phone (the pause key). */
+  private Behavior<Message> onAgentInfo(SipIn.RequestIn in) {
+    messages.respond(in.transaction(), in.request(), Response.OK, null);
+    DtmfInfo.parse(SipMessages.sdpBody(in.request())).ifPresent(key -> recording.agentKey(key.digit()));
+    return this;
+  }
+
   private Behavior<Message> onAnswerConfirmed(AnswerConfirmed m) {
-    if (m.accepted()) return this;
+    if (m.accepted()) {
+      recording.answerStored();
+      return this;
+    }
     getContext().getLog().info("Call {} ended before agent's answer was recorded; hanging up", callId);
     domainKnowsEnd = true;
     hangUpAgent();

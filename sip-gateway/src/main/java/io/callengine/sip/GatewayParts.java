@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What the gateway actor and its call sessions share on one node: the engine, the SIP stack's
  * message builder, the settings, the RTP relay, the hold audio, the Call-ID routing map and the
- * registrar (with its nonce key).
+ * registrar (with its nonce key), and the call recorders.
  */
 record GatewayParts(
     CallCenterEngine engine,
@@ -18,4 +18,5 @@ record GatewayParts(
     MediaRelay relay,
     HoldAudio holdAudio,
     Map<String, ActorRef<CallSession.Message>> sessions,
-    Registrar registrar) {}
+    Registrar registrar,
+    CallRecorders recorders) {}

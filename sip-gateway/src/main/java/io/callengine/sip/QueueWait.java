@@ -76,6 +76,11 @@ final class QueueWait {
     return exit ? Optional.of(queue.overflowQueueId()) : Optional.empty();
   }
 
+  /** The queue the caller waits in (as admitted, or moved to); null before the admission. */
+  QueueConfig queue() {
+    return queue;
+  }
+
   /** An agent answered: no more announcements. */
   void stop() {
     timers.cancel(TIMER);

@@ -48,6 +48,11 @@ public final class SipService {
   }
 
   public static SipService start(CallCenterEngine engine) throws Exception {
+    return start(engine, null);
+  }
+
+  /** As {@link #start(CallCenterEngine)}; {@code recordingDraw}, when not null, replaces the random draw (0-99) of PERCENT queues. */
+  static SipService start(CallCenterEngine engine, java.util.function.IntSupplier recordingDraw) throws Exception {
     SipSettings settings = SipSettings.from(engine.config());
     SipMetrics metrics = new SipMetrics(engine.metrics());
     SecuritySettings security = SecuritySettings.from(engine.config());
@@ -66,7 +71,8 @@ public final class SipService {
         engine.system().systemActorOf(PhoneProbe.create(engine, messages, settings), "sip-phone-probe", Props.empty());
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
         new Registrar(engine, messages, settings, nonces(engine, settings),
-            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe));
+            new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe),
+        recorders(engine, recordingDraw));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     listener.attach(gateway, probe, messages, settings.overloadRetryAfter(),
         new FloodGuard(security, securityLog, Ticker.systemTicker(), messages));
@@ -114,6 +120,13 @@ public final class SipService {
     log.info("SIP digest nonces are signed with {}", configured.isBlank()
         ? "the key shared through the database (table sip_nonce_key)" : "the configured key (callengine.sip.nonce-key)");
     return new DigestNonces(key, engine.clock(), settings.nonceLifetime());
+  }
+
+  private static CallRecorders recorders(CallCenterEngine engine, java.util.function.IntSupplier draw) {
+    CallRecorders recorders = CallRecorders.from(engine.config(),
+        engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.recording-dispatcher")),
+        Cluster.get(engine.system()).selfMember().address().toString());
+    return draw == null ? recorders : recorders.withDraw(draw);
   }
 
   public SipSettings settings() {

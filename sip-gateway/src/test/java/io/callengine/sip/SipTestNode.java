@@ -38,6 +38,15 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements
     return new SipTestNode(engine, SipService.start(engine), port);
   }
 
+  /** As {@link #start(String, String)}, with {@code recordingDraw} (0-99) deciding the calls of queues that record a percentage. */
+  static SipTestNode start(String rtpPorts, String extraConfig, java.util.function.IntSupplier recordingDraw) throws Exception {
+    int port = TestEngines.freePort();
+    CallCenterEngine engine = TestEngines.start(TestEngines.config(
+        "callengine.sip { host = 127.0.0.1, port = " + port + ", rtp-ports = \"" + rtpPorts + "\", drain-timeout = 2s }\n"
+            + TEST_DEFAULTS + extraConfig), Clock.systemUTC());
+    return new SipTestNode(engine, SipService.start(engine, recordingDraw), port);
+  }
+
   /** A phone for {@code user} on its own free port, pointed at this node. */
   TestPhone phone(String user) throws Exception {
     return new TestPhone(user, TestEngines.freePort(), "127.0.0.1", port);

@@ -27,10 +27,14 @@ final class RecordingCommands {
     this.persist = persist;
   }
 
-  /** A repeat of the same start is acknowledged; a call that is not connected is not recorded. */
+  /**
+   * A repeat of the same start is acknowledged; a call that was never answered is not recorded (a
+   * short call may end before the start arrives: its recording is stored all the same).
+   */
   ReplyEffect<CallEntity.Event, CallState> onStart(CallState state, CallEntity.StartRecording cmd) {
     if (state.recording() != null && cmd.file().equals(state.recording().file())) return effect.reply(cmd.replyTo(), StatusReply.ack());
-    if (state.status() != CallStatus.CONNECTED || state.recording() != null) {
+    boolean answered = state.status() == CallStatus.CONNECTED || state.status() == CallStatus.ENDED && state.answeredAt() != null;
+    if (!answered || state.recording() != null) {
       return effect.reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not recordable now"));
     }
     return persist.apply(state, new CallEntity.RecordingStarted(cmd.node(), cmd.file(), clock.instant()))

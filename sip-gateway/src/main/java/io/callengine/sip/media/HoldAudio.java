@@ -29,7 +29,8 @@ public final class HoldAudio {
     PLEASE_HOLD("please-hold"),
     THANK_YOU_FOR_HOLDING("thank-you-for-holding"),
     PLEASE_CHOOSE("please-choose"),
-    INVALID_CHOICE("invalid-choice");
+    INVALID_CHOICE("invalid-choice"),
+    CALL_MAY_BE_RECORDED("this-call-may-be-recorded");
 
     private final String file;
 

@@ -36,6 +36,14 @@ public final class RtpPeer implements AutoCloseable {
     socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
   }
 
+  /** Sends one PCMU packet carrying {@code payload} (audio: 160 bytes are 20 ms). */
+  public void sendAudio(byte[] payload) throws IOException {
+    ByteBuffer packet = ByteBuffer.allocate(12 + payload.length);
+    packet.put((byte) 0x80).put((byte) 0).putShort((short) sequence++).putInt(sequence * 160).putInt(0x1234);
+    packet.put(payload);
+    socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
+  }
+
   /** A packet lost on the way: its sequence number is used, nothing is sent. */
   public void lose() {
     sequence++;
