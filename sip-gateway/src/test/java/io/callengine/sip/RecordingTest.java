@@ -64,7 +64,7 @@ class RecordingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = SipTestNode.start("43400-43599", "callengine.data-dir = \"" + dataDir + "\"\n", draw::get);
+    node = SipTestNode.start("43400-43499", "callengine.data-dir = \"" + dataDir + "\"\n", draw::get);
     engine = node.engine();
     queue("rec-all", new QueueSpec.Recording("ALL", null, false));
     queue("rec-none", new QueueSpec.Recording("NONE", null, true));
