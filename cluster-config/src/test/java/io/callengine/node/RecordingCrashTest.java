@@ -79,8 +79,9 @@ class RecordingCrashTest {
         assertEquals(200, api.call("POST", resume, ritaToken, null).status());
         assertEquals(409, api.call("POST", resume, ritaToken, null).status(), "not paused");
         talk(customer, rita, 150, 100);
-        // The header is brought up to date every second: once it covers what was sent, kill.
-        eventually(Duration.ofSeconds(10), "the header covers the frames sent", () -> customerFrames(file) >= 190);
+        // The header is brought up to date every second: once it covers what was written by now, kill.
+        long written = Files.size(file);
+        eventually(Duration.ofSeconds(10), "the header covers the call so far", () -> 44 + 640L * frames(file) >= written);
         first.kill();
       }
 
@@ -88,16 +89,33 @@ class RecordingCrashTest {
       int frames = wav.left().length / FRAME;
       int customerLeft = 0;
       int agentRight = 0;
+      int firstTone = -1;
+      int lastTone = -1;
+      int longestSilence = 0;
+      int silence = 0;
       for (int f = 0; f < frames; f++) {
         short[] left = java.util.Arrays.copyOfRange(wav.left(), f * FRAME, (f + 1) * FRAME);
         short[] right = java.util.Arrays.copyOfRange(wav.right(), f * FRAME, (f + 1) * FRAME);
-        if (amplitude(left, 400) > AMPLITUDE * 0.9) customerLeft++;
-        if (amplitude(right, 1000) > AMPLITUDE * 0.9) agentRight++;
+        boolean customerTone = amplitude(left, 400) > AMPLITUDE * 0.9;
+        boolean agentTone = amplitude(right, 1000) > AMPLITUDE * 0.9;
+        if (customerTone) customerLeft++;
+        if (agentTone) agentRight++;
         assertTrue(amplitude(left, 1000) < AMPLITUDE * 0.05 && amplitude(right, 400) < AMPLITUDE * 0.05, "each side on its own channel");
+        if (customerTone || agentTone) {
+          if (firstTone >= 0) longestSilence = Math.max(longestSilence, silence);
+          if (firstTone < 0) firstTone = f;
+          lastTone = f;
+          silence = 0;
+        } else if (firstTone >= 0) {
+          silence++;
+        }
       }
-      // 200 frames were sent each way while recording (50 more while paused): all are in the file.
-      assertTrue(customerLeft >= 190 && customerLeft <= 200, "the customer on the left: " + customerLeft + " frames");
-      assertTrue(agentRight >= 190 && agentRight <= 200, "the agent on the right: " + agentRight + " frames");
+      // 200 frames were sent each way while recording, 50 while paused. A frame the node takes more
+      // than 60 ms late (a pause of its JVM on a busy machine) is dropped, so not all 200 need be there.
+      assertTrue(customerLeft >= 150 && customerLeft <= 200, "the customer on the left: " + customerLeft + " frames");
+      assertTrue(agentRight >= 150 && agentRight <= 200, "the agent on the right: " + agentRight + " frames");
+      assertTrue(longestSilence >= 45, "the pause is silence between the tones: " + longestSilence + " frames, tones from "
+          + firstTone + " to " + lastTone);
 
       try (NodeProcess second = NodeProcess.start(data, env, httpPort, log)) {
         ApiClient api = second.api;
@@ -131,15 +149,10 @@ class RecordingCrashTest {
     return payload;
   }
 
-  /** Frames of the customer's tone that the WAV's header covers now (0 while the file is not there yet). */
-  private static int customerFrames(Path wav) {
+  /** Frames the WAV's header covers now (0 while the file is not there yet). */
+  private static int frames(Path wav) {
     try {
-      short[] left = WavFile.readStereo(wav).left();
-      int count = 0;
-      for (int f = 0; f < left.length / FRAME; f++) {
-        if (amplitude(java.util.Arrays.copyOfRange(left, f * FRAME, (f + 1) * FRAME), 400) > AMPLITUDE * 0.9) count++;
-      }
-      return count;
+      return WavFile.readStereo(wav).left().length / FRAME;
     } catch (Exception e) {
       return 0;
     }

@@ -95,9 +95,9 @@ class RecordingTest {
         if (amplitude(f[0], CUSTOMER_HZ) > AMPLITUDE * 0.9) customerLeft++;
         if (amplitude(f[1], AGENT_HZ) > AMPLITUDE * 0.9) agentRight++;
       }
-      // A packet the loopback delays past its tick waits for the next one: none is lost or doubled.
-      assertTrue(customerLeft >= 95 && customerLeft <= 100, "the customer's 100 frames on the left: " + customerLeft);
-      assertTrue(agentRight >= 95 && agentRight <= 100, "the agent's 100 frames on the right: " + agentRight);
+      // A frame a little late waits for the next tick; one over 60 ms late (a busy machine) is dropped.
+      assertTrue(customerLeft >= 80 && customerLeft <= 100, "the customer's 100 frames on the left: " + customerLeft);
+      assertTrue(agentRight >= 80 && agentRight <= 100, "the agent's 100 frames on the right: " + agentRight);
     }
   }
 
