@@ -20,6 +20,8 @@ const state = {
   timers: new Set(),
   refreshTimer: null,
   busy: false,
+  // The recording of the current call as the events and the pause button last said: {callId, paused}.
+  recording: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -125,6 +127,22 @@ function refreshSoon(delayMs = 150) {
   state.refreshTimer = later(() => { state.refreshTimer = null; refresh(); }, delayMs);
 }
 
+/** Pauses or resumes the recording of the current call (card numbers); the answer is the call. */
+async function setRecordingPaused(callId, paused) {
+  if (state.busy) return;
+  state.busy = true;
+  $('status-error').textContent = '';
+  const path = `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(callId)}/recording/${paused ? 'pause' : 'resume'}`;
+  try {
+    const call = await guarded(() => api(state.token, path, { method: 'POST' }));
+    if (call && call.recording) state.recording = { callId, paused: !!call.recording.paused };
+  } catch (e) {
+    if (e.status !== 401) $('status-error').textContent = e.message;
+  }
+  state.busy = false;
+  render();
+}
+
 async function setPresence(presence) {
   if (state.busy || !state.agentId) return;
   state.busy = true;
@@ -162,6 +180,10 @@ function onEvent(event) {
     render();
     refreshSoon();
     return;
+  }
+  if (event.type.startsWith('recording-') && mine) {
+    state.recording = event.type === 'recording-stopped' ? null : { callId: event.callId, paused: event.type === 'recording-paused' };
+    render();
   }
   if (event.type === 'call-offered' && mine) {
     state.offer = { callId: event.callId, queueId: event.queueId, at: ms(event.at) || Date.now() };
@@ -269,7 +291,20 @@ function renderCall() {
       h('div', null, h('dt', null, 'Queue'), h('dd', null, queueId || '—')),
       h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
       h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
-      record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null));
+      record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null),
+    ringing ? null : recordingControl(record));
+}
+
+/** For a recorded call: whether it records now, and the button that pauses or resumes it. */
+function recordingControl(record) {
+  const known = state.recording && state.recording.callId === record.callId ? state.recording : null;
+  if (!known && !record.recorded) return null;
+  const paused = !!(known && known.paused);
+  const button = h('button', { type: 'button', class: 'recording-toggle', disabled: state.busy },
+    paused ? 'Resume recording' : 'Pause recording');
+  button.addEventListener('click', () => setRecordingPaused(record.callId, !paused));
+  return h('div', { class: `call-recording ${paused ? 'paused' : 'on'}` },
+    h('span', { class: 'rec' }, paused ? 'Recording paused' : 'Recording'), button);
 }
 
 function renderToday() {

@@ -199,7 +199,7 @@ function callFor(callId) {
     call = {
       callId, caller: null, dialed: null, queueId: null, agentId: null, status: 'INCOMING',
       enqueuedAt: NaN, answeredAt: NaN, endedAt: NaN, offeredTo: [], disposition: null,
-      mos: {}, flowing: {}, steps: [], warning: null, keys: '',
+      mos: {}, flowing: {}, steps: [], warning: null, keys: '', recording: null,
     };
     state.calls.set(callId, call);
   }
@@ -229,6 +229,7 @@ function mergeRecord(record) {
     step(call, 'talk', 'Answered', answered, [record.agentId]);
   }
   if (Number.isFinite(record.mos) && !Number.isFinite(call.mos.customer)) call.mos.customer = record.mos;
+  if (record.recorded && !call.recording) call.recording = 'on';
 }
 
 function addWarning(event, at) {
@@ -353,6 +354,12 @@ function onEvent(event) {
       const call = callFor(event.callId);
       call.keys += event.digit || '';
       step(call, 'key', `Key ${event.digit}`, at);
+      break;
+    }
+    case 'recording-started':
+    case 'recording-resumed':
+    case 'recording-paused': {
+      callFor(event.callId).recording = event.type === 'recording-paused' ? 'paused' : 'on';
       break;
     }
     case 'warning': {
@@ -682,6 +689,8 @@ function renderCalls(now) {
         h('span', { class: `status ${cls}` }, call.status === 'ENDED' ? titleCase((call.disposition || 'ended').toLowerCase()) : label),
         h('span', { class: 'call-caller', title: call.caller || '' }, callerName(call.caller)),
         h('span', { class: 'call-route' }, call.queueId || call.dialed || '', who ? h('span', { class: 'call-agent' }, ` · ${who}`) : null),
+        call.recording ? h('span', { class: `rec ${call.recording}`, title: call.recording === 'paused' ? 'Recording paused' : 'Recorded' },
+          call.recording === 'paused' ? 'REC ❚❚' : 'REC') : null,
         Number.isFinite(mos) ? h('span', { class: `mos inline ${mosClass(mos)}` }, mos.toFixed(1)) : null,
         h('span', { class: `call-timer ${talking ? '' : level(since(call.enqueuedAt, now) || 0, WAIT_AMBER, WAIT_RED)}` }, timer)),
       timeline(call, now, Number.isFinite(mos) ? h('span', { class: `mos ${mosClass(mos)}` }, `MOS ${mos.toFixed(1)}`) : null),
