@@ -62,11 +62,12 @@ final class CallRecording {
   }
 
   /**
-   * The agent answered: the decision, made once. True when the caller now hears the notice, and
-   * the bridge waits for {@link Announced}.
+   * The agent answered: the decision, made once, by the routing policy's setting when it has one,
+   * else by the queue's. True when the caller now hears the notice, and the bridge waits for
+   * {@link Announced}.
    */
-  boolean answered(QueueConfig queue, RtpEndpoint customer, Codec codec) {
-    QueueRecording setting = queue == null ? null : queue.recordingOrNone();
+  boolean answered(QueueRecording byPolicy, QueueConfig queue, RtpEndpoint customer, Codec codec) {
+    QueueRecording setting = byPolicy != null ? byPolicy : queue == null ? null : queue.recordingOrNone();
     if (setting == null || !codec.isG711()) return false;
     recorded = setting.recordsWith(recorders::draw);
     if (!setting.announcesWith()) return false;

@@ -549,7 +549,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return offerOver(offer.failed(leg.agentId(), "agent answer unusable", false));
     }
     offer.answered();
-    if (!recording.answered(queueWait.queue(), customerMedia, codec())) bridge(leg);
+    if (!recording.answered(route.recording(), queueWait.queue(), customerMedia, codec())) bridge(leg);
     queueWait.stop();
     phase = Phase.CONNECTED;
     getContext().pipeToSelf(
@@ -654,7 +654,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private Behavior<Message> enterQueue(CallRoute choice) {
     phase = Phase.JOINING;
     ivr = null;
-    route = new CallRoute(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null);
+    route = new CallRoute(choice.queueId(), dialed, choice.priority(), choice.extraSkills(), null, choice.recording());
     queueId = choice.queueId();
     getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
             r -> new CallEntity.EnterQueue(choice.queueId(), choice.priority(), choice.extraSkills(), r)),

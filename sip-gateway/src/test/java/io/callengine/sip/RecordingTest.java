@@ -3,7 +3,6 @@ package io.callengine.sip;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,9 @@ import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.CallView;
 import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.policy.RoutingPolicy;
+import io.callengine.core.policy.RoutingRule;
+import io.callengine.core.queue.QueueRecording;
 import io.callengine.core.events.RecordingPaused;
 import io.callengine.core.events.RecordingResumed;
 import io.callengine.core.events.RecordingStarted;
@@ -183,6 +185,24 @@ class RecordingTest {
   }
 
   @Test
+  void aRoutingPolicysSettingWinsOverItsQueues() throws Exception {
+    engine.admin().createPolicy(new RoutingPolicy("vip-line", "VIP line", 1,
+            List.of(new RoutingRule("vip", null, null, null, "rec-none", null, null)), "UTC", null,
+            new QueueRecording(QueueRecording.Mode.ALL, 0, false)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    try (Call call = Call.connect("vip", "gil", "5558008")) {
+      call.hangUp();
+      assertTrue(finished(call.callId).recorded(), "the policy records all its calls, though rec-none records none");
+    }
+    ExecutionException bad = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> engine.admin()
+        .createPolicy(new RoutingPolicy("bad-rec", "Bad", 2, List.of(new RoutingRule("bad", null, null, null, "rec-all", null, null)),
+            "UTC", null, new QueueRecording(QueueRecording.Mode.PERCENT, 101, false)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertEquals(List.of("recording.percent"), ((EngineException) bad.getCause()).errors().stream().map(e -> e.field()).toList(),
+        "a percentage over 100: 400 naming recording.percent");
+  }
+
+  @Test
   void theCallerHearsTheNoticeBeforeTheAgent() throws Exception {
     byte[] notice = pcmu(WavFile.read(resource("/audio/this-call-may-be-recorded.wav")));
     try (Call call = Call.connect("rec-notice", "fay", "5558007")) {
@@ -191,10 +211,11 @@ class RecordingTest {
       int noticeFrames = notice.length / FRAME;
       int matched = 0;
       boolean heardAgent = false;
-      for (int packets = 0; packets < 1_000 && !heardAgent; packets++) {
+      // Each round the agent speaks and the caller listens up to 100 ms: 1,000 rounds bound the wait.
+      for (int round = 0; round < 1_000 && !heardAgent; round++) {
         call.agent.rtp.sendAudio(hello);
-        byte[] packet = call.customer.rtp.receivePacket(5000);
-        assertNotNull(packet, "audio stopped after " + packets + " packets");
+        byte[] packet = call.customer.rtp.receivePacket(100);
+        if (packet == null) continue; // the notice is over and the bridge is being made
         byte[] payload = Arrays.copyOfRange(packet, 12, packet.length);
         if (Arrays.equals(payload, hello)) {
           heardAgent = true;

@@ -28,7 +28,7 @@ public final class PolicyMatcher {
 
   private final List<Compiled> policies;
 
-  private record Compiled(String id, ZoneId zone, List<Rule> rules, IvrMenu ivr) {}
+  private record Compiled(String id, ZoneId zone, List<Rule> rules, IvrMenu ivr, io.callengine.core.queue.QueueRecording recording) {}
 
   /** A rule with its dialed user part lower-cased and its caller pattern compiled (null when it has none). */
   private record Rule(RoutingRule rule, String dialed, Pattern pattern, boolean broken) {}
@@ -41,7 +41,7 @@ public final class PolicyMatcher {
     Map<String, Pattern> patterns = new HashMap<>();
     return new PolicyMatcher(policies.stream().sorted(ORDER)
         .map(p -> new Compiled(p.id(), zone(p.timeZone()),
-            p.rules() == null ? List.of() : p.rules().stream().map(r -> compile(r, patterns)).toList(), p.ivr()))
+            p.rules() == null ? List.of() : p.rules().stream().map(r -> compile(r, patterns)).toList(), p.ivr(), p.recording()))
         .toList());
   }
 
@@ -67,7 +67,7 @@ public final class PolicyMatcher {
           if (!inAny(r.windows(), local)) continue;
         }
         return Optional.of(new RouteDecision(r.queueId(), r.priority() == null ? 0 : r.priority(),
-            r.extraSkills() == null ? List.of() : r.extraSkills(), policy.id(), policy.ivr()));
+            r.extraSkills() == null ? List.of() : r.extraSkills(), policy.id(), policy.ivr(), policy.recording()));
       }
     }
     return Optional.empty();

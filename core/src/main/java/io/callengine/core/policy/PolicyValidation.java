@@ -53,15 +53,20 @@ public final class PolicyValidation {
         || ivr.retries() < 0 || ivr.retries() > 10)) {
       errors.add(new FieldError("ivr", "maxDigits 1 to 32, timeoutSeconds 1 to 60, retries 0 to 10"));
     }
+    io.callengine.core.queue.QueueRecording recording = p.recording();
+    if (recording != null && recording.mode() == null) errors.add(new FieldError("recording.mode", "is required: NONE, ALL or PERCENT"));
+    if (recording != null && (recording.percent() < 0 || recording.percent() > 100)) {
+      errors.add(new FieldError("recording.percent", "must be 0 to 100"));
+    }
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new RoutingPolicy(p.id(), p.name() == null || p.name().isBlank() ? p.id() : p.name(), p.order(), List.copyOf(valid), zone,
-        p.ivr());
+        p.ivr(), recording);
   }
 
   /** As {@link #policy}, for a PUT: an id in the body, if any, must be the one in the path. */
   public static RoutingPolicy policy(String id, RoutingPolicy p) {
     if (p.id() != null && !p.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
-    return policy(new RoutingPolicy(id, p.name(), p.order(), p.rules(), p.timeZone(), p.ivr()));
+    return policy(new RoutingPolicy(id, p.name(), p.order(), p.rules(), p.timeZone(), p.ivr(), p.recording()));
   }
 
   private static RoutingRule rule(RoutingRule r, String path, List<FieldError> errors) {
