@@ -54,7 +54,7 @@ final class AgentRoutes {
             () -> Json.body(StatusRequest.class,
                 body -> Json.reply(() -> agent.updateStatus(body.checkedPresence(), body.reason())))))),
         path("calls", () -> get(() -> parameterMap(params -> Json.reply(() -> agent.calls(CallQuery.filter(params)))))),
-        RecordingRoutes.route(principal, agent),
+        RecordingPauseRoutes.route(principal, agent),
         path("history", () -> get(() -> parameterMap(params -> Json.reply(() -> history(agent, params))))));
   }
 

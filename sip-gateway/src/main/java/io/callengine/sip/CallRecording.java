@@ -140,6 +140,9 @@ final class CallRecording {
     StereoWavRecorder closing = recorder;
     closing.close().whenComplete((done, error) -> {
       if (error != null) log.warn("Call {}: {}", callId, error.getMessage());
+      if (closing.framesDropped() > 0) {
+        log.warn("Call {}: {} frames of its recording were dropped: the disk fell behind", callId, closing.framesDropped());
+      }
       long seconds = closing.framesWritten() / FRAMES_PER_SECOND;
       engine.asks().<CallEntity.Command, Done>askRetrying(call(), r -> new CallEntity.StopRecording(seconds, r));
     });

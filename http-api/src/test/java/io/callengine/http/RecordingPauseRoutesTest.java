@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * A queue's recording setting through the admin API, and who may pause a recording (the calls
  * themselves, recorded over SIP, are in the gateway's and the node's tests).
  */
-class RecordingRoutesTest {
+class RecordingPauseRoutesTest {
   private static TestNode node;
 
   @BeforeAll

@@ -16,8 +16,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * call. A supervisor may not (403); an unknown call or one that is not the agent's is 404; a call
  * not connected, not recorded or already in that state is 409. Used by {@link AgentRoutes}.
  */
-final class RecordingRoutes {
-  private RecordingRoutes() {}
+final class RecordingPauseRoutes {
+  private RecordingPauseRoutes() {}
 
   /** Matched below {@code /api/v1/agents/{id}}, once the principal may act as that agent. */
   static Route route(Principal principal, CallCenterClient agent) {
