@@ -76,10 +76,16 @@ final class CallRecording {
   }
 
   /** The call is bridged: a recorded call starts writing its file, and the agent's keys are listened for. */
-  void bridged(CallAudio callAudio, String answeringAgent, RtpEndpoint agentMedia, Codec codec, Integer telephoneEventType) {
-    if (!recorded || recorder != null || callAudio == null) return;
+  void bridged(java.util.function.Supplier<CallAudio> callAudio, String answeringAgent, RtpEndpoint agentMedia, Codec codec,
+      Integer telephoneEventType) {
+    if (!recorded || recorder != null) return;
+    try {
+      audio = callAudio.get();
+    } catch (RuntimeException e) { // the call goes on unrecorded rather than failing
+      log.warn("Call {} cannot be recorded: {}", callId, e.getMessage());
+    }
+    if (audio == null) return;
     agentId = answeringAgent;
-    audio = callAudio;
     file = CallRecorders.fileName(callId, engine.clock().instant());
     recorder = recorders.open(file);
     G711Law law = G711Law.of(codec);
