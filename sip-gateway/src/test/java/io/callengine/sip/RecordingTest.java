@@ -145,8 +145,9 @@ class RecordingTest {
       call.agent.rtp.sendDtmf('1');
       fish(events, RecordingPaused.class, call.callId);
       assertTrue(view(call.callId).recording().paused());
-      call.agent.rtp.sendDtmf('*');
-      call.agent.rtp.sendDtmf('1');
+      // The same key as SIP INFO, for phones without RFC 4733.
+      assertEquals(200, call.agent.infoIncoming("dtmf-relay", "Signal=*\r\nDuration=160\r\n").getStatusCode());
+      assertEquals(200, call.agent.infoIncoming("dtmf-relay", "Signal=1\r\nDuration=160\r\n").getStatusCode());
       fish(events, RecordingResumed.class, call.callId);
       assertFalse(view(call.callId).recording().paused());
       call.hangUp();

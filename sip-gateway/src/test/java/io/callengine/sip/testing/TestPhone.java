@@ -261,6 +261,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return inDialog(incomingDialog, Request.INVITE, java.util.Map.of());
   }
 
+  /** A SIP INFO (a key press) in the call this phone answered; returns the final response. */
+  public Response infoIncoming(String contentSubtype, String body) throws Exception {
+    return info(incomingDialog, contentSubtype, body);
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);
