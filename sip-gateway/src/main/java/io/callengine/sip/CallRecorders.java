@@ -40,16 +40,22 @@ final class CallRecorders {
     this.draw = draw;
   }
 
-  /** From {@code callengine.recording} and {@code callengine.data-dir} (./data when unset), with a random draw. */
+  /**
+   * From {@code callengine.recording}, with a random draw. The files go below
+   * {@code callengine.recording.shared-directory} when one is set (every node writing there),
+   * else below {@code <callengine.data-dir>/recordings} (./data when unset).
+   */
   static CallRecorders from(Config config, Executor writer, String node) {
     Config r = config.getConfig("callengine.recording");
     String dataDir = config.hasPath("callengine.data-dir") ? config.getString("callengine.data-dir") : "./data";
+    String shared = r.hasPath("shared-directory") ? r.getString("shared-directory").strip() : "";
+    Path directory = shared.isEmpty() ? Path.of(dataDir, "recordings") : Path.of(shared);
     String key = r.getString("pause-key").trim();
     if (!key.matches("[0-9*#]{0,4}")) {
       throw new IllegalArgumentException("callengine.recording.pause-key (CALLENGINE_RECORDING_PAUSE_KEY) must be up to 4 keys "
           + "of 0-9, * and #, or empty; got " + key);
     }
-    return new CallRecorders(Path.of(dataDir, "recordings"), writer, node, key, r.getInt("queue-frames"),
+    return new CallRecorders(directory, writer, node, key, r.getInt("queue-frames"),
         r.getInt("header-every-frames"), () -> ThreadLocalRandom.current().nextInt(100));
   }
 

@@ -70,7 +70,7 @@ final class CallRecording {
     QueueRecording setting = byPolicy != null ? byPolicy : queue == null ? null : queue.recordingOrNone();
     if (setting == null || !codec.isG711()) return false;
     recorded = setting.recordsWith(recorders::draw);
-    if (!setting.announcesWith()) return false;
+    if (!setting.announcesFirst()) return false;
     context.pipeToSelf(media.prompt(customer, codec, HoldAudio.Prompt.CALL_MAY_BE_RECORDED), (done, error) -> Announced.INSTANCE);
     return true;
   }

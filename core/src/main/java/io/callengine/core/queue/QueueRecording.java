@@ -21,7 +21,7 @@ public record QueueRecording(Mode mode, int percent, boolean announce) implement
   }
 
   /** Whether the caller hears the recording notice before the bridge: any mode that may record, with {@code announce}. */
-  public boolean announcesWith() {
+  public boolean announcesFirst() {
     return announce && mode != Mode.NONE;
   }
 }
