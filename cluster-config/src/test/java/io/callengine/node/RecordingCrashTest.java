@@ -125,6 +125,7 @@ class RecordingCrashTest {
         assertTrue(record.get("recorded").asBoolean());
         assertTrue(record.get("recordingNode").asText().startsWith("pekko://callengine@"), record.toString());
         assertFalse(record.has("recordingSeconds"), "the file was never closed: " + record);
+        assertEquals(1, record.get("recordingPauses").asInt(), "the pause before the crash");
         JsonNode recording = api.call("GET", "/api/v1/supervisor/calls/" + callId, ADMIN, null).json().get("recording");
         assertFalse(recording.has("stoppedAt"), recording.toString());
         assertFalse(recording.get("paused").asBoolean(), "resumed before the crash");

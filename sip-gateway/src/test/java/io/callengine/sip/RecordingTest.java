@@ -125,7 +125,9 @@ class RecordingTest {
       call.hangUp();
       fish(events, RecordingStopped.class, call.callId);
 
-      List<short[][]> frames = stereo(frames(file(finished(call.callId))));
+      CallRecord record = finished(call.callId);
+      assertEquals(1, record.recordingPauses(), "the record counts the pause");
+      List<short[][]> frames = stereo(frames(file(record)));
       int first = firstWithTones(frames, 0);
       int pauseStart = firstSilent(frames, first);
       int resumed = firstWithTones(frames, pauseStart);
@@ -151,6 +153,7 @@ class RecordingTest {
       fish(events, RecordingResumed.class, call.callId);
       assertFalse(view(call.callId).recording().paused());
       call.hangUp();
+      assertEquals(1, finished(call.callId).recordingPauses(), "one pause by the key, one resume");
     }
   }
 

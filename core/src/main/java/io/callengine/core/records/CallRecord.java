@@ -10,7 +10,8 @@ import java.util.List;
  * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
  * {@code mos} is the average over both legs. A recorded call names the node whose data directory
  * holds the file and the file (relative to its recordings folder); {@code recordingSeconds} is set
- * once the file was closed, and stays null on an ended call whose node stopped while recording.
+ * once the file was closed, and stays null on an ended call whose node stopped while recording;
+ * {@code recordingPauses} counts the agent's pauses.
  */
 public record CallRecord(
     String callId,
@@ -38,4 +39,5 @@ public record CallRecord(
     boolean recorded,
     String recordingNode,
     String recordingFile,
-    Long recordingSeconds) {}
+    Long recordingSeconds,
+    int recordingPauses) {}

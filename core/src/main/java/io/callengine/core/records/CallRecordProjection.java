@@ -86,6 +86,8 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
     } else if (event instanceof CallEntity.RecordingStarted e) {
       Sql.update(c, "UPDATE call_records SET recorded = TRUE, recording_node = ?, recording_file = ? WHERE call_id = ?",
           fit(e.node(), 256), fit(e.file(), 256), callId);
+    } else if (event instanceof CallEntity.RecordingPaused) {
+      Sql.update(c, "UPDATE call_records SET recording_pauses = COALESCE(recording_pauses, 0) + 1 WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.RecordingStopped e) {
       Sql.update(c, "UPDATE call_records SET recording_seconds = ? WHERE call_id = ?", e.seconds(), callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
