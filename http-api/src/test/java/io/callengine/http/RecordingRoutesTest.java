@@ -76,13 +76,28 @@ class RecordingRoutesTest {
 
   @Test
   void anUnsatisfiableRangeIs416WithTheSize() throws Exception {
-    for (String range : new String[] {"bytes=" + wav.length + "-", "bytes=" + (wav.length + 5) + "-" + (wav.length + 10)}) {
+    for (String range : new String[] {"bytes=" + wav.length + "-", "bytes=" + (wav.length + 5) + "-" + (wav.length + 10), "bytes=-0"}) {
       HttpResponse<byte[]> refused = get("rec-1", supervisor, range);
       assertEquals(416, refused.statusCode(), range);
       assertEquals("bytes */" + wav.length, refused.headers().firstValue("Content-Range").orElse(""), range);
       assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
       assertEquals(416, JSON.readTree(refused.body()).get("status").asInt());
     }
+  }
+
+  @Test
+  void conditionalRequestsFollowTheFilesETag() throws Exception {
+    String etag = get("rec-1", supervisor, null).headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> unchanged = client.send(request("rec-1", supervisor, null).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(304, unchanged.statusCode(), "the player's cached copy is still good");
+    HttpResponse<byte[]> sameFile = client.send(request("rec-1", supervisor, "bytes=0-9").header("If-Range", etag).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(206, sameFile.statusCode(), "If-Range with the file's ETag: the range");
+    HttpResponse<byte[]> otherFile = client.send(request("rec-1", supervisor, "bytes=0-9").header("If-Range", "\"other\"").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, otherFile.statusCode(), "If-Range with another ETag: the whole file");
+    assertArrayEquals(wav, otherFile.body());
   }
 
   @Test

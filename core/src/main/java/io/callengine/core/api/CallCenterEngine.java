@@ -153,6 +153,7 @@ public final class CallCenterEngine {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.recordings = Recordings.from(config); // first: a bad setting stops the start before anything runs
     this.database = new Database(config.getConfig("callengine.db"));
     try {
       database.createSchema();
@@ -191,7 +192,6 @@ public final class CallCenterEngine {
         config.getInt("callengine.statistics.short-abandon-seconds"));
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> databaseAnswers = database.answers(), blocking);
-    this.recordings = Recordings.from(config);
     this.recordingLookup = new RecordingLookup(system, recordings, blocking, config.getDuration("callengine.ask-timeout"));
     system.systemActorOf(RecordingRetention.create(recordings, clock, metrics, blocking), "recording-retention", Props.empty());
     JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)
