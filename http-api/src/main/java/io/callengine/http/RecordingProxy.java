@@ -17,6 +17,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a recording that another node holds: the request's range and conditional headers go to
@@ -27,6 +29,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class RecordingProxy {
   private static final Set<String> PASSED_ON =
       Set.of("range", "if-range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since");
+  private static final Logger log = LoggerFactory.getLogger(RecordingProxy.class);
   private final Http http;
 
   RecordingProxy(ActorSystem<?> system) {
@@ -40,10 +43,12 @@ final class RecordingProxy {
           .withMethod(head ? HttpMethods.HEAD : HttpMethods.GET)
           .addHeader(Authorization.oauth2(remote.secret()))
           .addHeaders(passedOn(request));
-      return onComplete(() -> http.singleRequest(forward), answer -> answer.isSuccess()
-          ? complete(answer.get())
-          : Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, "the node holding the recording of call " + callId
-              + " did not answer; retry shortly"));
+      return onComplete(() -> http.singleRequest(forward), answer -> {
+        if (answer.isSuccess()) return complete(answer.get());
+        log.warn("Fetching the recording of call {} from {} failed: {}", callId, remote.fetchBase(), answer.failed().get().toString());
+        return Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, "the node holding the recording of call " + callId
+            + " did not answer; retry shortly");
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 package io.callengine.http;
 
+import static io.callengine.core.testing.TestEngines.eventually;
 import static io.callengine.http.TestNode.ADMIN;
 import static io.callengine.http.TestNode.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,7 +40,7 @@ class RecordingRoutesTest {
   @BeforeAll
   static void start() throws Exception {
     dataDir = Files.createTempDirectory("callengine-recordings");
-    node = TestNode.start("callengine.data-dir = \"" + dataDir + "\"");
+    node = TestNode.start("callengine.data-dir = \"" + dataDir + "\"\ncallengine.recording.retention-sweep-interval = 200ms");
     assertEquals(201, node.send("POST", "/api/v1/admin/agents", ADMIN,
         "{\"id\":\"erin\",\"sipUri\":\"sip:erin@example.com\",\"displayName\":\"Erin\",\"password\":\"pw-erin\"}").status());
     supervisor = node.mint("supervisor", null, "recordings-supervisor");
@@ -130,6 +132,18 @@ class RecordingRoutesTest {
     assertProblem(node.get("/internal/recordings/rec-1", null), 401); // no token: 401
     assertProblem(node.get("/internal/recordings/rec-1", ADMIN), 403); // even the admin token is not the node's secret: 403
     assertProblem(node.get("/internal/recordings/rec-1", "not-the-secret"), 403);
+  }
+
+  @Test
+  void theNodeDeletesRecordingsPastTheRetentionAndCountsThem() throws Exception {
+    TestCalls.ended(node.engine, "rec-old");
+    Path old = node.engine.recordings().fileFor("rec-old", Instant.now().minus(Duration.ofDays(100)));
+    TestWav.write(old, 100, 3);
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(100))));
+    eventually(Duration.ofSeconds(10), "the 100-day-old recording deleted", () -> !Files.exists(old));
+    assertTrue(Files.exists(node.engine.recordings().find("rec-1").orElseThrow()), "a recent one is kept");
+    assertProblem(node.get("/api/v1/supervisor/calls/rec-old/recording", supervisor), 404);
+    assertTrue(node.get("/metrics", null).raw().body().contains("callengine_recordings_deleted_total 1.0"));
   }
 
   private static void assertSlice(HttpResponse<byte[]> response, int first, int last) {

@@ -192,7 +192,7 @@ public final class CallCenterEngine {
         config.getInt("callengine.statistics.short-abandon-seconds"));
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> databaseAnswers = database.answers(), blocking);
-    this.recordingLookup = new RecordingLookup(system, recordings, blocking, config.getDuration("callengine.ask-timeout"));
+    this.recordingLookup = RecordingLookup.start(system, recordings, blocking, config.getDuration("callengine.ask-timeout"));
     system.systemActorOf(RecordingRetention.create(recordings, clock, metrics, blocking), "recording-retention", Props.empty());
     JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)
         .thenRun(() -> CallRecordProjection.init(system, database.dataSource()))

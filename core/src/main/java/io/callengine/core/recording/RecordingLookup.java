@@ -45,7 +45,7 @@ public final class RecordingLookup {
   private volatile String fetchBase;
   private final ActorRef<RecordingLocator.Command> locator;
 
-  public RecordingLookup(ActorSystem<?> system, Recordings recordings, Executor blocking, Duration timeout) {
+  private RecordingLookup(ActorSystem<?> system, Recordings recordings, Executor blocking, Duration timeout) {
     this.system = system;
     this.recordings = recordings;
     this.blocking = blocking;
@@ -55,6 +55,11 @@ public final class RecordingLookup {
     this.secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     this.locator = system.systemActorOf(RecordingLocator.create(recordings, () -> Optional.ofNullable(fetchBase), secret, blocking),
         "recording-locator", Props.empty());
+  }
+
+  /** Starts this node's {@link RecordingLocator}; {@code timeout} bounds each question to another node. */
+  public static RecordingLookup start(ActorSystem<?> system, Recordings recordings, Executor blocking, Duration timeout) {
+    return new RecordingLookup(system, recordings, blocking, timeout);
   }
 
   /** This node's HTTP API is bound at {@code base} ({@code http://host:port}), reachable from the other members. */
