@@ -143,7 +143,8 @@ class RecordingRoutesTest {
     eventually(Duration.ofSeconds(10), "the 100-day-old recording deleted", () -> !Files.exists(old));
     assertTrue(Files.exists(node.engine.recordings().find("rec-1").orElseThrow()), "a recent one is kept");
     assertProblem(node.get("/api/v1/supervisor/calls/rec-old/recording", supervisor), 404);
-    assertTrue(node.get("/metrics", null).raw().body().contains("callengine_recordings_deleted_total 1.0"));
+    eventually(Duration.ofSeconds(10), "counted in /metrics",
+        () -> node.get("/metrics", null).raw().body().contains("callengine_recordings_deleted_total 1.0"));
   }
 
   private static void assertSlice(HttpResponse<byte[]> response, int first, int last) {

@@ -3,6 +3,7 @@ package io.callengine.core.recording;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -24,6 +25,12 @@ public final class RecordingRetention {
   private record Done(Recordings.Swept swept, Throwable failure) implements Command {}
 
   private RecordingRetention() {}
+
+  /** {@code 90d} or {@code 36h} as the setting is written, rather than {@code PT2160H}. */
+  static String readable(Duration retention) {
+    if (retention.toHours() % 24 == 0) return retention.toDays() + "d";
+    return retention.toMinutes() % 60 == 0 ? retention.toHours() + "h" : retention.toMinutes() + "m";
+  }
 
   public static Behavior<Command> create(Recordings recordings, Clock clock, MeterRegistry metrics, Executor blocking) {
     Counter deleted = Counter.builder("callengine.recordings.deleted")
@@ -55,8 +62,8 @@ public final class RecordingRetention {
             context.getLog().warn("Recording retention sweep of {} failed: {}", recordings.root(), done.failure().getMessage());
           } else if (done.swept().files() > 0 || done.swept().directories() > 0) {
             deleted.increment(done.swept().files());
-            context.getLog().info("Recording retention: deleted {} recording(s) and {} empty day directorie(s) older than {} from {}",
-                done.swept().files(), done.swept().directories(), recordings.settings().retention(), recordings.root());
+            context.getLog().info("Recording retention: deleted {} recording(s) older than {} from {} (and {} emptied day directories)",
+                done.swept().files(), readable(recordings.settings().retention()), recordings.root(), done.swept().directories());
           }
           return idle(context, recordings, clock, deleted, blocking);
         })
