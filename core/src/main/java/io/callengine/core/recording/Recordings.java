@@ -33,6 +33,8 @@ public final class Recordings {
   private static final String SUFFIX = ".wav";
   /** Retention shorter than this could reach a recording still being written (see {@link #sweep}). */
   static final Duration MIN_RETENTION = Duration.ofHours(1);
+  /** An empty day directory changed this recently may be about to receive a recording. */
+  private static final Duration DIRECTORY_GRACE = Duration.ofMinutes(10);
 
   private final Path root;
   private final Settings settings;
@@ -107,7 +109,8 @@ public final class Recordings {
 
   /**
    * Deletes the recordings whose last write is at least the retention before {@code now}, and the
-   * day directories left empty whose whole day is that old. A recording being written is never
+   * day directories left empty whose whole day is that old (unless created or changed in the last
+   * ten minutes: {@link #fileFor} may just have made it for a recording). A recording being written is never
    * old: the recorder writes every 20 ms tick of the call (silence while paused), so its last
    * write is always within seconds, and the retention is at least an hour. Nodes sharing a
    * directory may sweep it at the same time: a file another node removed first is skipped.
@@ -118,11 +121,13 @@ public final class Recordings {
     int files = 0;
     int directories = 0;
     for (Path day : days(Comparator.naturalOrder())) {
+      // Read before this sweep's deletions touch it: a directory fileFor made just now stays for its recorder.
+      boolean settled = lastWrite(day).map(at -> at.isBefore(now.minus(DIRECTORY_GRACE))).orElse(false);
       for (Path file : recordingsIn(day)) {
         if (lastWrite(file).map(at -> !at.isAfter(cutoff)).orElse(false) && delete(file)) files++;
       }
       boolean dayOver = !dayOf(day).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff);
-      if (dayOver && recordingsIn(day).isEmpty() && delete(day)) directories++;
+      if (dayOver && settled && recordingsIn(day).isEmpty() && delete(day)) directories++;
     }
     return new Swept(files, directories);
   }

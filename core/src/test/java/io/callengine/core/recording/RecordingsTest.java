@@ -90,6 +90,17 @@ class RecordingsTest {
   }
 
   @Test
+  void aDayDirectoryJustMadeForARecordingIsLeftForIt() throws Exception {
+    Recordings recordings = new Recordings(dataDir, NINETY_DAYS);
+    Instant now = Instant.now();
+    // A call of long ago (as far as the sweep can tell) whose recorder was just given its file: nothing written yet.
+    Path file = recordings.fileFor("late-start", now.minus(Duration.ofDays(100)));
+    assertEquals(new Recordings.Swept(0, 0), recordings.sweep(now));
+    assertTrue(Files.isDirectory(file.getParent()), "created within the last ten minutes: kept");
+    assertEquals(new Recordings.Swept(0, 1), recordings.sweep(now.plus(Duration.ofMinutes(11))), "still empty later: removed");
+  }
+
+  @Test
   void zeroRetentionKeepsEverythingAndShortOnesAreRefused() throws Exception {
     Recordings forever = new Recordings(dataDir, new Recordings.Settings(Duration.ZERO, Optional.empty(), Duration.ofHours(1)));
     Path ancient = written(forever, "ancient", NOW.minus(Duration.ofDays(3000)), NOW.minus(Duration.ofDays(3000)));
