@@ -27,7 +27,8 @@ public final class RecordingLocator {
 
   public record Locate(String callId, ActorRef<Answer> replyTo) implements Command, CborSerializable {}
 
-  private record Looked(String callId, Optional<Long> size, ActorRef<Answer> replyTo)
+  /** {@code size} is null when {@code failure} is not. */
+  private record Looked(String callId, Optional<Long> size, Throwable failure, ActorRef<Answer> replyTo)
       implements Command, NoSerializationVerificationNeeded {}
 
   /** {@code fetchBase} and {@code secret} are null when {@code found} is false. */
@@ -45,12 +46,15 @@ public final class RecordingLocator {
       return Behaviors.receive(Command.class)
           .onMessage(Locate.class, locate -> {
             context.pipeToSelf(CompletableFuture.supplyAsync(() -> recordings.find(locate.callId()).map(RecordingLocator::size), blocking),
-                (size, failure) -> new Looked(locate.callId(), failure == null ? size : Optional.empty(), locate.replyTo()));
+                (size, failure) -> new Looked(locate.callId(), size, failure, locate.replyTo()));
             return Behaviors.same();
           })
           .onMessage(Looked.class, looked -> {
+            if (looked.failure() != null) {
+              context.getLog().warn("Looking for the recording of call {} failed: {}", looked.callId(), looked.failure().toString());
+            }
             Optional<String> base = fetchBase.get();
-            looked.replyTo().tell(looked.size().isPresent() && base.isPresent()
+            looked.replyTo().tell(looked.failure() == null && looked.size().isPresent() && base.isPresent()
                 ? new Answer(looked.callId(), true, looked.size().get(), base.get(), secret)
                 : Answer.none(looked.callId()));
             return Behaviors.same();
