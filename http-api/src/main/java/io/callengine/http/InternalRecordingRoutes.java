@@ -1,12 +1,16 @@
 package io.callengine.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.callengine.core.recording.RecordingLookup;
+import java.util.List;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -27,7 +31,8 @@ final class InternalRecordingRoutes {
     return path(segment("internal").slash("recordings").slash(segment()), callId -> RecordingFiles.getOrHead(head ->
         optionalHeaderValueByName("Authorization", authorization -> {
           if (authorization.isEmpty()) {
-            return Problems.complete(StatusCodes.UNAUTHORIZED, "a cluster member's bearer token is required");
+            return complete(Problems.response(StatusCodes.UNAUTHORIZED, "a cluster member's bearer token is required")
+                .withHeaders(List.of(WWWAuthenticate.create(HttpChallenge.create("Bearer", "call-engine-cluster")))));
           }
           String token = authorization.get().startsWith(BEARER) ? authorization.get().substring(BEARER.length()) : null;
           if (!lookup.isNodeSecret(token)) {
