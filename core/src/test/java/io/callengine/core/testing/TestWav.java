@@ -17,7 +17,7 @@ public final class TestWav {
 
   /** {@code millis} of audio; returns the file's bytes. */
   public static byte[] write(Path file, int millis, long seed) throws IOException {
-    int dataBytes = RATE * millis / 1000 * CHANNELS * BYTES_PER_SAMPLE;
+    int dataBytes = (int) ((long) RATE * millis / 1000) * CHANNELS * BYTES_PER_SAMPLE;
     ByteBuffer wav = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     wav.put("RIFF".getBytes()).putInt(36 + dataBytes).put("WAVE".getBytes());
     wav.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) CHANNELS).putInt(RATE)
