@@ -18,6 +18,11 @@ final class ApiClient {
     this.base = URI.create("http://127.0.0.1:" + port);
   }
 
+  /** Where the node's API listens, for requests this client does not make. */
+  URI base() {
+    return base;
+  }
+
   record Reply(int status, JsonNode json) {}
 
   Reply call(String method, String path, String token, String body) throws Exception {

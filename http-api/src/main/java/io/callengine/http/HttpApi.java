@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -54,6 +55,7 @@ public final class HttpApi {
         .bindFlow(HeadTimeout.around(routes(engine, adminToken).flow(engine.system()), headTimeout))
         .thenApply(binding -> {
           bound.set(true);
+          engine.recordingLookup().servedAt(reachableAt(engine, host, binding.localAddress().getPort()));
           unbindOnShutdown(engine, binding, bound);
           return binding;
         });
@@ -72,6 +74,8 @@ public final class HttpApi {
     RoutingPolicyRoutes policies = new RoutingPolicyRoutes(admin);
     AgentRoutes agent = new AgentRoutes(engine::agent, supervisor);
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
+    RecordingRoutes recordings = new RecordingRoutes(supervisor, engine.recordingLookup(), new RecordingProxy(engine.system()));
+    InternalRecordingRoutes internalRecordings = new InternalRecordingRoutes(engine.recordingLookup());
     EventRoutes events = new EventRoutes(EventFeeds.start(engine));
     WebRoutes web = new WebRoutes();
     // Built here, once: the lambdas below run for every request.
@@ -85,12 +89,13 @@ public final class HttpApi {
             metrics.route(),
             openApi.route(),
             web.route(),
+            internalRecordings.route(),
             pathPrefix(segment("api").slash("v1"), () -> auth.authenticated(principal -> concat(
                 pathPrefix("admin", () -> admin(principal,
                     () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute(),
                         cluster.route()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
-                    "an agent token may not use /api/v1/supervisor", supervising::route)),
+                    "an agent token may not use /api/v1/supervisor", () -> concat(supervising.route(), recordings.route()))),
                 agent.route(principal),
                 events.route(principal),
                 path("me", () -> get(() -> Json.ok(MeResponse.of(principal)))))))))));
@@ -106,6 +111,16 @@ public final class HttpApi {
     return extractMethod(method -> extractUnmatchedPath(rest -> Authenticator.allow(
         method.equals(HttpMethods.GET) && SUPERVISOR_READS.matcher(rest).matches(),
         "a supervisor token may only read /api/v1/admin/queues and /api/v1/admin/agents", inner)));
+  }
+
+  /**
+   * Where the other nodes reach this API: its host, or when bound on every interface the host
+   * the cluster knows this node by.
+   */
+  private static String reachableAt(CallCenterEngine engine, String host, int port) {
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    String reachable = wildcard ? Cluster.get(engine.system()).selfMember().address().getHost().orElse("127.0.0.1") : host;
+    return "http://" + (reachable.contains(":") && !reachable.startsWith("[") ? "[" + reachable + "]" : reachable) + ":" + port;
   }
 
   private static void unbindOnShutdown(CallCenterEngine engine, ServerBinding binding, AtomicBoolean bound) {

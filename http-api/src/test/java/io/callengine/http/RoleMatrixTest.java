@@ -244,6 +244,9 @@ class RoleMatrixTest {
     rows.add(row("GET", "/api/v1/supervisor/calls", "401 401 403 403 2xx 2xx"));
     rows.add(row("GET", "/api/v1/supervisor/calls/no-such-call", "401 401 403 403 404 404"));
     rows.add(row("POST", "/api/v1/supervisor/calls/no-such-call/assign", "{\"agentId\":\"" + A + "\"}", "401 401 403 403 404 404"));
+    rows.add(row("GET", "/api/v1/supervisor/calls/no-such-call/recording", "401 401 403 403 404 404"));
+    // Between nodes only: no API token is the node's secret, so every bearer is 403.
+    rows.add(row("GET", "/internal/recordings/no-such-call", "401 403 403 403 403 403"));
     rows.add(row("GET", "/api/v1/supervisor/metrics", "401 401 403 403 2xx 2xx").ifServed());
 
     // Public events. An agent token gets a feed scoped to itself (its calls, its status, the queue

@@ -25,6 +25,9 @@ import io.callengine.core.readside.RoutingPolicyProjection;
 import io.callengine.core.records.CallRecordProjection;
 import io.callengine.core.statistics.PerformanceQuery;
 import io.callengine.core.records.CallRecords;
+import io.callengine.core.recording.RecordingLookup;
+import io.callengine.core.recording.RecordingRetention;
+import io.callengine.core.recording.Recordings;
 import io.callengine.core.routing.Router;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -83,6 +86,8 @@ public final class CallCenterEngine {
   private final CallRecords callRecords;
   private final AgentHistory agentHistory;
   private final PerformanceQuery performance;
+  private final Recordings recordings;
+  private final RecordingLookup recordingLookup;
   private final ActorRef<Topic.Command<CallCenterEvent>> events;
   private final NodeStatus node;
   private final SecurityLog securityLog;
@@ -148,6 +153,7 @@ public final class CallCenterEngine {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.recordings = Recordings.from(config); // first: a bad setting stops the start before anything runs
     this.database = new Database(config.getConfig("callengine.db"));
     try {
       database.createSchema();
@@ -186,6 +192,8 @@ public final class CallCenterEngine {
         config.getInt("callengine.statistics.short-abandon-seconds"));
     system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> databaseAnswers = database.answers(), blocking);
+    this.recordingLookup = RecordingLookup.start(system, recordings, blocking, config.getDuration("callengine.ask-timeout"));
+    system.systemActorOf(RecordingRetention.create(recordings, clock, metrics, blocking), "recording-retention", Props.empty());
     JdbcProjection.createTablesIfNotExists(() -> new PlainJdbcSession(database.dataSource()), system)
         .thenRun(() -> CallRecordProjection.init(system, database.dataSource()))
         .thenRun(() -> AgentProjection.init(system, database.dataSource()))
@@ -338,6 +346,10 @@ public final class CallCenterEngine {
   public ActorRef<RoutingPolicies.Command> routingPolicies() { return routingPolicies; }
   public CallRecords callRecords() { return callRecords; }
   AgentHistory agentHistory() { return agentHistory; }
+  /** Where this node writes and keeps call recordings (the data directory, or the shared one). */
+  public Recordings recordings() { return recordings; }
+  /** Finds a call's recording on this node or another one, for the HTTP layer. */
+  public RecordingLookup recordingLookup() { return recordingLookup; }
   PerformanceQuery performance() { return performance; }
 
   /**
