@@ -129,6 +129,14 @@ class RecordingCrashTest {
         JsonNode recording = api.call("GET", "/api/v1/supervisor/calls/" + callId, ADMIN, null).json().get("recording");
         assertFalse(recording.has("stoppedAt"), recording.toString());
         assertFalse(recording.get("paused").asBoolean(), "resumed before the crash");
+
+        // The recordings store serves the file the crash left, as it was written.
+        java.net.http.HttpResponse<byte[]> served = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(api.base().resolve("/api/v1/supervisor/calls/" + callId + "/recording"))
+                .header("Authorization", "Bearer " + ADMIN).timeout(Duration.ofSeconds(15)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(file), served.body()), "the file the node wrote");
       }
     }
   }

@@ -1,9 +1,8 @@
 package io.callengine.sip;
 
 import com.typesafe.config.Config;
+import io.callengine.core.recording.Recordings;
 import io.callengine.sip.media.StereoWavRecorder;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,15 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 
 /**
- * What the call recordings of one node share: where the files go, the writer threads (the
- * {@code callengine.recording-dispatcher}), the agent's pause key, the draw for queues that
- * record a percentage of their calls, and the node's cluster address that the call records
- * name. Built once by {@link SipService}; each {@link CallRecording} opens its file through it.
+ * What the call recordings of one node share: the node's {@link Recordings} store (where the
+ * files go), the writer threads (the {@code callengine.recording-dispatcher}), the agent's pause
+ * key, the draw for settings that record a percentage of the calls, and the node's cluster
+ * address that the call records name. Built once by {@link SipService}; each
+ * {@link CallRecording} opens its file through it.
  */
 final class CallRecorders {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
-  private final Path directory;
+  private final Recordings store;
   private final Executor writer;
   private final String node;
   private final String pauseKey;
@@ -29,9 +29,10 @@ final class CallRecorders {
   private final int headerEveryFrames;
   private final IntSupplier draw;
 
-  /** {@code draw} gives 0 to 99, once per call of a PERCENT queue. */
-  CallRecorders(Path directory, Executor writer, String node, String pauseKey, int queueFrames, int headerEveryFrames, IntSupplier draw) {
-    this.directory = directory;
+  /** {@code draw} gives 0 to 99, once per call of a PERCENT setting. */
+  CallRecorders(Recordings store, Executor writer, String node, String pauseKey, int queueFrames, int headerEveryFrames,
+      IntSupplier draw) {
+    this.store = store;
     this.writer = writer;
     this.node = node;
     this.pauseKey = pauseKey;
@@ -40,42 +41,37 @@ final class CallRecorders {
     this.draw = draw;
   }
 
-  /**
-   * From {@code callengine.recording}, with a random draw. The files go below
-   * {@code callengine.recording.shared-directory} when one is set (every node writing there),
-   * else below {@code <callengine.data-dir>/recordings} (./data when unset).
-   */
-  static CallRecorders from(Config config, Executor writer, String node) {
+  /** From {@code callengine.recording}, with a random draw; the files go where {@code store} keeps them. */
+  static CallRecorders from(Config config, Recordings store, Executor writer, String node) {
     Config r = config.getConfig("callengine.recording");
-    String dataDir = config.hasPath("callengine.data-dir") ? config.getString("callengine.data-dir") : "./data";
-    String shared = r.hasPath("shared-directory") ? r.getString("shared-directory").strip() : "";
-    Path directory = shared.isEmpty() ? Path.of(dataDir, "recordings") : Path.of(shared);
     String key = r.getString("pause-key").trim();
     if (!key.matches("[0-9*#]{0,4}")) {
       throw new IllegalArgumentException("callengine.recording.pause-key (CALLENGINE_RECORDING_PAUSE_KEY) must be up to 4 keys "
           + "of 0-9, * and #, or empty; got " + key);
     }
-    return new CallRecorders(directory, writer, node, key, r.getInt("queue-frames"),
-        r.getInt("header-every-frames"), () -> ThreadLocalRandom.current().nextInt(100));
+    return new CallRecorders(store, writer, node, key, r.getInt("queue-frames"), r.getInt("header-every-frames"),
+        () -> ThreadLocalRandom.current().nextInt(100));
   }
 
   /** The same recorders with another draw: a test's fixed one. */
   CallRecorders withDraw(IntSupplier fixed) {
-    return new CallRecorders(directory, writer, node, pauseKey, queueFrames, headerEveryFrames, fixed);
+    return new CallRecorders(store, writer, node, pauseKey, queueFrames, headerEveryFrames, fixed);
   }
 
-  /** The file's name below the recordings folder: {@code <yyyy-MM-dd UTC>/<callId>.wav}, the recordings store's layout. */
+  /** The file's name below the recordings folder: {@code <yyyy-MM-dd UTC>/<callId>.wav}, as {@link Recordings#fileFor} lays them out. */
   static String fileName(String callId, Instant startedAt) {
     return DAY.format(startedAt) + "/" + callId + ".wav";
   }
 
   Path path(String fileName) {
-    return directory.resolve(fileName);
+    return store.root().resolve(fileName);
   }
 
-  /** A recorder of {@code fileName}; its folder is made by the writer, before the first write. */
-  StereoWavRecorder open(String fileName) {
-    Path file = path(fileName);
+  /**
+   * A recorder of the call's file in the store. The store makes the file's day folder
+   * ({@link Recordings#fileFor}, which touches the disk) on the writer, before the first write.
+   */
+  StereoWavRecorder open(String callId, Instant startedAt) {
     Executor makingFolder = new Executor() {
       private volatile boolean made;
 
@@ -84,9 +80,9 @@ final class CallRecorders {
         writer.execute(() -> {
           if (!made) {
             try {
-              Files.createDirectories(file.getParent());
+              store.fileFor(callId, startedAt);
               made = true;
-            } catch (IOException e) {
+            } catch (RuntimeException e) {
               // The recorder's own open then fails, and its close reports that.
             }
           }
@@ -94,7 +90,7 @@ final class CallRecorders {
         });
       }
     };
-    return new StereoWavRecorder(file, makingFolder, queueFrames, headerEveryFrames);
+    return new StereoWavRecorder(path(fileName(callId, startedAt)), makingFolder, queueFrames, headerEveryFrames);
   }
 
   String node() {

@@ -86,8 +86,9 @@ final class CallRecording {
     }
     if (audio == null) return;
     agentId = answeringAgent;
-    file = CallRecorders.fileName(callId, engine.clock().instant());
-    recorder = recorders.open(file);
+    java.time.Instant startedAt = engine.clock().instant();
+    file = CallRecorders.fileName(callId, startedAt);
+    recorder = recorders.open(callId, startedAt);
     G711Law law = G711Law.of(codec);
     StereoWavRecorder writing = recorder;
     listener = (customer, agent) -> writing.frame(law, customer, law, agent);

@@ -123,7 +123,7 @@ public final class SipService {
   }
 
   private static CallRecorders recorders(CallCenterEngine engine, java.util.function.IntSupplier draw) {
-    CallRecorders recorders = CallRecorders.from(engine.config(),
+    CallRecorders recorders = CallRecorders.from(engine.config(), engine.recordings(),
         engine.system().dispatchers().lookup(DispatcherSelector.fromConfig("callengine.recording-dispatcher")),
         Cluster.get(engine.system()).selfMember().address().toString());
     return draw == null ? recorders : recorders.withDraw(draw);
