@@ -27,4 +27,18 @@ public final class CallLegs {
 
   /** The call now waits in another queue (overflow, max wait, exit key): announcements and the exit key follow it. */
   public record Moved(String queueId, QueueConfig queue) implements Command {}
+
+  /**
+   * A supervisor monitors the call ({@code monitorId} names this monitoring): call the phone registered at
+   * {@code contact} for {@code sipUri} and mix the call's audio for it in {@code mode}. What cannot be
+   * done is reported back as {@link CallEntity.EndMonitor} with the same id.
+   */
+  public record Monitor(String callId, String monitorId, String supervisor, String contact, String sipUri, Monitoring.Mode mode)
+      implements Command {}
+
+  /** The supervisor of {@code monitorId} takes part in another mode from now on. */
+  public record ChangeMonitor(String callId, String monitorId, Monitoring.Mode mode) implements Command {}
+
+  /** The monitoring {@code monitorId} is over: hang up the supervisor's phone and give the call its direct audio back. */
+  public record EndMonitor(String callId, String monitorId) implements Command {}
 }

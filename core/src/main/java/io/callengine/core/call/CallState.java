@@ -29,8 +29,18 @@ public record CallState(
     Instant endedAt,
     Disposition disposition,
     String endReason,
-    CallMedia media)
+    CallMedia media,
+    Monitoring monitoring)
     implements CborSerializable {
+
+  /** Without a monitoring supervisor: every step but the monitoring's own starts without one. */
+  CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
+      List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
+      int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
+      String endReason, CallMedia media) {
+    this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, null);
+  }
 
   public static CallState empty(String callId) {
     return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
@@ -58,7 +68,7 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), monitoring);
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -104,6 +114,11 @@ public record CallState(
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, monitoring);
+  }
+
+  CallState withMonitoring(Monitoring newMonitoring) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newMonitoring);
   }
 }
