@@ -13,6 +13,7 @@ import io.callengine.core.policy.IvrMenu;
 import io.callengine.core.queue.Admission;
 import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.queue.WaitingCall;
+import io.callengine.sip.media.CallAudio;
 import io.callengine.sip.media.Codec;
 import io.callengine.sip.media.MediaRelay;
 import io.callengine.sip.media.Negotiation;
@@ -116,6 +117,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final AgentLegs agents;
   private final SessionMedia media;
   private final CallLiveness liveness;
+  /** The connected call's frames while something records or monitors it; null otherwise. */
+  private CallAudio audio;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
@@ -431,10 +434,22 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return this;
   }
 
+  /** The caller's port first; the agents' ports then on its event loop, so the call's audio can be tapped ({@link #callAudio}). */
   private java.util.concurrent.CompletableFuture<RtpEndpoint> openPort() {
-    java.util.concurrent.CompletableFuture<RtpEndpoint> port = relay.open();
+    java.util.concurrent.CompletableFuture<RtpEndpoint> port = customerMedia == null ? relay.open() : relay.openBeside(customerMedia);
     portsAskedFor.add(port);
     return port;
+  }
+
+  /**
+   * Both sides of the connected call as 20 ms frames, for the recording and the monitor: tapped
+   * on first use, stopped with the session; null before an agent answers.
+   */
+  CallAudio callAudio() {
+    AgentLegs.Leg connected = agents.connected();
+    if (connected == null) return null;
+    if (audio == null) audio = CallAudio.tap(customerMedia, connected.media(), codec().payloadType());
+    return audio;
   }
 
   private Behavior<Message> finish() {
@@ -452,6 +467,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       endInDomain(Disposition.FAILED, "the call's SIP session failed");
     }
     customer.stopped();
+    if (audio != null) audio.stop();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);

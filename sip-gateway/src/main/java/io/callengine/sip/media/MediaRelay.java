@@ -2,6 +2,7 @@ package io.callengine.sip.media;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -46,7 +47,21 @@ public final class MediaRelay {
   /** Binds a fresh RTP and RTCP port pair; fails when the range is exhausted or no pair would bind. */
   public CompletableFuture<RtpEndpoint> open() {
     CompletableFuture<RtpEndpoint> result = new CompletableFuture<>();
-    bind(BIND_ATTEMPTS, result);
+    bind(bootstrap, BIND_ATTEMPTS, result);
+    return result;
+  }
+
+  /**
+   * As {@link #open()}, on the event loop of {@code near}: the legs of one call opened this way
+   * can be read together without locks ({@link CallAudio}).
+   */
+  public CompletableFuture<RtpEndpoint> openBeside(RtpEndpoint near) {
+    EventLoop loop = near.eventLoop();
+    if (loop == null) {
+      return open();
+    }
+    CompletableFuture<RtpEndpoint> result = new CompletableFuture<>();
+    bind(bootstrap.clone(loop), BIND_ATTEMPTS, result);
     return result;
   }
 
@@ -62,7 +77,7 @@ public final class MediaRelay {
     return done;
   }
 
-  private void bind(int attemptsLeft, CompletableFuture<RtpEndpoint> result) {
+  private void bind(Bootstrap base, int attemptsLeft, CompletableFuture<RtpEndpoint> result) {
     if (group.isShuttingDown()) {
       result.completeExceptionally(new IllegalStateException("media relay is shut down"));
       return;
@@ -75,12 +90,12 @@ public final class MediaRelay {
     }
     int rtpPort = port.getAsInt();
     RtpEndpoint endpoint = new RtpEndpoint(rtpPort, ports::release, rtcpInterval);
-    bootstrap.clone()
+    base.clone()
         .handler(new RtpRelayHandler(endpoint))
         .bind(bindAddress, rtpPort)
         .addListener((ChannelFuture rtp) -> {
           if (!rtp.isSuccess()) {
-            retry(rtpPort, attemptsLeft, result, rtp.cause());
+            retry(base, rtpPort, attemptsLeft, result, rtp.cause());
             return;
           }
           // On the RTP channel's own event loop: the RTCP session reads its state without locks.
@@ -92,17 +107,17 @@ public final class MediaRelay {
                   endpoint.attach(rtp.channel(), rtcp.channel());
                   result.complete(endpoint);
                 } else {
-                  rtp.channel().close().addListener(closed -> retry(rtpPort, attemptsLeft, result, rtcp.cause()));
+                  rtp.channel().close().addListener(closed -> retry(base, rtpPort, attemptsLeft, result, rtcp.cause()));
                 }
               });
         });
   }
 
   /** Gives back a pair that did not bind; the pool hands out another one next, if any. */
-  private void retry(int rtpPort, int attemptsLeft, CompletableFuture<RtpEndpoint> result, Throwable cause) {
+  private void retry(Bootstrap base, int rtpPort, int attemptsLeft, CompletableFuture<RtpEndpoint> result, Throwable cause) {
     ports.release(rtpPort);
     if (attemptsLeft > 1) {
-      bind(attemptsLeft - 1, result);
+      bind(base, attemptsLeft - 1, result);
     } else {
       result.completeExceptionally(cause);
     }

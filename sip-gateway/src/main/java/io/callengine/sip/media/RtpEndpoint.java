@@ -3,6 +3,7 @@ package io.callengine.sip.media;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,6 +45,8 @@ public final class RtpEndpoint {
   private final RtcpSession rtcp;
   private volatile Channel channel;
   private volatile RtpEndpoint peer;
+  /** Where accepted audio is also kept, frame by frame, while a recording or monitor taps the call; null otherwise. */
+  private volatile FrameQueue tap;
   private volatile long lastPacketAt = System.nanoTime();
 
   RtpEndpoint(int port, IntConsumer releasePort) {
@@ -200,6 +203,30 @@ public final class RtpEndpoint {
 
   RtcpSession rtcp() {
     return rtcp;
+  }
+
+  /** The event loop of this endpoint's channel, or null before it is bound. */
+  public EventLoop eventLoop() {
+    Channel ch = channel;
+    return ch == null ? null : ch.eventLoop();
+  }
+
+  void tap(FrameQueue queue) {
+    tap = queue;
+  }
+
+  void untap(FrameQueue queue) {
+    if (tap == queue) {
+      tap = null;
+    }
+  }
+
+  /** A packet accepted from this endpoint's phone, for the frames of a tapped call; on the event loop. */
+  void tapped(ByteBuf rtp, int headerLength, int payloadLength) {
+    FrameQueue queue = tap;
+    if (queue != null) {
+      queue.offer(rtp, headerLength, payloadLength);
+    }
   }
 
   /** The endpoint whose phone's packets this one sends to its own phone, or null. */

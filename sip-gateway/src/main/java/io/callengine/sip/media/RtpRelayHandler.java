@@ -40,6 +40,7 @@ final class RtpRelayHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     // phone's address in place. The forwarded copy shares these bytes and nothing writes them.
     if (sender.equals(endpoint.remoteAddress())) {
       endpoint.monitor().onPacket(content, headerLength, payloadLength, System.nanoTime());
+      endpoint.tapped(content, headerLength, payloadLength);
     }
   }
 
