@@ -72,6 +72,7 @@ public final class HttpApi {
     RoutingPolicyRoutes policies = new RoutingPolicyRoutes(admin);
     AgentRoutes agent = new AgentRoutes(engine::agent, supervisor);
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
+    MonitorRoutes monitoring = new MonitorRoutes(new io.callengine.core.api.MonitorApi(engine));
     EventRoutes events = new EventRoutes(EventFeeds.start(engine));
     WebRoutes web = new WebRoutes();
     // Built here, once: the lambdas below run for every request.
@@ -90,7 +91,7 @@ public final class HttpApi {
                     () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute(),
                         cluster.route()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
-                    "an agent token may not use /api/v1/supervisor", supervising::route)),
+                    "an agent token may not use /api/v1/supervisor", () -> concat(monitoring.route(principal), supervising.route()))),
                 agent.route(principal),
                 events.route(principal),
                 path("me", () -> get(() -> Json.ok(MeResponse.of(principal)))))))))));

@@ -156,22 +156,57 @@ public final class RtpPlayer {
     }
     InetSocketAddress target = endpoint.remoteAddress();
     if (target != null) {
-      ByteBuf packet = channel.alloc().directBuffer(PACKET_BYTES, PACKET_BYTES);
-      packet.writeByte(RTP_VERSION_BYTE)
-          .writeByte(marker ? MARKER | payloadType : payloadType)
-          .writeShort(sequence)
-          .writeInt(timestamp)
-          .writeInt(ssrc);
+      ByteBuf packet = header(channel, PACKET_BYTES, payloadType, marker);
       clip.writeFrame(aLaw, frame, packet);
-      channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
-      sequence = (sequence + 1) & 0xFFFF;
+      send(channel, packet, target);
       marker = false;
-      lastSentTimestamp = timestamp;
-      lastSentAt = System.nanoTime();
-      packets.incrementAndGet();
     }
     timestamp += AudioClip.FRAME_BYTES;
     advance();
+  }
+
+  /**
+   * Sends one live 20 ms frame, {@code payload}'s readable bytes (left unread) of
+   * {@code payloadType}, to the phone on this player's stream: its SSRC, with sequence numbers and
+   * timestamps running on, and the marker bit when frames start again after a pause. For a
+   * supervisor's monitor mixing a call, once per tick and only on the endpoint's event loop.
+   * Nothing is sent while a playlist plays (hold audio wins) or before the phone's address is
+   * known; returns whether the frame went out.
+   */
+  public boolean sendLive(int livePayloadType, ByteBuf payload) {
+    Channel channel = endpoint.channel();
+    InetSocketAddress target = endpoint.remoteAddress();
+    if (playing || channel == null || !channel.isActive() || target == null) {
+      return false;
+    }
+    boolean spurt = lastSentAt == 0 || System.nanoTime() - lastSentAt > TimeUnit.MILLISECONDS.toNanos(3 * PTIME_MILLIS);
+    if (spurt) {
+      catchUpTimestamp();
+    }
+    int bytes = payload.readableBytes();
+    ByteBuf packet = header(channel, 12 + bytes, livePayloadType, spurt);
+    packet.writeBytes(payload, payload.readerIndex(), bytes);
+    send(channel, packet, target);
+    timestamp += bytes;
+    return true;
+  }
+
+  /** A pooled packet buffer of {@code packetBytes} with this stream's RTP header written. */
+  private ByteBuf header(Channel channel, int packetBytes, int pt, boolean withMarker) {
+    ByteBuf packet = channel.alloc().directBuffer(packetBytes, packetBytes);
+    return packet.writeByte(RTP_VERSION_BYTE)
+        .writeByte(withMarker ? MARKER | pt : pt)
+        .writeShort(sequence)
+        .writeInt(timestamp)
+        .writeInt(ssrc);
+  }
+
+  private void send(Channel channel, ByteBuf packet, InetSocketAddress target) {
+    channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
+    sequence = (sequence + 1) & 0xFFFF;
+    lastSentTimestamp = timestamp;
+    lastSentAt = System.nanoTime();
+    packets.incrementAndGet();
   }
 
   private void advance() {
