@@ -355,6 +355,14 @@ function onEvent(event) {
       step(call, 'key', `Key ${event.digit}`, at);
       break;
     }
+    case 'call-monitored': {
+      // Who monitors the call, and how; the step keeps it in the call's timeline.
+      const call = callFor(event.callId);
+      call.monitor = event.change === 'ended' ? null : { supervisor: event.supervisor, mode: event.mode };
+      step(call, 'monitor', event.change === 'ended' ? `${event.supervisor} stopped monitoring`
+        : `${titleCase(event.mode)} · ${event.supervisor}`, at);
+      break;
+    }
     case 'warning': {
       addWarning(event, at);
       if (event.callId && state.calls.has(event.callId)) state.calls.get(event.callId).warning = event.text || event.code;
@@ -682,6 +690,8 @@ function renderCalls(now) {
         h('span', { class: `status ${cls}` }, call.status === 'ENDED' ? titleCase((call.disposition || 'ended').toLowerCase()) : label),
         h('span', { class: 'call-caller', title: call.caller || '' }, callerName(call.caller)),
         h('span', { class: 'call-route' }, call.queueId || call.dialed || '', who ? h('span', { class: 'call-agent' }, ` · ${who}`) : null),
+        call.monitor && call.status === 'CONNECTED' ? h('span', { class: 'call-monitor', title: `${call.monitor.supervisor} monitors this call (${call.monitor.mode})` },
+          `${call.monitor.mode} · ${call.monitor.supervisor}`) : null,
         Number.isFinite(mos) ? h('span', { class: `mos inline ${mosClass(mos)}` }, mos.toFixed(1)) : null,
         h('span', { class: `call-timer ${talking ? '' : level(since(call.enqueuedAt, now) || 0, WAIT_AMBER, WAIT_RED)}` }, timer)),
       timeline(call, now, Number.isFinite(mos) ? h('span', { class: `mos ${mosClass(mos)}` }, `MOS ${mos.toFixed(1)}`) : null),
