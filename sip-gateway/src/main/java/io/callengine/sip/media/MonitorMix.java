@@ -26,7 +26,9 @@ public final class MonitorMix implements CallAudio.Listener {
   private final G711Mixer mixer;
   private final int payloadType;
   private final ByteBuf out = Unpooled.buffer(G711Mixer.FRAME_SAMPLES, G711Mixer.FRAME_SAMPLES);
-  private MonitorMode mode; // only on the event loop
+  // Only on the event loop: the mode, and which parties got a frame on the last tick (else the next starts a talk spurt).
+  private MonitorMode mode;
+  private final boolean[] streaming = new boolean[Party.values().length];
 
   private MonitorMix(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec) {
     this.audio = audio;
@@ -84,11 +86,13 @@ public final class MonitorMix implements CallAudio.Listener {
   private void send(RtpEndpoint to, Party listener, ByteBuf fromCustomer, ByteBuf fromAgent, ByteBuf fromSupervisor) {
     out.clear();
     mixer.mix(mode, listener, fromCustomer, fromAgent, fromSupervisor, out);
-    to.player().sendLive(payloadType, out);
+    streaming[listener.ordinal()] = to.player().sendLive(payloadType, out, !streaming[listener.ordinal()]);
   }
 
   private void apply(MonitorMode newMode) {
     mode = newMode;
+    streaming[Party.AGENT.ordinal()] &= newMode != MonitorMode.LISTEN;
+    streaming[Party.CUSTOMER.ordinal()] &= newMode == MonitorMode.BARGE;
     agent.giveWayToMix(newMode != MonitorMode.LISTEN);
     customer.giveWayToMix(newMode == MonitorMode.BARGE);
   }

@@ -167,24 +167,24 @@ public final class RtpPlayer {
 
   /**
    * Sends one live 20 ms frame, {@code payload}'s readable bytes (left unread) of
-   * {@code payloadType}, to the phone on this player's stream: its SSRC, with sequence numbers and
-   * timestamps running on, and the marker bit when frames start again after a pause. For a
-   * supervisor's monitor mixing a call, once per tick and only on the endpoint's event loop.
-   * Nothing is sent while a playlist plays (hold audio wins) or before the phone's address is
-   * known; returns whether the frame went out.
+   * {@code livePayloadType}, to the phone on this player's stream: its SSRC, with sequence
+   * numbers running on and the timestamp one frame on, or for the first frame of a talk spurt
+   * ({@code spurtStart}: the sender sent nothing on the tick before) on by the time that passed,
+   * with the marker bit (RFC 3550 5.1). For a supervisor's monitor mixing a call, once per tick
+   * and only on the endpoint's event loop. Nothing is sent while a playlist plays (hold audio
+   * wins) or before the phone's address is known; returns whether the frame went out.
    */
-  public boolean sendLive(int livePayloadType, ByteBuf payload) {
+  public boolean sendLive(int livePayloadType, ByteBuf payload, boolean spurtStart) {
     Channel channel = endpoint.channel();
     InetSocketAddress target = endpoint.remoteAddress();
     if (playing || channel == null || !channel.isActive() || target == null) {
       return false;
     }
-    boolean spurt = lastSentAt == 0 || System.nanoTime() - lastSentAt > TimeUnit.MILLISECONDS.toNanos(3 * PTIME_MILLIS);
-    if (spurt) {
+    if (spurtStart) {
       catchUpTimestamp();
     }
     int bytes = payload.readableBytes();
-    ByteBuf packet = header(channel, 12 + bytes, livePayloadType, spurt);
+    ByteBuf packet = header(channel, 12 + bytes, livePayloadType, spurtStart);
     packet.writeBytes(payload, payload.readerIndex(), bytes);
     send(channel, packet, target);
     timestamp += bytes;
