@@ -175,3 +175,5 @@ CREATE TABLE IF NOT EXISTS sip_nonce_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     nonce_key VARCHAR(128) NOT NULL,
     created_at BIGINT NOT NULL);
+-- The supervisors who monitored the call (listen, whisper, barge), in the order they first did.
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS monitored_by VARCHAR(1024);

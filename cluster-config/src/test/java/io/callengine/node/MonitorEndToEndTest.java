@@ -153,6 +153,10 @@ class MonitorEndToEndTest {
       eventually(Duration.ofSeconds(10), "the supervisor's phone gets BYE with the call", () -> lead.events.contains("BYE"));
       assertEquals("the call ended", fishEnded(events).reason());
       assertEquals(409, monitor(supervisorToken, callId, "{\"mode\":\"listen\",\"phone\":\"lead-phone\"}").status(), "an ended call");
+      eventually(Duration.ofSeconds(10), "the call's record says who monitored it, once", () ->
+          api.call("GET", "/api/v1/supervisor/calls?limit=10", supervisorToken, null).json().get(0).get("monitoredBy").toString().equals("[\"lead\"]"));
+      assertEquals("[]", api.call("GET", "/api/v1/agents/alice/calls", aliceToken, null).json().get(0).get("monitoredBy").toString(),
+          "the agent's own records do not say");
     }
   }
 

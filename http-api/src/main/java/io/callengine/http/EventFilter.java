@@ -9,6 +9,7 @@ import io.callengine.core.auth.Role;
 import io.callengine.core.events.AgentStatusChanged;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallEvent;
+import io.callengine.core.events.CallMonitored;
 import io.callengine.core.events.CallOffered;
 import io.callengine.core.events.SecurityAlert;
 import java.util.Arrays;
@@ -47,6 +48,8 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
 
   boolean test(CallCenterEvent event) {
     if (!types.isEmpty() && !types.contains(event.type())) return false;
+    // A supervisor's monitoring is not announced to the agent monitored: listening stays silent.
+    if (event instanceof CallMonitored && principal.role() == Role.AGENT) return false;
     if (event instanceof CallEvent call) return (queueId == null || queueId.equals(call.queueId())) && mayFollow(call);
     if (event instanceof AgentStatusChanged status) return principal.role() != Role.AGENT || isMe(status.agentId());
     if (event instanceof SecurityAlert) return principal.role() == Role.ADMIN;

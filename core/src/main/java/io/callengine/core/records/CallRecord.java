@@ -8,7 +8,7 @@ import java.util.List;
  * One row of call history: a call in progress has no disposition yet; {@code queues} are the
  * queues it passed through in order, {@code offers} how many times it was offered to an agent
  * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
- * {@code mos} is the average over both legs.
+ * {@code mos} is the average over both legs; {@code monitoredBy} the supervisors who monitored it.
  */
 public record CallRecord(
     String callId,
@@ -32,4 +32,12 @@ public record CallRecord(
     Instant offeredAt,
     int offers,
     Long ringSeconds,
-    Long wrapUpSeconds) {}
+    Long wrapUpSeconds,
+    List<String> monitoredBy) {
+
+  /** The record as the agent who took the call sees it: without who monitored it. */
+  public CallRecord withoutMonitoring() {
+    return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
+        waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, List.of());
+  }
+}

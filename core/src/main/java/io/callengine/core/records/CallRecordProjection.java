@@ -83,6 +83,11 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
           media.samples() == 0 ? null : media.worstMos(), media.samples() == 0 ? null : media.worstLossPercent(),
           media.dtmf().isEmpty() ? null : fit(media.dtmf(), 128), callId);
       endOffers(c, callId, null, "CANCELLED", fit(e.reason(), 256), e.at());
+    } else if (event instanceof CallEntity.MonitorStarted e) {
+      String who = fit(e.supervisor(), 64);
+      Sql.update(c, "UPDATE call_records SET monitored_by = CASE WHEN monitored_by IS NULL THEN ? "
+          + "WHEN ',' || monitored_by || ',' LIKE ? OR LENGTH(monitored_by) > 950 THEN monitored_by "
+          + "ELSE monitored_by || ',' || ? END WHERE call_id = ?", who, "%," + who + ",%", who, callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }
