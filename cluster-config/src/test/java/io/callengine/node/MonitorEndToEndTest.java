@@ -143,6 +143,12 @@ class MonitorEndToEndTest {
       eventually(Duration.ofSeconds(10), "the supervisor's phone gets BYE", () -> lead.events.contains("BYE"));
       assertEquals("ended by lead", fishEnded(events).reason());
 
+      // A supervisor's phone that is busy: the monitoring ends at once, with the phone's answer as the reason.
+      lead.answer = TestPhone.Answer.BUSY;
+      assertEquals(201, monitor(supervisorToken, callId, "{\"mode\":\"listen\",\"phone\":\"lead-phone\"}").status());
+      assertEquals("the supervisor's phone answered 486", fishEnded(events).reason());
+      lead.answer = TestPhone.Answer.ANSWER;
+
       // Monitored once more, then the call ends: the supervisor's phone gets BYE too.
       lead.events.clear();
       assertEquals(201, monitor(supervisorToken, callId, "{\"mode\":\"barge\",\"phone\":\"lead-phone\"}").status());
