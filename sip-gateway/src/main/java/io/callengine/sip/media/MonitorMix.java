@@ -51,6 +51,7 @@ public final class MonitorMix implements CallAudio.Listener {
       throw new IllegalArgumentException("the supervisor's leg must be on the call's event loop");
     }
     MonitorMix mix = new MonitorMix(audio, customer, agent, supervisor, codec);
+    mix.giveWay(mode); // at once: no packet relayed from now on may reach a party that is to hear the mix
     mix.onLoop(() -> mix.apply(mode));
     audio.add(mix);
     return mix;
@@ -93,6 +94,10 @@ public final class MonitorMix implements CallAudio.Listener {
     mode = newMode;
     streaming[Party.AGENT.ordinal()] &= newMode != MonitorMode.LISTEN;
     streaming[Party.CUSTOMER.ordinal()] &= newMode == MonitorMode.BARGE;
+    giveWay(newMode);
+  }
+
+  private void giveWay(MonitorMode newMode) {
     agent.giveWayToMix(newMode != MonitorMode.LISTEN);
     customer.giveWayToMix(newMode == MonitorMode.BARGE);
   }
