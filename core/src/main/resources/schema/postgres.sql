@@ -180,3 +180,5 @@ ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_node VARCHAR(256);
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_file VARCHAR(256);
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_seconds BIGINT;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_pauses INTEGER DEFAULT 0;
+-- The supervisors who monitored the call (listen, whisper, barge), in the order they first did.
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS monitored_by VARCHAR(1024);

@@ -6,7 +6,7 @@
  * queue-stats, and closed (the server ended the feed, with a reason).
  */
 export const EVENT_TYPES = [
-  'call-incoming', 'call-queued', 'call-offered', 'call-established', 'call-state-changed', 'call-ended',
+  'call-incoming', 'call-queued', 'call-offered', 'call-established', 'call-state-changed', 'call-ended', 'call-monitored',
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
   'recording-started', 'recording-paused', 'recording-resumed', 'recording-stopped',
 ];

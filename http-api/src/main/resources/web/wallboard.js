@@ -362,6 +362,14 @@ function onEvent(event) {
       callFor(event.callId).recording = event.type === 'recording-paused' ? 'paused' : 'on';
       break;
     }
+    case 'call-monitored': {
+      // Who monitors the call, and how; the step keeps it in the call's timeline.
+      const call = callFor(event.callId);
+      call.monitor = event.change === 'ended' ? null : { supervisor: event.supervisor, mode: event.mode };
+      step(call, 'monitor', event.change === 'ended' ? `${event.supervisor} stopped monitoring`
+        : `${titleCase(event.mode)} · ${event.supervisor}`, at);
+      break;
+    }
     case 'warning': {
       addWarning(event, at);
       if (event.callId && state.calls.has(event.callId)) state.calls.get(event.callId).warning = event.text || event.code;
@@ -691,6 +699,8 @@ function renderCalls(now) {
         h('span', { class: 'call-route' }, call.queueId || call.dialed || '', who ? h('span', { class: 'call-agent' }, ` · ${who}`) : null),
         call.recording ? h('span', { class: `rec ${call.recording}`, title: call.recording === 'paused' ? 'Recording paused' : 'Recorded' },
           call.recording === 'paused' ? 'REC ❚❚' : 'REC') : null,
+        call.monitor && call.status === 'CONNECTED' ? h('span', { class: 'call-monitor', title: `${call.monitor.supervisor} monitors this call (${call.monitor.mode})` },
+          `${call.monitor.mode} · ${call.monitor.supervisor}`) : null,
         Number.isFinite(mos) ? h('span', { class: `mos inline ${mosClass(mos)}` }, mos.toFixed(1)) : null,
         h('span', { class: `call-timer ${talking ? '' : level(since(call.enqueuedAt, now) || 0, WAIT_AMBER, WAIT_RED)}` }, timer)),
       timeline(call, now, Number.isFinite(mos) ? h('span', { class: `mos ${mosClass(mos)}` }, `MOS ${mos.toFixed(1)}`) : null),

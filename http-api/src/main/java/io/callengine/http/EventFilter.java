@@ -9,6 +9,7 @@ import io.callengine.core.auth.Role;
 import io.callengine.core.events.AgentStatusChanged;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallEvent;
+import io.callengine.core.events.CallMonitored;
 import io.callengine.core.events.CallOffered;
 import io.callengine.core.events.SecurityAlert;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ import java.util.stream.Collectors;
 record EventFilter(Set<String> types, String queueId, Principal principal) {
   /** The {@code type} of every public event ({@code CallCenterEvent.type()}), plus the feed's own {@code queue-stats}. */
   static final Set<String> TYPES = Set.of("call-incoming", "call-queued", "call-offered", "call-established",
-      "call-state-changed", "call-ended", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
+      "call-state-changed", "call-ended", "call-monitored", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
       "security", "recording-started", "recording-paused", "recording-resumed", "recording-stopped", EventFeed.QUEUE_STATS);
 
   /** Reads the query parameters (others, such as {@code token}, are left alone); an unknown type is a 400 naming {@code types}. */
@@ -47,6 +48,8 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
 
   boolean test(CallCenterEvent event) {
     if (!types.isEmpty() && !types.contains(event.type())) return false;
+    // A supervisor's monitoring is not announced to the agent monitored: listening stays silent.
+    if (event instanceof CallMonitored && principal.role() == Role.AGENT) return false;
     if (event instanceof CallEvent call) return (queueId == null || queueId.equals(call.queueId())) && mayFollow(call);
     if (event instanceof AgentStatusChanged status) return principal.role() != Role.AGENT || isMe(status.agentId());
     if (event instanceof SecurityAlert) return principal.role() == Role.ADMIN;

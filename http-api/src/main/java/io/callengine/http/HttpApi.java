@@ -76,6 +76,7 @@ public final class HttpApi {
     SupervisorRoutes supervising = new SupervisorRoutes(supervisor);
     RecordingRoutes recordings = new RecordingRoutes(supervisor, engine.recordingLookup(), new RecordingProxy(engine.system()));
     InternalRecordingRoutes internalRecordings = new InternalRecordingRoutes(engine.recordingLookup());
+    MonitorRoutes monitoring = new MonitorRoutes(new io.callengine.core.api.MonitorApi(engine));
     EventRoutes events = new EventRoutes(EventFeeds.start(engine));
     WebRoutes web = new WebRoutes();
     // Built here, once: the lambdas below run for every request.
@@ -95,7 +96,7 @@ public final class HttpApi {
                     () -> concat(queues.route(), agents.route(), tokens.route(), policies.route(), health.adminRoute(),
                         cluster.route()))),
                 pathPrefix("supervisor", () -> Authenticator.allow(principal.role() != Role.AGENT,
-                    "an agent token may not use /api/v1/supervisor", () -> concat(supervising.route(), recordings.route()))),
+                    "an agent token may not use /api/v1/supervisor", () -> concat(monitoring.route(principal), supervising.route(), recordings.route()))),
                 agent.route(principal),
                 events.route(principal),
                 path("me", () -> get(() -> Json.ok(MeResponse.of(principal)))))))))));

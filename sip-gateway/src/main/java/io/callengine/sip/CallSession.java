@@ -54,8 +54,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * <p>It keeps the call's {@link Phase} and route; each part of the call is a collaborator used on
  * its thread only, with its own state and timers: {@link CustomerLeg} (the caller's INVITE and
  * dialog), {@link CallIvr} (the menu), {@link QueueWait} (music, announcements, exit key),
- * {@link AgentOffer} (the agents being rung) over {@link AgentLegs}, {@link SessionMedia} and
- * {@link CallLiveness}.
+ * {@link AgentOffer} (the agents being rung) over {@link AgentLegs}, {@link SessionMedia},
+ * {@link CallLiveness} and {@link CallMonitor} (a supervisor's listen, whisper or barge).
  */
 public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
@@ -118,6 +118,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final SessionMedia media;
   private final CallLiveness liveness;
   private final CallRecording recording;
+  private final CallMonitor monitor;
   /** The connected call's frames while something records or monitors it; null otherwise. */
   private CallAudio audio;
   /**
@@ -147,6 +148,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
+    this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
   }
 
   @Override
@@ -187,6 +189,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
         .onMessage(CallRecording.Announced.class, m -> onRecordingAnnounced())
         .onMessage(CallRecording.AgentKey.class, m -> { recording.agentKey(m.digit()); return this; })
+        .onMessage(CallMonitor.Step.class, m -> { monitor.step(m); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -195,6 +198,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onRequest(SipIn.RequestIn in) {
     Request request = in.request();
+    if (monitor.owns(callIdOf(request))) {
+      monitor.request(in);
+      return this;
+    }
     boolean customerLeg = sipCallId.equals(callIdOf(request));
     return switch (request.getMethod()) {
       case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
@@ -472,6 +479,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     }
     customer.stopped();
     recording.stop();
+    monitor.close();
     if (audio != null) audio.stop();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
@@ -495,6 +503,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       onRingAgents(ring);
     } else if (m.command() instanceof CallLegs.PauseRecording pause) {
       recording.pause(pause.paused());
+    } else if (CallMonitor.handles(m.command())) {
+      AgentLegs.Leg connected = phase == Phase.CONNECTED ? agents.connected() : null;
+      monitor.command(m.command(), connected == null ? null : customerMedia, connected == null ? null : connected.media(), negotiation);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
@@ -521,6 +532,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
+    if (monitor.owns(agentCallId)) {
+      monitor.response(in);
+      return this;
+    }
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
@@ -609,6 +624,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
+    if (monitor.timedOut(m.transaction())) return this;
     return offer.transactionTimedOut(m.transaction()).map(this::offerOver).orElse(this);
   }
 

@@ -31,8 +31,10 @@ public final class CallCenterClient {
     return engine.admin().setPresence(agentId, presence, reason);
   }
 
+  /** This agent's call records, without who monitored them. */
   public CompletionStage<List<CallRecord>> calls(CallRecordFilter filter) {
-    return engine.supervisor().agentCalls(agentId, filter);
+    return engine.supervisor().agentCalls(agentId, filter)
+        .thenApply(records -> records.stream().map(CallRecord::withoutMonitoring).toList());
   }
 
   /** This agent's figures over {@code [from, to)}; see {@link SupervisorApi#getAgentHistory}. */

@@ -129,6 +129,22 @@ public final class CallEntity
   /** The agent who took the call answered its FinishCall: it was given this much wrap-up (sent through sharding, so it wakes a passivated call). */
   record WrapUpGiven(String agentId, int wrapUpSeconds) implements Command {}
 
+  /**
+   * A supervisor ({@code supervisor}: who asked) monitors the connected call from the phone of the agent
+   * account {@code phone}, registered at {@code contact}: CONFLICT unless the call is connected and
+   * nobody monitors it yet. The reply is the monitoring, stored before it is given.
+   */
+  public record Monitor(String supervisor, String phone, String contact, String sipUri, Monitoring.Mode mode,
+      ActorRef<StatusReply<Monitoring>> replyTo) implements Command {}
+  /** The monitoring supervisor takes part in another mode: CONFLICT when nobody monitors the call. */
+  public record ChangeMonitor(Monitoring.Mode mode, ActorRef<StatusReply<Monitoring>> replyTo) implements Command {}
+  /**
+   * The monitoring is over: asked by the API ({@code monitorId} null; CONFLICT when nobody monitors the
+   * call), or reported by the legs for {@code monitorId} (the supervisor hung up, the phone did not answer),
+   * which changes nothing once that monitoring is over.
+   */
+  public record EndMonitor(String monitorId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
   /** Death watch: the actor holding the call's SIP legs stopped, or its node left the cluster. */
@@ -161,6 +177,9 @@ public final class CallEntity
   public record RecordingPaused(Instant at) implements Event {}
   public record RecordingResumed(Instant at) implements Event {}
   public record RecordingStopped(Instant at, long seconds) implements Event {}
+  public record MonitorStarted(String monitorId, String supervisor, String phone, Monitoring.Mode mode, Instant at) implements Event {}
+  public record MonitorModeChanged(String monitorId, Monitoring.Mode mode, Instant at) implements Event {}
+  public record MonitorEnded(String monitorId, String supervisor, String reason, Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -280,6 +299,9 @@ public final class CallEntity
         .onCommand(StartRecording.class, recordings::onStart)
         .onCommand(PauseRecording.class, recordings::onPause)
         .onCommand(StopRecording.class, recordings::onStop)
+        .onCommand(Monitor.class, this::onMonitor)
+        .onCommand(ChangeMonitor.class, this::onChangeMonitor)
+        .onCommand(EndMonitor.class, this::onEndMonitor)
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -470,6 +492,43 @@ public final class CallEntity
     moveReplyTo = null;
   }
 
+  // --- a supervisor monitoring the call ---
+
+  private ReplyEffect<Event, CallState> onMonitor(CallState state, Monitor cmd) {
+    if (state.status() != CallStatus.CONNECTED) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not connected"));
+    }
+    if (state.monitoring() != null) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is already monitored by "
+          + state.monitoring().supervisor() + " (one monitoring per call)"));
+    }
+    String monitorId = java.util.UUID.randomUUID().toString();
+    return persist(state, new MonitorStarted(monitorId, cmd.supervisor(), cmd.phone(), cmd.mode(), clock.instant()))
+        .thenRun(s -> s.legs().tell(new CallLegs.Monitor(callId, monitorId, cmd.supervisor(), cmd.contact(), cmd.sipUri(), cmd.mode())))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.monitoring()));
+  }
+
+  private ReplyEffect<Event, CallState> onChangeMonitor(CallState state, ChangeMonitor cmd) {
+    Monitoring monitoring = state.monitoring();
+    if (monitoring == null) return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not monitored"));
+    if (monitoring.mode() == cmd.mode()) return Effect().reply(cmd.replyTo(), StatusReply.success(monitoring));
+    return persist(state, new MonitorModeChanged(monitoring.id(), cmd.mode(), clock.instant()))
+        .thenRun(s -> s.legs().tell(new CallLegs.ChangeMonitor(callId, monitoring.id(), cmd.mode())))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.monitoring()));
+  }
+
+  private ReplyEffect<Event, CallState> onEndMonitor(CallState state, EndMonitor cmd) {
+    Monitoring monitoring = state.monitoring();
+    boolean current = monitoring != null && (cmd.monitorId() == null || cmd.monitorId().equals(monitoring.id()));
+    if (!current) {
+      return Effect().reply(cmd.replyTo(), cmd.monitorId() != null ? StatusReply.ack()
+          : Refusal.CONFLICT.reply("call " + callId + " is not monitored"));
+    }
+    return persist(state, new MonitorEnded(monitoring.id(), monitoring.supervisor(), cmd.reason(), clock.instant()))
+        .thenRun(s -> s.legs().tell(new CallLegs.EndMonitor(callId, monitoring.id())))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
       if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy());
@@ -552,6 +611,9 @@ public final class CallEntity
         .onEvent(RecordingPaused.class, (s, e) -> s.withRecording(s.recording().paused(true)))
         .onEvent(RecordingResumed.class, (s, e) -> s.withRecording(s.recording().paused(false)))
         .onEvent(RecordingStopped.class, (s, e) -> s.withRecording(s.recording().stopped(e.at(), e.seconds())))
+        .onEvent(MonitorStarted.class, (s, e) -> s.withMonitoring(new Monitoring(e.monitorId(), e.supervisor(), e.phone(), e.mode(), e.at())))
+        .onEvent(MonitorModeChanged.class, (s, e) -> s.monitoring() == null ? s : s.withMonitoring(s.monitoring().withMode(e.mode())))
+        .onEvent(MonitorEnded.class, (s, e) -> s.withMonitoring(null))
         .build();
   }
 }

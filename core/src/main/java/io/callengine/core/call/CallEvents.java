@@ -38,6 +38,7 @@ final class CallEvents {
     } else if (event instanceof CallEntity.RecordingStopped e) {
       events.publish(new io.callengine.core.events.RecordingStopped(at, callId, after.queueId(), after.agentId(), e.seconds()));
     }
+    CallMonitorEvents.publish(events, callId, before, event, after);
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));
     }

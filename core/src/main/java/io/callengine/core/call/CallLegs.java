@@ -30,4 +30,17 @@ public final class CallLegs {
 
   /** The agent paused ({@code paused}) or resumed the call's recording: the file records silence meanwhile. */
   public record PauseRecording(String callId, boolean paused) implements Command {}
+  /**
+   * A supervisor monitors the call ({@code monitorId} names this monitoring): call the phone registered at
+   * {@code contact} for {@code sipUri} and mix the call's audio for it in {@code mode}. What cannot be
+   * done is reported back as {@link CallEntity.EndMonitor} with the same id.
+   */
+  public record Monitor(String callId, String monitorId, String supervisor, String contact, String sipUri, Monitoring.Mode mode)
+      implements Command {}
+
+  /** The supervisor of {@code monitorId} takes part in another mode from now on. */
+  public record ChangeMonitor(String callId, String monitorId, Monitoring.Mode mode) implements Command {}
+
+  /** The monitoring {@code monitorId} is over: hang up the supervisor's phone and give the call its direct audio back. */
+  public record EndMonitor(String callId, String monitorId) implements Command {}
 }

@@ -30,19 +30,21 @@ public record CallState(
     Disposition disposition,
     String endReason,
     CallMedia media,
-    CallRecording recording)
+    CallRecording recording,
+    Monitoring monitoring)
     implements CborSerializable {
 
   /**
-   * A state without a recording. Only the steps before the answer use it; a step of a connected or
-   * ending call must carry {@code recording} on.
+   * A state without a recording or a monitoring supervisor. Only the steps before the answer use
+   * it; a step of a connected or ending call must carry {@code recording} on (a monitoring ends
+   * with the call).
    */
   public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
       List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
       int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
       String endReason, CallMedia media) {
     this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
-        offeredAt, answeredAt, endedAt, disposition, endReason, media, null);
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, null, null);
   }
 
   public static CallState empty(String callId) {
@@ -71,7 +73,7 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording);
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring);
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -112,21 +114,26 @@ public record CallState(
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring);
   }
 
   CallState withRecording(CallRecording newRecording) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring);
   }
 
   /** Whether the call is connected and being recorded now. */
   public boolean recordingNow() {
     return status == CallStatus.CONNECTED && recording != null && recording.open();
+  }
+
+  CallState withMonitoring(Monitoring newMonitoring) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring);
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the
  * one who answered; {@code mos} is the average of the quality samples of both legs; {@code recording}
- * is null for a call that is not recorded.
+ * is null for a call that is not recorded; {@code monitoring} the supervisor monitoring it now, if any.
  */
 public record CallView(
     String callId,
@@ -29,5 +29,6 @@ public record CallView(
     Double worstMos,
     Double worstLossPercent,
     String dtmf,
-    CallRecording recording)
+    CallRecording recording,
+    Monitoring monitoring)
     implements CborSerializable {}

@@ -11,7 +11,7 @@ import java.util.List;
  * {@code mos} is the average over both legs. A recorded call names the node whose data directory
  * holds the file and the file (relative to its recordings folder); {@code recordingSeconds} is set
  * once the file was closed, and stays null on an ended call whose node stopped while recording;
- * {@code recordingPauses} counts the agent's pauses.
+ * {@code recordingPauses} counts the agent's pauses; {@code monitoredBy} the supervisors who monitored it.
  */
 public record CallRecord(
     String callId,
@@ -40,4 +40,13 @@ public record CallRecord(
     String recordingNode,
     String recordingFile,
     Long recordingSeconds,
-    int recordingPauses) {}
+    int recordingPauses,
+    List<String> monitoredBy) {
+
+  /** The record as the agent who took the call sees it: without who monitored it. */
+  public CallRecord withoutMonitoring() {
+    return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
+        waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, recorded, recordingNode, recordingFile,
+        recordingSeconds, recordingPauses, List.of());
+  }
+}

@@ -90,6 +90,11 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       Sql.update(c, "UPDATE call_records SET recording_pauses = COALESCE(recording_pauses, 0) + 1 WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.RecordingStopped e) {
       Sql.update(c, "UPDATE call_records SET recording_seconds = ? WHERE call_id = ?", e.seconds(), callId);
+    } else if (event instanceof CallEntity.MonitorStarted e) {
+      String who = fit(e.supervisor(), 64);
+      Sql.update(c, "UPDATE call_records SET monitored_by = CASE WHEN monitored_by IS NULL THEN ? "
+          + "WHEN ',' || monitored_by || ',' LIKE ? OR LENGTH(monitored_by) > 950 THEN monitored_by "
+          + "ELSE monitored_by || ',' || ? END WHERE call_id = ?", who, "%," + who + ",%", who, callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }

@@ -110,7 +110,7 @@ public final class CallRecords {
         rs.getString("dtmf"), queues(rs.getString("queues")), instant(rs, "offered_at"), rs.getInt("offers"),
         rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class),
         rs.getBoolean("recorded"), rs.getString("recording_node"), rs.getString("recording_file"),
-        rs.getObject("recording_seconds", Long.class), rs.getInt("recording_pauses"));
+        rs.getObject("recording_seconds", Long.class), rs.getInt("recording_pauses"), queues(rs.getString("monitored_by")));
   }
 
   private static List<String> queues(String path) {

@@ -45,6 +45,8 @@ public final class RtpEndpoint {
   private final RtcpSession rtcp;
   private volatile Channel channel;
   private volatile RtpEndpoint peer;
+  /** While true, a supervisor's monitor sends this endpoint's phone mixed frames in place of the peer's packets. */
+  private volatile boolean mixed;
   /** Where accepted audio is also kept, frame by frame, while a recording or monitor taps the call; null otherwise. */
   private volatile FrameQueue tap;
   private volatile long lastPacketAt = System.nanoTime();
@@ -134,6 +136,15 @@ public final class RtpEndpoint {
     if (other != null && other.peer == this) {
       other.peer = null;
     }
+  }
+
+  /**
+   * While {@code on}, packets of the peer are no longer sent to this endpoint's phone: a
+   * supervisor's monitor sends it the mix of what it may hear instead (through
+   * {@link RtpPlayer#sendLive}); off again, the direct relay resumes.
+   */
+  public void giveWayToMix(boolean on) {
+    mixed = on;
   }
 
   /** Closes the channel; the port returns to the pool once. Safe to call any number of times. */
@@ -263,7 +274,7 @@ public final class RtpEndpoint {
   private boolean send(ByteBuf rtp, int payloadOctets) {
     InetSocketAddress target = remote.get().address();
     Channel out = channel;
-    if (target == null || out == null || !out.isActive() || player.isPlaying()) {
+    if (target == null || out == null || !out.isActive() || player.isPlaying() || mixed) {
       return false;
     }
     sent.incrementAndGet();

@@ -156,22 +156,57 @@ public final class RtpPlayer {
     }
     InetSocketAddress target = endpoint.remoteAddress();
     if (target != null) {
-      ByteBuf packet = channel.alloc().directBuffer(PACKET_BYTES, PACKET_BYTES);
-      packet.writeByte(RTP_VERSION_BYTE)
-          .writeByte(marker ? MARKER | payloadType : payloadType)
-          .writeShort(sequence)
-          .writeInt(timestamp)
-          .writeInt(ssrc);
+      ByteBuf packet = header(channel, PACKET_BYTES, payloadType, marker);
       clip.writeFrame(aLaw, frame, packet);
-      channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
-      sequence = (sequence + 1) & 0xFFFF;
+      send(channel, packet, target);
       marker = false;
-      lastSentTimestamp = timestamp;
-      lastSentAt = System.nanoTime();
-      packets.incrementAndGet();
     }
     timestamp += AudioClip.FRAME_BYTES;
     advance();
+  }
+
+  /**
+   * Sends one live 20 ms frame, {@code payload}'s readable bytes (left unread) of
+   * {@code livePayloadType}, to the phone on this player's stream: its SSRC, with sequence
+   * numbers running on and the timestamp one frame on, or for the first frame of a talk spurt
+   * ({@code spurtStart}: the sender sent nothing on the tick before) on by the time that passed,
+   * with the marker bit (RFC 3550 5.1). For a supervisor's monitor mixing a call, once per tick
+   * and only on the endpoint's event loop. Nothing is sent while a playlist plays (hold audio
+   * wins) or before the phone's address is known; returns whether the frame went out.
+   */
+  public boolean sendLive(int livePayloadType, ByteBuf payload, boolean spurtStart) {
+    Channel channel = endpoint.channel();
+    InetSocketAddress target = endpoint.remoteAddress();
+    if (playing || channel == null || !channel.isActive() || target == null) {
+      return false;
+    }
+    if (spurtStart) {
+      catchUpTimestamp();
+    }
+    int bytes = payload.readableBytes();
+    ByteBuf packet = header(channel, 12 + bytes, livePayloadType, spurtStart);
+    packet.writeBytes(payload, payload.readerIndex(), bytes);
+    send(channel, packet, target);
+    timestamp += bytes;
+    return true;
+  }
+
+  /** A pooled packet buffer of {@code packetBytes} with this stream's RTP header written. */
+  private ByteBuf header(Channel channel, int packetBytes, int pt, boolean withMarker) {
+    ByteBuf packet = channel.alloc().directBuffer(packetBytes, packetBytes);
+    return packet.writeByte(RTP_VERSION_BYTE)
+        .writeByte(withMarker ? MARKER | pt : pt)
+        .writeShort(sequence)
+        .writeInt(timestamp)
+        .writeInt(ssrc);
+  }
+
+  private void send(Channel channel, ByteBuf packet, InetSocketAddress target) {
+    channel.writeAndFlush(new DatagramPacket(packet, target), channel.voidPromise());
+    sequence = (sequence + 1) & 0xFFFF;
+    lastSentTimestamp = timestamp;
+    lastSentAt = System.nanoTime();
+    packets.incrementAndGet();
   }
 
   private void advance() {

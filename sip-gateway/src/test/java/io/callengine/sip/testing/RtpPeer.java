@@ -29,18 +29,14 @@ public final class RtpPeer implements AutoCloseable {
   }
 
   public void send(String payload) throws IOException {
-    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+    sendAudio(payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one PCMU packet (payload type 0) carrying {@code body}, e.g. a 20 ms frame of 160 G.711 bytes. */
+  public void sendAudio(byte[] body) throws IOException {
     ByteBuffer packet = ByteBuffer.allocate(12 + body.length);
     packet.put((byte) 0x80).put((byte) 0).putShort((short) sequence++).putInt(sequence * 160).putInt(0x1234);
     packet.put(body);
-    socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
-  }
-
-  /** Sends one PCMU packet carrying {@code payload} (audio: 160 bytes are 20 ms). */
-  public void sendAudio(byte[] payload) throws IOException {
-    ByteBuffer packet = ByteBuffer.allocate(12 + payload.length);
-    packet.put((byte) 0x80).put((byte) 0).putShort((short) sequence++).putInt(sequence * 160).putInt(0x1234);
-    packet.put(payload);
     socket.send(new DatagramPacket(packet.array(), packet.capacity(), remote));
   }
 
