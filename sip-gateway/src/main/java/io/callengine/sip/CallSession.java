@@ -116,6 +116,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final AgentLegs agents;
   private final SessionMedia media;
   private final CallLiveness liveness;
+  private final SessionHold hold;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
@@ -142,6 +143,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.liveness = new CallLiveness(settings.liveness(), timers);
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
+    this.hold = new SessionHold(messages, media, timers, callId);
   }
 
   @Override
@@ -180,6 +182,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
         // CONNECTED
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .onMessage(SessionHold.RetryDue.class, m -> { hold.retry(); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -472,6 +475,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
+    } else if (m.command() instanceof CallLegs.HoldLegs h) {
+      onHoldLegs(h);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
@@ -498,6 +503,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
+    if (isConnectedLeg(agentCallId) && hold.answers(response)) {
+      hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
+      return this;
+    }
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
@@ -717,7 +726,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg connected = agents.connected();
     String agentId = connected == null ? null : connected.agentId();
     media.report(media.look(customerMedia, connected == null ? null : connected.media()), engine, callId, queueId, agentId);
-    boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING;
+    boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING || hold.customerHolding();
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
       return endWithoutMedia(agentId, "for " + limit.toSeconds() + " s");
@@ -754,12 +763,41 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
     String answerSdp = customer.answerSdp();
-    if (customerLeg && answerSdp != null) return onRefresh(in, answerSdp);
+    if (customerLeg && answerSdp != null) return onRefresh(in, hold.fromCustomer(in.request(), answerSdp));
     AgentLegs.Leg connected = agents.connected();
+    if (!customerLeg && phase == Phase.CONNECTED && isConnectedLeg(callIdOf(in.request()))) return onAgentReInvite(in, connected);
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
     messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
     if (sdp != null) liveness.awaitAck(callIdOf(in.request()));
     return this;
+  }
+
+  // --- hold and resume ---
+
+  /** A re-INVITE from the connected agent's phone: a hold or a resume (told to the call, as one through the API) or a refresh. */
+  private Behavior<Message> onAgentReInvite(SipIn.RequestIn in, AgentLegs.Leg connected) {
+    SessionHold.PhoneChange change = hold.fromAgentPhone(in.request(), connected, customerMedia, codec());
+    messages.respond(in.transaction(), in.request(), Response.OK, null, change.answerSdp(), List.of());
+    liveness.awaitAck(connected.sipCallId());
+    if (!change.changed()) return this;
+    String agentId = connected.agentId();
+    engine.asks().<CallEntity.Command, io.callengine.core.call.HoldView>ask(callEntity(),
+            r -> change.onHold() ? new CallEntity.Hold(agentId, true, r) : new CallEntity.Resume(agentId, true, r))
+        .whenComplete((view, error) -> {
+          if (error != null) org.slf4j.LoggerFactory.getLogger(CallSession.class).info("Call {}: the hold from the phone was not recorded: {}", callId, error.getMessage());
+        });
+    return this;
+  }
+
+  /** The API held or resumed the call (the CallEntity has recorded it). */
+  private void onHoldLegs(CallLegs.HoldLegs m) {
+    AgentLegs.Leg connected = agents.connected();
+    if (phase == Phase.CONNECTED && connected != null && connected.dialog() != null) hold.fromApi(m.onHold(), connected, customerMedia, codec());
+  }
+
+  private boolean isConnectedLeg(String agentCallId) {
+    AgentLegs.Leg connected = agents.connected();
+    return connected != null && connected.sipCallId().equals(agentCallId);
   }
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CallEntity.Command> callEntity() {

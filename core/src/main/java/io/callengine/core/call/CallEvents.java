@@ -29,6 +29,11 @@ final class CallEvents {
     } else if (event instanceof CallEntity.CallEnded e) {
       events.publish(new io.callengine.core.events.CallEnded(at, callId, after.queueId(), after.agentId(), e.disposition().name(),
           e.reason(), e.waitSeconds(), e.talkSeconds()));
+    } else if (event instanceof CallEntity.CallHeld e) {
+      events.publish(new io.callengine.core.events.CallHeld(at, callId, after.queueId(), e.agentId(), e.fromPhone()));
+    } else if (event instanceof CallEntity.CallResumed e) {
+      events.publish(new io.callengine.core.events.CallResumed(at, callId, after.queueId(), e.agentId(), e.fromPhone(),
+          e.heldMillis() / 1000, e.totalHeldMillis() / 1000));
     }
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));

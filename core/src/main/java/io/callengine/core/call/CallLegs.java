@@ -27,4 +27,7 @@ public final class CallLegs {
 
   /** The call now waits in another queue (overflow, max wait, exit key): announcements and the exit key follow it. */
   public record Moved(String queueId, QueueConfig queue) implements Command {}
+
+  /** The agent put the call on hold (or took it off) through the API: music to the customer, and the agent's phone is told. */
+  public record HoldLegs(boolean onHold) implements Command {}
 }

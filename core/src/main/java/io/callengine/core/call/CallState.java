@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The CallEntity's state: where the call is, the agents it is offered to (several for
- * ring-all), the agent who took it, and the time of every step.
+ * ring-all), the agent who took it, the time of every step, and its holds once connected.
  */
 public record CallState(
     String callId,
@@ -29,8 +29,18 @@ public record CallState(
     Instant endedAt,
     Disposition disposition,
     String endReason,
-    CallMedia media)
+    CallMedia media,
+    CallHold hold)
     implements CborSerializable {
+
+  /** A call before it is connected has never been on hold. */
+  public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
+      List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
+      int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
+      String endReason, CallMedia media) {
+    this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, CallHold.NONE);
+  }
 
   public static CallState empty(String callId) {
     return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
@@ -58,7 +68,8 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(),
+        hold.onHold(), hold.heldMillis() / 1000);
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -99,11 +110,21 @@ public record CallState(
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, hold);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, hold);
+  }
+
+  CallState withHold(CallHold newHold) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newHold);
+  }
+
+  /** The call's hold at {@code now}, for the API. */
+  public HoldView holdView(Instant now) {
+    return new HoldView(callId, hold.onHold(), hold.totalMillis(now) / 1000, hold.holds());
   }
 }

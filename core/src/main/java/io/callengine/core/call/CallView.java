@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the
- * one who answered; {@code mos} is the average of the quality samples of both legs.
+ * one who answered; {@code mos} is the average of the quality samples of both legs. {@code holdSeconds}
+ * counts the holds that are over (a call that ended on hold: up to its end).
  */
 public record CallView(
     String callId,
@@ -27,5 +28,7 @@ public record CallView(
     Double mos,
     Double worstMos,
     Double worstLossPercent,
-    String dtmf)
+    String dtmf,
+    boolean onHold,
+    long holdSeconds)
     implements CborSerializable {}

@@ -32,4 +32,6 @@ public record CallRecord(
     Instant offeredAt,
     int offers,
     Long ringSeconds,
-    Long wrapUpSeconds) {}
+    Long wrapUpSeconds,
+    int holds,
+    long holdSeconds) {}
