@@ -311,6 +311,14 @@ function onEvent(event) {
       step(call, 'talk', 'Answered', at, [call.agentId]);
       break;
     }
+    case 'call-held':
+    case 'call-resumed': {
+      const call = callFor(event.callId);
+      call.onHold = event.type === 'call-held';
+      // A hold shows as waiting time on the call's bar, the resume as talk again.
+      step(call, call.onHold ? 'queued' : 'talk', call.onHold ? 'On hold' : 'Resumed', at, [event.agentId]);
+      break;
+    }
     case 'call-state-changed': {
       const call = callFor(event.callId);
       if (event.to === 'ENDED') break;
@@ -670,8 +678,9 @@ function renderCalls(now) {
   const active = calls.filter((c) => c.status !== 'ENDED');
   $('calls-summary').textContent = active.length ? `${active.length}` : '';
   const rows = calls.map((call) => {
-    const [label, cls] = CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
     const talking = call.status === 'CONNECTED';
+    const [label, cls] = talking && call.onHold ? ['On hold', 'wait']
+      : CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
     const timer = call.status === 'ENDED' ? ''
       : talking ? duration(since(call.answeredAt, now)) : duration(since(call.enqueuedAt, now));
     const mos = worstMos(call);
