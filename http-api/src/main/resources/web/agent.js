@@ -20,6 +20,9 @@ const state = {
   timers: new Set(),
   refreshTimer: null,
   busy: false,
+  held: new Set(),
+  holding: false,
+  holdError: '',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -141,6 +144,25 @@ async function setPresence(presence) {
   render();
 }
 
+/** Holds or resumes the current call; the engine's answer says which it is now. */
+async function toggleHold(callId) {
+  if (state.holding || !state.agentId) return;
+  state.holding = true;
+  state.holdError = '';
+  renderCall();
+  const action = state.held.has(callId) ? 'resume' : 'hold';
+  const path = `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(callId)}/${action}`;
+  try {
+    const hold = await guarded(() => api(state.token, path, { method: 'POST' }));
+    if (hold.onHold) state.held.add(callId);
+    else state.held.delete(callId);
+  } catch (e) {
+    if (e.status !== 401) state.holdError = e.message;
+  }
+  state.holding = false;
+  render();
+}
+
 // ---------------------------------------------------------------- events
 
 function onEvent(event) {
@@ -162,6 +184,11 @@ function onEvent(event) {
     render();
     refreshSoon();
     return;
+  }
+  if ((event.type === 'call-held' || event.type === 'call-resumed') && mine) {
+    if (event.type === 'call-held') state.held.add(event.callId);
+    else state.held.delete(event.callId);
+    render();
   }
   if (event.type === 'call-offered' && mine) {
     state.offer = { callId: event.callId, queueId: event.queueId, at: ms(event.at) || Date.now() };
@@ -258,18 +285,23 @@ function renderCall() {
   const enqueued = ms(record.enqueuedAt);
   const ringing = agent.activity === 'RINGING' || agent.activity === 'RESERVED';
   const queueId = record.queueId || (state.offer && state.offer.queueId) || '';
-  panel.dataset.state = ringing ? 'ringing' : 'talking';
+  const onHold = !ringing && state.held.has(record.callId);
+  panel.dataset.state = ringing ? 'ringing' : onHold ? 'held' : 'talking';
   const waited = Number.isFinite(record.waitSeconds) ? record.waitSeconds
     : !Number.isNaN(answered) && !Number.isNaN(enqueued) ? (answered - enqueued) / 1000 : NaN;
   fill(panel,
-    h('div', { class: 'call-status' }, ringing ? 'Ringing' : 'Talking',
+    h('div', { class: 'call-status' }, ringing ? 'Ringing' : onHold ? 'On hold' : 'Talking',
       !ringing && !Number.isNaN(answered) ? h('span', { class: 'call-clock' }, duration(since(answered, now))) : null),
     h('div', { class: 'call-caller', title: record.caller || '' }, record.caller ? callerName(record.caller) : 'Caller'),
     h('dl', { class: 'call-facts' },
       h('div', null, h('dt', null, 'Queue'), h('dd', null, queueId || '—')),
       h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
       h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
-      record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null));
+      record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null),
+    ringing || !record.callId ? null : h('div', { class: 'call-actions' },
+      h('button', { type: 'button', class: 'hold', disabled: state.holding, 'aria-pressed': String(onHold),
+        onclick: () => toggleHold(record.callId) }, onHold ? 'Resume' : 'Hold'),
+      state.holdError ? h('p', { class: 'error', role: 'alert' }, state.holdError) : null));
 }
 
 function renderToday() {
