@@ -60,7 +60,7 @@ class HoldTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = SipTestNode.start("43000-43099", "", clock);
+    node = SipTestNode.start("43000-43079", "", clock);
     engine = node.engine();
     music = HoldMusicFrames.pcmu();
     for (String agent : AGENTS) {
