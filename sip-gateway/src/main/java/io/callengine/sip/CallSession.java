@@ -763,7 +763,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
     String answerSdp = customer.answerSdp();
-    if (customerLeg && answerSdp != null) return onRefresh(in, hold.fromCustomer(in.request(), answerSdp));
+    if (customerLeg && answerSdp != null) {
+      customer.answered(hold.fromCustomer(in.request(), answerSdp));
+      return onRefresh(in, customer.answerSdp());
+    }
     AgentLegs.Leg connected = agents.connected();
     if (!customerLeg && phase == Phase.CONNECTED && isConnectedLeg(callIdOf(in.request()))) return onAgentReInvite(in, connected);
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
@@ -776,6 +779,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** A re-INVITE from the connected agent's phone: a hold or a resume (told to the call, as one through the API) or a refresh. */
   private Behavior<Message> onAgentReInvite(SipIn.RequestIn in, AgentLegs.Leg connected) {
+    if (hold.offerPending()) { // crossed the engine's own re-INVITE: the phone tries again (RFC 3261 14.2)
+      messages.respond(in.transaction(), in.request(), Response.REQUEST_PENDING, null);
+      return this;
+    }
     SessionHold.PhoneChange change = hold.fromAgentPhone(in.request(), connected, customerMedia, codec());
     messages.respond(in.transaction(), in.request(), Response.OK, null, change.answerSdp(), List.of());
     liveness.awaitAck(connected.sipCallId());

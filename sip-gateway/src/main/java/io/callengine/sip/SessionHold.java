@@ -105,6 +105,11 @@ final class SessionHold {
     offer(agent.dialog(), agentSdp(agent, hold ? SessionDescription.Direction.SENDONLY : SessionDescription.Direction.SENDRECV));
   }
 
+  /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */
+  boolean offerPending() {
+    return pendingCseq >= 0 || timers.isTimerActive(RetryDue.INSTANCE);
+  }
+
   /** Whether {@code response} answers the engine's hold re-INVITE. */
   boolean answers(Response response) {
     CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
