@@ -27,6 +27,8 @@ final class SessionHold {
   private static final Logger log = LoggerFactory.getLogger(SessionHold.class);
   /** How long to wait before sending again a re-INVITE the phone refused with 491 (RFC 3261 14.1 asks for 2.1-4 s as owner of the Call-ID). */
   static final Duration RETRY_AFTER_491 = Duration.ofMillis(2100);
+  /** A phone that never answers the engine's re-INVITE (or only provisionally) blocks its own re-INVITEs no longer than this (64 x T1). */
+  static final Duration OFFER_PENDING_AT_MOST = Duration.ofSeconds(32);
 
   /** The phone answered the engine's hold re-INVITE with 491: the timer sends it once more. */
   enum RetryDue implements CallSession.Message { INSTANCE }
@@ -46,6 +48,7 @@ final class SessionHold {
   private SessionDescription.Direction customerDirection = SessionDescription.Direction.SENDRECV;
   /** The CSeq of the engine's hold re-INVITE waiting for its answer; -1 when none. */
   private long pendingCseq = -1;
+  private long pendingSince;
   private boolean retried;
   private Dialog pendingDialog;
   private String pendingSdp;
@@ -107,7 +110,8 @@ final class SessionHold {
 
   /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */
   boolean offerPending() {
-    return pendingCseq >= 0 || timers.isTimerActive(RetryDue.INSTANCE);
+    boolean waiting = pendingCseq >= 0 && System.nanoTime() - pendingSince < OFFER_PENDING_AT_MOST.toNanos();
+    return waiting || timers.isTimerActive(RetryDue.INSTANCE);
   }
 
   /** Whether {@code response} answers the engine's hold re-INVITE. */
@@ -160,6 +164,7 @@ final class SessionHold {
       reInvite.setContent(sdp, messages.sdpType());
       ClientTransaction transaction = messages.stack().provider().getNewClientTransaction(reInvite);
       pendingCseq = ((CSeqHeader) reInvite.getHeader(CSeqHeader.NAME)).getSeqNumber();
+      pendingSince = System.nanoTime();
       messages.send(reInvite, () -> dialog.sendRequest(transaction));
     } catch (Exception e) {
       pendingCseq = -1;

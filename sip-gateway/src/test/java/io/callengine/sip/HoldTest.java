@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 class HoldTest {
   private static final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
-  private static final List<String> AGENTS = List.of("hana", "hugo", "hedy", "hank", "hera");
+  private static final List<String> AGENTS = List.of("hana", "hugo", "hedy", "hank", "hera", "hope");
   private static SipTestNode node;
   private static CallCenterEngine engine;
   private static Set<String> music;
@@ -180,6 +180,18 @@ class HoldTest {
       assertNotNull(first);
       assertNotNull(again, "after the 491 the engine sends its re-INVITE once more");
       assertTrue(again.contains("a=sendonly"));
+      assertHearsHoldMusic(c);
+      c.call().hangUp();
+    }
+  }
+
+  @Test
+  void aPhoneReInviteThatCrossesTheEnginesOwnGets491() throws Exception {
+    try (Connected c = connect("hope", "5558006")) {
+      c.agent().reInvitesToAnswer.set(0); // the engine's re-INVITE gets a 180 and stays pending
+      await(engine.agent("hope").hold(c.callId()));
+      assertNotNull(c.agent().reInviteOffers.poll(5, TimeUnit.SECONDS), "the engine's re-INVITE reached the phone");
+      assertEquals(491, c.agent().reInviteIncoming("sendrecv").getStatusCode(), "glare: the phone is to try again later");
       assertHearsHoldMusic(c);
       c.call().hangUp();
     }
