@@ -143,7 +143,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.liveness = new CallLiveness(settings.liveness(), timers);
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
-    this.hold = new SessionHold(messages, media, timers, callId);
+    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId);
   }
 
   @Override
@@ -768,7 +768,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return onRefresh(in, customer.answerSdp());
     }
     AgentLegs.Leg connected = agents.connected();
-    if (!customerLeg && phase == Phase.CONNECTED && isConnectedLeg(callIdOf(in.request()))) return onAgentReInvite(in, connected);
+    if (!customerLeg && phase == Phase.CONNECTED && isConnectedLeg(callIdOf(in.request()))) {
+      hold.fromAgentPhone(in, connected, customerMedia, codec());
+      return this;
+    }
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
     messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
     if (sdp != null) liveness.awaitAck(callIdOf(in.request()));
@@ -776,25 +779,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   // --- hold and resume ---
-
-  /** A re-INVITE from the connected agent's phone: a hold or a resume (told to the call, as one through the API) or a refresh. */
-  private Behavior<Message> onAgentReInvite(SipIn.RequestIn in, AgentLegs.Leg connected) {
-    if (hold.offerPending()) { // crossed the engine's own re-INVITE: the phone tries again (RFC 3261 14.2)
-      messages.respond(in.transaction(), in.request(), Response.REQUEST_PENDING, null);
-      return this;
-    }
-    SessionHold.PhoneChange change = hold.fromAgentPhone(in.request(), connected, customerMedia, codec());
-    messages.respond(in.transaction(), in.request(), Response.OK, null, change.answerSdp(), List.of());
-    liveness.awaitAck(connected.sipCallId());
-    if (!change.changed()) return this;
-    String agentId = connected.agentId();
-    engine.asks().<CallEntity.Command, io.callengine.core.call.HoldView>ask(callEntity(),
-            r -> change.onHold() ? new CallEntity.Hold(agentId, true, r) : new CallEntity.Resume(agentId, true, r))
-        .whenComplete((view, error) -> {
-          if (error != null) org.slf4j.LoggerFactory.getLogger(CallSession.class).info("Call {}: the hold from the phone was not recorded: {}", callId, error.getMessage());
-        });
-    return this;
-  }
 
   /** The API held or resumed the call (the CallEntity has recorded it). */
   private void onHoldLegs(CallLegs.HoldLegs m) {

@@ -1,11 +1,15 @@
 package io.callengine.sip;
 
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.HoldView;
 import io.callengine.sip.media.Codec;
 import io.callengine.sip.media.RtpEndpoint;
 import io.callengine.sip.media.Sdp;
 import io.callengine.sip.media.SdpException;
 import io.callengine.sip.media.SessionDescription;
 import java.time.Duration;
+import java.util.List;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.header.CSeqHeader;
@@ -33,11 +37,10 @@ final class SessionHold {
   /** The phone answered the engine's hold re-INVITE with 491: the timer sends it once more. */
   enum RetryDue implements CallSession.Message { INSTANCE }
 
-  /** What a re-INVITE from the agent's phone did: the SDP to answer it with, and whether it held or resumed the call. */
-  record PhoneChange(String answerSdp, boolean changed, boolean onHold) {}
-
+  private final CallCenterEngine engine;
   private final SipMessages messages;
   private final SessionMedia media;
+  private final CallLiveness liveness;
   private final TimerScheduler<CallSession.Message> timers;
   private final String callId;
   private boolean onHold;
@@ -53,15 +56,14 @@ final class SessionHold {
   private Dialog pendingDialog;
   private String pendingSdp;
 
-  SessionHold(SipMessages messages, SessionMedia media, TimerScheduler<CallSession.Message> timers, String callId) {
+  SessionHold(CallCenterEngine engine, SipMessages messages, SessionMedia media, CallLiveness liveness,
+      TimerScheduler<CallSession.Message> timers, String callId) {
+    this.engine = engine;
     this.messages = messages;
     this.media = media;
+    this.liveness = liveness;
     this.timers = timers;
     this.callId = callId;
-  }
-
-  boolean onHold() {
-    return onHold;
   }
 
   /** Whether the customer's phone holds the engine: its silence is then no media failure. */
@@ -71,17 +73,31 @@ final class SessionHold {
 
   /**
    * A re-INVITE from the connected agent's phone: holds or resumes the call when its direction
-   * says so (the same direction again is a session refresh) and returns the answer. A body that is
-   * not SDP changes nothing.
+   * says so (the same direction again is a session refresh), answers it, and tells the call as a
+   * hold through the API would, so both give the same events and hold time. One that crosses the
+   * engine's own re-INVITE gets 491; a body that is not SDP changes nothing.
    */
-  PhoneChange fromAgentPhone(Request reInvite, AgentLegs.Leg agent, RtpEndpoint customer, Codec codec) {
-    SessionDescription offer = parse(reInvite);
-    if (offer == null) return new PhoneChange(agentSdp(agent, agentDirection), false, onHold);
-    boolean wantsHold = offer.holds();
+  void fromAgentPhone(SipIn.RequestIn in, AgentLegs.Leg agent, RtpEndpoint customer, Codec codec) {
+    if (offerPending()) { // the phone tries again later (RFC 3261 14.2)
+      messages.respond(in.transaction(), in.request(), Response.REQUEST_PENDING, null);
+      return;
+    }
+    SessionDescription offer = parse(in.request());
     // recvonly is what a phone the engine put on hold offers in its refreshes: no change.
-    boolean keeps = offer.direction().orElse(null) == SessionDescription.Direction.RECVONLY || wantsHold == onHold;
-    if (!keeps) apply(wantsHold, agent, customer, codec);
-    return new PhoneChange(agentSdp(agent, offer.answerDirection()), !keeps, onHold);
+    boolean keeps = offer == null || offer.direction().orElse(null) == SessionDescription.Direction.RECVONLY || offer.holds() == onHold;
+    if (!keeps) apply(offer.holds(), agent, customer, codec);
+    String answer = agentSdp(agent, offer == null ? agentDirection : offer.answerDirection());
+    messages.respond(in.transaction(), in.request(), Response.OK, null, answer, List.of());
+    liveness.awaitAck(agent.sipCallId());
+    if (!keeps) record(agent.agentId(), onHold);
+  }
+
+  private void record(String agentId, boolean hold) {
+    engine.asks().<CallEntity.Command, HoldView>ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId),
+            r -> hold ? new CallEntity.Hold(agentId, true, r) : new CallEntity.Resume(agentId, true, r))
+        .whenComplete((view, error) -> {
+          if (error != null) log.info("Call {}: the phone's {} was not recorded: {}", callId, hold ? "hold" : "resume", error.getMessage());
+        });
   }
 
   /** A re-INVITE from the customer: answered with the mirrored direction of the call's SDP. */
@@ -109,7 +125,7 @@ final class SessionHold {
   }
 
   /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */
-  boolean offerPending() {
+  private boolean offerPending() {
     boolean waiting = pendingCseq >= 0 && System.nanoTime() - pendingSince < OFFER_PENDING_AT_MOST.toNanos();
     return waiting || timers.isTimerActive(RetryDue.INSTANCE);
   }
