@@ -55,6 +55,8 @@ final class SessionHold {
   private boolean retried;
   private Dialog pendingDialog;
   private String pendingSdp;
+  /** What the API asked while the engine's re-INVITE still waited: sent once that one is answered. */
+  private String nextSdp;
 
   SessionHold(CallCenterEngine engine, SipMessages messages, SessionMedia media, CallLiveness liveness,
       TimerScheduler<CallSession.Message> timers, String callId) {
@@ -119,9 +121,13 @@ final class SessionHold {
    */
   void fromApi(boolean hold, AgentLegs.Leg agent, RtpEndpoint customer, Codec codec) {
     if (hold != onHold) apply(hold, agent, customer, codec);
+    String sdp = agentSdp(agent, hold ? SessionDescription.Direction.SENDONLY : SessionDescription.Direction.SENDRECV);
+    if (offerPending()) { // one re-INVITE at a time in a dialog (RFC 3261 14.1): this one goes next
+      nextSdp = sdp;
+      return;
+    }
     retried = false;
-    timers.cancel(RetryDue.INSTANCE);
-    offer(agent.dialog(), agentSdp(agent, hold ? SessionDescription.Direction.SENDONLY : SessionDescription.Direction.SENDRECV));
+    offer(agent.dialog(), sdp);
   }
 
   /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */
@@ -150,14 +156,18 @@ final class SessionHold {
     } else if (status == Response.REQUEST_PENDING && !retried) {
       retried = true;
       timers.startSingleTimer(RetryDue.INSTANCE, RetryDue.INSTANCE, RETRY_AFTER_491);
+      return;
     } else {
       log.info("Call {}: the agent's phone answered the {} re-INVITE with {}; the customer's media stays as asked", callId,
           onHold ? "hold" : "resume", status);
     }
+    if (nextSdp != null) retry();
   }
 
-  /** The 491's retry is due. */
+  /** The 491's retry is due, or the API changed its mind while a re-INVITE waited: the latest offer goes. */
   void retry() {
+    if (nextSdp != null) pendingSdp = nextSdp;
+    nextSdp = null;
     if (pendingDialog != null && pendingSdp != null) offer(pendingDialog, pendingSdp);
   }
 

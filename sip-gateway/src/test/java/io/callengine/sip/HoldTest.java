@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 class HoldTest {
   private static final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
-  private static final List<String> AGENTS = List.of("hana", "hugo", "hedy", "hank", "hera", "hope");
+  private static final List<String> AGENTS = List.of("hana", "hugo", "hedy", "hank", "hera", "hope", "hugh");
   private static SipTestNode node;
   private static CallCenterEngine engine;
   private static Set<String> music;
@@ -181,6 +181,23 @@ class HoldTest {
       assertNotNull(again, "after the 491 the engine sends its re-INVITE once more");
       assertTrue(again.contains("a=sendonly"));
       assertHearsHoldMusic(c);
+      c.call().hangUp();
+    }
+  }
+
+  @Test
+  void aResumeAskedWhileTheHoldWaitsForItsRetryGoesInItsPlace() throws Exception {
+    try (Connected c = connect("hugh", "5558007")) {
+      c.agent().reInvitesToRefuseAsPending.set(1);
+      await(engine.agent("hugh").hold(c.callId()));
+      String refused = c.agent().reInviteOffers.poll(5, TimeUnit.SECONDS);
+      assertNotNull(refused);
+      assertTrue(refused.contains("a=sendonly"), refused);
+      assertFalse(await(engine.agent("hugh").resume(c.callId())).onHold());
+      String next = c.agent().reInviteOffers.poll(10, TimeUnit.SECONDS);
+      assertNotNull(next, "one re-INVITE after the 491's pause");
+      assertTrue(next.contains("a=sendrecv"), "the latest offer, the resume, goes: " + next);
+      assertTrue(c.agent().rtp.sendUntilHeard("hugh-talks", c.customer().rtp, 300), "the customer hears the agent");
       c.call().hangUp();
     }
   }
