@@ -179,6 +179,7 @@ CREATE TABLE IF NOT EXISTS sip_nonce_key (
 -- Holds of a connected call: how many, and their seconds (a call that ended on hold counts up to its end).
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS holds INTEGER DEFAULT 0 NOT NULL;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS hold_seconds BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS on_hold BOOLEAN DEFAULT FALSE NOT NULL;
 -- The statistics' hold counters (docs/metrics.md): answered visits put on hold, and their hold time.
 ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS held BIGINT DEFAULT 0 NOT NULL;
 ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NOT NULL;

@@ -21,6 +21,8 @@ const state = {
   refreshTimer: null,
   busy: false,
   held: new Set(),
+  /** When the events or the engine's answer last said a call's hold, by call id: fresher than the records. */
+  holdSaidAt: new Map(),
   holding: false,
   holdError: '',
 };
@@ -110,6 +112,11 @@ async function refresh() {
       ]);
       state.agent = agent;
       state.records = records || [];
+      for (const r of state.records) {
+        if (r.disposition || Date.now() - (state.holdSaidAt.get(r.callId) || 0) < 5000) continue;
+        if (r.onHold) state.held.add(r.callId);
+        else state.held.delete(r.callId);
+      }
       state.queues = queues || [];
       state.queuesAt = Date.now();
       if (state.offer && !(agent.currentCalls || []).includes(state.offer.callId)) state.offer = null;
@@ -156,6 +163,7 @@ async function toggleHold(callId) {
     const hold = await guarded(() => api(state.token, path, { method: 'POST' }));
     if (hold.onHold) state.held.add(callId);
     else state.held.delete(callId);
+    state.holdSaidAt.set(callId, Date.now());
   } catch (e) {
     if (e.status !== 401) state.holdError = e.message;
   }
@@ -188,6 +196,7 @@ function onEvent(event) {
   if ((event.type === 'call-held' || event.type === 'call-resumed') && mine) {
     if (event.type === 'call-held') state.held.add(event.callId);
     else state.held.delete(event.callId);
+    state.holdSaidAt.set(event.callId, Date.now());
     render();
   }
   if (event.type === 'call-offered' && mine) {

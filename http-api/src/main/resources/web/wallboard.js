@@ -220,6 +220,7 @@ function mergeRecord(record) {
   call.agentId = record.agentId || call.agentId;
   // The records lag the events by about a second: a call the events follow keeps their status.
   if (record.status && !call.live) call.status = record.status;
+  if (!call.live && typeof record.onHold === 'boolean') call.onHold = record.onHold;
   const enqueued = ms(record.enqueuedAt);
   const answered = ms(record.answeredAt);
   if (Number.isNaN(call.enqueuedAt) && !Number.isNaN(enqueued)) call.enqueuedAt = enqueued;

@@ -98,6 +98,8 @@ class HoldApiTest {
       assertNotNull(offer, "the agent's phone is re-INVITEd");
       assertTrue(offer.contains("a=sendonly"), offer);
       assertHearsHoldMusic(phone, customer);
+      eventually(Duration.ofSeconds(5), "ava's call records show the call on hold", () ->
+          api.call("GET", "/api/v1/agents/ava/calls", ava, null).json().get(0).get("onHold").asBoolean());
       assertEquals(409, api.call("POST", hold, ava, null).status(), "holding twice");
 
       ApiClient.Reply resumed = api.call("POST", resume, ADMIN, null);

@@ -116,6 +116,8 @@ class HoldTest {
       events.fishForMessage(Duration.ofSeconds(5), e -> e instanceof CallHeld h && h.callId().equals(c.callId()) && h.fromPhone()
           ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
       assertTrue(view(c).onHold(), "the call is on hold");
+      eventually(Duration.ofSeconds(5), "the call's record says so",
+          () -> records("5558001").stream().anyMatch(r -> r.onHold() && r.holds() == 1));
 
       clock.advance(Duration.ofSeconds(7));
       Response refresh = c.agent().reInviteIncoming("sendonly");

@@ -8,7 +8,8 @@ import java.util.List;
  * One row of call history: a call in progress has no disposition yet; {@code queues} are the
  * queues it passed through in order, {@code offers} how many times it was offered to an agent
  * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
- * {@code mos} is the average over both legs.
+ * {@code mos} is the average over both legs; {@code holds} and {@code holdSeconds} are the times it
+ * was put on hold and their length (written as each hold ends), {@code onHold} whether it is now.
  */
 public record CallRecord(
     String callId,
@@ -34,4 +35,5 @@ public record CallRecord(
     Long ringSeconds,
     Long wrapUpSeconds,
     int holds,
-    long holdSeconds) {}
+    long holdSeconds,
+    boolean onHold) {}

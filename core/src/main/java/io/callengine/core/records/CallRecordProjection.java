@@ -84,9 +84,9 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
           media.dtmf().isEmpty() ? null : fit(media.dtmf(), 128), callId);
       endOffers(c, callId, null, "CANCELLED", fit(e.reason(), 256), e.at());
     } else if (event instanceof CallEntity.CallHeld e) {
-      Sql.update(c, "UPDATE call_records SET holds = holds + 1 WHERE call_id = ?", callId);
+      Sql.update(c, "UPDATE call_records SET holds = holds + 1, on_hold = TRUE WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallResumed e) {
-      Sql.update(c, "UPDATE call_records SET hold_seconds = ? WHERE call_id = ?", e.totalHeldMillis() / 1000, callId);
+      Sql.update(c, "UPDATE call_records SET hold_seconds = ?, on_hold = FALSE WHERE call_id = ?", e.totalHeldMillis() / 1000, callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }

@@ -109,7 +109,7 @@ public final class CallRecords {
         rs.getObject("mos", Double.class), rs.getObject("worst_mos", Double.class), rs.getObject("loss_percent", Double.class),
         rs.getString("dtmf"), queues(rs.getString("queues")), instant(rs, "offered_at"), rs.getInt("offers"),
         rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class),
-        rs.getInt("holds"), rs.getLong("hold_seconds"));
+        rs.getInt("holds"), rs.getLong("hold_seconds"), rs.getBoolean("on_hold"));
   }
 
   private static List<String> queues(String path) {
