@@ -183,3 +183,12 @@ ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_seconds BIGINT;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS recording_pauses INTEGER DEFAULT 0;
 -- The supervisors who monitored the call (listen, whisper, barge), in the order they first did.
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS monitored_by VARCHAR(1024);
+-- Holds of a connected call: how many, and their seconds (a call that ended on hold counts up to its end).
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS holds INTEGER DEFAULT 0 NOT NULL;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS hold_seconds BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS on_hold BOOLEAN DEFAULT FALSE NOT NULL;
+-- The statistics' hold counters (docs/metrics.md): answered visits put on hold, and their hold time.
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS held BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS held BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NOT NULL;

@@ -22,6 +22,11 @@ const state = {
   busy: false,
   // The recording of the current call as the events and the pause button last said: {callId, paused}.
   recording: null,
+  held: new Set(),
+  /** When the events or the engine's answer last said a call's hold, by call id: fresher than the records. */
+  holdSaidAt: new Map(),
+  holding: false,
+  holdError: '',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -109,6 +114,11 @@ async function refresh() {
       ]);
       state.agent = agent;
       state.records = records || [];
+      for (const r of state.records) {
+        if (r.disposition || Date.now() - (state.holdSaidAt.get(r.callId) || 0) < 5000) continue;
+        if (r.onHold) state.held.add(r.callId);
+        else state.held.delete(r.callId);
+      }
       state.queues = queues || [];
       state.queuesAt = Date.now();
       if (state.offer && !(agent.currentCalls || []).includes(state.offer.callId)) state.offer = null;
@@ -159,6 +169,26 @@ async function setPresence(presence) {
   render();
 }
 
+/** Holds or resumes the current call; the engine's answer says which it is now. */
+async function toggleHold(callId) {
+  if (state.holding || !state.agentId) return;
+  state.holding = true;
+  state.holdError = '';
+  renderCall();
+  const action = state.held.has(callId) ? 'resume' : 'hold';
+  const path = `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(callId)}/${action}`;
+  try {
+    const hold = await guarded(() => api(state.token, path, { method: 'POST' }));
+    if (hold.onHold) state.held.add(callId);
+    else state.held.delete(callId);
+    state.holdSaidAt.set(callId, Date.now());
+  } catch (e) {
+    if (e.status !== 401) state.holdError = e.message;
+  }
+  state.holding = false;
+  render();
+}
+
 // ---------------------------------------------------------------- events
 
 function onEvent(event) {
@@ -183,6 +213,12 @@ function onEvent(event) {
   }
   if (event.type.startsWith('recording-') && mine) {
     state.recording = event.type === 'recording-stopped' ? null : { callId: event.callId, paused: event.type === 'recording-paused' };
+    render();
+  }
+  if ((event.type === 'call-held' || event.type === 'call-resumed') && mine) {
+    if (event.type === 'call-held') state.held.add(event.callId);
+    else state.held.delete(event.callId);
+    state.holdSaidAt.set(event.callId, Date.now());
     render();
   }
   if (event.type === 'call-offered' && mine) {
@@ -280,11 +316,12 @@ function renderCall() {
   const enqueued = ms(record.enqueuedAt);
   const ringing = agent.activity === 'RINGING' || agent.activity === 'RESERVED';
   const queueId = record.queueId || (state.offer && state.offer.queueId) || '';
-  panel.dataset.state = ringing ? 'ringing' : 'talking';
+  const onHold = !ringing && state.held.has(record.callId);
+  panel.dataset.state = ringing ? 'ringing' : onHold ? 'held' : 'talking';
   const waited = Number.isFinite(record.waitSeconds) ? record.waitSeconds
     : !Number.isNaN(answered) && !Number.isNaN(enqueued) ? (answered - enqueued) / 1000 : NaN;
   fill(panel,
-    h('div', { class: 'call-status' }, ringing ? 'Ringing' : 'Talking',
+    h('div', { class: 'call-status' }, ringing ? 'Ringing' : onHold ? 'On hold' : 'Talking',
       !ringing && !Number.isNaN(answered) ? h('span', { class: 'call-clock' }, duration(since(answered, now))) : null),
     h('div', { class: 'call-caller', title: record.caller || '' }, record.caller ? callerName(record.caller) : 'Caller'),
     h('dl', { class: 'call-facts' },
@@ -292,6 +329,10 @@ function renderCall() {
       h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
       h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
       record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null),
+    ringing || !record.callId ? null : h('div', { class: 'call-actions' },
+      h('button', { type: 'button', class: 'hold', disabled: state.holding, 'aria-pressed': String(onHold),
+        onclick: () => toggleHold(record.callId) }, onHold ? 'Resume' : 'Hold'),
+      state.holdError ? h('p', { class: 'error', role: 'alert' }, state.holdError) : null),
     ringing ? null : recordingControl(record));
 }
 

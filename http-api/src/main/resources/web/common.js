@@ -7,6 +7,7 @@
  */
 export const EVENT_TYPES = [
   'call-incoming', 'call-queued', 'call-offered', 'call-established', 'call-state-changed', 'call-ended', 'call-monitored',
+  'call-held', 'call-resumed',
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
   'recording-started', 'recording-paused', 'recording-resumed', 'recording-stopped',
 ];

@@ -220,6 +220,7 @@ function mergeRecord(record) {
   call.agentId = record.agentId || call.agentId;
   // The records lag the events by about a second: a call the events follow keeps their status.
   if (record.status && !call.live) call.status = record.status;
+  if (!call.live && typeof record.onHold === 'boolean') call.onHold = record.onHold;
   const enqueued = ms(record.enqueuedAt);
   const answered = ms(record.answeredAt);
   if (Number.isNaN(call.enqueuedAt) && !Number.isNaN(enqueued)) call.enqueuedAt = enqueued;
@@ -310,6 +311,14 @@ function onEvent(event) {
       call.offeredTo = [];
       if (Number.isNaN(call.enqueuedAt) && Number.isFinite(event.waitSeconds)) call.enqueuedAt = at - event.waitSeconds * 1000;
       step(call, 'talk', 'Answered', at, [call.agentId]);
+      break;
+    }
+    case 'call-held':
+    case 'call-resumed': {
+      const call = callFor(event.callId);
+      call.onHold = event.type === 'call-held';
+      // A hold shows as waiting time on the call's bar, the resume as talk again.
+      step(call, call.onHold ? 'queued' : 'talk', call.onHold ? 'On hold' : 'Resumed', at, [event.agentId]);
       break;
     }
     case 'call-state-changed': {
@@ -685,8 +694,9 @@ function renderCalls(now) {
   const active = calls.filter((c) => c.status !== 'ENDED');
   $('calls-summary').textContent = active.length ? `${active.length}` : '';
   const rows = calls.map((call) => {
-    const [label, cls] = CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
     const talking = call.status === 'CONNECTED';
+    const [label, cls] = talking && call.onHold ? ['On hold', 'wait']
+      : CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
     const timer = call.status === 'ENDED' ? ''
       : talking ? duration(since(call.answeredAt, now)) : duration(since(call.enqueuedAt, now));
     const mos = worstMos(call);

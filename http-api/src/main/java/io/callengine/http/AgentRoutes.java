@@ -55,6 +55,7 @@ final class AgentRoutes {
                 body -> Json.reply(() -> agent.updateStatus(body.checkedPresence(), body.reason())))))),
         path("calls", () -> get(() -> parameterMap(params -> Json.reply(() -> agent.calls(CallQuery.filter(params)))))),
         RecordingPauseRoutes.route(principal, agent),
+        HoldRoutes.route(principal, agent),
         path("history", () -> get(() -> parameterMap(params -> Json.reply(() -> history(agent, params))))));
   }
 

@@ -60,7 +60,7 @@ class AgentHistoryRoutesTest {
     assertEquals(200, reply.status());
     assertEquals(JSON.readTree("{\"agentId\":\"ann\",\"from\":\"2030-03-04T09:00:00Z\",\"to\":\"2030-03-04T10:00:00Z\","
         + "\"callsHandled\":0,\"talkSeconds\":0,\"wrapUpSeconds\":0,\"noAnswers\":0,\"loggedInSeconds\":3600,"
-        + "\"availableSeconds\":1800,\"breaks\":[{\"reason\":\"lunch\",\"count\":1,\"seconds\":1800}]}"), reply.json());
+        + "\"availableSeconds\":1800,\"breaks\":[{\"reason\":\"lunch\",\"count\":1,\"seconds\":1800}],\"holdSeconds\":0}"), reply.json());
   }
 
   @Test

@@ -121,6 +121,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final CallMonitor monitor;
   /** The connected call's frames while something records or monitors it; null otherwise. */
   private CallAudio audio;
+  private final SessionHold hold;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
@@ -149,6 +150,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
+    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId);
   }
 
   @Override
@@ -190,6 +192,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(CallRecording.Announced.class, m -> onRecordingAnnounced())
         .onMessage(CallRecording.AgentKey.class, m -> { recording.agentKey(m.digit()); return this; })
         .onMessage(CallMonitor.Step.class, m -> { monitor.step(m); return this; })
+        .onMessage(SessionHold.RetryDue.class, m -> { hold.retry(); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -506,6 +509,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     } else if (CallMonitor.handles(m.command())) {
       AgentLegs.Leg connected = phase == Phase.CONNECTED ? agents.connected() : null;
       monitor.command(m.command(), connected == null ? null : customerMedia, connected == null ? null : connected.media(), negotiation);
+    } else if (m.command() instanceof CallLegs.HoldLegs h) {
+      onHoldLegs(h);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
@@ -534,6 +539,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
     if (monitor.owns(agentCallId)) {
       monitor.response(in);
+      return this;
+    }
+    if (isConnectedLeg(agentCallId) && hold.answers(response)) {
+      hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
       return this;
     }
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
@@ -780,7 +789,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg connected = agents.connected();
     String agentId = connected == null ? null : connected.agentId();
     media.report(media.look(customerMedia, connected == null ? null : connected.media()), engine, callId, queueId, agentId);
-    boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING;
+    boolean onHold = phase == Phase.QUEUED || phase == Phase.RINGING || hold.customerHolding();
     if (started && !domainKnowsEnd && media.silent(customerMedia, onHold, System.nanoTime())) {
       Duration limit = onHold ? media.settings().noRtpTimeoutOnHold() : media.settings().noRtpTimeout();
       return endWithoutMedia(agentId, "for " + limit.toSeconds() + " s");
@@ -817,12 +826,32 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onReInvite(SipIn.RequestIn in, boolean customerLeg) {
     String answerSdp = customer.answerSdp();
-    if (customerLeg && answerSdp != null) return onRefresh(in, answerSdp);
+    if (customerLeg && answerSdp != null) {
+      customer.answered(hold.fromCustomer(in.request(), answerSdp));
+      return onRefresh(in, customer.answerSdp());
+    }
     AgentLegs.Leg connected = agents.connected();
+    if (!customerLeg && phase == Phase.CONNECTED && isConnectedLeg(callIdOf(in.request()))) {
+      hold.fromAgentPhone(in, connected, customerMedia, codec());
+      return this;
+    }
     String sdp = customerLeg ? answerSdp : connected != null ? connected.offerSdp() : null;
     messages.respond(in.transaction(), in.request(), sdp == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST : Response.OK, null, sdp, List.of());
     if (sdp != null) liveness.awaitAck(callIdOf(in.request()));
     return this;
+  }
+
+  // --- hold and resume ---
+
+  /** The API held or resumed the call (the CallEntity has recorded it). */
+  private void onHoldLegs(CallLegs.HoldLegs m) {
+    AgentLegs.Leg connected = agents.connected();
+    if (phase == Phase.CONNECTED && connected != null && connected.dialog() != null) hold.fromApi(m.onHold(), connected, customerMedia, codec());
+  }
+
+  private boolean isConnectedLeg(String agentCallId) {
+    AgentLegs.Leg connected = agents.connected();
+    return connected != null && connected.sipCallId().equals(agentCallId);
   }
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CallEntity.Command> callEntity() {

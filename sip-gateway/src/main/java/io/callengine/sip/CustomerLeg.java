@@ -59,6 +59,11 @@ final class CustomerLeg {
     return answerSdp;
   }
 
+  /** The engine's SDP as last answered (a new direction after the caller's hold), offered again in the engine's refreshes. */
+  void answered(String sdp) {
+    answerSdp = sdp;
+  }
+
   /** 422 with the engine's Min-SE: the session timer the caller asked for is too short. */
   void refuseInterval(SessionTimer.TooSmall small) {
     finalAnswerSent = true;

@@ -2,6 +2,8 @@ package io.callengine.core.api;
 
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
+import io.callengine.core.call.CallEntity;
+import io.callengine.core.call.HoldView;
 import io.callengine.core.readside.AgentHistoryReport;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
@@ -50,6 +52,20 @@ public final class CallCenterClient {
   public CompletionStage<io.callengine.core.call.CallView> pauseRecording(String callId, boolean paused) {
     return engine.asks().ask(engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
         r -> new io.callengine.core.call.CallEntity.PauseRecording(agentId, paused, r));
+  }
+
+  /**
+   * Puts this agent's connected call on hold: the customer hears the hold music and the agent's
+   * phone is told. NOT_FOUND for a call that is not this agent's, CONFLICT when it is not
+   * connected or already on hold.
+   */
+  public CompletionStage<HoldView> hold(String callId) {
+    return engine.asks().ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId), r -> new CallEntity.Hold(agentId, false, r));
+  }
+
+  /** Takes this agent's call off hold; as {@link #hold}, CONFLICT when it is not on hold. */
+  public CompletionStage<HoldView> resume(String callId) {
+    return engine.asks().ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId), r -> new CallEntity.Resume(agentId, false, r));
   }
 
   public CompletionStage<List<SupervisorApi.QueueSummary>> queueStats() {

@@ -37,6 +37,10 @@ public interface CallCenterListener {
 
   default void onCallEnded(CallEnded event) {}
 
+  default void onCallHeld(io.callengine.core.events.CallHeld event) {}
+
+  default void onCallResumed(io.callengine.core.events.CallResumed event) {}
+
   default void onMediaQuality(MediaQuality event) {}
 
   default void onMediaFlow(MediaFlow event) {}
@@ -64,6 +68,8 @@ public interface CallCenterListener {
     else if (event instanceof AgentStatusChanged e) onAgentStatusChanged(e);
     else if (event instanceof Warning e) onWarning(e);
     else if (event instanceof SecurityAlert e) onSecurityAlert(e);
+    else if (event instanceof io.callengine.core.events.CallHeld e) onCallHeld(e);
+    else if (event instanceof io.callengine.core.events.CallResumed e) onCallResumed(e);
   }
 
   /** A registered listener: closing it (more than once is harmless) stops the deliveries. */

@@ -126,6 +126,13 @@ public final class CallEntity
   public record PauseRecording(String agentId, boolean paused, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
   /** The gateway closed the recording, which holds {@code seconds} of audio. */
   public record StopRecording(long seconds, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * The connected agent puts the call on hold: from the API (the legs are then told), or from its
+   * phone ({@code fromPhone}: the legs hold already, and a repeat is no conflict).
+   */
+  public record Hold(String agentId, boolean fromPhone, ActorRef<StatusReply<HoldView>> replyTo) implements Command {}
+  /** The connected agent takes the call off hold, from the API or its phone, as for {@link Hold}. */
+  public record Resume(String agentId, boolean fromPhone, ActorRef<StatusReply<HoldView>> replyTo) implements Command {}
   /** The agent who took the call answered its FinishCall: it was given this much wrap-up (sent through sharding, so it wakes a passivated call). */
   record WrapUpGiven(String agentId, int wrapUpSeconds) implements Command {}
 
@@ -180,6 +187,9 @@ public final class CallEntity
   public record MonitorStarted(String monitorId, String supervisor, String phone, Monitoring.Mode mode, Instant at) implements Event {}
   public record MonitorModeChanged(String monitorId, Monitoring.Mode mode, Instant at) implements Event {}
   public record MonitorEnded(String monitorId, String supervisor, String reason, Instant at) implements Event {}
+  public record CallHeld(String agentId, boolean fromPhone, Instant at) implements Event {}
+  /** Off hold: resumed, or the call ended on hold. {@code heldMillis} this hold, {@code totalHeldMillis} all the call's holds. */
+  public record CallResumed(String agentId, boolean fromPhone, long heldMillis, long totalHeldMillis, Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -302,6 +312,8 @@ public final class CallEntity
         .onCommand(Monitor.class, this::onMonitor)
         .onCommand(ChangeMonitor.class, this::onChangeMonitor)
         .onCommand(EndMonitor.class, this::onEndMonitor)
+        .onCommand(Hold.class, (s, c) -> onHoldChange(s, c.agentId(), true, c.fromPhone(), c.replyTo()))
+        .onCommand(Resume.class, (s, c) -> onHoldChange(s, c.agentId(), false, c.fromPhone(), c.replyTo()))
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -317,6 +329,18 @@ public final class CallEntity
   /** Persists one event and, once it is stored, publishes what it means to the public topic. */
   private EffectBuilder<Event, CallState> persist(CallState before, Event event) {
     return Effect().persist(event).thenRun(after -> CallEvents.publish(events, callId, before, event, after));
+  }
+
+  /** Persists {@code batch} at once and then publishes each event with the state it left. */
+  private EffectBuilder<Event, CallState> persist(CallState before, List<Event> batch) {
+    return Effect().persist(batch).thenRun(after -> {
+      CallState state = before;
+      for (Event event : batch) {
+        CallState next = eventHandler().apply(state, event);
+        CallEvents.publish(events, callId, state, event, next);
+        state = next;
+      }
+    });
   }
 
   private <T> ReplyEffect<Event, CallState> notFound(ActorRef<StatusReply<T>> replyTo) {
@@ -394,6 +418,32 @@ public final class CallEntity
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  /** Hold and resume: only the connected agent's call; the API may not repeat the current state, the phone may. */
+  private ReplyEffect<Event, CallState> onHoldChange(CallState state, String agentId, boolean onHold, boolean fromPhone,
+      ActorRef<StatusReply<HoldView>> replyTo) {
+    Instant now = clock.instant();
+    if (!agentId.equals(state.agentId()) && !state.offeredTo().contains(agentId)) {
+      return Effect().reply(replyTo, Refusal.NOT_FOUND.reply("agent " + agentId + " has no call " + callId));
+    }
+    if (state.status() != CallStatus.CONNECTED) {
+      return Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not connected"));
+    }
+    if (state.hold().onHold() == onHold) {
+      return fromPhone ? Effect().reply(replyTo, StatusReply.success(state.holdView(now)))
+          : Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + (onHold ? " is already on hold" : " is not on hold")));
+    }
+    Event event = onHold ? new CallHeld(agentId, fromPhone, now) : resumed(state, agentId, fromPhone, now);
+    return persist(state, event)
+        .thenRun(s -> {
+          if (!fromPhone) s.legs().tell(new CallLegs.HoldLegs(onHold));
+        })
+        .thenReply(replyTo, s -> StatusReply.success(s.holdView(now)));
+  }
+
+  private static CallResumed resumed(CallState state, String agentId, boolean fromPhone, Instant now) {
+    return new CallResumed(agentId, fromPhone, state.hold().currentMillis(now), state.hold().totalMillis(now), now);
+  }
+
   private ReplyEffect<Event, CallState> onHangup(CallState state, Hangup cmd) {
     Disposition disposition = state.status() == CallStatus.CONNECTED ? Disposition.COMPLETED : Disposition.ABANDONED;
     String reason = cmd.reason() != null ? cmd.reason() : cmd.by().name().toLowerCase() + " hung up";
@@ -404,7 +454,7 @@ public final class CallEntity
       ActorRef<StatusReply<CallView>> replyTo, boolean hangUpLegs) {
     Instant now = clock.instant();
     CallEnded ended = new CallEnded(disposition, reason, now, state.waitSeconds(now), state.talkSeconds(now), state.media());
-    return persist(state, ended)
+    return persist(state, state.hold().onHold() ? List.of(resumed(state, state.agentId(), false, now), ended) : List.of(ended))
         .thenRun(s -> {
           logEnd(s, ended);
           if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
@@ -614,6 +664,8 @@ public final class CallEntity
         .onEvent(MonitorStarted.class, (s, e) -> s.withMonitoring(new Monitoring(e.monitorId(), e.supervisor(), e.phone(), e.mode(), e.at())))
         .onEvent(MonitorModeChanged.class, (s, e) -> s.monitoring() == null ? s : s.withMonitoring(s.monitoring().withMode(e.mode())))
         .onEvent(MonitorEnded.class, (s, e) -> s.withMonitoring(null))
+        .onEvent(CallHeld.class, (s, e) -> s.withHold(s.hold().held(e.at())))
+        .onEvent(CallResumed.class, (s, e) -> s.withHold(s.hold().resumed(e.totalHeldMillis())))
         .build();
   }
 }

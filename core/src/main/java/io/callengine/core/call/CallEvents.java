@@ -37,6 +37,11 @@ final class CallEvents {
       events.publish(new io.callengine.core.events.RecordingResumed(at, callId, after.queueId(), after.agentId()));
     } else if (event instanceof CallEntity.RecordingStopped e) {
       events.publish(new io.callengine.core.events.RecordingStopped(at, callId, after.queueId(), after.agentId(), e.seconds()));
+    } else if (event instanceof CallEntity.CallHeld e) {
+      events.publish(new io.callengine.core.events.CallHeld(at, callId, after.queueId(), e.agentId(), e.fromPhone()));
+    } else if (event instanceof CallEntity.CallResumed e) {
+      events.publish(new io.callengine.core.events.CallResumed(at, callId, after.queueId(), e.agentId(), e.fromPhone(),
+          e.heldMillis() / 1000, e.totalHeldMillis() / 1000));
     }
     CallMonitorEvents.publish(events, callId, before, event, after);
     if (before.status() != after.status()) {

@@ -43,4 +43,6 @@ public final class CallLegs {
 
   /** The monitoring {@code monitorId} is over: hang up the supervisor's phone and give the call its direct audio back. */
   public record EndMonitor(String callId, String monitorId) implements Command {}
+  /** The agent put the call on hold (or took it off) through the API: music to the customer, and the agent's phone is told. */
+  public record HoldLegs(boolean onHold) implements Command {}
 }

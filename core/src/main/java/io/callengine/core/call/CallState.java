@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The CallEntity's state: where the call is, the agents it is offered to (several for
- * ring-all), the agent who took it, and the time of every step.
+ * ring-all), the agent who took it, the time of every step, and its holds once connected.
  */
 public record CallState(
     String callId,
@@ -31,20 +31,21 @@ public record CallState(
     String endReason,
     CallMedia media,
     CallRecording recording,
-    Monitoring monitoring)
+    Monitoring monitoring,
+    CallHold hold)
     implements CborSerializable {
 
   /**
-   * A state without a recording or a monitoring supervisor. Only the steps before the answer use
-   * it; a step of a connected or ending call must carry {@code recording} on (a monitoring ends
-   * with the call).
+   * A state without a recording, a monitoring supervisor or a hold. Only the steps before the
+   * answer use it; a step of a connected or ending call must carry {@code recording} and
+   * {@code hold} on (a monitoring ends with the call).
    */
   public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
       List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
       int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
       String endReason, CallMedia media) {
     this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
-        offeredAt, answeredAt, endedAt, disposition, endReason, media, null, null);
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, null, null, CallHold.NONE);
   }
 
   public static CallState empty(String callId) {
@@ -73,7 +74,8 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring);
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring,
+        hold.onHold(), hold.heldMillis() / 1000);
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -114,17 +116,17 @@ public record CallState(
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null, hold);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring, hold);
   }
 
   CallState withRecording(CallRecording newRecording) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring, hold);
   }
 
   /** Whether the call is connected and being recorded now. */
@@ -134,6 +136,16 @@ public record CallState(
 
   CallState withMonitoring(Monitoring newMonitoring) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring, hold);
+  }
+
+  CallState withHold(CallHold newHold) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, newHold);
+  }
+
+  /** The call's hold at {@code now}, for the API. */
+  public HoldView holdView(Instant now) {
+    return new HoldView(callId, hold.onHold(), hold.totalMillis(now) / 1000, hold.holds());
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  * A call as the API shows it: {@code offeredTo} are the agents ringing now, {@code agentId} the
  * one who answered; {@code mos} is the average of the quality samples of both legs; {@code recording}
  * is null for a call that is not recorded; {@code monitoring} the supervisor monitoring it now, if any.
+ * {@code holdSeconds} counts the holds that are over (a call that ended on hold: up to its end).
  */
 public record CallView(
     String callId,
@@ -30,5 +31,7 @@ public record CallView(
     Double worstLossPercent,
     String dtmf,
     CallRecording recording,
-    Monitoring monitoring)
+    Monitoring monitoring,
+    boolean onHold,
+    long holdSeconds)
     implements CborSerializable {}

@@ -10,7 +10,7 @@ import java.time.Instant;
 public sealed interface CallCenterEvent extends CborSerializable
     permits CallIncoming, CallQueued, CallOffered, CallEstablished, CallStateChanged, CallEnded, AgentStatusChanged,
         MediaQuality, MediaFlow, DtmfPressed, Warning, SecurityAlert,
-        RecordingStarted, RecordingPaused, RecordingResumed, RecordingStopped, CallMonitored {
+        RecordingStarted, RecordingPaused, RecordingResumed, RecordingStopped, CallMonitored, CallHeld, CallResumed {
 
   Instant at();
 

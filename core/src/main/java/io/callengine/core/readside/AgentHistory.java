@@ -28,6 +28,7 @@ import javax.sql.DataSource;
  *   <li>{@code callsHandled}, {@code talkSeconds}, {@code wrapUpSeconds}: the calls whose
  *       {@code finished_at} is in the range, with their whole talk and wrap-up (a wrap-up still
  *       going counts up to now);
+ *   <li>{@code holdSeconds}: the hold time of those calls, from their call records;
  *   <li>{@code noAnswers}: unanswered offers whose time is in the range;
  *   <li>{@code loggedInSeconds} (presence not OFFLINE), {@code availableSeconds} (AVAILABLE) and
  *       {@code breaks} (BREAK, by reason): presence periods clipped to the range, the open one
@@ -71,7 +72,7 @@ public final class AgentHistory {
       Presences presences = presences(c, agentId, from, Math.min(to, now), to);
       c.rollback();
       return new AgentHistoryReport(agentId, range.from(), range.to(), calls[0], calls[1], calls[2], noAnswers,
-          presences.loggedInMs / 1000, presences.availableMs / 1000, presences.breaks());
+          presences.loggedInMs / 1000, presences.availableMs / 1000, presences.breaks(), holdSeconds(c, agentId, from, to));
     } catch (SQLException e) {
       throw new IllegalStateException("agent history could not be read: " + e.getMessage(), e);
     }
@@ -87,6 +88,12 @@ public final class AgentHistory {
       rs.next();
       return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
     }
+  }
+
+  /** The hold seconds of the calls finished in the range, as their records have them. */
+  private static long holdSeconds(Connection c, String agentId, long from, long to) throws SQLException {
+    return count(c, "SELECT COALESCE(SUM(r.hold_seconds), 0) FROM agent_call_log l JOIN call_records r ON r.call_id = l.call_id "
+        + "WHERE l.agent_id = ? AND l.finished_at >= ? AND l.finished_at < ?", agentId, from, to);
   }
 
   private static long count(Connection c, String sql, Object... values) throws SQLException {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One agent's figures over {@code [from, to)}. Calls count by when they finished; presence
- * figures are the parts of the presence periods inside the range (an open period up to now).
+ * figures are the parts of the presence periods inside the range (an open period up to now);
+ * {@code holdSeconds} is the hold time of the calls counted.
  */
 public record AgentHistoryReport(
     String agentId,
@@ -17,7 +18,8 @@ public record AgentHistoryReport(
     long noAnswers,
     long loggedInSeconds,
     long availableSeconds,
-    List<BreakTime> breaks) {
+    List<BreakTime> breaks,
+    long holdSeconds) {
 
   /** The breaks of one reason that overlap the range, and their seconds inside it. */
   public record BreakTime(String reason, long count, long seconds) {}

@@ -12,6 +12,8 @@ import java.util.List;
  * holds the file and the file (relative to its recordings folder); {@code recordingSeconds} is set
  * once the file was closed, and stays null on an ended call whose node stopped while recording;
  * {@code recordingPauses} counts the agent's pauses; {@code monitoredBy} the supervisors who monitored it.
+ * {@code holds} and {@code holdSeconds} are the times it was put on hold and their length (written
+ * as each hold ends), {@code onHold} whether it is now.
  */
 public record CallRecord(
     String callId,
@@ -41,12 +43,15 @@ public record CallRecord(
     String recordingFile,
     Long recordingSeconds,
     int recordingPauses,
-    List<String> monitoredBy) {
+    List<String> monitoredBy,
+    int holds,
+    long holdSeconds,
+    boolean onHold) {
 
   /** The record as the agent who took the call sees it: without who monitored it. */
   public CallRecord withoutMonitoring() {
     return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
         waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, recorded, recordingNode, recordingFile,
-        recordingSeconds, recordingPauses, List.of());
+        recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold);
   }
 }

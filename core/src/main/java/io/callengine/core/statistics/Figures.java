@@ -12,6 +12,8 @@ package io.callengine.core.statistics;
  * @param serviceLevelSeconds the queue's threshold as configured now; null for all queues
  * @param abandonRate (abandoned - short abandons) / (offered - short abandons)
  * @param occupancy handling time / staffed time of all agents; null for a single queue
+ * @param held answered calls put on hold at least once
+ * @param averageHoldSeconds hold time / held: the average hold time of a call that was held
  */
 public record Figures(
     long offered,
@@ -32,7 +34,9 @@ public record Figures(
     Double averageHandleTimeSeconds,
     Double abandonRate,
     Double occupancy,
-    double longestWaitSeconds) {
+    double longestWaitSeconds,
+    long held,
+    Double averageHoldSeconds) {
 
   public static Figures of(Counts c, Integer serviceLevelSeconds, Double occupancy) {
     long answered = c.get(Counter.ANSWERED);
@@ -50,7 +54,7 @@ public record Figures(
         talk == null ? null : round(c.get(Counter.TALK_MS) / 1000.0 / c.get(Counter.HANDLED)
             + (wrapUp == null ? 0 : c.get(Counter.WRAP_MS) / 1000.0 / c.get(Counter.WRAPPED))),
         percent(abandoned - shortAbandoned, c.get(Counter.OFFERED) - shortAbandoned),
-        occupancy, round(c.longestWaitMs() / 1000.0));
+        occupancy, round(c.longestWaitMs() / 1000.0), c.get(Counter.HELD), ratio(c.get(Counter.HOLD_MS) / 1000.0, c.get(Counter.HELD)));
   }
 
   static Double percent(double part, double whole) {

@@ -33,7 +33,7 @@ public final class StatisticsWriter {
     return event instanceof CallEntity.CallStarted || event instanceof CallEntity.CallRouted
         || event instanceof CallEntity.CallAdmitted || event instanceof CallEntity.CallMoved
         || event instanceof CallEntity.CallConnected || event instanceof CallEntity.CallEnded
-        || event instanceof CallEntity.CallWrappedUp;
+        || event instanceof CallEntity.CallWrappedUp || event instanceof CallEntity.CallResumed;
   }
 
   /** The visits after {@code event}: index 0 is the whole call, the last one the queue the call is in. */
@@ -60,6 +60,8 @@ public final class StatisticsWriter {
       visits.replaceAll(v -> v.ended(e.disposition(), millis(e.at()), shortAbandonMs));
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       visits.replaceAll(v -> v.wrappedUp(e.wrapUpSeconds()));
+    } else if (event instanceof CallEntity.CallResumed e) {
+      visits.replaceAll(v -> v.held(e.totalHeldMillis()));
     }
     return visits;
   }

@@ -80,6 +80,13 @@ public record Visit(
     return new Visit(number, queueId, enteredAt, serviceLevelSeconds, answeredAt, leftAt, wrapped);
   }
 
+  /** The answered call's holds so far: {@code totalMs} of them all. Set, not added, as for the wrap-up. */
+  public Visit held(long totalMs) {
+    if (answeredAt == null) return this;
+    Counts held = counts.with(Counter.HELD, 1).with(Counter.HOLD_MS, totalMs);
+    return new Visit(number, queueId, enteredAt, serviceLevelSeconds, answeredAt, leftAt, held);
+  }
+
   private Visit left(long at, Counts outcome) {
     return new Visit(number, queueId, enteredAt, serviceLevelSeconds, answeredAt, at, outcome);
   }

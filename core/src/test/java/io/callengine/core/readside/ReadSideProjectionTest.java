@@ -183,9 +183,9 @@ class ReadSideProjectionTest {
 
     AgentHistoryReport morning = history("ann", "08:00", "11:00");
     assertEquals(new AgentHistoryReport("ann", at("08:00"), at("11:00"), 2, 420, 45, 1, 7200, 4800,
-        List.of(new AgentHistoryReport.BreakTime("coffee", 1, 600), new AgentHistoryReport.BreakTime("lunch", 1, 1800))), morning);
+        List.of(new AgentHistoryReport.BreakTime("coffee", 1, 600), new AgentHistoryReport.BreakTime("lunch", 1, 1800)), 0), morning);
     assertEquals(new AgentHistoryReport("ann", at("08:45"), at("09:15"), 0, 0, 0, 0, 1800, 600,
-        List.of(new AgentHistoryReport.BreakTime("coffee", 1, 300), new AgentHistoryReport.BreakTime("lunch", 1, 900))),
+        List.of(new AgentHistoryReport.BreakTime("coffee", 1, 300), new AgentHistoryReport.BreakTime("lunch", 1, 900)), 0),
         history("ann", "08:45", "09:15"), "periods clipped to the range");
     assertEquals(morning, await(engine.agent("ann").getAgentHistory(at("08:00"), at("11:00"))), "the agent reads its own");
   }
@@ -194,7 +194,7 @@ class ReadSideProjectionTest {
   @Order(3)
   void anOpenPeriodCountsUntilNowAndTheDefaultRangeIsToday() throws Exception {
     AgentHistoryReport today = await(engine.supervisor().getAgentHistory("bob", null, null));
-    assertEquals(new AgentHistoryReport("bob", at("00:00"), at("10:30"), 0, 0, 0, 0, 1800, 1800, List.of()), today);
+    assertEquals(new AgentHistoryReport("bob", at("00:00"), at("10:30"), 0, 0, 0, 0, 1800, 1800, List.of(), 0), today);
     assertEquals(1800, history("bob", "10:00", "12:00").loggedInSeconds(), "an open period ends now, not at to");
     assertEquals(Refusal.INVALID, refusal(engine.supervisor().getAgentHistory("bob", at("09:00"), at("09:00"))));
     assertEquals(Refusal.INVALID, refusal(engine.supervisor().getAgentHistory("bob", at("11:00"), null)), "from after now");

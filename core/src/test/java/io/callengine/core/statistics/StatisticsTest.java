@@ -162,6 +162,34 @@ class StatisticsTest {
     assertThrows(EngineException.class, () -> query.metrics(NINE, NINE.plus(Duration.ofDays(200)), null, Duration.ofMinutes(15)));
   }
 
+  /**
+   * In queue care: h1 is held 10 s, then 20 s; h2 ends 6 s into its hold; h3 is never held. The
+   * average hold time is over the two calls that were held: (30 + 6) / 2.
+   */
+  @Test
+  void theAverageHoldTimeIsOverTheCallsThatWereHeld() throws Exception {
+    for (String call : List.of("h1", "h2", "h3")) {
+      write(call, new CallEntity.CallStarted("+1555", "care", "care", 0, List.of(), null, at(0)));
+      write(call, new CallEntity.CallConnected("ann", at(10)));
+    }
+    write("h1", new CallEntity.CallHeld("ann", true, at(20)));
+    write("h1", new CallEntity.CallResumed("ann", true, 10_000, 10_000, at(30)));
+    write("h1", new CallEntity.CallHeld("ann", false, at(40)));
+    write("h1", new CallEntity.CallResumed("ann", false, 20_000, 30_000, at(60)));
+    write("h1", new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(70), 10, 60, CallMedia.NONE));
+    write("h2", new CallEntity.CallHeld("ann", false, at(20)));
+    write("h2", new CallEntity.CallResumed("ann", false, 6_000, 6_000, at(26)));
+    write("h2", new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(26), 10, 16, CallMedia.NONE));
+    write("h3", new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(50), 10, 40, CallMedia.NONE));
+    Figures care = metrics(NINE, at(1800), "care", null).figures();
+    assertEquals(2, care.held());
+    assertEquals(18.0, care.averageHoldSeconds());
+    Figures all = metrics(NINE, at(1800), null, null).figures();
+    assertEquals(2, all.held(), "overall too: the sales calls were never held");
+    assertEquals(18.0, all.averageHoldSeconds());
+    assertNull(metrics(NINE, at(1800), "sales", null).figures().averageHoldSeconds(), "no call held: null");
+  }
+
   private void answered(String callId, long enter, long answer, long end, int wrapUp) throws Exception {
     write(callId, new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(enter)));
     write(callId, new CallEntity.CallAdmitted("sales", 20, at(enter)));

@@ -48,6 +48,31 @@ public final class Sdp {
     return render(engineIp, enginePort, codecs, sessionId);
   }
 
+  /**
+   * The engine's own {@code sdp} (from {@link #answer} or {@link #offer}) with its direction set to
+   * {@code direction} and its origin's version set to {@code version}: what a re-INVITE or its
+   * answer carries when the direction changes (RFC 3264 8).
+   */
+  public static String withDirection(String sdp, SessionDescription.Direction direction, long version) {
+    StringBuilder out = new StringBuilder(sdp.length() + 8);
+    for (String line : sdp.split(CRLF)) {
+      if (line.startsWith("o=")) {
+        String[] fields = line.split(" ");
+        fields[2] = Long.toString(version);
+        line = String.join(" ", fields);
+      } else if (line.equals("a=sendrecv") || line.equals("a=sendonly") || line.equals("a=recvonly") || line.equals("a=inactive")) {
+        line = "a=" + direction.attribute();
+      }
+      out.append(line).append(CRLF);
+    }
+    return out.toString();
+  }
+
+  /** The version in the origin line of the engine's own {@code sdp}. */
+  public static long version(String sdp) {
+    return sdp.lines().filter(l -> l.startsWith("o=")).findFirst().map(l -> Long.parseLong(l.split(" ")[2])).orElse(0L);
+  }
+
   private static String render(String ip, int port, List<Codec> codecs, long sessionId) {
     if (ip == null || !IpLiteral.isLiteral(ip)) {
       throw new IllegalArgumentException("engine address must be an IP literal, got " + ip);

@@ -33,10 +33,34 @@ public record SessionDescription(
     public String attribute() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The direction an answer takes to an offer with this one (RFC 3264 6.1). */
+    public Direction answer() {
+      return switch (this) {
+        case SENDONLY -> RECVONLY;
+        case RECVONLY -> SENDONLY;
+        default -> this;
+      };
+    }
   }
 
   public SessionDescription {
     codecs = List.copyOf(codecs);
+  }
+
+  /**
+   * Whether this offer puts the other side on hold: {@code a=sendonly} or {@code a=inactive}, or
+   * the connection address 0.0.0.0 of RFC 2543.
+   */
+  public boolean holds() {
+    Direction d = direction.orElse(Direction.SENDRECV);
+    return d == Direction.SENDONLY || d == Direction.INACTIVE || "0.0.0.0".equals(connectionAddress);
+  }
+
+  /** The direction to answer this offer with; an RFC 2543 hold (0.0.0.0) is answered as a {@code sendonly} one. */
+  public Direction answerDirection() {
+    Direction d = direction.orElse(Direction.SENDRECV);
+    return d == Direction.SENDRECV && "0.0.0.0".equals(connectionAddress) ? Direction.RECVONLY : d.answer();
   }
 
   /** Socket address to send this peer's audio to. Never resolves a name: the parser only keeps IP literals. */

@@ -41,6 +41,11 @@ public final class OutgoingCall {
     return phone.inDialog(invite.getDialog(), method, headers);
   }
 
+  /** A re-INVITE from the caller whose SDP says {@code direction} ({@code sendonly} holds the engine). */
+  public Response reInvite(String direction) throws Exception {
+    return phone.inDialog(invite.getDialog(), javax.sip.message.Request.INVITE, java.util.Map.of(), direction);
+  }
+
   public Response hangUp() throws Exception {
     return phone.bye(invite.getDialog());
   }

@@ -28,6 +28,11 @@ public final class RtpPeer implements AutoCloseable {
     remote = new InetSocketAddress(host, port);
   }
 
+  /** Where this peer sends: the engine's port from the last SDP it was given. */
+  public InetSocketAddress remote() {
+    return remote;
+  }
+
   public void send(String payload) throws IOException {
     sendAudio(payload.getBytes(StandardCharsets.UTF_8));
   }
@@ -95,9 +100,14 @@ public final class RtpPeer implements AutoCloseable {
   }
 
   public String sdp(long sessionId) {
+    return sdp(sessionId, "sendrecv");
+  }
+
+  /** This peer's offer or answer with the direction attribute {@code direction} ({@code sendonly}, {@code inactive} ...). */
+  public String sdp(long sessionId, String direction) {
     return "v=0\r\no=test " + sessionId + " 1 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio " + port() + " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-        + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n";
+        + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=" + direction + "\r\n";
   }
 
   @Override

@@ -72,6 +72,10 @@ public final class TestPhone implements SipListener, AutoCloseable {
   /** How many more re-INVITEs this phone answers 200; past that, a 180 and nothing more, as for {@link Answer#NEVER}. */
   public final AtomicInteger reInvitesToAnswer = new AtomicInteger(Integer.MAX_VALUE);
   public volatile long answerDelayMillis = 0;
+  /** The SDP of every re-INVITE this phone received, in order. */
+  public final BlockingQueue<String> reInviteOffers = new LinkedBlockingQueue<>();
+  /** How many of the next re-INVITEs this phone refuses with 491 Request Pending before answering again. */
+  public final AtomicInteger reInvitesToRefuseAsPending = new AtomicInteger();
   /** False: the 200 to this phone's INVITE is never ACKed, as by a phone that died right after calling. */
   public volatile boolean ackAnswers = true;
   /** The status OPTIONS are answered with; 0: no answer at all, as from a phone gone from the network. */
@@ -241,13 +245,18 @@ public final class TestPhone implements SipListener, AutoCloseable {
 
   /** Sends {@code method} (re-INVITE with this phone's SDP, or UPDATE without a body) in {@code dialog} with {@code extraHeaders}. */
   Response inDialog(Dialog dialog, String method, java.util.Map<String, String> extraHeaders) throws Exception {
+    return inDialog(dialog, method, extraHeaders, "sendrecv");
+  }
+
+  /** As above, the re-INVITE's SDP with the direction {@code direction}. */
+  Response inDialog(Dialog dialog, String method, java.util.Map<String, String> extraHeaders, String direction) throws Exception {
     Request request = dialog.createRequest(method);
     for (java.util.Map.Entry<String, String> header : extraHeaders.entrySet()) {
       request.addHeader(headers.createHeader(header.getKey(), header.getValue()));
     }
     if (Request.INVITE.equals(method)) {
       request.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
-      request.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+      request.setContent(rtp.sdp(System.nanoTime(), direction), headers.createContentTypeHeader("application", "sdp"));
     }
     ClientTransaction transaction = provider.getNewClientTransaction(request);
     CompletableFuture<Response> result = new CompletableFuture<>();
@@ -264,6 +273,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
   /** A SIP INFO (a key press) in the call this phone answered; returns the final response. */
   public Response infoIncoming(String contentSubtype, String body) throws Exception {
     return info(incomingDialog, contentSubtype, body);
+  }
+
+  /** A re-INVITE in the call this phone answered whose SDP says {@code direction} ({@code sendonly} holds the call); returns the final response. */
+  public Response reInviteIncoming(String direction) throws Exception {
+    return inDialog(incomingDialog, Request.INVITE, java.util.Map.of(), direction);
   }
 
   /** Hangs up the call this phone answered. */
@@ -338,13 +352,20 @@ public final class TestPhone implements SipListener, AutoCloseable {
    * or past {@link #reInvitesToAnswer} a 180 and nothing more.
    */
   private void onReInvite(Request request, ServerTransaction transaction) throws Exception {
+    String offer = request.getRawContent() == null ? "" : new String(request.getRawContent(), StandardCharsets.UTF_8);
+    reInviteOffers.add(offer);
+    if (reInvitesToRefuseAsPending.getAndDecrement() > 0) {
+      transaction.sendResponse(messages.createResponse(491, request));
+      return;
+    }
     if (answer == Answer.NEVER || reInvitesToAnswer.getAndDecrement() <= 0) {
       transaction.sendResponse(messages.createResponse(180, request));
       return;
     }
     Response ok = messages.createResponse(200, request);
     ok.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
-    ok.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    String direction = offer.contains("a=sendonly") ? "recvonly" : offer.contains("a=inactive") ? "inactive" : "sendrecv";
+    ok.setContent(rtp.sdp(System.nanoTime(), direction), headers.createContentTypeHeader("application", "sdp"));
     transaction.sendResponse(ok);
   }
 
