@@ -175,3 +175,6 @@ CREATE TABLE IF NOT EXISTS sip_nonce_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     nonce_key VARCHAR(128) NOT NULL,
     created_at BIGINT NOT NULL);
+-- Blind transfers: how many times agents handed the call over, and who (comma-separated, in order).
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transfers INTEGER DEFAULT 0;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transferred_from VARCHAR(1024);

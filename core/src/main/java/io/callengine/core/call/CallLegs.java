@@ -27,4 +27,10 @@ public final class CallLegs {
 
   /** The call now waits in another queue (overflow, max wait, exit key): announcements and the exit key follow it. */
   public record Moved(String queueId, QueueConfig queue) implements Command {}
+
+  /**
+   * {@code fromAgentId} handed the call over: hang up its leg and put the caller back on hold music;
+   * a {@link RingAgents} follows for an agent or outside target, a {@link Moved} for a queue.
+   */
+  public record Transferred(String callId, String fromAgentId) implements Command {}
 }

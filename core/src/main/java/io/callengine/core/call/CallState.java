@@ -29,11 +29,18 @@ public record CallState(
     Instant endedAt,
     Disposition disposition,
     String endReason,
-    CallMedia media)
+    CallMedia media,
+    List<String> transferredFrom,
+    CallTransfer transfer)
     implements CborSerializable {
 
+  /** {@code transferredFrom}: the agents who handed the call over, in order; {@code transfer}: one ringing now, or null. */
+  public CallState {
+    transferredFrom = transferredFrom == null ? List.of() : List.copyOf(transferredFrom);
+  }
+
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE, List.of(), null);
   }
 
   public boolean active() {
@@ -42,7 +49,8 @@ public record CallState(
 
   /** Whether the call rings this agent or is connected to it. */
   public boolean holds(String agentId) {
-    return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId);
+    return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId)
+        || transfer != null && status != CallStatus.ENDED && agentId.equals(transfer.fromAgentId());
   }
 
   public long waitSeconds(Instant now) {
@@ -58,19 +66,19 @@ public record CallState(
     Long talk = endedAt == null ? null : talkSeconds(endedAt);
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
-        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf());
+        media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), transferredFrom);
   }
 
   CallState started(CallEntity.CallStarted e) {
     CallStatus first = e.queueId() == null ? CallStatus.IVR : CallStatus.QUEUED;
     return new CallState(callId, first, e.caller(), e.dialed(), e.queueId(), e.priority(),
         e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
-        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE);
+        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE, List.of(), null);
   }
 
   CallState offered(CallEntity.CallOffered e) {
     return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
-        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media);
+        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media, transferredFrom, transfer);
   }
 
   /** One agent of the offer failed it; with none left the call is back in line. */
@@ -78,32 +86,66 @@ public record CallState(
     List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
     return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
-        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media);
+        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media, transferredFrom, transfer);
   }
 
   CallState routed(CallEntity.CallRouted e) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), e.priority(),
-        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media);
+        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media, transferredFrom, null);
   }
 
   CallState movedTo(String newQueueId) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, newQueueId, priority, extraSkills, legs,
-        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media);
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media, transferredFrom, null);
   }
 
   CallState connected(CallEntity.CallConnected e) {
     return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media);
+        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media,
+        e.transferredFrom() == null ? transferredFrom : plus(e.transferredFrom()), null);
   }
 
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media,
+        transferredFrom, transfer);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, transferredFrom, transfer);
+  }
+
+  /** Handed over to a queue: the call waits there again, in line by {@code newEnqueuedAt} and {@code newPriority}. */
+  CallState transferredToQueue(CallEntity.CallTransferred e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.toQueueId(), e.priority(), extraSkills, legs,
+        List.of(), null, 0, e.enqueuedAt(), null, null, null, null, null, media, plus(e.fromAgentId()), null);
+  }
+
+  /** Handed over to an agent or an outside address, which rings; the agent who handed it over holds it meanwhile. */
+  CallState transferRinging(CallEntity.CallTransferred e, String target) {
+    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
+        List.of(target), null, wrapUpSeconds, enqueuedAt, e.at(), null, null, null, null, media, transferredFrom,
+        new CallTransfer(e.fromAgentId(), target, e.ringTimeoutSeconds(), talkSeconds(e.at()), false));
+  }
+
+  /** The transfer's target did not take the call: it rings the agent who handed it over. */
+  CallState ringingBack(CallEntity.TransferFailed e) {
+    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
+        List.of(transfer.fromAgentId()), null, wrapUpSeconds, enqueuedAt, e.at(), null, null, null, null, media, transferredFrom,
+        transfer.ringBack());
+  }
+
+  /** Nobody took the call back: it waits in its queue again, at its first place in line. */
+  CallState requeued(CallEntity.CallRequeued e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), priority, extraSkills, legs,
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media, transferredFrom, null);
+  }
+
+  private List<String> plus(String agent) {
+    List<String> next = new java.util.ArrayList<>(transferredFrom);
+    next.add(agent);
+    return List.copyOf(next);
   }
 }

@@ -27,5 +27,6 @@ public record CallView(
     Double mos,
     Double worstMos,
     Double worstLossPercent,
-    String dtmf)
+    String dtmf,
+    List<String> transferredFrom)
     implements CborSerializable {}
