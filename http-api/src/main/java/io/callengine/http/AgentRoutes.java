@@ -54,6 +54,7 @@ final class AgentRoutes {
             () -> Json.body(StatusRequest.class,
                 body -> Json.reply(() -> agent.updateStatus(body.checkedPresence(), body.reason())))))),
         path("calls", () -> get(() -> parameterMap(params -> Json.reply(() -> agent.calls(CallQuery.filter(params)))))),
+        TransferRoutes.route(principal, agent),
         path("history", () -> get(() -> parameterMap(params -> Json.reply(() -> history(agent, params))))));
   }
 

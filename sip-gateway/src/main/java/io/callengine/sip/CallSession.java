@@ -116,6 +116,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private final AgentLegs agents;
   private final SessionMedia media;
   private final CallLiveness liveness;
+  private final CallTransferLeg transfer;
+  /** An agent handed the call over at least once: a BYE from its old leg is no hang-up of the call. */
+  private boolean transferred;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
@@ -142,6 +145,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.liveness = new CallLiveness(settings.liveness(), timers);
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
+    this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
   }
 
   @Override
@@ -180,6 +184,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())
         // CONNECTED
         .onMessage(AnswerConfirmed.class, this::onAnswerConfirmed)
+        .onMessage(CallTransferLeg.ReferAnswered.class, m -> { transfer.referAnswered(m); return this; })
+        .onMessage(CallTransferLeg.ByeDue.class, m -> { transfer.byeDue(); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -192,7 +198,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return switch (request.getMethod()) {
       case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
       case Request.CANCEL -> onCancel(in);
-      case Request.BYE -> onBye(in, customerLeg);
+      case Request.BYE -> customerLeg || agents.isConnected(callIdOf(request)) || agents.connected() == null && !transferred
+          ? onBye(in, customerLeg) : respondOk(in); // a leg handed over by a transfer is over already
+      case "REFER" -> { transfer.refer(in, customerLeg); yield this; }
       case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
       case Request.INFO -> customerLeg ? onInfo(in) : respondOk(in);
       case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? customer.answerSdp() : null) : respondOk(in);
@@ -411,6 +419,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private void hangUpAgent() {
+    transfer.byeNow();
     agents.hangUp();
   }
 
@@ -472,11 +481,21 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return finish();
     } else if (m.command() instanceof CallLegs.RingAgents ring) {
       onRingAgents(ring);
+    } else if (m.command() instanceof CallLegs.Transferred transferred) {
+      onTransferred(transferred);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
     }
     return this;
+  }
+
+  /** The connected agent handed the call over: its leg is hung up and the caller waits on hold music for the next one. */
+  private void onTransferred(CallLegs.Transferred m) {
+    if (phase != Phase.CONNECTED || !transfer.handOver(m.fromAgentId(), customerMedia)) return;
+    transferred = true;
+    phase = Phase.QUEUED;
+    queueWait.resume();
   }
 
   /** Rings the reserved agents once the caller waits in line; an offer to a call in any other phase is refused. */
@@ -498,6 +517,11 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     String method = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod();
     String agentCallId = callIdOf(response);
     if (sipCallId.equals(agentCallId)) return onRefreshAnswer(in);
+    if (Request.NOTIFY.equals(method)) {
+      if (in.response().getStatusCode() >= 200) transfer.notifyAnswered(agentCallId);
+      return this;
+    }
+    if (Request.BYE.equals(method)) return this; // a handed-over leg's BYE answered
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);

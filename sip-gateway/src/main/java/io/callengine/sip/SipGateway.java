@@ -29,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * {@link Drain} when the node stops.
  */
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
-  static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE");
+  static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE", "REFER");
   /** What a node that is not ready answers 503 besides a new call: a registration, and the load balancers' probe. */
   private static final Set<String> NOT_READY_REFUSES = Set.of(Request.REGISTER, Request.OPTIONS);
 
