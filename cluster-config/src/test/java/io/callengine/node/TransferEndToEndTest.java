@@ -36,7 +36,7 @@ class TransferEndToEndTest {
     node = Node.start(NodeConfig.load(ConfigFactory.parseString(String.format("""
         callengine.data-dir = "%s"
         callengine.admin-token = "%s"
-        callengine.sip { host = 127.0.0.1, port = %d, rtp-ports = "43300-43399", options-interval = 0 }
+        callengine.sip { host = 127.0.0.1, port = %d, rtp-ports = "43300-43399", options-interval = 0, drain-timeout = 2s }
         callengine.http { host = 127.0.0.1, port = %d }
         callengine.transfer.allowed-destinations = "sip:nobody@192.0.2.1, sip:partner@127.0.0.1:*"
         pekko.remote.artery.canonical.port = 0
