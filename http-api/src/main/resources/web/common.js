@@ -8,6 +8,7 @@
 export const EVENT_TYPES = [
   'call-incoming', 'call-queued', 'call-offered', 'call-established', 'call-state-changed', 'call-ended',
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
+  'call-transferred', 'transfer-failed',
 ];
 
 export const BREAK_REASONS = ['lunch', 'coffee', 'training', 'meeting', 'personal', 'after-call-work'];

@@ -97,7 +97,7 @@ final class CallTransferLeg {
     Optional<TransferTarget> target = resolve(uri, transfers);
     if (target.isEmpty()) {
       boolean ours = uri.getHost().equalsIgnoreCase(settings.publicHost()) || uri.getHost().equalsIgnoreCase(settings.host());
-      referAnswered(ours ? new ReferAnswered(Response.NOT_FOUND, "Not Found") : new ReferAnswered(Response.FORBIDDEN, "Forbidden"));
+      finalNotify(ours ? new ReferAnswered(Response.NOT_FOUND, "Not Found") : new ReferAnswered(Response.FORBIDDEN, "Forbidden"));
       return;
     }
     context.getLog().info("Call {}: agent {} transfers it by REFER to {}", callId, connected.agentId(), target.get().label());
@@ -105,8 +105,17 @@ final class CallTransferLeg {
         (view, error) -> error == null ? new ReferAnswered(Response.OK, "OK") : refused(error));
   }
 
-  /** The final NOTIFY once the engine has answered (unless the hand-over sent it already). */
+  /**
+   * The engine's answer to the REFER: a refusal ends the subscription with it. An acceptance
+   * waits for the hand-over, which sends the 200: a phone that hangs up on that NOTIFY must find
+   * its leg already handed over, not end the call.
+   */
   void referAnswered(ReferAnswered m) {
+    if (m.status() == Response.OK) return;
+    finalNotify(m);
+  }
+
+  private void finalNotify(ReferAnswered m) {
     if (referring == null) return;
     notify(referring.dialog(), m.status(), m.reason(), true);
     finalNotifyOn = referring.sipCallId();
@@ -141,7 +150,7 @@ final class CallTransferLeg {
   boolean handOver(String fromAgentId, RtpEndpoint customer) {
     AgentLegs.Leg connected = agents.connected();
     if (connected == null || !connected.agentId().equals(fromAgentId)) return false;
-    if (referring != null) referAnswered(new ReferAnswered(Response.OK, "OK"));
+    if (referring != null) finalNotify(new ReferAnswered(Response.OK, "OK"));
     if (customer != null) customer.unbridge();
     AgentLegs.Leg released = agents.releaseConnected();
     if (released.sipCallId().equals(finalNotifyOn)) {
