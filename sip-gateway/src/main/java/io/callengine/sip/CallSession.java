@@ -521,7 +521,6 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       if (in.response().getStatusCode() >= 200) transfer.notifyAnswered(agentCallId);
       return this;
     }
-    if (Request.BYE.equals(method)) return this; // a handed-over leg's BYE answered
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
       if (response.getStatusCode() < 200) agents.provisionalAfterCancel(agentCallId);
       lateAgentAnswer(in);
@@ -583,6 +582,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onAgentTimeout(SipIn.TimeoutIn m) {
+    if (Request.NOTIFY.equals(m.transaction().getRequest().getMethod())) {
+      transfer.notifyAnswered(callIdOf(m.transaction().getRequest()));
+      return this;
+    }
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }

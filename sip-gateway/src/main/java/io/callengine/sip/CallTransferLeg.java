@@ -30,7 +30,7 @@ final class CallTransferLeg {
   /** The phone did not answer the final NOTIFY in time: its leg gets its BYE anyway. */
   enum ByeDue implements CallSession.Message { INSTANCE }
 
-  /** How long a handed-over leg's BYE waits for the answer to the final NOTIFY, which a BYE overtaking it would make the phone refuse. */
+  /** How long a handed-over leg's BYE waits for the answers to its REFER's NOTIFYs. */
   private static final java.time.Duration NOTIFY_ANSWER_WAIT = java.time.Duration.ofSeconds(2);
 
   private final ActorContext<CallSession.Message> context;
@@ -44,9 +44,16 @@ final class CallTransferLeg {
   private AgentLegs.Leg referring;
   /** The CSeq of that REFER: its NOTIFYs' Event id (RFC 3515 2.4.6), as a dialog may carry several REFERs. */
   private long referCseq;
-  /** The Call-ID of the agent leg whose final NOTIFY is unanswered yet; null when none is. */
-  private String finalNotifyOn;
-  /** A handed-over leg whose BYE waits for that answer. */
+  /**
+   * The leg whose NOTIFY is unanswered yet; null when none is. One NOTIFY at a time: a phone may
+   * otherwise take the final one first and refuse the earlier one for a subscription it ended.
+   */
+  private AgentLegs.Leg notifying;
+  /** Whether that NOTIFY is the final one. */
+  private boolean finalInFlight;
+  /** A final NOTIFY waiting for the answer to the one in flight. */
+  private ReferAnswered queuedFinal;
+  /** A handed-over leg whose BYE waits for the answer to its final NOTIFY, which a BYE overtaking it would make the phone refuse. */
   private AgentLegs.Leg byeAfterNotify;
 
   CallTransferLeg(ActorContext<CallSession.Message> context, org.apache.pekko.actor.typed.javadsl.TimerScheduler<CallSession.Message> timers,
@@ -92,14 +99,14 @@ final class CallTransferLeg {
     respond(in, Response.ACCEPTED, null);
     referring = connected;
     referCseq = ((javax.sip.header.CSeqHeader) request.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
-    notify(connected.dialog(), Response.TRYING, "Trying", false);
     CallTransfers transfers = new CallTransfers(engine);
     Optional<TransferTarget> target = resolve(uri, transfers);
-    if (target.isEmpty()) {
+    if (target.isEmpty()) { // known at once: the first NOTIFY is the final one
       boolean ours = uri.getHost().equalsIgnoreCase(settings.publicHost()) || uri.getHost().equalsIgnoreCase(settings.host());
       finalNotify(ours ? new ReferAnswered(Response.NOT_FOUND, "Not Found") : new ReferAnswered(Response.FORBIDDEN, "Forbidden"));
       return;
     }
+    send(connected, new ReferAnswered(Response.TRYING, "Trying"), false);
     context.getLog().info("Call {}: agent {} transfers it by REFER to {}", callId, connected.agentId(), target.get().label());
     context.pipeToSelf(transfers.transfer(connected.agentId(), callId, target.get()),
         (view, error) -> error == null ? new ReferAnswered(Response.OK, "OK") : refused(error));
@@ -117,20 +124,39 @@ final class CallTransferLeg {
 
   private void finalNotify(ReferAnswered m) {
     if (referring == null) return;
-    notify(referring.dialog(), m.status(), m.reason(), true);
-    finalNotifyOn = referring.sipCallId();
+    AgentLegs.Leg leg = referring;
     referring = null;
+    if (notifying != null) queuedFinal = m;
+    else send(leg, m, true);
   }
 
-  /** A final answer to a NOTIFY on an agent leg: a BYE that waited for it goes now. */
+  private void send(AgentLegs.Leg leg, ReferAnswered m, boolean last) {
+    notifying = leg;
+    finalInFlight = last;
+    notify(leg.dialog(), m.status(), m.reason(), last);
+  }
+
+  /** A final answer to a NOTIFY on an agent leg (or its timeout): the next NOTIFY, or the BYE that waited for the last, goes now. */
   void notifyAnswered(String agentCallId) {
-    if (!agentCallId.equals(finalNotifyOn)) return;
-    finalNotifyOn = null;
-    byeNow();
+    if (notifying == null || !notifying.sipCallId().equals(agentCallId)) return;
+    AgentLegs.Leg leg = notifying;
+    notifying = null;
+    if (queuedFinal != null) {
+      ReferAnswered next = queuedFinal;
+      queuedFinal = null;
+      send(leg, next, true);
+    } else if (finalInFlight) {
+      finalInFlight = false;
+      byeNow();
+    }
   }
 
+  /** The phone did not answer in time: a final NOTIFY still waiting is sent, and the BYE goes anyway. */
   void byeDue() {
-    finalNotifyOn = null;
+    if (queuedFinal != null && notifying != null) notify(notifying.dialog(), queuedFinal.status(), queuedFinal.reason(), true);
+    queuedFinal = null;
+    notifying = null;
+    finalInFlight = false;
     byeNow();
   }
 
@@ -153,7 +179,7 @@ final class CallTransferLeg {
     if (referring != null) finalNotify(new ReferAnswered(Response.OK, "OK"));
     if (customer != null) customer.unbridge();
     AgentLegs.Leg released = agents.releaseConnected();
-    if (released.sipCallId().equals(finalNotifyOn)) {
+    if (notifying != null && released.sipCallId().equals(notifying.sipCallId())) {
       byeAfterNotify = released;
       timers.startSingleTimer(ByeDue.INSTANCE, ByeDue.INSTANCE, NOTIFY_ANSWER_WAIT);
     } else {

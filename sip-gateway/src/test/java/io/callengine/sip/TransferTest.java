@@ -312,12 +312,14 @@ class TransferTest {
       assertEquals(501, first.referIncoming("<sip:tq6b@127.0.0.1?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
           "an attended transfer (Replaces): 501");
       assertEquals(202, first.referIncoming("<sip:nobody@127.0.0.1>").getStatusCode());
-      assertEquals("SIP/2.0 100 Trying", first.notifies.poll(5, TimeUnit.SECONDS));
-      assertEquals("SIP/2.0 404 Not Found", first.notifies.poll(5, TimeUnit.SECONDS), "no queue, agent or allowed address: 404");
+      assertEquals("SIP/2.0 404 Not Found", first.notifies.poll(5, TimeUnit.SECONDS), "no queue, agent or allowed address: 404 at once");
+      assertEquals(202, first.referIncoming("<sip:+4930123@198.51.100.7>").getStatusCode());
+      assertEquals("SIP/2.0 403 Forbidden", first.notifies.poll(5, TimeUnit.SECONDS), "an outside address off the allowlist: 403 at once");
+      assertTrue(heard(first, "still with the agent", caller), "after a failed REFER the call stays with the agent");
 
       assertEquals(202, first.referIncoming("<sip:tq6b@127.0.0.1>").getStatusCode(), "a blind REFER to a queue's address: 202");
       assertEquals("SIP/2.0 100 Trying", first.notifies.poll(5, TimeUnit.SECONDS));
-      assertEquals("SIP/2.0 200 OK", first.notifies.poll(5, TimeUnit.SECONDS), "the phone saw " + first.events);
+      assertEquals("SIP/2.0 200 OK", first.notifies.poll(5, TimeUnit.SECONDS), "after the answer to the first, the phone saw " + first.events);
       assertTrue(got(first, "BYE"), "then the agent's leg gets BYE");
       eventually(Duration.ofSeconds(5), "the caller waits in the queue referred to", () -> waiting("tq6b").size() == 1
           && waiting("tq6b").get(0).callId().equals(callId));
