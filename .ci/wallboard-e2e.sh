@@ -6,7 +6,8 @@
 # playwright-core): the wallboard loads and goes live on the event stream, a customer call
 # placed with SIPp shows on it within a second of the engine answering, the agent page puts
 # its agent on a lunch break and the wallboard shows it, then takes the call; screenshots of
-# both pages are taken.
+# both pages are taken; last, the agent page's transfer form is refused an outside number and
+# hands a caller over to the sales queue.
 #
 #   .ci/wallboard-e2e.sh [path/to/call-engine.jar]
 #

@@ -175,6 +175,27 @@ async function main() {
     await desk.screenshot({ path: join(SHOTS, 'agent-page.png') });
     pass(`screenshots in ${SHOTS}`);
 
+    // 7. Bob transfers a caller: an outside number off the allowlist is refused on the page
+    // (he stays signed in, the call stays his), then the sales queue takes the caller.
+    await desk.selectOption('#transfer-kind', 'address');
+    await desk.fill('#transfer-target', 'sip:+4930123@partner.example.com');
+    await desk.click('#transfer-go');
+    await desk.waitForFunction(() => document.querySelector('#transfer-error')?.textContent.includes('not allowed'), null, { timeout: 5000 });
+    pass('a transfer to an outside number off the allowlist is refused on the agent page, the call stays with bob');
+    await desk.selectOption('#transfer-kind', 'queueId');
+    await desk.fill('#transfer-target', 'sales');
+    await desk.click('#transfer-go');
+    // Taken (202): the form clears. Bob may hold both support callers (two calls at once): the
+    // call records say which one went, handed over by him, waiting in sales.
+    await desk.waitForFunction(() => document.querySelector('#transfer-target').value === ''
+      && !document.querySelector('#transfer-error').textContent, null, { timeout: 5000 });
+    await until('a call record shows the caller handed over by bob to sales', async () => {
+      const response = await fetch(`${BASE}/api/v1/supervisor/calls`, { headers: { Authorization: `Bearer ${SUPERVISOR}` } });
+      const calls = response.ok ? await response.json() : [];
+      return calls.some((c) => c.queueId === 'sales' && (c.transferredFrom || []).includes(AGENT_ID) && c.transfers === 1);
+    }, 5000, 200);
+    pass('bob transfers a caller to sales from his page: the record shows it handed over by him');
+
     if (problems.length) throw new Error(`script errors in the pages: ${problems.join('; ')}`);
   } catch (e) {
     for (const [i, ctx] of browser.contexts().entries()) {

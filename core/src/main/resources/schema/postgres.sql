@@ -191,3 +191,6 @@ ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS held BIGINT DEFAULT 0 NOT NULL
 ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NOT NULL;
 ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS held BIGINT DEFAULT 0 NOT NULL;
 ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NOT NULL;
+-- Blind transfers: how many times agents handed the call over, and who (comma-separated, in order).
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transfers INTEGER DEFAULT 0;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transferred_from VARCHAR(1024);

@@ -58,6 +58,7 @@ function init() {
   $('break-reason').addEventListener('change', () => {
     if (state.agent && (state.agent.presence === 'BREAK' || state.agent.pendingPresence === 'BREAK')) setPresence('BREAK');
   });
+  $('transfer').addEventListener('submit', transfer);
   signIn.start();
 }
 
@@ -189,6 +190,28 @@ async function toggleHold(callId) {
   render();
 }
 
+/** A blind transfer of the current call: the engine hangs up this phone once the call is handed over. */
+async function transfer(event) {
+  event.preventDefault();
+  const record = state.agent && currentRecord();
+  if (state.busy || !record) return;
+  const target = $('transfer-target').value.trim();
+  if (!target) return;
+  state.busy = true;
+  $('transfer-error').textContent = '';
+  const path = `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(record.callId)}/transfer`;
+  try {
+    // Not guarded: a 403 here is an address off the allowlist, not a token gone.
+    await api(state.token, path, { method: 'POST', body: { [$('transfer-kind').value]: target } });
+    $('transfer-target').value = '';
+  } catch (e) {
+    if (e.status === 401) signIn.signOut('Your token was revoked.');
+    else $('transfer-error').textContent = e.message;
+  }
+  state.busy = false;
+  refreshSoon();
+}
+
 // ---------------------------------------------------------------- events
 
 function onEvent(event) {
@@ -306,6 +329,8 @@ function renderCall() {
   const agent = state.agent;
   const record = currentRecord();
   const panel = $('call');
+  $('transfer').hidden = !record || agent.activity !== 'ON_CALL';
+  fill($('transfer-queues'), state.queues.map((q) => h('option', { value: q.queueId })));
   if (!record) {
     panel.dataset.state = 'none';
     fill(panel, h('p', { class: 'no-call' }, agent.presence === 'AVAILABLE' ? 'No call. The next one comes to you.' : 'No call.'));

@@ -11,7 +11,9 @@ public enum Refusal {
   NOT_FOUND("not-found"),
   CONFLICT("conflict"),
   INVALID("invalid"),
-  UNAVAILABLE("unavailable");
+  UNAVAILABLE("unavailable"),
+  /** Beyond what the engine's configuration allows (an outside transfer address off the allowlist). */
+  FORBIDDEN("forbidden");
 
   private final String code;
 

@@ -56,6 +56,7 @@ final class AgentRoutes {
         path("calls", () -> get(() -> parameterMap(params -> Json.reply(() -> agent.calls(CallQuery.filter(params)))))),
         RecordingPauseRoutes.route(principal, agent),
         HoldRoutes.route(principal, agent),
+        TransferRoutes.route(principal, agent),
         path("history", () -> get(() -> parameterMap(params -> Json.reply(() -> history(agent, params))))));
   }
 

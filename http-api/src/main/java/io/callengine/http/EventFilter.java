@@ -31,7 +31,8 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
   /** The {@code type} of every public event ({@code CallCenterEvent.type()}), plus the feed's own {@code queue-stats}. */
   static final Set<String> TYPES = Set.of("call-incoming", "call-queued", "call-offered", "call-established",
       "call-state-changed", "call-ended", "call-monitored", "call-held", "call-resumed", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
-      "security", "recording-started", "recording-paused", "recording-resumed", "recording-stopped", EventFeed.QUEUE_STATS);
+      "security", "recording-started", "recording-paused", "recording-resumed", "recording-stopped", EventFeed.QUEUE_STATS, "call-transferred",
+      "transfer-failed");
 
   /** Reads the query parameters (others, such as {@code token}, are left alone); an unknown type is a 400 naming {@code types}. */
   static EventFilter parse(Map<String, String> params, Principal principal) {

@@ -89,6 +89,7 @@ final class Problems {
       case CONFLICT -> StatusCodes.CONFLICT;
       case INVALID -> StatusCodes.BAD_REQUEST;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+      case FORBIDDEN -> StatusCodes.FORBIDDEN;
     };
   }
 

@@ -140,6 +140,22 @@ final class AgentLegs {
     if (connected != null) messages.bye(connected.dialog());
   }
 
+  /**
+   * The connected agent handed the call over: its port is returned and the leg given back for its
+   * BYE. Its Call-ID stays the session's, so that its phone's late requests and answers still find it.
+   */
+  Leg releaseConnected() {
+    Leg leg = connected;
+    connected = null;
+    if (leg != null) leg.media().close();
+    return leg;
+  }
+
+  /** Whether {@code sipCallId} is the leg of the agent the caller talks to now. */
+  boolean isConnected(String sipCallId) {
+    return connected != null && connected.sipCallId().equals(sipCallId);
+  }
+
   boolean anyRinging() {
     return !ringing.isEmpty();
   }

@@ -5,6 +5,7 @@ import io.callengine.core.agent.Reservation;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.CallLegs;
+import io.callengine.core.call.TransferTarget;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
 import java.time.Duration;
@@ -109,7 +110,8 @@ final class AgentOffer {
 
   /** A provisional answer on a ringing leg: the first one beyond 100 tells the agent's entity that its phone rings. */
   void provisional(String agentCallId, int status) {
-    if (status > 100 && legs.provisional(agentCallId)) {
+    // An outside address rung by a transfer has no agent entity to tell.
+    if (status > 100 && legs.provisional(agentCallId) && !TransferTarget.isOutside(legs.ringingLeg(agentCallId).get().agentId())) {
       engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, legs.ringingLeg(agentCallId).get().agentId())
           .tell(new AgentEntity.Ringing(callId, context.getSystem().ignoreRef()));
     }

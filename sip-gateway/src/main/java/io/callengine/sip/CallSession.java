@@ -122,6 +122,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** The connected call's frames while something records or monitors it; null otherwise. */
   private CallAudio audio;
   private final SessionHold hold;
+  private final CallTransferLeg transfer;
+  /** An agent handed the call over at least once: a BYE from its old leg is no hang-up of the call. */
+  private boolean transferred;
   /**
    * Every RTP port this session asked the relay for. A port that arrives after the session
    * stopped (its message goes nowhere) would be held for good: the stop closes them all.
@@ -151,6 +154,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId);
+    this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
   }
 
   @Override
@@ -193,6 +197,8 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(CallRecording.AgentKey.class, m -> { recording.agentKey(m.digit()); return this; })
         .onMessage(CallMonitor.Step.class, m -> { monitor.step(m); return this; })
         .onMessage(SessionHold.RetryDue.class, m -> { hold.retry(); return this; })
+        .onMessage(CallTransferLeg.ReferAnswered.class, m -> { transfer.referAnswered(m); return this; })
+        .onMessage(CallTransferLeg.ByeDue.class, m -> { transfer.byeDue(); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -209,7 +215,9 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     return switch (request.getMethod()) {
       case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
       case Request.CANCEL -> onCancel(in);
-      case Request.BYE -> onBye(in, customerLeg);
+      case Request.BYE -> customerLeg || agents.isConnected(callIdOf(request)) || agents.connected() == null && !transferred
+          ? onBye(in, customerLeg) : respondOk(in); // a leg handed over by a transfer is over already
+      case "REFER" -> { transfer.refer(in, customerLeg); yield this; }
       case Request.ACK -> { liveness.acked(callIdOf(request)); yield this; }
       case Request.INFO -> customerLeg ? onInfo(in) : onAgentInfo(in);
       case Request.UPDATE -> customerLeg ? onRefresh(in, SipMessages.sdpBody(request) != null ? customer.answerSdp() : null) : respondOk(in);
@@ -428,6 +436,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private void hangUpAgent() {
+    transfer.byeNow();
     agents.hangUp();
   }
 
@@ -463,6 +472,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     AgentLegs.Leg connected = agents.connected();
     if (connected == null) return null;
     if (audio == null) audio = CallAudio.tap(customerMedia, connected.media(), codec().payloadType());
+    else audio.agentChanged(connected.media());
     return audio;
   }
 
@@ -511,11 +521,21 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       monitor.command(m.command(), connected == null ? null : customerMedia, connected == null ? null : connected.media(), negotiation);
     } else if (m.command() instanceof CallLegs.HoldLegs h) {
       onHoldLegs(h);
+    } else if (m.command() instanceof CallLegs.Transferred transferred) {
+      onTransferred(transferred);
     } else if (m.command() instanceof CallLegs.Moved moved) {
       queueId = moved.queueId();
       queueWait.moved(moved.queue());
     }
     return this;
+  }
+
+  /** The connected agent handed the call over: its leg is hung up and the caller waits on hold music for the next one. */
+  private void onTransferred(CallLegs.Transferred m) {
+    if (phase != Phase.CONNECTED || !transfer.handOver(m.fromAgentId(), customerMedia)) return;
+    transferred = true;
+    phase = Phase.QUEUED;
+    queueWait.resume();
   }
 
   /** Rings the reserved agents once the caller waits in line; an offer to a call in any other phase is refused. */
@@ -543,6 +563,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     }
     if (isConnectedLeg(agentCallId) && hold.answers(response)) {
       hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
+      return this;
+    }
+    if (Request.NOTIFY.equals(method)) {
+      if (in.response().getStatusCode() >= 200) transfer.notifyAnswered(agentCallId);
       return this;
     }
     if (!Request.INVITE.equals(method) || !offer.isRinging(agentCallId)) {
@@ -585,6 +609,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** The caller and the agent hear each other; a recorded call starts writing. */
   private void bridge(AgentLegs.Leg leg) {
     RtpEndpoint.bridge(customerMedia, leg.media());
+    if (audio != null) audio.agentChanged(leg.media()); // a transfer's target took over: record and mix its side
     recording.bridged(this::callAudio, leg.agentId(), leg.media(), codec(),
         negotiation.telephoneEvent().map(te -> te.payloadType()).orElse(null));
   }
@@ -630,6 +655,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> onAgentTimeout(SipIn.TimeoutIn m) {
+    if (Request.NOTIFY.equals(m.transaction().getRequest().getMethod())) {
+      transfer.notifyAnswered(callIdOf(m.transaction().getRequest()));
+      return this;
+    }
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }

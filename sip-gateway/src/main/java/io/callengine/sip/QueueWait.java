@@ -54,6 +54,12 @@ final class QueueWait {
     }
   }
 
+  /** The agent handed the call over (a transfer): music again, and the announcements if they had stopped. */
+  void resume() {
+    if (customer == null) return;
+    start(queue, customer, codec);
+  }
+
   /** The CallEntity moved the call to another queue; the announcements keep their interval. */
   void moved(QueueConfig to) {
     this.queue = to;

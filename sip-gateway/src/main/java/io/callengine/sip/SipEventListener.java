@@ -117,7 +117,8 @@ public final class SipEventListener implements SipListenerExt {
     if (Request.OPTIONS.equals(method) && probe != null && event.getResponse().getStatusCode() >= 200) {
       probe.tell(new PhoneProbe.Answered(callId(event.getResponse()), event.getResponse().getStatusCode()));
     }
-    if (!Request.INVITE.equals(((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getMethod())) return;
+    // INVITE answers, and the answers to a transfer's NOTIFYs (the session sends one at a time).
+    if (!Request.INVITE.equals(method) && !Request.NOTIFY.equals(method)) return;
     SipIn.ResponseIn message = new SipIn.ResponseIn(event.getResponse(), event.getClientTransaction());
     ActorRef<CallSession.Message> session = sessions.get(callId(event.getResponse()));
     if (session != null) session.tell(message);

@@ -29,7 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * {@link Drain} when the node stops.
  */
 public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
-  static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE");
+  static final List<String> ALLOWED = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE", "REFER");
   /** What a node that is not ready answers 503 besides a new call: a registration, and the load balancers' probe. */
   private static final Set<String> NOT_READY_REFUSES = Set.of(Request.REGISTER, Request.OPTIONS);
 
@@ -110,7 +110,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       case Request.OPTIONS -> messages.respond(in.transaction(), request, Response.OK, null, null, allow());
       case Request.ACK -> { }
       // A new call comes as NewCall: an INVITE here belongs to a dialog we do not know.
-      case Request.INVITE, Request.BYE, Request.CANCEL, Request.INFO, Request.UPDATE ->
+      case Request.INVITE, Request.BYE, Request.CANCEL, Request.INFO, Request.UPDATE, "REFER" ->
           messages.respond(in.transaction(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
       default -> messages.respond(in.transaction(), request, Response.NOT_IMPLEMENTED, null, null, allow());
     }

@@ -29,6 +29,11 @@ public final class CallCenterClient {
     return engine.admin().getAgent(agentId);
   }
 
+  /** Hands this agent's connected call over to {@code target} (a blind transfer); see {@link CallTransfers#transfer}. */
+  public CompletionStage<io.callengine.core.call.CallView> transfer(String callId, io.callengine.core.call.TransferTarget target) {
+    return new CallTransfers(engine).transfer(agentId, callId, target);
+  }
+
   public CompletionStage<AgentView> updateStatus(Presence presence, String reason) {
     return engine.admin().setPresence(agentId, presence, reason);
   }

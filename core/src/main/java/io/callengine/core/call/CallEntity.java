@@ -161,6 +161,17 @@ public final class CallEntity
   /** The call is over (or never began) and nothing has asked for it for a while: leave memory and the remembered set. */
   enum Passivate implements Command { INSTANCE }
   record MoveAnswered(String queueId, Admission admission) implements Command {}
+  /**
+   * The connected agent hands the call over (a blind transfer): NOT_FOUND when the call is not that
+   * agent's, CONFLICT when it is not connected (or a transfer rings already); a named agent who
+   * cannot take it refuses it at once. An agent or outside address rings {@code ringTimeoutSeconds}.
+   */
+  public record Transfer(String fromAgentId, TransferTarget target, int ringTimeoutSeconds, ActorRef<StatusReply<CallView>> replyTo)
+      implements Command {}
+  /** The named agent of a transfer answered its reservation: {@code reservation} null when it refused ({@code refusal} says why). */
+  record TransferTargetReserved(Transfer transfer, Reservation reservation, String refusal) implements Command {}
+  /** The agent who handed the call over answered the reservation asked to ring it again; null when it cannot take the call. */
+  record RingBackReserved(Reservation reservation) implements Command {}
 
   public sealed interface Event extends CborSerializable {
     /** When it happened, by the engine's clock. */
@@ -173,7 +184,8 @@ public final class CallEntity
   public record CallRouted(String queueId, int priority, List<QueueConfig.RequiredSkill> extraSkills, Instant at) implements Event {}
   public record CallOffered(List<String> agentIds, int wrapUpSeconds, Instant at) implements Event {}
   public record CallOfferFailed(String agentId, String reason, Instant at) implements Event {}
-  public record CallConnected(String agentId, Instant at) implements Event {}
+  /** {@code transferredFrom}: the agent who handed the call to {@code agentId}; null for an answer from the queue (and in older journals). */
+  public record CallConnected(String agentId, Instant at, String transferredFrom) implements Event {}
   public record CallEnded(Disposition disposition, String reason, Instant at, long waitSeconds, long talkSeconds,
       CallMedia media) implements Event {}
   public record QualitySampled(String leg, double mos, double lossPercent, double jitterMs, Instant at) implements Event {}
@@ -190,6 +202,16 @@ public final class CallEntity
   public record CallHeld(String agentId, boolean fromPhone, Instant at) implements Event {}
   /** Off hold: resumed, or the call ended on hold. {@code heldMillis} this hold, {@code totalHeldMillis} all the call's holds. */
   public record CallResumed(String agentId, boolean fromPhone, long heldMillis, long totalHeldMillis, Instant at) implements Event {}
+  /**
+   * {@code fromAgentId} handed the call over: to {@code toQueueId} (waiting there from {@code enqueuedAt}
+   * at {@code priority}), or to {@code toAgentId} or {@code toAddress}, which ring for {@code ringTimeoutSeconds}.
+   */
+  public record CallTransferred(String fromAgentId, String toQueueId, String toAgentId, String toAddress, Instant enqueuedAt,
+      int priority, int ringTimeoutSeconds, Instant at) implements Event {}
+  /** The transfer's target did not take the call ({@code reason}): it rings the agent who handed it over. */
+  public record TransferFailed(String fromAgentId, String target, String reason, Instant at) implements Event {}
+  /** The call went back to wait in {@code queueId} at its first place: neither a transfer's target nor its agent took it. */
+  public record CallRequeued(String queueId, String reason, Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -271,7 +293,8 @@ public final class CallEntity
         .onCommand(Start.class, this::onStart)
         .onCommand(Hangup.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(End.class, (s, c) -> notFound(c.replyTo()))
-        .onCommand(Get.class, (s, c) -> notFound(c.replyTo()));
+        .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(Transfer.class, (s, c) -> notFound(c.replyTo()));
     builder.forState(s -> s.status() == CallStatus.ENDED)
         .onCommand(Hangup.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())))
         .onCommand(End.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view())));
@@ -314,6 +337,9 @@ public final class CallEntity
         .onCommand(EndMonitor.class, this::onEndMonitor)
         .onCommand(Hold.class, (s, c) -> onHoldChange(s, c.agentId(), true, c.fromPhone(), c.replyTo()))
         .onCommand(Resume.class, (s, c) -> onHoldChange(s, c.agentId(), false, c.fromPhone(), c.replyTo()))
+        .onCommand(Transfer.class, this::onTransfer)
+        .onCommand(TransferTargetReserved.class, this::onTransferTargetReserved)
+        .onCommand(RingBackReserved.class, this::onRingBackReserved)
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -400,9 +426,10 @@ public final class CallEntity
     if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is not ringing agent " + cmd.agentId()));
     }
-    return persist(state, new CallConnected(cmd.agentId(), clock.instant()))
+    return persist(state, new CallConnected(cmd.agentId(), clock.instant(), TransferRules.handedFrom(state, cmd.agentId())))
         .thenRun(s -> notices.connected(s.agentId(),
             state.offeredTo().stream().filter(a -> !a.equals(cmd.agentId())).toList(), s.queueId()))
+        .thenRun(s -> TransferRules.settled(state, cmd.agentId(), notices))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -410,6 +437,7 @@ public final class CallEntity
     if (state.status() != CallStatus.OFFERING || !state.offeredTo().contains(cmd.agentId())) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
+    if (state.transfer() != null) return transferFailed(state, cmd.agentId(), cmd.reason(), cmd.noAnswer(), cmd.replyTo());
     return persist(state, new CallOfferFailed(cmd.agentId(), cmd.reason(), clock.instant()))
         .thenRun(s -> {
           notices.released(cmd.agentId(), cmd.noAnswer());
@@ -445,7 +473,9 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onHangup(CallState state, Hangup cmd) {
-    Disposition disposition = state.status() == CallStatus.CONNECTED ? Disposition.COMPLETED : Disposition.ABANDONED;
+    // A caller answered once and handed over is served, not abandoned, whatever he waits for next.
+    Disposition disposition = state.status() == CallStatus.CONNECTED || TransferRules.answeredBefore(state)
+        ? Disposition.COMPLETED : Disposition.ABANDONED;
     String reason = cmd.reason() != null ? cmd.reason() : cmd.by().name().toLowerCase() + " hung up";
     return end(state, disposition, reason, cmd.replyTo(), false);
   }
@@ -579,6 +609,100 @@ public final class CallEntity
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
+  // --- transfers (see CallTransfers) ---
+
+  private ReplyEffect<Event, CallState> onTransfer(CallState state, Transfer cmd) {
+    java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
+    if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
+    TransferTarget target = cmd.target();
+    if (target.queueId() != null) return transferToQueue(state, cmd);
+    if (target.address() != null) {
+      return transferRinging(state, cmd, new Reservation(target.address(), callId, target.address(), target.address()));
+    }
+    context.pipeToSelf(asks.<AgentEntity.Command, Reservation>ask(peers.agent(target.agentId()), r -> new AgentEntity.Reserve(callId, r)),
+        (reservation, error) -> new TransferTargetReserved(cmd, reservation, error == null ? null : error.getMessage()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> transferToQueue(CallState state, Transfer cmd) {
+    Instant now = clock.instant();
+    TransferTarget target = cmd.target();
+    Instant enqueuedAt = Boolean.FALSE.equals(target.keepPlace()) ? now : state.enqueuedAt();
+    int priority = target.priority() != null ? target.priority() : state.priority();
+    long talk = state.talkSeconds(now);
+    moveReplyTo = null;
+    movesInARow = 0;
+    return persist(state, new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now))
+        .thenRun(s -> {
+          notices.handedOver(cmd.fromAgentId(), talk, state.wrapUpSeconds());
+          s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
+          context.pipeToSelf(admit(s.queueId(), waiting), (admission, failure) -> new MoveAnswered(s.queueId(), admission));
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
+  }
+
+  private ReplyEffect<Event, CallState> onTransferTargetReserved(CallState state, TransferTargetReserved m) {
+    Transfer cmd = m.transfer();
+    java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
+    if (refusal.isPresent() || m.reservation() == null) {
+      if (m.reservation() != null) notices.released(m.reservation().agentId(), false);
+      StatusReply<CallView> reply = refusal.orElseGet(() -> TransferRules.targetRefused(m.refusal()));
+      if (refusal.isEmpty()) TransferRules.publishFailed(events, state, cmd.fromAgentId(), cmd.target().label(), reply.getError().getMessage(), clock.instant());
+      return Effect().reply(cmd.replyTo(), reply);
+    }
+    return transferRinging(state, cmd, m.reservation());
+  }
+
+  private ReplyEffect<Event, CallState> transferRinging(CallState state, Transfer cmd, Reservation target) {
+    TransferTarget to = cmd.target();
+    CallTransferred event = new CallTransferred(cmd.fromAgentId(), null, to.agentId(), to.address(), state.enqueuedAt(),
+        state.priority(), cmd.ringTimeoutSeconds(), clock.instant());
+    return persist(state, event)
+        .thenRun(s -> {
+          s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
+          s.legs().tell(new CallLegs.RingAgents(callId, List.of(target), cmd.ringTimeoutSeconds()));
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
+  }
+
+  /** The target did not answer: ring the agent who handed the call over; when that fails too, back to the queue. */
+  private ReplyEffect<Event, CallState> transferFailed(CallState state, String agentId, String reason, boolean noAnswer,
+      ActorRef<StatusReply<Done>> replyTo) {
+    CallTransfer transfer = state.transfer();
+    if (transfer.ringingBack()) return requeue(state, "the transfer failed and " + agentId + " did not take the call back: " + reason, replyTo);
+    return persist(state, new TransferFailed(transfer.fromAgentId(), transfer.target(), reason, clock.instant()))
+        .thenRun(s -> {
+          notices.released(agentId, noAnswer);
+          context.pipeToSelf(asks.<AgentEntity.Command, Reservation>ask(peers.agent(transfer.fromAgentId()),
+              r -> new AgentEntity.Reserve(callId, r)), (reservation, error) -> new RingBackReserved(reservation));
+        })
+        .thenReply(replyTo, s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, CallState> onRingBackReserved(CallState state, RingBackReserved m) {
+    CallTransfer transfer = state.transfer();
+    if (transfer == null || !transfer.ringingBack() || state.status() != CallStatus.OFFERING) return Effect().noReply();
+    if (m.reservation() == null) return requeue(state, "the transfer failed and " + transfer.fromAgentId() + " cannot take the call back", null);
+    state.legs().tell(new CallLegs.RingAgents(callId, List.of(m.reservation()), transfer.ringTimeoutSeconds()));
+    return Effect().noReply();
+  }
+
+  /** Back in line at its first place; the agent who handed the call over is done with it (wrap-up). */
+  private ReplyEffect<Event, CallState> requeue(CallState state, String reason, ActorRef<StatusReply<Done>> replyTo) {
+    CallTransfer transfer = state.transfer();
+    Instant now = clock.instant();
+    moveReplyTo = null;
+    movesInARow = 0;
+    return persist(state, new CallRequeued(state.queueId(), reason, now))
+        .thenRun(s -> {
+          notices.handedOver(transfer.fromAgentId(), transfer.talkSeconds(), state.wrapUpSeconds());
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
+          context.pipeToSelf(admit(s.queueId(), waiting), (admission, failure) -> new MoveAnswered(s.queueId(), admission));
+        })
+        .thenReply(replyTo != null ? replyTo : context.getSystem().ignoreRef(), s -> StatusReply.ack());
+  }
+
   private ReplyEffect<Event, CallState> onVerify(CallState state, Verify cmd) {
     if (!state.active()) {
       if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy());
@@ -666,6 +790,10 @@ public final class CallEntity
         .onEvent(MonitorEnded.class, (s, e) -> s.withMonitoring(null))
         .onEvent(CallHeld.class, (s, e) -> s.withHold(s.hold().held(e.at())))
         .onEvent(CallResumed.class, (s, e) -> s.withHold(s.hold().resumed(e.totalHeldMillis())))
+        .onEvent(CallTransferred.class, (s, e) -> e.toQueueId() != null ? s.transferredToQueue(e)
+            : s.transferRinging(e, e.toAgentId() != null ? e.toAgentId() : e.toAddress()))
+        .onEvent(TransferFailed.class, CallState::ringingBack)
+        .onEvent(CallRequeued.class, CallState::requeued)
         .build();
   }
 }

@@ -26,6 +26,14 @@ final class CallEvents {
       events.publish(new io.callengine.core.events.CallOffered(at, callId, after.queueId(), null, e.agentIds()));
     } else if (event instanceof CallEntity.CallConnected e) {
       events.publish(new io.callengine.core.events.CallEstablished(at, callId, after.queueId(), e.agentId(), after.waitSeconds(at)));
+    } else if (event instanceof CallEntity.CallTransferred e) {
+      String target = e.toQueueId() != null ? "queue:" + e.toQueueId() : e.toAgentId() != null ? "agent:" + e.toAgentId() : e.toAddress();
+      events.publish(new io.callengine.core.events.CallTransferred(at, callId, after.queueId(), e.fromAgentId(), target));
+      if (e.toQueueId() != null) events.publish(new CallQueued(at, callId, e.toQueueId(), null, e.priority()));
+    } else if (event instanceof CallEntity.TransferFailed e) {
+      events.publish(new io.callengine.core.events.TransferFailed(at, callId, after.queueId(), e.fromAgentId(), e.target(), e.reason()));
+    } else if (event instanceof CallEntity.CallRequeued e) {
+      events.publish(new CallQueued(at, callId, e.queueId(), null, after.priority()));
     } else if (event instanceof CallEntity.CallEnded e) {
       events.publish(new io.callengine.core.events.CallEnded(at, callId, after.queueId(), after.agentId(), e.disposition().name(),
           e.reason(), e.waitSeconds(), e.talkSeconds()));

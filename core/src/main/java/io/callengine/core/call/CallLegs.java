@@ -45,4 +45,9 @@ public final class CallLegs {
   public record EndMonitor(String callId, String monitorId) implements Command {}
   /** The agent put the call on hold (or took it off) through the API: music to the customer, and the agent's phone is told. */
   public record HoldLegs(boolean onHold) implements Command {}
+  /**
+   * {@code fromAgentId} handed the call over: hang up its leg and put the caller back on hold music;
+   * a {@link RingAgents} follows for an agent or outside target, a {@link Moved} for a queue.
+   */
+  public record Transferred(String callId, String fromAgentId) implements Command {}
 }

@@ -29,13 +29,14 @@ final class CallNotices {
 
   /** The agent took the call: it is on the call, the others who rang are free, the queue lets it go. */
   void connected(String agentId, List<String> others, String queueId) {
-    heard("agent " + agentId, asks.<AgentEntity.Command, Done>askRetrying(peers.agent(agentId), r -> new AgentEntity.AnswerCall(callId, r)));
+    if (!TransferTarget.isOutside(agentId)) heard("agent " + agentId, asks.<AgentEntity.Command, Done>askRetrying(peers.agent(agentId), r -> new AgentEntity.AnswerCall(callId, r)));
     others.forEach(other -> released(other, false));
     leftQueue(queueId);
   }
 
   /** An agent's phone did not take the call (or the call is over before it did). */
   void released(String agentId, boolean noAnswer) {
+    if (TransferTarget.isOutside(agentId)) return; // an outside address of a transfer has no entity
     heard("agent " + agentId, asks.<AgentEntity.Command, Done>askRetrying(peers.agent(agentId), r -> new AgentEntity.ReleaseCall(callId, noAnswer, r)));
   }
 
@@ -50,19 +51,31 @@ final class CallNotices {
    */
   void ended(CallState ended) {
     if (ended.answeredAt() == null) leftQueue(ended.queueId());
-    ended.offeredTo().forEach(agentId -> released(agentId, false));
+    CallTransfer transfer = ended.transfer();
+    ended.offeredTo().stream().filter(agentId -> transfer == null || !agentId.equals(transfer.fromAgentId()))
+        .forEach(agentId -> released(agentId, false));
+    if (transfer != null) handedOver(transfer.fromAgentId(), transfer.talkSeconds(), ended.wrapUpSeconds());
     if (ended.answeredAt() != null && ended.agentId() != null) finished(ended);
+  }
+
+  /** The agent handed the call over (or it ended while a transfer rang): done with it, into wrap-up. */
+  void handedOver(String agentId, long talkSeconds, int wrapUpSeconds) {
+    heard("agent " + agentId, asks.<AgentEntity.Command, AgentEntity.Finished>askRetrying(peers.agent(agentId),
+        r -> new AgentEntity.FinishCall(callId, talkSeconds, wrapUpSeconds, r)));
   }
 
   /** Someone who recovered still holds this ended call: tell it again. */
   void remind(CallState ended, String askedBy) {
     if (askedBy.startsWith(CallEntity.QUEUE_ASKER)) leftQueue(askedBy.substring(CallEntity.QUEUE_ASKER.length()));
     else if (askedBy.equals(ended.agentId()) && ended.answeredAt() != null) finished(ended);
-    else released(askedBy, false);
+    else if (ended.transfer() != null && askedBy.equals(ended.transfer().fromAgentId())) {
+      handedOver(askedBy, ended.transfer().talkSeconds(), ended.wrapUpSeconds());
+    } else released(askedBy, false);
   }
 
   private void finished(CallState ended) {
     String agentId = ended.agentId();
+    if (TransferTarget.isOutside(agentId)) return;
     asks.<AgentEntity.Command, AgentEntity.Finished>askRetrying(peers.agent(agentId),
             r -> new AgentEntity.FinishCall(callId, ended.talkSeconds(ended.endedAt()), ended.wrapUpSeconds(), r))
         .whenComplete((finished, error) -> {

@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The CallEntity's state: where the call is, the agents it is offered to (several for
- * ring-all), the agent who took it, the time of every step, and its holds once connected.
+ * ring-all), the agent who took it, and the time of every step.
  */
 public record CallState(
     String callId,
@@ -32,24 +32,32 @@ public record CallState(
     CallMedia media,
     CallRecording recording,
     Monitoring monitoring,
-    CallHold hold)
+    CallHold hold,
+    List<String> transferredFrom,
+    CallTransfer transfer)
     implements CborSerializable {
 
   /**
-   * A state without a recording, a monitoring supervisor or a hold. Only the steps before the
-   * answer use it; a step of a connected or ending call must carry {@code recording} and
-   * {@code hold} on (a monitoring ends with the call).
+   * {@code recording} and {@code hold} stay with the call to its end; {@code monitoring} is the
+   * supervisor monitoring it now; {@code transferredFrom} the agents who handed the call over, in
+   * order; {@code transfer} one ringing now, or null.
    */
+  public CallState {
+    hold = hold == null ? CallHold.NONE : hold;
+    transferredFrom = transferredFrom == null ? List.of() : List.copyOf(transferredFrom);
+  }
+
+  /** A call before its answer: no recording, monitoring, hold or transfer yet. */
   public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
       List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
       int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
       String endReason, CallMedia media) {
     this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
-        offeredAt, answeredAt, endedAt, disposition, endReason, media, null, null, CallHold.NONE);
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, null, null, CallHold.NONE, List.of(), null);
   }
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE, null, null, CallHold.NONE, List.of(), null);
   }
 
   public boolean active() {
@@ -58,7 +66,8 @@ public record CallState(
 
   /** Whether the call rings this agent or is connected to it. */
   public boolean holds(String agentId) {
-    return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId);
+    return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId)
+        || transfer != null && status != CallStatus.ENDED && agentId.equals(transfer.fromAgentId());
   }
 
   public long waitSeconds(Instant now) {
@@ -75,19 +84,19 @@ public record CallState(
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
         media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring,
-        hold.onHold(), hold.heldMillis() / 1000);
+        hold.onHold(), hold.heldMillis() / 1000, transferredFrom);
   }
 
   CallState started(CallEntity.CallStarted e) {
     CallStatus first = e.queueId() == null ? CallStatus.IVR : CallStatus.QUEUED;
     return new CallState(callId, first, e.caller(), e.dialed(), e.queueId(), e.priority(),
         e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
-        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE);
+        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE, null, null, CallHold.NONE, List.of(), null);
   }
 
   CallState offered(CallEntity.CallOffered e) {
     return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
-        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media);
+        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media, recording, null, hold, transferredFrom, transfer);
   }
 
   /** One agent of the offer failed it; with none left the call is back in line. */
@@ -95,38 +104,40 @@ public record CallState(
     List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
     return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
-        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media);
+        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media, recording, null, hold, transferredFrom, transfer);
   }
 
   CallState routed(CallEntity.CallRouted e) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), e.priority(),
-        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media);
+        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media, recording, null, hold, transferredFrom, null);
   }
 
   CallState movedTo(String newQueueId) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, newQueueId, priority, extraSkills, legs,
-        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media);
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media, recording, null, hold, transferredFrom, null);
   }
 
   CallState connected(CallEntity.CallConnected e) {
     return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media);
+        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media, recording, null, hold,
+        e.transferredFrom() == null ? transferredFrom : plus(e.transferredFrom()), null);
   }
 
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null, hold);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null, hold,
+        transferredFrom, transfer);
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring, hold);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring, hold, transferredFrom, transfer);
   }
 
   CallState withRecording(CallRecording newRecording) {
-    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring, hold);
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring, hold, transferredFrom, transfer);
   }
 
   /** Whether the call is connected and being recorded now. */
@@ -135,17 +146,49 @@ public record CallState(
   }
 
   CallState withMonitoring(Monitoring newMonitoring) {
-    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring, hold);
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring, hold, transferredFrom, transfer);
   }
 
   CallState withHold(CallHold newHold) {
-    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, newHold);
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, newHold, transferredFrom, transfer);
   }
 
   /** The call's hold at {@code now}, for the API. */
   public HoldView holdView(Instant now) {
     return new HoldView(callId, hold.onHold(), hold.totalMillis(now) / 1000, hold.holds());
+  }
+
+  /** Handed over to a queue: the call waits there again, in line by {@code newEnqueuedAt} and {@code newPriority}. */
+  CallState transferredToQueue(CallEntity.CallTransferred e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.toQueueId(), e.priority(), extraSkills, legs,
+        List.of(), null, 0, e.enqueuedAt(), null, null, null, null, null, media, recording, null, hold, plus(e.fromAgentId()), null);
+  }
+
+  /** Handed over to an agent or an outside address, which rings; the agent who handed it over holds it meanwhile. */
+  CallState transferRinging(CallEntity.CallTransferred e, String target) {
+    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
+        List.of(target), null, wrapUpSeconds, enqueuedAt, e.at(), null, null, null, null, media, recording, null, hold, transferredFrom,
+        new CallTransfer(e.fromAgentId(), target, e.ringTimeoutSeconds(), talkSeconds(e.at()), false));
+  }
+
+  /** The transfer's target did not take the call: it rings the agent who handed it over. */
+  CallState ringingBack(CallEntity.TransferFailed e) {
+    return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
+        List.of(transfer.fromAgentId()), null, wrapUpSeconds, enqueuedAt, e.at(), null, null, null, null, media, recording, null, hold, transferredFrom,
+        transfer.ringBack());
+  }
+
+  /** Nobody took the call back: it waits in its queue again, at its first place in line. */
+  CallState requeued(CallEntity.CallRequeued e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), priority, extraSkills, legs,
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media, recording, null, hold, transferredFrom, null);
+  }
+
+  private List<String> plus(String agent) {
+    List<String> next = new java.util.ArrayList<>(transferredFrom);
+    next.add(agent);
+    return List.copyOf(next);
   }
 }

@@ -33,5 +33,6 @@ public record CallView(
     CallRecording recording,
     Monitoring monitoring,
     boolean onHold,
-    long holdSeconds)
+    long holdSeconds,
+    List<String> transferredFrom)
     implements CborSerializable {}

@@ -10,7 +10,8 @@ import java.time.Instant;
 public sealed interface CallCenterEvent extends CborSerializable
     permits CallIncoming, CallQueued, CallOffered, CallEstablished, CallStateChanged, CallEnded, AgentStatusChanged,
         MediaQuality, MediaFlow, DtmfPressed, Warning, SecurityAlert,
-        RecordingStarted, RecordingPaused, RecordingResumed, RecordingStopped, CallMonitored, CallHeld, CallResumed {
+        RecordingStarted, RecordingPaused, RecordingResumed, RecordingStopped, CallMonitored, CallHeld, CallResumed,
+        CallTransferred, TransferFailed {
 
   Instant at();
 

@@ -14,6 +14,8 @@ import java.util.List;
  * {@code recordingPauses} counts the agent's pauses; {@code monitoredBy} the supervisors who monitored it.
  * {@code holds} and {@code holdSeconds} are the times it was put on hold and their length (written
  * as each hold ends), {@code onHold} whether it is now.
+ * A transferred call keeps its one record: {@code agentId} is the last agent who answered,
+ * {@code transferredFrom} the agents who handed it over, in order.
  */
 public record CallRecord(
     String callId,
@@ -46,12 +48,14 @@ public record CallRecord(
     List<String> monitoredBy,
     int holds,
     long holdSeconds,
-    boolean onHold) {
+    boolean onHold,
+    int transfers,
+    List<String> transferredFrom) {
 
   /** The record as the agent who took the call sees it: without who monitored it. */
   public CallRecord withoutMonitoring() {
     return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
         waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, recorded, recordingNode, recordingFile,
-        recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold);
+        recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold, transfers, transferredFrom);
   }
 }

@@ -74,6 +74,7 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
               + "(SELECT MAX(offered_at) FROM call_offers WHERE call_id = ? AND agent_id = ?)) / 1000 WHERE call_id = ?",
           e.agentId(), e.at(), e.at(), callId, e.agentId(), callId);
       endOffers(c, callId, e.agentId(), "ANSWERED", null, e.at());
+      if (e.transferredFrom() != null) handedOver(c, callId, e.transferredFrom());
       endOffers(c, callId, null, "CANCELLED", "answered by " + e.agentId(), e.at());
     } else if (event instanceof CallEntity.CallEnded e) {
       CallMedia media = e.media() == null ? CallMedia.NONE : e.media();
@@ -99,9 +100,32 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       Sql.update(c, "UPDATE call_records SET holds = holds + 1, on_hold = TRUE WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallResumed e) {
       Sql.update(c, "UPDATE call_records SET hold_seconds = ?, on_hold = FALSE WHERE call_id = ?", e.totalHeldMillis() / 1000, callId);
+    } else if (event instanceof CallEntity.CallTransferred e && e.toQueueId() != null) {
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ?, queues = CASE WHEN queues IS NULL THEN ? "
+          + "WHEN LENGTH(queues) > 950 THEN queues ELSE queues || ',' || ? END WHERE call_id = ?", e.toQueueId(), e.toQueueId(),
+          e.toQueueId(), callId);
+      handedOver(c, callId, e.fromAgentId());
+    } else if (event instanceof CallEntity.CallTransferred e) {
+      Sql.update(c, "UPDATE call_records SET status = 'OFFERING', offers = offers + 1 WHERE call_id = ?", callId);
+      String target = e.toAgentId() != null ? e.toAgentId() : fit(e.toAddress(), 64);
+      Sql.update(c, "INSERT INTO call_offers (call_id, agent_id, offered_at) VALUES (?, ?, ?)", callId, target, e.at());
+    } else if (event instanceof CallEntity.TransferFailed e) {
+      endOffers(c, callId, null, "FAILED", fit("transfer failed: " + e.reason(), 256), e.at());
+      Sql.update(c, "UPDATE call_records SET offers = offers + 1 WHERE call_id = ?", callId);
+      Sql.update(c, "INSERT INTO call_offers (call_id, agent_id, offered_at) VALUES (?, ?, ?)", callId, e.fromAgentId(), e.at());
+    } else if (event instanceof CallEntity.CallRequeued e) {
+      endOffers(c, callId, null, "FAILED", fit(e.reason(), 256), e.at());
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }
+  }
+
+  /** One more hand-over by {@code agentId}, kept in order (the list stops growing past its column). */
+  private static void handedOver(Connection c, String callId, String agentId) throws Exception {
+    Sql.update(c, "UPDATE call_records SET transfers = transfers + 1, transferred_from = CASE WHEN transferred_from IS NULL THEN ? "
+        + "WHEN LENGTH(transferred_from) > 950 THEN transferred_from ELSE transferred_from || ',' || ? END WHERE call_id = ?",
+        agentId, agentId, callId);
   }
 
   /** Closes the call's open offers: to {@code agentId}, or every one still open when it is null. */

@@ -111,7 +111,8 @@ public final class CallRecords {
         rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class),
         rs.getBoolean("recorded"), rs.getString("recording_node"), rs.getString("recording_file"),
         rs.getObject("recording_seconds", Long.class), rs.getInt("recording_pauses"), queues(rs.getString("monitored_by")),
-        rs.getInt("holds"), rs.getLong("hold_seconds"), rs.getBoolean("on_hold"));
+        rs.getInt("holds"), rs.getLong("hold_seconds"), rs.getBoolean("on_hold"),
+        rs.getInt("transfers"), queues(rs.getString("transferred_from")));
   }
 
   private static List<String> queues(String path) {

@@ -33,7 +33,8 @@ public final class StatisticsWriter {
     return event instanceof CallEntity.CallStarted || event instanceof CallEntity.CallRouted
         || event instanceof CallEntity.CallAdmitted || event instanceof CallEntity.CallMoved
         || event instanceof CallEntity.CallConnected || event instanceof CallEntity.CallEnded
-        || event instanceof CallEntity.CallWrappedUp || event instanceof CallEntity.CallResumed;
+        || event instanceof CallEntity.CallWrappedUp || event instanceof CallEntity.CallResumed
+        || event instanceof CallEntity.CallTransferred || event instanceof CallEntity.CallRequeued;
   }
 
   /** The visits after {@code event}: index 0 is the whole call, the last one the queue the call is in. */
@@ -58,12 +59,26 @@ public final class StatisticsWriter {
       visits.replaceAll(v -> v.answered(millis(e.at())));
     } else if (event instanceof CallEntity.CallEnded e) {
       visits.replaceAll(v -> v.ended(e.disposition(), millis(e.at()), shortAbandonMs));
+    } else if (event instanceof CallEntity.CallTransferred e && e.toQueueId() != null) {
+      handOver(visits, e.toQueueId(), millis(e.at()));
+    } else if (event instanceof CallEntity.CallRequeued e) {
+      handOver(visits, e.queueId(), millis(e.at()));
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       visits.replaceAll(v -> v.wrappedUp(e.wrapUpSeconds()));
     } else if (event instanceof CallEntity.CallResumed e) {
       visits.replaceAll(v -> v.held(e.totalHeldMillis()));
     }
     return visits;
+  }
+
+  /**
+   * Handed over to a queue (or back to its own after a failed transfer): the queue visit that was
+   * answered ends as handled there, and the call, answered as a whole already, visits the queue
+   * anew: offered there once more, never counted abandoned for the hand-over.
+   */
+  private static void handOver(List<Visit> visits, String queueId, long at) {
+    visits.replaceAll(v -> v.handedOver(at));
+    visits.add(Visit.open(visits.size(), queueId, at));
   }
 
   private static void enter(List<Visit> visits, String queueId, Instant at) {

@@ -56,6 +56,12 @@ public record Visit(
     return left(at, counts.with(Counter.OVERFLOWED, 1).withLongestWait(at - enteredAt));
   }
 
+  /** An agent of this visit handed the call over to a queue: handled here, talk counted to now; the whole call stays open. */
+  public Visit handedOver(long at) {
+    if (!isOpen() || isWhole() || answeredAt == null) return this;
+    return left(at, counts.with(Counter.HANDLED, 1).with(Counter.TALK_MS, at - answeredAt));
+  }
+
   /** The call ended while in this visit: talk counted if answered, else the outcome the disposition says. */
   public Visit ended(Disposition disposition, long at, long shortAbandonMs) {
     if (!isOpen()) return this;

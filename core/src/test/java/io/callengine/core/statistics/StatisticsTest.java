@@ -72,7 +72,7 @@ class StatisticsTest {
     write("c5", new CallEntity.CallAdmitted("sales", 20, at(600)));
     write("c5", new CallEntity.CallMoved("sales", "overflow", "waited 60 s", at(660)));
     write("c5", new CallEntity.CallAdmitted("overflow", 30, at(660)));
-    write("c5", new CallEntity.CallConnected("bob", at(680)));
+    write("c5", new CallEntity.CallConnected("bob", at(680), null));
     write("c5", new CallEntity.CallEnded(Disposition.COMPLETED, "agent hung up", at(740), 80, 60, CallMedia.NONE));
     write("c5", new CallEntity.CallWrappedUp("bob", 0, at(741)));
     write("c6", new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(1200)));
@@ -170,7 +170,7 @@ class StatisticsTest {
   void theAverageHoldTimeIsOverTheCallsThatWereHeld() throws Exception {
     for (String call : List.of("h1", "h2", "h3")) {
       write(call, new CallEntity.CallStarted("+1555", "care", "care", 0, List.of(), null, at(0)));
-      write(call, new CallEntity.CallConnected("ann", at(10)));
+      write(call, new CallEntity.CallConnected("ann", at(10), null));
     }
     write("h1", new CallEntity.CallHeld("ann", true, at(20)));
     write("h1", new CallEntity.CallResumed("ann", true, 10_000, 10_000, at(30)));
@@ -194,7 +194,7 @@ class StatisticsTest {
     write(callId, new CallEntity.CallStarted("+1555", "sales", "sales", 0, List.of(), null, at(enter)));
     write(callId, new CallEntity.CallAdmitted("sales", 20, at(enter)));
     write(callId, new CallEntity.CallOffered(List.of("ann"), 30, at(answer - 2)));
-    write(callId, new CallEntity.CallConnected("ann", at(answer)));
+    write(callId, new CallEntity.CallConnected("ann", at(answer), null));
     write(callId, new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(end), answer - enter, end - answer,
         CallMedia.NONE));
     write(callId, new CallEntity.CallWrappedUp("ann", wrapUp, at(end + 1)));

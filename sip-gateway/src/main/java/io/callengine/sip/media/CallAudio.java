@@ -34,15 +34,21 @@ public final class CallAudio {
 
   private final EventLoop loop;
   private final FrameQueue customer;
-  private final FrameQueue agent;
+  private final int payloadType;
+  // Replaced on the loop when another agent takes the call over (a transfer).
+  private FrameQueue agent;
+  /** The agent leg tapped now; read and written by the call's session only. */
+  private RtpEndpoint agentEndpoint;
   // Only the event loop touches the list: add and remove run there as tasks, never mid-tick.
   private final List<Listener> listeners = new ArrayList<>();
   private final ScheduledFuture<?> ticker;
 
-  private CallAudio(EventLoop loop, FrameQueue customer, FrameQueue agent) {
+  private CallAudio(EventLoop loop, FrameQueue customer, RtpEndpoint agent, int payloadType) {
     this.loop = loop;
     this.customer = customer;
-    this.agent = agent;
+    this.payloadType = payloadType;
+    this.agentEndpoint = agent;
+    this.agent = FrameQueue.on(agent, payloadType);
     this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -55,7 +61,25 @@ public final class CallAudio {
     if (loop == null || loop != agent.eventLoop()) {
       throw new IllegalArgumentException("a call's audio is tapped only when both legs are bound on one event loop");
     }
-    return new CallAudio(loop, FrameQueue.on(customer, audioPayloadType), FrameQueue.on(agent, audioPayloadType));
+    return new CallAudio(loop, FrameQueue.on(customer, audioPayloadType), agent, audioPayloadType);
+  }
+
+  /**
+   * Another agent leg took the call over (a transfer's target answered), on the same event loop:
+   * its frames are the agent side from the next tick on. Called by the call's session.
+   */
+  public void agentChanged(RtpEndpoint newAgent) {
+    if (newAgent == agentEndpoint) {
+      return;
+    }
+    if (newAgent.eventLoop() != loop) {
+      throw new IllegalArgumentException("a call's agent leg is tapped only on the call's event loop");
+    }
+    agentEndpoint = newAgent;
+    onLoop(() -> {
+      agent.detach();
+      agent = FrameQueue.on(newAgent, payloadType);
+    });
   }
 
   /** The call's event loop: where listeners are called, and where a monitor's own leg must be. */

@@ -92,6 +92,36 @@ class CallAudioTest {
   }
 
   @Test
+  void anotherAgentLegTakesOverTheAgentSide() throws Exception {
+    DatagramSocket customerPhone = phone();
+    DatagramSocket secondAgentPhone = phone();
+    RtpEndpoint customer = track(relay.open().get(WAIT_SECONDS, TimeUnit.SECONDS));
+    RtpEndpoint firstAgent = track(relay.openBeside(customer).get(WAIT_SECONDS, TimeUnit.SECONDS));
+    RtpEndpoint secondAgent = track(relay.openBeside(customer).get(WAIT_SECONDS, TimeUnit.SECONDS));
+    customer.expectRemote(addressOf(customerPhone));
+    secondAgent.expectRemote(addressOf(secondAgentPhone));
+    CallAudio audio = CallAudio.tap(customer, firstAgent, RtpBytes.PCMU);
+    ConcurrentLinkedQueue<short[]> agentFrames = new ConcurrentLinkedQueue<>();
+    audio.add((fromCustomer, fromAgent) -> {
+      if (fromAgent != null) agentFrames.add(Tones.decode(G711Law.PCMU, fromAgent));
+    });
+
+    RtpEndpoint.bridge(customer, secondAgent);
+    audio.agentChanged(secondAgent);
+    for (int i = 0; i < 15; i++) {
+      send(secondAgentPhone, tonePacket(AGENT_HZ, i), secondAgent);
+      Thread.sleep(20); // paces the stream like a phone
+    }
+    awaitTrue(() -> agentFrames.size() >= 5);
+    for (short[] frame : agentFrames) assertTone(frame, AGENT_HZ, CUSTOMER_HZ);
+    RtpEndpoint elsewhere = track(relay.open().get(WAIT_SECONDS, TimeUnit.SECONDS));
+    if (elsewhere.eventLoop() != customer.eventLoop()) {
+      assertThrows(IllegalArgumentException.class, () -> audio.agentChanged(elsewhere));
+    }
+    audio.stop();
+  }
+
+  @Test
   void onlyLegsOnOneEventLoopCanBeTapped() throws Exception {
     RtpEndpoint first = track(relay.open().get(WAIT_SECONDS, TimeUnit.SECONDS));
     RtpEndpoint other = track(relay.open().get(WAIT_SECONDS, TimeUnit.SECONDS));

@@ -68,6 +68,8 @@ public final class TestPhone implements SipListener, AutoCloseable {
   /** What happened to this phone, in order: INVITE, ACK, BYE, CANCEL. */
   public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
   public final RtpPeer rtp;
+  /** The bodies of the NOTIFYs this phone received (a REFER's {@code message/sipfrag}), in order. */
+  public final BlockingQueue<String> notifies = new LinkedBlockingQueue<>();
   public volatile Answer answer = Answer.ANSWER;
   /** How many more re-INVITEs this phone answers 200; past that, a 180 and nothing more, as for {@link Answer#NEVER}. */
   public final AtomicInteger reInvitesToAnswer = new AtomicInteger(Integer.MAX_VALUE);
@@ -280,6 +282,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return inDialog(incomingDialog, Request.INVITE, java.util.Map.of(), direction);
   }
 
+  /** A REFER in the call this phone answered, with {@code Refer-To: referTo}; returns the final response. */
+  public Response referIncoming(String referTo) throws Exception {
+    return inDialog(incomingDialog, "REFER", java.util.Map.of("Refer-To", referTo));
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);
@@ -305,6 +312,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
     events.add(request.getMethod());
+    if (Request.NOTIFY.equals(request.getMethod()) && request.getRawContent() != null) {
+      notifies.add(new String(request.getRawContent(), StandardCharsets.UTF_8).strip());
+    }
     try {
       ServerTransaction transaction = event.getServerTransaction();
       if (transaction == null && !Request.ACK.equals(request.getMethod())) transaction = provider.getNewServerTransaction(request);

@@ -1,0 +1,62 @@
+package io.callengine.core.call;
+
+import io.callengine.core.Refusal;
+import io.callengine.core.events.EventPublisher;
+import io.callengine.core.events.TransferFailed;
+import java.util.Optional;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * What the CallEntity decides about a transfer, apart from its persisting: who may hand the call
+ * over and when, who took it, and what the agents and the public topic hear. Pure functions of
+ * the state, used on the entity's thread.
+ */
+final class TransferRules {
+  private TransferRules() {}
+
+  /** Why {@code cmd} cannot hand the call over now; empty when it can. */
+  static Optional<StatusReply<CallView>> refusal(CallState state, CallEntity.Transfer cmd) {
+    String callId = state.callId();
+    boolean holds = cmd.fromAgentId().equals(state.agentId())
+        || state.transfer() != null && cmd.fromAgentId().equals(state.transfer().fromAgentId());
+    if (!state.active() || !holds) {
+      return Optional.of(Refusal.NOT_FOUND.reply("agent " + cmd.fromAgentId() + " has no call " + callId));
+    }
+    if (state.status() != CallStatus.CONNECTED) {
+      return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is " + state.status()
+          + (state.transfer() != null ? " (a transfer rings)" : "") + ", not connected"));
+    }
+    if (cmd.fromAgentId().equals(cmd.target().agentId())) {
+      return Optional.of(Refusal.INVALID.reply("agentId: the call is already with agent " + cmd.fromAgentId()));
+    }
+    return Optional.empty();
+  }
+
+  /** The named agent's refusal to reserve, as the transfer's: an unknown agent NOT_FOUND, anything else CONFLICT. */
+  static StatusReply<CallView> targetRefused(String refusal) {
+    String text = String.valueOf(refusal);
+    if (text.startsWith("not-found: ")) return StatusReply.error(text);
+    return Refusal.CONFLICT.reply(text.startsWith("conflict: ") ? text.substring("conflict: ".length()) : "the agent did not answer: " + text);
+  }
+
+  /** The agent who handed the call to {@code answering}, when a transfer rang it; null otherwise (a ring-back included). */
+  static String handedFrom(CallState state, String answering) {
+    CallTransfer transfer = state.transfer();
+    return transfer == null || transfer.fromAgentId().equals(answering) ? null : transfer.fromAgentId();
+  }
+
+  /** Whether the caller was answered by an agent before what he waits for now. */
+  static boolean answeredBefore(CallState state) {
+    return !state.transferredFrom().isEmpty() || state.transfer() != null;
+  }
+
+  /** {@code answering} took the call that {@code before} was transferring: the agent who handed it over is done with it. */
+  static void settled(CallState before, String answering, CallNotices notices) {
+    String from = handedFrom(before, answering);
+    if (from != null) notices.handedOver(from, before.transfer().talkSeconds(), before.wrapUpSeconds());
+  }
+
+  static void publishFailed(EventPublisher events, CallState state, String fromAgentId, String target, String reason, java.time.Instant at) {
+    events.publish(new TransferFailed(at, state.callId(), state.queueId(), fromAgentId, target, reason));
+  }
+}
