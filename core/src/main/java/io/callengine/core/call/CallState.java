@@ -29,11 +29,12 @@ public record CallState(
     Instant endedAt,
     Disposition disposition,
     String endReason,
-    CallMedia media)
+    CallMedia media,
+    Callback callback)
     implements CborSerializable {
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE, null);
   }
 
   public boolean active() {
@@ -65,12 +66,12 @@ public record CallState(
     CallStatus first = e.queueId() == null ? CallStatus.IVR : CallStatus.QUEUED;
     return new CallState(callId, first, e.caller(), e.dialed(), e.queueId(), e.priority(),
         e.extraSkills() == null ? List.of() : e.extraSkills(), e.legs(),
-        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE);
+        List.of(), null, 0, e.at(), null, null, null, null, null, CallMedia.NONE, null);
   }
 
   CallState offered(CallEntity.CallOffered e) {
     return new CallState(callId, CallStatus.OFFERING, caller, dialed, queueId, priority, extraSkills, legs,
-        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media);
+        List.copyOf(e.agentIds()), null, e.wrapUpSeconds(), enqueuedAt, e.at(), null, null, null, null, media, callback);
   }
 
   /** One agent of the offer failed it; with none left the call is back in line. */
@@ -78,32 +79,56 @@ public record CallState(
     List<String> left = offeredTo.stream().filter(a -> !a.equals(failedAgent)).toList();
     CallStatus next = left.isEmpty() ? CallStatus.QUEUED : CallStatus.OFFERING;
     return new CallState(callId, next, caller, dialed, queueId, priority, extraSkills, legs,
-        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media);
+        left, null, left.isEmpty() ? 0 : wrapUpSeconds, enqueuedAt, left.isEmpty() ? null : offeredAt, null, null, null, null, media, callback);
   }
 
   CallState routed(CallEntity.CallRouted e) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, e.queueId(), e.priority(),
-        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media);
+        e.extraSkills() == null ? List.of() : e.extraSkills(), legs, List.of(), null, 0, e.at(), null, null, null, null, null, media, callback);
   }
 
   CallState movedTo(String newQueueId) {
     return new CallState(callId, CallStatus.QUEUED, caller, dialed, newQueueId, priority, extraSkills, legs,
-        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media);
+        List.of(), null, 0, enqueuedAt, null, null, null, null, null, media, callback == null ? null : callback.inLine());
   }
 
   CallState connected(CallEntity.CallConnected e) {
     return new CallState(callId, CallStatus.CONNECTED, caller, dialed, queueId, priority, extraSkills, legs,
-        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media);
+        List.of(), e.agentId(), wrapUpSeconds, enqueuedAt, offeredAt, e.at(), null, null, null, media, callback);
   }
 
   /** Ended, it keeps who was ringing at the end: they are the agents to release, again after a recovery. */
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
-        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media);
+        offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, callback);
+  }
+
+  /** The caller hung up to be called back: the call keeps its place, with no legs until an agent is reserved. */
+  CallState callbackRequested(CallEntity.CallbackRequested e) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, null, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media,
+        new Callback(e.number(), 0, e.maxAttempts(), e.retryAfterSeconds(), null));
+  }
+
+  /** A callback's legs (on the node that handles the offer) start an attempt: agent first, then the customer. */
+  CallState callbackDialed(CallEntity.CallbackDialed e) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, e.legs(), offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, callback.attempted());
+  }
+
+  /** The customer did not take the callback: the agents are let go and the call waits out its retry, out of line. */
+  CallState callbackAttemptFailed(CallEntity.CallbackAttemptFailed e) {
+    return new CallState(callId, CallStatus.QUEUED, caller, dialed, queueId, priority, extraSkills, null, List.of(), null,
+        0, enqueuedAt, null, null, null, null, null, media, callback.failed(e.at()));
+  }
+
+  /** Whether this is a callback between attempts (or before the first): no legs, and none needed to keep its place. */
+  public boolean callbackWithoutLegs() {
+    return callback != null && legs == null;
   }
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, callback);
   }
 }

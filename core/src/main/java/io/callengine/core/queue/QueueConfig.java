@@ -11,7 +11,9 @@ import java.util.List;
  * TIMED_OUT. {@code noAgentAction} says what happens while no eligible agent is logged in:
  * {@code wait}, {@code refuse} new callers (480), or {@code overflow} a caller who has waited
  * {@code noAgentDelaySeconds}. A waiting caller who presses {@code exitKey} leaves for the
- * overflow queue; every {@code announceEverySeconds} a waiting caller hears his position.
+ * overflow queue; every {@code announceEverySeconds} a waiting caller hears his position. With a
+ * {@code callback} (null in configs stored before it existed: no offer) a waiting caller may ask to
+ * be called back instead of waiting, keeping his place in line.
  */
 public record QueueConfig(
     String id,
@@ -30,8 +32,17 @@ public record QueueConfig(
     String noAgentAction,
     int noAgentDelaySeconds,
     String exitKey,
-    int announceEverySeconds)
+    int announceEverySeconds,
+    Callback callback)
     implements CborSerializable {
+
+  /** A queue without a callback offer. */
+  public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,
+      String strategy, int maxSize, int maxWaitSeconds, String overflowQueueId, int wrapUpSeconds, int ringTimeoutSeconds,
+      int serviceLevelSeconds, int fullStatus, String noAgentAction, int noAgentDelaySeconds, String exitKey, int announceEverySeconds) {
+    this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, null);
+  }
 
   /** A queue without an exit key or announcements. */
   public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,
@@ -44,6 +55,15 @@ public record QueueConfig(
   public static final String WAIT = "wait";
   public static final String REFUSE = "refuse";
   public static final String OVERFLOW = "overflow";
+
+  /**
+   * The callback offer: a caller whose expected wait exceeds {@code offerAfterSeconds} (0: every
+   * caller) hears that {@code key} has him called back; the number is his own (the From of his
+   * call), or one he keys in when {@code allowOtherNumber}. The engine calls the customer at most
+   * {@code maxAttempts} times, {@code retryAfterSeconds} apart, before the call ends CALLBACK_FAILED.
+   */
+  public record Callback(String key, int offerAfterSeconds, boolean allowOtherNumber, int maxAttempts, int retryAfterSeconds)
+      implements CborSerializable {}
 
   /** A skill an agent needs, at least at {@code minLevel}, to take this queue's calls. */
   public record RequiredSkill(String name, int minLevel) implements CborSerializable {}

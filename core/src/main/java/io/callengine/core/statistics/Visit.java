@@ -69,6 +69,7 @@ public record Visit(
       // OVERFLOWED ends a call whose overflow target refused it: that queue turned it away.
       case REJECTED, OVERFLOWED -> waited.with(Counter.REJECTED, 1);
       case FAILED -> waited.with(Counter.FAILED, 1);
+      case CALLBACK_FAILED -> waited.with(Counter.FAILED, 1);
       case COMPLETED -> waited;
     });
   }
