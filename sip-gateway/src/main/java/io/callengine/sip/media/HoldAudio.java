@@ -29,7 +29,11 @@ public final class HoldAudio {
     PLEASE_HOLD("please-hold"),
     THANK_YOU_FOR_HOLDING("thank-you-for-holding"),
     PLEASE_CHOOSE("please-choose"),
-    INVALID_CHOICE("invalid-choice");
+    INVALID_CHOICE("invalid-choice"),
+    CALLBACK_OFFER("callback-offer"),
+    CALLBACK_CONFIRM("callback-confirm"),
+    CALLBACK_OTHER_NUMBER("callback-other-number"),
+    CALLBACK_GOODBYE("callback-goodbye");
 
     private final String file;
 

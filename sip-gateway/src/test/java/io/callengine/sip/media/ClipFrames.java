@@ -1,0 +1,18 @@
+package io.callengine.sip.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/** Test access to what a clip sounds like on the wire: one 20 ms frame in μ-law, as the player sends it. */
+public final class ClipFrames {
+  private ClipFrames() {}
+
+  public static byte[] ulaw(HoldAudio.Prompt prompt, int frame) {
+    AudioClip clip = AudioClip.resource(prompt.file());
+    ByteBuf out = Unpooled.buffer(AudioClip.FRAME_BYTES);
+    clip.writeFrame(false, frame, out);
+    byte[] bytes = new byte[AudioClip.FRAME_BYTES];
+    out.readBytes(bytes);
+    return bytes;
+  }
+}
