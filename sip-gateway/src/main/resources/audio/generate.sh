@@ -76,10 +76,10 @@ declare -A PROMPTS=(
   [thank-you-for-holding]="Thank you for holding."
   [please-choose]="Please choose an option."
   [invalid-choice]="Sorry, that is not a valid choice."
-  [callback-offer]="To be called back instead of waiting, without losing your place in line, press"
-  [callback-confirm]="We will call you back at the number you are calling from. To confirm, press the pound key."
-  [callback-other-number]="Or enter another number, then press the pound key."
-  [callback-goodbye]="Thank you. We will call you back. Goodbye."
+  [callback-offer]="To be called back, keeping your place, press"
+  [callback-confirm]="We will call this number. Press pound to confirm."
+  [callback-other-number]="Or enter another number, then pound."
+  [callback-goodbye]="Thank you. We will call you back."
 )
 for n in $(seq 1 20); do
   PROMPTS[n$n]="$n"
