@@ -176,3 +176,14 @@ CREATE TABLE IF NOT EXISTS sip_nonce_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     nonce_key VARCHAR(128) NOT NULL,
     created_at BIGINT NOT NULL);
+-- Callbacks (docs/metrics.md): offered, accepted, completed, failed, and the wait of the completed ones.
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_offered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_accepted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_completed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_failed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_offered BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_accepted BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_completed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_failed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT NULL DEFAULT 0;

@@ -30,7 +30,7 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
   /** The {@code type} of every public event ({@code CallCenterEvent.type()}), plus the feed's own {@code queue-stats}. */
   static final Set<String> TYPES = Set.of("call-incoming", "call-queued", "call-offered", "call-established",
       "call-state-changed", "call-ended", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
-      "security", EventFeed.QUEUE_STATS);
+      "security", EventFeed.QUEUE_STATS, "callback-requested", "callback-attempted", "callback-completed", "callback-failed");
 
   /** Reads the query parameters (others, such as {@code token}, are left alone); an unknown type is a 400 naming {@code types}. */
   static EventFilter parse(Map<String, String> params, Principal principal) {

@@ -85,6 +85,9 @@ final class QueueWait {
   void placeFound(PlaceFound m) {
     if (callback != null && callback.due(m.expectedWait(), Duration.ofNanos(System.nanoTime() - waitingSinceNanos))) {
       callback.offer(customer, codec);
+      engine.asks().<io.callengine.core.call.CallEntity.Command, org.apache.pekko.Done>ask(
+          engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
+          io.callengine.core.call.CallEntity.RecordCallbackOffered::new);
       return;
     }
     if (m.position() > 0) media.announce(customer, codec, m.position(), m.expectedWait());

@@ -127,6 +127,8 @@ public final class CallEntity
       implements Command {}
   /** The callback's customer did not answer (busy, declined, rang out, unreachable): the attempt failed. */
   public record CallbackNotAnswered(String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** The caller heard the callback offer (for the statistics). */
+  public record RecordCallbackOffered(ActorRef<StatusReply<Done>> replyTo) implements Command {}
   record CallbackLegsReady(ActorRef<CallLegs.Command> legs, CallLegs.RingAgents ring) implements Command {}
   record CallbackDialFailed(String reason) implements Command {}
   /** A failed callback's wait before its next attempt is over: it joins its queue again, with its first entry time. */
@@ -164,6 +166,9 @@ public final class CallEntity
   /** An attempt began: {@code legs}, on the node that handled the offer, ring the agent and then call the customer. */
   public record CallbackDialed(ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
   public record CallbackAttemptFailed(String reason, Instant at) implements Event {}
+  public record CallbackOffered(Instant at) implements Event {}
+  /** The wait after a failed attempt is over: the callback rejoins its queue, with its first entry time. */
+  public record CallbackRetried(Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -285,6 +290,9 @@ public final class CallEntity
         .onCommand(CallbackDialFailed.class, (s, c) -> s.status() != CallStatus.OFFERING || !s.callbackWithoutLegs() ? Effect().noReply()
             : callbackFailed(s, c.reason(), context.getSystem().ignoreRef()))
         .onCommand(RetryCallback.class, this::onRetryCallback)
+        .onCommand(RecordCallbackOffered.class, (s, c) -> s.status() != CallStatus.QUEUED || s.callback() != null
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new CallbackOffered(clock.instant())).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -627,7 +635,7 @@ public final class CallEntity
     moveReplyTo = null;
     movesInARow = 1;
     String queueId = state.queueId();
-    return persist(state, new CallMoved(queueId, queueId, "callback retry", clock.instant()))
+    return persist(state, new CallbackRetried(clock.instant()))
         .thenRun(s -> {
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
           context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
@@ -659,6 +667,8 @@ public final class CallEntity
         .onEvent(CallbackRequested.class, CallState::callbackRequested)
         .onEvent(CallbackDialed.class, CallState::callbackDialed)
         .onEvent(CallbackAttemptFailed.class, CallState::callbackAttemptFailed)
+        .onEvent(CallbackOffered.class, (s, e) -> s)
+        .onEvent(CallbackRetried.class, (s, e) -> s.callbackRetried())
         .build();
   }
 }

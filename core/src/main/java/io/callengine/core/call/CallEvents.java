@@ -30,6 +30,7 @@ final class CallEvents {
       events.publish(new io.callengine.core.events.CallEnded(at, callId, after.queueId(), after.agentId(), e.disposition().name(),
           e.reason(), e.waitSeconds(), e.talkSeconds()));
     }
+    CallbackEvents.publish(events, callId, before, event, after);
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));
     }

@@ -122,6 +122,11 @@ public record CallState(
         0, enqueuedAt, null, null, null, null, null, media, callback.failed(e.at()));
   }
 
+  CallState callbackRetried() {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, callback.inLine());
+  }
+
   /** Whether this is a callback between attempts (or before the first): no legs, and none needed to keep its place. */
   public boolean callbackWithoutLegs() {
     return callback != null && legs == null;

@@ -9,7 +9,8 @@ import java.time.Instant;
  */
 public sealed interface CallCenterEvent extends CborSerializable
     permits CallIncoming, CallQueued, CallOffered, CallEstablished, CallStateChanged, CallEnded, AgentStatusChanged,
-        MediaQuality, MediaFlow, DtmfPressed, Warning, SecurityAlert {
+        MediaQuality, MediaFlow, DtmfPressed, Warning, SecurityAlert,
+        CallbackRequested, CallbackAttempted, CallbackCompleted, CallbackFailed {
 
   Instant at();
 

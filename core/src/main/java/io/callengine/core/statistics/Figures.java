@@ -12,6 +12,7 @@ package io.callengine.core.statistics;
  * @param serviceLevelSeconds the queue's threshold as configured now; null for all queues
  * @param abandonRate (abandoned - short abandons) / (offered - short abandons)
  * @param occupancy handling time / staffed time of all agents; null for a single queue
+ * @param averageCallbackWaitSeconds entry to the customer answering the callback / completed callbacks
  */
 public record Figures(
     long offered,
@@ -32,7 +33,12 @@ public record Figures(
     Double averageHandleTimeSeconds,
     Double abandonRate,
     Double occupancy,
-    double longestWaitSeconds) {
+    double longestWaitSeconds,
+    long callbacksOffered,
+    long callbacksAccepted,
+    long callbacksCompleted,
+    long callbacksFailed,
+    Double averageCallbackWaitSeconds) {
 
   public static Figures of(Counts c, Integer serviceLevelSeconds, Double occupancy) {
     long answered = c.get(Counter.ANSWERED);
@@ -50,7 +56,9 @@ public record Figures(
         talk == null ? null : round(c.get(Counter.TALK_MS) / 1000.0 / c.get(Counter.HANDLED)
             + (wrapUp == null ? 0 : c.get(Counter.WRAP_MS) / 1000.0 / c.get(Counter.WRAPPED))),
         percent(abandoned - shortAbandoned, c.get(Counter.OFFERED) - shortAbandoned),
-        occupancy, round(c.longestWaitMs() / 1000.0));
+        occupancy, round(c.longestWaitMs() / 1000.0), c.get(Counter.CALLBACKS_OFFERED), c.get(Counter.CALLBACKS_ACCEPTED),
+        c.get(Counter.CALLBACKS_COMPLETED), c.get(Counter.CALLBACKS_FAILED),
+        ratio(c.get(Counter.CALLBACK_WAIT_MS) / 1000.0, c.get(Counter.CALLBACKS_COMPLETED)));
   }
 
   static Double percent(double part, double whole) {

@@ -33,7 +33,8 @@ public final class StatisticsWriter {
     return event instanceof CallEntity.CallStarted || event instanceof CallEntity.CallRouted
         || event instanceof CallEntity.CallAdmitted || event instanceof CallEntity.CallMoved
         || event instanceof CallEntity.CallConnected || event instanceof CallEntity.CallEnded
-        || event instanceof CallEntity.CallWrappedUp;
+        || event instanceof CallEntity.CallWrappedUp || event instanceof CallEntity.CallbackOffered
+        || event instanceof CallEntity.CallbackRequested;
   }
 
   /** The visits after {@code event}: index 0 is the whole call, the last one the queue the call is in. */
@@ -58,6 +59,10 @@ public final class StatisticsWriter {
       visits.replaceAll(v -> v.answered(millis(e.at())));
     } else if (event instanceof CallEntity.CallEnded e) {
       visits.replaceAll(v -> v.ended(e.disposition(), millis(e.at()), shortAbandonMs));
+    } else if (event instanceof CallEntity.CallbackOffered) {
+      visits.replaceAll(v -> v.callback(Counter.CALLBACKS_OFFERED));
+    } else if (event instanceof CallEntity.CallbackRequested) {
+      visits.replaceAll(v -> v.callback(Counter.CALLBACKS_OFFERED).callback(Counter.CALLBACKS_ACCEPTED));
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       visits.replaceAll(v -> v.wrappedUp(e.wrapUpSeconds()));
     }
