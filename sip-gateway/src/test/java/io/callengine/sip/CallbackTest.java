@@ -9,6 +9,9 @@ import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.Disposition;
+import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.events.CallEvent;
+import io.callengine.core.events.CallbackFailed;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
@@ -20,7 +23,9 @@ import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,18 @@ class CallbackTest {
         .filter(r -> r.caller().contains(":" + caller + "@")).toList();
   }
 
+  /** The types of the callback events of {@code queue}, in order, up to the last one ({@code callback-completed} or a final failure). */
+  private static List<String> callbackEvents(TestProbe<CallCenterEvent> probe, String queue) {
+    List<String> types = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      CallCenterEvent event = probe.receiveMessage(Duration.ofSeconds(10));
+      if (!event.type().startsWith("callback-") || !queue.equals(((CallEvent) event).queueId())) continue;
+      types.add(event.type());
+      if (event.type().equals("callback-completed") || event instanceof CallbackFailed failed && !failed.willRetry()) return types;
+    }
+    throw new AssertionError("no last callback event among 2,000: " + types);
+  }
+
   /** Waits (bounded in packets) for the first frames of the callback offer in what the caller receives. */
   private static void hearOffer(TestPhone caller) throws Exception {
     byte[] offerFrame = ClipFrames.ulaw(HoldAudio.Prompt.CALLBACK_OFFER, 20);
@@ -115,6 +132,8 @@ class CallbackTest {
   void aCallerCalledBackKeepsHisPlaceAndIsBridgedWithTheAgentWhoAnsweredFirst() throws Exception {
     queue("cb", 2);
     TestPhone agent = agent("cb-agent", "cb");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
     try (TestPhone busy = node.phone("5558000"); TestPhone customer = customerAtProxy("5558001"); TestPhone later = node.phone("5558002")) {
       OutgoingCall busyCall = busy.call("cb");
       assertEquals(200, busyCall.awaitFinal().getStatusCode());
@@ -147,6 +166,7 @@ class CallbackTest {
       eventually(Duration.ofSeconds(8), "the callback is recorded completed", () -> records("5558001").stream()
           .anyMatch(r -> r.disposition() == Disposition.COMPLETED && "cb-agent".equals(r.agentId())));
       laterCall.hangUp();
+      assertEquals(List.of("callback-requested", "callback-attempted", "callback-completed"), callbackEvents(events, "cb"));
     } finally {
       agent.close();
     }
@@ -156,6 +176,8 @@ class CallbackTest {
   void aCustomerWhoDoesNotAnswerIsRetriedThenTheCallEndsCallbackFailed() throws Exception {
     queue("cb-busy", 2);
     TestPhone agent = signedIn("cb-agent2", "cb-busy");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
     try (TestPhone customer = customerAtProxy("5558101")) {
       OutgoingCall call = customer.call("cb-busy");
       assertEquals(200, call.awaitFinal().getStatusCode());
@@ -171,6 +193,8 @@ class CallbackTest {
       eventually(Duration.ofSeconds(10), "the call ends CALLBACK_FAILED", () -> records("5558101").stream()
           .anyMatch(r -> r.disposition() == Disposition.CALLBACK_FAILED));
       assertTrue(waiting("cb-busy").isEmpty());
+      assertEquals(List.of("callback-requested", "callback-attempted", "callback-failed", "callback-attempted", "callback-failed"),
+          callbackEvents(events, "cb-busy"), "two attempts, the first to be retried, the second the last");
     } finally {
       agent.close();
     }
