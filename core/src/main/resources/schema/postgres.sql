@@ -186,3 +186,6 @@ ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_accepted BIGINT N
 ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_completed BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_failed BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT NULL DEFAULT 0;
+-- A callback's number and the attempts made to call it (null: not a callback).
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_number VARCHAR(512);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_attempts INTEGER;

@@ -164,7 +164,8 @@ class CallbackTest {
 
       customer.hangUpIncoming();
       eventually(Duration.ofSeconds(8), "the callback is recorded completed", () -> records("5558001").stream()
-          .anyMatch(r -> r.disposition() == Disposition.COMPLETED && "cb-agent".equals(r.agentId())));
+          .anyMatch(r -> r.disposition() == Disposition.COMPLETED && "cb-agent".equals(r.agentId())
+              && "sip:5558001@127.0.0.1".equals(r.callbackNumber()) && r.callbackAttempts() == 1));
       laterCall.hangUp();
       assertEquals(List.of("callback-requested", "callback-attempted", "callback-completed"), callbackEvents(events, "cb"));
     } finally {
@@ -191,7 +192,7 @@ class CallbackTest {
       awaitEvent(customer, "INVITE"); // the first attempt: busy
       awaitEvent(customer, "INVITE"); // retried a second later: busy again, and that was the last
       eventually(Duration.ofSeconds(10), "the call ends CALLBACK_FAILED", () -> records("5558101").stream()
-          .anyMatch(r -> r.disposition() == Disposition.CALLBACK_FAILED));
+          .anyMatch(r -> r.disposition() == Disposition.CALLBACK_FAILED && r.callbackAttempts() == 2));
       assertTrue(waiting("cb-busy").isEmpty());
       assertEquals(List.of("callback-requested", "callback-attempted", "callback-failed", "callback-attempted", "callback-failed"),
           callbackEvents(events, "cb-busy"), "two attempts, the first to be retried, the second the last");

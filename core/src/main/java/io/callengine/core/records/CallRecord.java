@@ -8,7 +8,8 @@ import java.util.List;
  * One row of call history: a call in progress has no disposition yet; {@code queues} are the
  * queues it passed through in order, {@code offers} how many times it was offered to an agent
  * ({@code offeredAt} the first), {@code ringSeconds} how long the answering agent's phone rang;
- * {@code mos} is the average over both legs.
+ * {@code mos} is the average over both legs; a callback has the number called back and the
+ * attempts made so far.
  */
 public record CallRecord(
     String callId,
@@ -32,4 +33,6 @@ public record CallRecord(
     Instant offeredAt,
     int offers,
     Long ringSeconds,
-    Long wrapUpSeconds) {}
+    Long wrapUpSeconds,
+    String callbackNumber,
+    Integer callbackAttempts) {}

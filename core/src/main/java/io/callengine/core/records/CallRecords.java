@@ -108,7 +108,8 @@ public final class CallRecords {
         rs.getObject("wait_seconds", Long.class), rs.getObject("talk_seconds", Long.class),
         rs.getObject("mos", Double.class), rs.getObject("worst_mos", Double.class), rs.getObject("loss_percent", Double.class),
         rs.getString("dtmf"), queues(rs.getString("queues")), instant(rs, "offered_at"), rs.getInt("offers"),
-        rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class));
+        rs.getObject("ring_seconds", Long.class), rs.getObject("wrap_up_seconds", Long.class), rs.getString("callback_number"),
+        rs.getObject("callback_attempts", Integer.class));
   }
 
   private static List<String> queues(String path) {
