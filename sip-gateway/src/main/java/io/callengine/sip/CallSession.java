@@ -174,6 +174,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(QueueWait.AnnounceDue.class, m -> onAnnounceDue())
         .onMessage(QueueWait.PlaceFound.class, this::onPlaceFound)
         .onMessage(CallbackOffer.ConfirmTimedOut.class, m -> { queueWait.callbackConfirmTimedOut(); return this; })
+        .onMessage(CallbackOffer.Due.class, m -> { if (phase == Phase.QUEUED) queueWait.callbackDue(); return this; })
         .onMessage(CallbackOffer.Answered.class, this::onCallbackAnswered)
         .onMessage(CallbackOffer.GoodbyeHeard.class, m -> { byeCustomer(); return finish(); })
         // RINGING

@@ -17,6 +17,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * turns the call into a callback.
  */
 final class CallbackOffer {
+  /** The caller has waited as long as the offer's threshold. */
+  enum Due implements CallSession.Message { INSTANCE }
+
   /** The caller pressed the callback key but no # came in time: he goes on waiting. */
   enum ConfirmTimedOut implements CallSession.Message { INSTANCE }
 

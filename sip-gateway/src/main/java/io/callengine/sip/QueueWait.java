@@ -37,6 +37,8 @@ final class QueueWait {
   /** The callback offer of the queue, if it has one; null before the caller waits. */
   private CallbackOffer callback;
   private long waitingSinceNanos;
+  /** The place is looked up at the join only to see whether the offer is due: no announcement then. */
+  private boolean lookingForOffer;
 
   QueueWait(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, CallCenterEngine engine,
       SessionMedia media, String callId) {
@@ -65,8 +67,21 @@ final class QueueWait {
   private void offerCallbackWhenDue() {
     callback.queue(queue);
     if (!callback.configured()) return;
+    lookingForOffer = true;
     announceDue();
-    timers.startSingleTimer(CALLBACK_TIMER, AnnounceDue.INSTANCE, Duration.ofSeconds(queue.callback().offerAfterSeconds() + 1L));
+    timers.startSingleTimer(CALLBACK_TIMER, CallbackOffer.Due.INSTANCE, Duration.ofSeconds(queue.callback().offerAfterSeconds() + 1L));
+  }
+
+  /** The caller has now waited longer than the offer's threshold: offered, unless he already was. */
+  void callbackDue() {
+    if (callback != null && callback.due(null, Duration.ofNanos(System.nanoTime() - waitingSinceNanos))) offerCallback();
+  }
+
+  private void offerCallback() {
+    callback.offer(customer, codec);
+    engine.asks().<io.callengine.core.call.CallEntity.Command, org.apache.pekko.Done>ask(
+        engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
+        io.callengine.core.call.CallEntity.RecordCallbackOffered::new);
   }
 
   /** The CallEntity moved the call to another queue; the announcements keep their interval. */
@@ -83,13 +98,13 @@ final class QueueWait {
   }
 
   void placeFound(PlaceFound m) {
+    boolean joinLookup = lookingForOffer;
+    lookingForOffer = false;
     if (callback != null && callback.due(m.expectedWait(), Duration.ofNanos(System.nanoTime() - waitingSinceNanos))) {
-      callback.offer(customer, codec);
-      engine.asks().<io.callengine.core.call.CallEntity.Command, org.apache.pekko.Done>ask(
-          engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
-          io.callengine.core.call.CallEntity.RecordCallbackOffered::new);
+      offerCallback();
       return;
     }
+    if (joinLookup) return;
     if (m.position() > 0) media.announce(customer, codec, m.position(), m.expectedWait());
   }
 

@@ -102,14 +102,22 @@ class CallbackTest {
     throw new AssertionError("no last callback event among 2,000: " + types);
   }
 
-  /** Waits (bounded in packets) for the first frames of the callback offer in what the caller receives. */
   private static void hearOffer(TestPhone caller) throws Exception {
+    hearOffer(caller, "9");
+  }
+
+  /** Waits (bounded in packets) for a frame of the offer, then for one of the spoken key after it. */
+  private static void hearOffer(TestPhone caller, String key) throws Exception {
     byte[] offerFrame = ClipFrames.ulaw(HoldAudio.Prompt.CALLBACK_OFFER, 20);
+    byte[] keyFrame = ClipFrames.ulaw("n" + key, 8);
+    boolean offerHeard = false;
     for (int packets = 0; packets < 1_500; packets++) {
       byte[] packet = caller.rtp.receivePacket(5000);
-      if (packet != null && Arrays.equals(Arrays.copyOfRange(packet, 12, packet.length), offerFrame)) return;
+      byte[] payload = packet == null ? null : Arrays.copyOfRange(packet, 12, packet.length);
+      if (Arrays.equals(payload, offerFrame)) offerHeard = true;
+      if (offerHeard && Arrays.equals(payload, keyFrame)) return;
     }
-    throw new AssertionError("the caller never heard the callback offer");
+    throw new AssertionError(offerHeard ? "the caller never heard the key " + key : "the caller never heard the callback offer");
   }
 
   /** Reads away the hold audio still queued at the hung-up caller's socket, so that what comes next is the callback's. */
@@ -170,6 +178,27 @@ class CallbackTest {
       assertEquals(List.of("callback-requested", "callback-attempted", "callback-completed"), callbackEvents(events, "cb"));
     } finally {
       agent.close();
+    }
+  }
+
+  @Test
+  void anotherNumberIsKeyedInOnlyWhereTheQueueAllowsIt() throws Exception {
+    for (boolean allowed : new boolean[] {true, false}) {
+      String queue = allowed ? "cb-other" : "cb-own";
+      engine.admin().createQueue(QueueSpec.of(queue, queue).withCallback(new QueueSpec.CallbackSpec("5", 0, allowed, 1, 60)))
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      String caller = allowed ? "5558301" : "5558302";
+      try (TestPhone customer = node.phone(caller)) {
+        OutgoingCall call = customer.call(queue);
+        assertEquals(200, call.awaitFinal().getStatusCode());
+        call.useAnswer();
+        hearOffer(customer, "5");
+        for (char key : "57705#".toCharArray()) customer.rtp.sendDtmf(key);
+        awaitEvent(customer, "BYE");
+        String expected = allowed ? "sip:7705@127.0.0.1" : "sip:" + caller + "@127.0.0.1";
+        eventually(Duration.ofSeconds(5), "the callback is to " + expected, () -> records(caller).stream()
+            .anyMatch(r -> expected.equals(r.callbackNumber()) && "QUEUED".equals(r.status())));
+      }
     }
   }
 

@@ -8,7 +8,12 @@ public final class ClipFrames {
   private ClipFrames() {}
 
   public static byte[] ulaw(HoldAudio.Prompt prompt, int frame) {
-    AudioClip clip = AudioClip.resource(prompt.file());
+    return ulaw(prompt.file(), frame);
+  }
+
+  /** Frame {@code frame} of the shipped clip {@code /audio/<file>.wav}, e.g. {@code n5}. */
+  public static byte[] ulaw(String file, int frame) {
+    AudioClip clip = AudioClip.resource(file);
     ByteBuf out = Unpooled.buffer(AudioClip.FRAME_BYTES);
     clip.writeFrame(false, frame, out);
     byte[] bytes = new byte[AudioClip.FRAME_BYTES];
