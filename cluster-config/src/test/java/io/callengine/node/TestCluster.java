@@ -30,6 +30,11 @@ final class TestCluster implements AutoCloseable {
 
   /** {@code rtpBase}: each node takes 1,000 RTP ports from there on, so that test classes stay apart. */
   static TestCluster start(int size, int rtpBase) throws Exception {
+    return start(size, rtpBase, 1000, "");
+  }
+
+  /** Each node takes {@code rtpPorts} RTP ports from {@code rtpBase} on; {@code extraConfig} is HOCON laid over each node's. */
+  static TestCluster start(int size, int rtpBase, int rtpPorts, String extraConfig) throws Exception {
     TestCluster cluster = new TestCluster();
     String database = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DATABASE_TO_UPPER=false";
     // Every port is chosen before any node starts, so no node's outbound connection takes one meanwhile.
@@ -56,8 +61,8 @@ final class TestCluster implements AutoCloseable {
           # A crash: the node's actor system ends without leaving the cluster.
           pekko.coordinated-shutdown.run-by-actor-system-terminate = off
           pekko.actor.serialize-messages = on
-          """, Files.createTempDirectory("callengine-cluster"), ADMIN, database, sipPort, rtpBase + i * 1000,
-          rtpBase + i * 1000 + 999, httpPort, ports.get(3 * i), firstSeed)))));
+          """, Files.createTempDirectory("callengine-cluster"), ADMIN, database, sipPort, rtpBase + i * rtpPorts,
+          rtpBase + i * rtpPorts + rtpPorts - 1, httpPort, ports.get(3 * i), firstSeed) + extraConfig))));
       cluster.apis.add(new ApiClient(httpPort));
       cluster.sipPorts.add(sipPort);
     }
