@@ -167,6 +167,8 @@ public final class CallEntity
   public record CallbackDialed(ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
   public record CallbackAttemptFailed(String reason, Instant at) implements Event {}
   public record CallbackOffered(Instant at) implements Event {}
+  /** A callback waiting in line lost the idle legs of its last attempt (their node died): it keeps its place, and dials again when offered. */
+  public record CallbackLegsDropped(Instant at) implements Event {}
   /** The wait after a failed attempt is over: the callback rejoins its queue, with its first entry time. */
   public record CallbackRetried(Instant at) implements Event {}
 
@@ -332,6 +334,7 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> onLegsGone(CallState state, LegsGone cmd) {
     if (!state.active() || state.legs() == null) return Effect().noReply();
     if (callbackDialing(state)) return callbackFailed(state, "the callback's SIP legs were lost", context.getSystem().ignoreRef());
+    if (callbackInLine(state)) return dropCallbackLegs(state);
     String reason = legsNodeLost(state) ? NODE_LOST : "legs-stopped: the call's SIP legs ended without a hang-up";
     context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
     return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
@@ -528,6 +531,7 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
     if (cmd.alive() || !state.active() || state.legs() == null) return Effect().noReply();
     if (callbackDialing(state)) return callbackFailed(state, "the callback's SIP legs were lost", context.getSystem().ignoreRef());
+    if (callbackInLine(state)) return dropCallbackLegs(state);
     String reason = legsNodeLost(state) ? NODE_LOST : "engine-restart: the call's SIP legs were lost";
     context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
     return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
@@ -596,6 +600,21 @@ public final class CallEntity
 
   private boolean callbackDialing(CallState state) {
     return state.callback() != null && state.status() == CallStatus.OFFERING;
+  }
+
+  /** Back in line with the legs of an attempt whose agents did not answer: the customer was not called, nothing is counted. */
+  private boolean callbackInLine(CallState state) {
+    return state.callback() != null && state.status() == CallStatus.QUEUED;
+  }
+
+  private ReplyEffect<Event, CallState> dropCallbackLegs(CallState state) {
+    ActorRef<CallLegs.Command> oldLegs = state.legs();
+    return persist(state, new CallbackLegsDropped(clock.instant()))
+        .thenRun(s -> {
+          context.unwatch(oldLegs);
+          timers.cancel(LegsGone.INSTANCE);
+        })
+        .thenNoReply();
   }
 
   /**
@@ -669,6 +688,7 @@ public final class CallEntity
         .onEvent(CallbackAttemptFailed.class, CallState::callbackAttemptFailed)
         .onEvent(CallbackOffered.class, (s, e) -> s)
         .onEvent(CallbackRetried.class, (s, e) -> s.callbackRetried())
+        .onEvent(CallbackLegsDropped.class, (s, e) -> s.callbackLegsDropped())
         .build();
   }
 }

@@ -122,6 +122,11 @@ public record CallState(
         0, enqueuedAt, null, null, null, null, null, media, callback.failed(e.at()));
   }
 
+  CallState callbackLegsDropped() {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, null, offeredTo, agentId,
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, callback);
+  }
+
   CallState callbackRetried() {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
         wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, callback.inLine());

@@ -15,6 +15,7 @@ import io.callengine.core.queue.QueueEntity;
 import io.callengine.core.routing.Router;
 import io.callengine.core.testing.EntityTestConfig;
 import io.callengine.core.testing.ProbePeers;
+import io.callengine.core.testing.TestEngines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,19 @@ class CallbackEntityTest {
     again.replyTo().tell(StatusReply.success(new Admission(Admission.Outcome.QUEUED, support, null, 0, null)));
     offerAndDial();
     assertEquals(2, kit.getState().callback().attempts());
+  }
+
+  @Test
+  void aCallbackBackInLineWhoseIdleLegsDiedKeepsItsPlaceAndDialsAfresh() throws Exception {
+    requestCallback(1);
+    TestProbe<CallLegs.Command> idleLegs = offerAndDial();
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.OfferFailed("alice", "no answer", true, r));
+    assertEquals(CallStatus.QUEUED, kit.getState().status(), "alice did not answer: back in line, with the attempt's legs");
+    kit.restart();
+    assertInstanceOf(CallLegs.Ping.class, idleLegs.receiveMessage(), "the recovered call checks its legs, which never answer");
+    TestEngines.eventually(Duration.ofSeconds(10), "the dead legs are dropped", () -> kit.getState().legs() == null);
+    assertEquals(CallStatus.QUEUED, kit.getState().status(), "the customer was never called: the last attempt is not used up");
+    offerAndDial();
   }
 
   @Test
