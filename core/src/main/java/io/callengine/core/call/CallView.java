@@ -27,5 +27,6 @@ public record CallView(
     Double mos,
     Double worstMos,
     Double worstLossPercent,
-    String dtmf)
+    String dtmf,
+    Callback callback)
     implements CborSerializable {}

@@ -74,7 +74,8 @@ class CallbackEntityTest {
   @Test
   void aCallbackKeepsItsPlaceWithoutLegsThroughARestart() {
     Instant enteredAt = kit.getState().enqueuedAt();
-    requestCallback(3);
+    CallView view = requestCallback(3);
+    assertEquals("sip:bob@127.0.0.1:5999", view.callback().number(), "the supervisor's view shows the callback");
     assertNull(kit.getState().legs(), "the caller hung up: no legs");
     kit.restart();
     kit.runCommand(new CallEntity.Verify("queue:support"));
