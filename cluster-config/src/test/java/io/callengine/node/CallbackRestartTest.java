@@ -70,6 +70,7 @@ class CallbackRestartTest {
         assertEquals(200, api.call("PUT", "/api/v1/agents/alice/status", ADMIN, "{\"presence\":\"AVAILABLE\"}").status());
         awaitEvent(alice, "INVITE");
         awaitEvent(customer, "INVITE");
+        awaitEvent(customer, "ACK"); // answered: its RTP now goes to the callback's port (the test phone notes the INVITE before it reads it)
         assertTrue(customer.rtp.sendUntilHeard("customer-voice", alice.rtp, 100), "alice hears the customer");
         assertTrue(alice.rtp.sendUntilHeard("alice-voice", customer.rtp, 100), "the customer hears alice");
         assertEquals(200, customer.hangUpIncoming().getStatusCode());

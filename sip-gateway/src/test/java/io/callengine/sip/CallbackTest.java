@@ -166,6 +166,7 @@ class CallbackTest {
       busyCall.hangUp();
       awaitEvent(agent, "INVITE"); // the agent's phone rings first, and answers
       awaitEvent(customer, "INVITE"); // then the customer is called, and answers
+      awaitEvent(customer, "ACK"); // answered: its RTP now goes to the callback's port (the phone notes the INVITE before it reads it)
       assertTrue(customer.rtp.sendUntilHeard("customer-voice", agent.rtp, 100), "the agent hears the customer");
       assertTrue(agent.rtp.sendUntilHeard("agent-voice", customer.rtp, 100), "the customer hears the agent");
       eventually(Duration.ofSeconds(5), "only the later caller waits", () -> waiting("cb").size() == 1 && !waiting("cb").contains(callbackId));
