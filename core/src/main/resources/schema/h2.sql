@@ -195,3 +195,17 @@ ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS hold_ms BIGINT DEFAULT 0 NO
 -- Blind transfers: how many times agents handed the call over, and who (comma-separated, in order).
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transfers INTEGER DEFAULT 0;
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS transferred_from VARCHAR(1024);
+-- Callbacks (docs/metrics.md): offered, accepted, completed, failed, and the wait of the completed ones.
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_offered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_accepted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_completed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callbacks_failed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue_visits ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_offered BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_accepted BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_completed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callbacks_failed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT NULL DEFAULT 0;
+-- A callback's number and the attempts made to call it (null: not a callback).
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_number VARCHAR(512);
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_attempts INTEGER;

@@ -77,6 +77,10 @@ declare -A PROMPTS=(
   [please-choose]="Please choose an option."
   [invalid-choice]="Sorry, that is not a valid choice."
   [this-call-may-be-recorded]="This call may be recorded."
+  [callback-offer]="To be called back, keeping your place, press"
+  [callback-confirm]="We will call this number. Press pound to confirm."
+  [callback-other-number]="Or enter another number, then pound."
+  [callback-goodbye]="Thank you. We will call you back."
 )
 for n in $(seq 1 20); do
   PROMPTS[n$n]="$n"

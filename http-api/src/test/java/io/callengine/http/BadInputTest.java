@@ -172,6 +172,14 @@ class BadInputTest {
     c.add("noAgentAction panic", with(QUEUE, "noAgentAction", "\"panic\""), 400, "noAgentAction");
     c.add("exitKey of two keys", with(QUEUE, "exitKey", "\"11\""), 400, "exitKey");
     c.add("exitKey a letter", with(QUEUE, "exitKey", "\"a\""), 400, "exitKey");
+    c.add("callback without a key", with(QUEUE, "callback", "{}"), 400, "callback.key");
+    c.add("callback key 0 (no spoken number for it)", with(QUEUE, "callback", "{\"key\":\"0\"}"), 400, "callback.key");
+    c.add("callback key the exit key", "{\"id\":\"q-new\",\"exitKey\":\"9\",\"callback\":{\"key\":\"9\"}}", 400, "callback.key");
+    c.add("callback maxAttempts 11", with(QUEUE, "callback", "{\"key\":\"9\",\"maxAttempts\":11}"), 400, "callback.maxAttempts");
+    c.add("callback negative times", with(QUEUE, "callback", "{\"key\":\"9\",\"offerAfterSeconds\":-1,\"retryAfterSeconds\":-1}"), 400,
+        "callback.offerAfterSeconds", "callback.retryAfterSeconds");
+    c.add("callback retry beyond a day", with(QUEUE, "callback", "{\"key\":\"9\",\"retryAfterSeconds\":86401}"), 400,
+        "callback.retryAfterSeconds");
     for (int level : new int[] {0, 6, -1}) {
       c.add("requiredSkills minLevel " + level, with(QUEUE, "requiredSkills", "[{\"name\":\"english\",\"minLevel\":" + level + "}]"),
           400, "requiredSkills[0].minLevel");

@@ -79,7 +79,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   enum DrainRecorded implements Message { INSTANCE }
 
   /** ANSWERING until the 200; IVR while the menu collects keys; JOINING while an answered caller is admitted to his queue. */
-  private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED }
+  private enum Phase { ANSWERING, IVR, JOINING, QUEUED, RINGING, CONNECTED, CALLBACK }
 
   /** {@code setup} is the admission's count of this call until its INVITE's final answer. */
   static Behavior<Message> create(GatewayParts parts, String sipCallId, CallAdmission.Setup setup) {
@@ -186,6 +186,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         // QUEUED
         .onMessage(QueueWait.AnnounceDue.class, m -> onAnnounceDue())
         .onMessage(QueueWait.PlaceFound.class, this::onPlaceFound)
+        .onMessage(CallbackOffer.ConfirmTimedOut.class, m -> { queueWait.callbackConfirmTimedOut(); return this; })
+        .onMessage(CallbackOffer.Due.class, m -> { if (phase == Phase.QUEUED) queueWait.callbackDue(); return this; })
+        .onMessage(CallbackOffer.Answered.class, this::onCallbackAnswered)
+        .onMessage(CallbackOffer.GoodbyeHeard.class, m -> { byeCustomer(); return finish(); })
         // RINGING
         .onMessage(AgentOffer.PortOpened.class, m -> offerOver(offer.portOpened(m)))
         .onMessage(AgentOffer.PortFailed.class, m -> offerOver(offer.failed(m.target().agentId(), "no RTP port free", false)))
@@ -343,7 +347,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         }
         answerCustomer();
         phase = Phase.QUEUED;
-        queueWait.start(admission.queue(), customerMedia, codec());
+        queueWait.start(admission.queue(), customerMedia, codec(), callerOf(customer.invite()));
         if (pendingRing != null) {
           CallLegs.RingAgents ring = pendingRing;
           pendingRing = null;
@@ -412,6 +416,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onBye(SipIn.RequestIn in, boolean customerLeg) {
     messages.respond(in.transaction(), in.request(), Response.OK, null);
+    if (customerLeg && phase == Phase.CALLBACK) return finish(); // hung up during the goodbye: the callback stands
     if (customerLeg) {
       hangUpAgent();
       return hangUpInDomain(Party.CUSTOMER, null);
@@ -421,7 +426,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   }
 
   private Behavior<Message> hangUpInDomain(Party by, String reason) {
-    if (started) engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
+    if (started && !domainKnowsEnd) engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(), r -> new CallEntity.Hangup(by, reason, r));
     domainKnowsEnd = true;
     return finish();
   }
@@ -805,6 +810,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         talking == null ? null : talking.agentId(), "customer", String.valueOf(m.digit()), m.durationMs()));
     if (ivr != null) return onIvrOutcome(ivr.key(m.digit()));
     Optional<String> exit = phase == Phase.QUEUED ? queueWait.exitTo(m.digit()) : Optional.empty();
+    if (phase == Phase.QUEUED && exit.isEmpty()) queueWait.callbackKey(m.digit()).ifPresent(this::requestCallback);
     exit.ifPresent(target -> {
       getContext().getLog().info("Call {}: caller pressed the exit key, moving to {}", callId, target);
       engine.asks().<CallEntity.Command, Admission>ask(callEntity(),
@@ -850,6 +856,32 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   private Behavior<Message> onPlaceFound(QueueWait.PlaceFound m) {
     if (phase == Phase.QUEUED) queueWait.placeFound(m);
+    return this;
+  }
+
+  // --- callback: the caller hangs up and the call keeps its place ---
+
+  private void requestCallback(String number) {
+    getContext().getLog().info("Call {}: caller asked to be called back at {}", callId, number);
+    var policy = queueWait.callbackPolicy();
+    getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
+            r -> new CallEntity.RequestCallback(number, policy.maxAttempts(), policy.retryAfterSeconds(), r)),
+        (view, error) -> new CallbackOffer.Answered(error == null));
+  }
+
+  /** The call is a callback now: its end is no longer this session's; the caller hears goodbye and is hung up. */
+  private Behavior<Message> onCallbackAnswered(CallbackOffer.Answered m) {
+    if (phase != Phase.QUEUED) return this;
+    if (!m.accepted()) {
+      queueWait.callbackRefused();
+      return this;
+    }
+    domainKnowsEnd = true;
+    phase = Phase.CALLBACK;
+    queueWait.stop();
+    ActorRef<Message> self = getContext().getSelf();
+    customerMedia.player().play(CallbackOffer.goodbye(media.holdAudio()), codec())
+        .whenComplete((done, error) -> self.tell(CallbackOffer.GoodbyeHeard.INSTANCE));
     return this;
   }
 

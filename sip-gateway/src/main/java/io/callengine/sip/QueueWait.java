@@ -23,6 +23,7 @@ final class QueueWait {
   record PlaceFound(int position, Duration expectedWait) implements CallSession.Message {}
 
   private static final String TIMER = "announce";
+  private static final String CALLBACK_TIMER = "callback-due";
 
   private final ActorContext<CallSession.Message> context;
   private final TimerScheduler<CallSession.Message> timers;
@@ -33,6 +34,11 @@ final class QueueWait {
   private QueueConfig queue;
   private RtpEndpoint customer;
   private Codec codec;
+  /** The callback offer of the queue, if it has one; null before the caller waits. */
+  private CallbackOffer callback;
+  private long waitingSinceNanos;
+  /** The place is looked up at the join only to see whether the offer is due: no announcement then. */
+  private boolean lookingForOffer;
 
   QueueWait(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, CallCenterEngine engine,
       SessionMedia media, String callId) {
@@ -44,7 +50,7 @@ final class QueueWait {
   }
 
   /** The queue admitted the caller: music, and the announcements the queue asks for. */
-  void start(QueueConfig admittedBy, RtpEndpoint customer, Codec codec) {
+  void start(QueueConfig admittedBy, RtpEndpoint customer, Codec codec, String ownNumber) {
     this.queue = admittedBy;
     this.customer = customer;
     this.codec = codec;
@@ -52,17 +58,45 @@ final class QueueWait {
     if (queue != null && queue.announceEverySeconds() > 0) {
       timers.startTimerWithFixedDelay(TIMER, AnnounceDue.INSTANCE, Duration.ofSeconds(queue.announceEverySeconds()));
     }
+    callback = new CallbackOffer(timers, media.holdAudio(), ownNumber);
+    waitingSinceNanos = System.nanoTime();
+    offerCallbackWhenDue();
+  }
+
+  /** A queue with a callback looks at once (an estimate may already say the wait is long), and again once the threshold has passed. */
+  private void offerCallbackWhenDue() {
+    callback.queue(queue);
+    if (!callback.configured()) return;
+    lookingForOffer = true;
+    announceDue();
+    timers.startSingleTimer(CALLBACK_TIMER, CallbackOffer.Due.INSTANCE, Duration.ofSeconds(queue.callback().offerAfterSeconds() + 1L));
+  }
+
+  /** The caller has now waited longer than the offer's threshold: offered, unless he already was. */
+  void callbackDue() {
+    if (callback != null && callback.due(null, Duration.ofNanos(System.nanoTime() - waitingSinceNanos))) offerCallback();
+  }
+
+  private void offerCallback() {
+    callback.offer(customer, codec);
+    engine.asks().<io.callengine.core.call.CallEntity.Command, org.apache.pekko.Done>ask(
+        engine.sharding().entityRefFor(io.callengine.core.call.CallEntity.ENTITY_KEY, callId),
+        io.callengine.core.call.CallEntity.RecordCallbackOffered::new);
   }
 
   /** The agent handed the call over (a transfer): music again, and the announcements if they had stopped. */
   void resume() {
     if (customer == null) return;
-    start(queue, customer, codec);
+    media.hold(customer, codec);
+    if (queue != null && queue.announceEverySeconds() > 0) {
+      timers.startTimerWithFixedDelay(TIMER, AnnounceDue.INSTANCE, Duration.ofSeconds(queue.announceEverySeconds()));
+    }
   }
 
   /** The CallEntity moved the call to another queue; the announcements keep their interval. */
   void moved(QueueConfig to) {
     this.queue = to;
+    if (callback != null) offerCallbackWhenDue();
   }
 
   /** Looks up the caller's place in line and an expected wait (the average answered wait of the last hour). */
@@ -73,6 +107,13 @@ final class QueueWait {
   }
 
   void placeFound(PlaceFound m) {
+    boolean joinLookup = lookingForOffer;
+    lookingForOffer = false;
+    if (callback != null && callback.due(m.expectedWait(), Duration.ofNanos(System.nanoTime() - waitingSinceNanos))) {
+      offerCallback();
+      return;
+    }
+    if (joinLookup) return;
     if (m.position() > 0) media.announce(customer, codec, m.position(), m.expectedWait());
   }
 
@@ -87,8 +128,27 @@ final class QueueWait {
     return queue;
   }
 
-  /** An agent answered: no more announcements. */
+  /** The number to call back, once the caller has pressed the callback key and confirmed. */
+  Optional<String> callbackKey(char digit) {
+    return callback == null ? Optional.empty() : callback.key(digit, customer, codec);
+  }
+
+  void callbackConfirmTimedOut() {
+    if (callback != null) callback.confirmTimedOut();
+  }
+
+  /** The callback policy of the caller's queue (to be called back, the caller has confirmed under it). */
+  QueueConfig.Callback callbackPolicy() {
+    return callback.policy();
+  }
+
+  void callbackRefused() {
+    callback.refused(customer, codec);
+  }
+
+  /** An agent answered (or the caller leaves for a callback): no more announcements. */
   void stop() {
     timers.cancel(TIMER);
+    timers.cancel(CALLBACK_TIMER);
   }
 }

@@ -62,6 +62,10 @@ final class SessionMedia {
     return settings;
   }
 
+  HoldAudio holdAudio() {
+    return holdAudio;
+  }
+
   void hold(RtpEndpoint customer, Codec codec) {
     customer.player().play(holdAudio.holdMusic(), codec);
   }

@@ -74,6 +74,8 @@ public final class SipService {
             new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe),
         recorders(engine, recordingDraw));
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
+    io.callengine.core.call.CallbackDialer.get(engine.system()).register(engine.system().systemActorOf(
+        CallbackDialers.create(parts, OutboundProxy.from(engine.config())), "sip-callback-dialer", Props.empty()));
     listener.attach(gateway, probe, messages, settings.overloadRetryAfter(),
         new FloodGuard(security, securityLog, Ticker.systemTicker(), messages));
     SipService service = new SipService(stack, relay, settings);

@@ -293,7 +293,8 @@ public final class AdminApi {
     if (s.id() != null && !s.id().equals(id)) throw EngineException.invalid(List.of(new FieldError("id", "must match the id in the path")));
     return new QueueSpec(id, s.name(), s.sipAddress(), s.priority(), s.requiredSkills(), s.strategy(), s.maxSize(),
         s.maxWaitSeconds(), s.overflowQueueId(), s.wrapUpSeconds(), s.ringTimeoutSeconds(), s.serviceLevelSeconds(),
-        s.fullStatus(), s.noAgentAction(), s.noAgentDelaySeconds(), s.exitKey(), s.announceEverySeconds(), s.recording());
+        s.fullStatus(), s.noAgentAction(), s.noAgentDelaySeconds(), s.exitKey(), s.announceEverySeconds(), s.recording(),
+        s.callback());
   }
 
   private static AgentSpec withId(AgentSpec s, String id) {

@@ -54,6 +54,9 @@ public interface CallCenterListener {
   /** A node's SIP front door locked a source or an account out, or rate-limited a source. */
   default void onSecurityAlert(SecurityAlert event) {}
 
+  /** A callback's life: requested, each attempt, and its end (answered by the customer, or an attempt not). */
+  default void onCallback(CallCenterEvent event) {}
+
   /** Every event passes here first; the default hands it to the method for its type. */
   default void onEvent(CallCenterEvent event) {
     if (event instanceof CallIncoming e) onIncomingCall(e);
@@ -70,6 +73,7 @@ public interface CallCenterListener {
     else if (event instanceof SecurityAlert e) onSecurityAlert(e);
     else if (event instanceof io.callengine.core.events.CallHeld e) onCallHeld(e);
     else if (event instanceof io.callengine.core.events.CallResumed e) onCallResumed(e);
+    else if (event.type().startsWith("callback-")) onCallback(event);
   }
 
   /** A registered listener: closing it (more than once is harmless) stops the deliveries. */

@@ -22,7 +22,12 @@ public record QueueSpec(
     Integer noAgentDelaySeconds,
     String exitKey,
     Integer announceEverySeconds,
-    Recording recording) {
+    Recording recording,
+    CallbackSpec callback) {
+
+  /** The callback offer as an admin describes it; null optional fields take their defaults. */
+  public record CallbackSpec(String key, Integer offerAfterSeconds, Boolean allowOtherNumber, Integer maxAttempts,
+      Integer retryAfterSeconds) {}
 
   /** Which calls are recorded: {@code mode} NONE, ALL or PERCENT (with {@code percent}, 0-100), and whether the caller hears a notice first. */
   public record Recording(String mode, Integer percent, Boolean announce) {}
@@ -32,7 +37,7 @@ public record QueueSpec(
       Integer ringTimeoutSeconds, Integer serviceLevelSeconds, Integer fullStatus, String noAgentAction, Integer noAgentDelaySeconds,
       String exitKey, Integer announceEverySeconds) {
     this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
-        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, null);
+        ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, null, null);
   }
 
   public QueueSpec(String id, String name, String sipAddress, Integer priority, List<QueueConfig.RequiredSkill> requiredSkills,
@@ -49,50 +54,57 @@ public record QueueSpec(
 
   public QueueSpec withRequiredSkills(List<QueueConfig.RequiredSkill> skills) {
     return new QueueSpec(id, name, sipAddress, priority, skills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   /** Calls beyond {@code maxSize} or waiting over {@code maxWaitSeconds} go to {@code overflowQueueId} (null: refused or timed out). */
   public QueueSpec withLimits(Integer maxSize, Integer maxWaitSeconds, String overflowQueueId) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   public QueueSpec withStrategy(String newStrategy) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, newStrategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   /** What happens while no eligible agent is logged in: {@code wait}, {@code refuse}, or {@code overflow} after the delay. */
   public QueueSpec withNoAgentRule(String action, Integer delaySeconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, action, delaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   /** The key that takes a waiting caller to the overflow queue, and how often he hears his position (0: never). */
   public QueueSpec withCallerOptions(String key, Integer everySeconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, key, everySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, key, everySeconds, recording, callback);
   }
 
   public QueueSpec withRecording(Recording newRecording) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
         wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey,
-        announceEverySeconds, newRecording);
+        announceEverySeconds, newRecording, callback);
+  }
+
+  /** The callback offer to waiting callers (null: none). */
+  public QueueSpec withCallback(CallbackSpec offer) {
+    return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
+        wrapUpSeconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey,
+        announceEverySeconds, recording, offer);
   }
 
   public QueueSpec withWrapUpSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        seconds, ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   public QueueSpec withRingTimeoutSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, seconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 
   public QueueSpec withServiceLevelSeconds(int seconds) {
     return new QueueSpec(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId,
-        wrapUpSeconds, ringTimeoutSeconds, seconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording);
+        wrapUpSeconds, ringTimeoutSeconds, seconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds, recording, callback);
   }
 }

@@ -63,11 +63,13 @@ public final class Validation {
     if (s.exitKey() != null && !s.exitKey().matches("[0-9*#]")) errors.add(new FieldError("exitKey", "must be one key: 0-9, * or #"));
     seconds("announceEverySeconds", s.announceEverySeconds(), errors);
     QueueRecording recording = recording(s.recording(), errors);
+    QueueConfig.Callback callback = QueueCallbackValidation.callback(s.callback(), s.exitKey(), errors);
     if (!errors.isEmpty()) throw EngineException.invalid(errors);
     return new QueueConfig(s.id(), s.name() == null ? s.id() : s.name(), s.sipAddress() == null ? s.id() : s.sipAddress(),
         or(s.priority(), 0), List.copyOf(skills), strategy, or(s.maxSize(), 0), or(s.maxWaitSeconds(), 0),
         s.overflowQueueId(), or(s.wrapUpSeconds(), 0), or(s.ringTimeoutSeconds(), 20), or(s.serviceLevelSeconds(), 20),
-        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0), s.exitKey(), or(s.announceEverySeconds(), 0), recording);
+        or(s.fullStatus(), 486), noAgent, or(s.noAgentDelaySeconds(), 0), s.exitKey(), or(s.announceEverySeconds(), 0), recording,
+        callback);
   }
 
   /** Absent: null (no call recorded). {@code percent} is required with PERCENT and must be 0 to 100 when given. */
@@ -134,7 +136,7 @@ public final class Validation {
   }
 
   /** A duration the engine arms a timer with (the scheduler refuses delays beyond about 248 days). */
-  private static void seconds(String field, Integer value, List<FieldError> errors) {
+  static void seconds(String field, Integer value, List<FieldError> errors) {
     nonNegative(field, value, errors);
     if (value != null && value > MAX_SECONDS) errors.add(new FieldError(field, "must be at most " + MAX_SECONDS + " (a day)"));
   }

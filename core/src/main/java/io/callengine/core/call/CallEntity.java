@@ -151,6 +151,20 @@ public final class CallEntity
    * which changes nothing once that monitoring is over.
    */
   public record EndMonitor(String monitorId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * The waiting caller asked to be called back at {@code number} (a SIP URI): the call keeps its
+   * place in line without legs; its session hangs up the caller once this is answered.
+   */
+  public record RequestCallback(String number, int maxAttempts, int retryAfterSeconds, ActorRef<StatusReply<CallView>> replyTo)
+      implements Command {}
+  /** The callback's customer did not answer (busy, declined, rang out, unreachable): the attempt failed. */
+  public record CallbackNotAnswered(String reason, ActorRef<StatusReply<CallView>> replyTo) implements Command {}
+  /** The caller heard the callback offer (for the statistics). */
+  public record RecordCallbackOffered(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  record CallbackLegsReady(ActorRef<CallLegs.Command> legs, CallLegs.RingAgents ring) implements Command {}
+  record CallbackDialFailed(String reason) implements Command {}
+  /** A failed callback's wait before its next attempt is over: it joins its queue again, with its first entry time. */
+  enum RetryCallback implements Command { INSTANCE }
 
   public static final String QUEUE_ASKER = "queue:";
   record LegsChecked(boolean alive) implements Command {}
@@ -212,6 +226,15 @@ public final class CallEntity
   public record TransferFailed(String fromAgentId, String target, String reason, Instant at) implements Event {}
   /** The call went back to wait in {@code queueId} at its first place: neither a transfer's target nor its agent took it. */
   public record CallRequeued(String queueId, String reason, Instant at) implements Event {}
+  public record CallbackRequested(String number, int maxAttempts, int retryAfterSeconds, Instant at) implements Event {}
+  /** An attempt began: {@code legs}, on the node that handled the offer, ring the agent and then call the customer. */
+  public record CallbackDialed(ActorRef<CallLegs.Command> legs, Instant at) implements Event {}
+  public record CallbackAttemptFailed(String reason, Instant at) implements Event {}
+  public record CallbackOffered(Instant at) implements Event {}
+  /** A callback waiting in line lost the idle legs of its last attempt (their node died): it keeps its place, and dials again when offered. */
+  public record CallbackLegsDropped(Instant at) implements Event {}
+  /** The wait after a failed attempt is over: the callback rejoins its queue, with its first entry time. */
+  public record CallbackRetried(Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -340,6 +363,16 @@ public final class CallEntity
         .onCommand(Transfer.class, this::onTransfer)
         .onCommand(TransferTargetReserved.class, this::onTransferTargetReserved)
         .onCommand(RingBackReserved.class, this::onRingBackReserved)
+        .onCommand(RequestCallback.class, this::onRequestCallback)
+        .onCommand(CallbackNotAnswered.class, (s, c) -> s.status() != CallStatus.OFFERING || s.callback() == null
+            ? Effect().reply(c.replyTo(), StatusReply.success(s.view())) : callbackFailed(s, c.reason(), c.replyTo()))
+        .onCommand(CallbackLegsReady.class, this::onCallbackLegsReady)
+        .onCommand(CallbackDialFailed.class, (s, c) -> s.status() != CallStatus.OFFERING || !s.callbackWithoutLegs() ? Effect().noReply()
+            : callbackFailed(s, c.reason(), context.getSystem().ignoreRef()))
+        .onCommand(RetryCallback.class, this::onRetryCallback)
+        .onCommand(RecordCallbackOffered.class, (s, c) -> s.status() != CallStatus.QUEUED || s.callback() != null
+            ? Effect().reply(c.replyTo(), StatusReply.ack())
+            : Effect().persist(new CallbackOffered(clock.instant())).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();
@@ -389,7 +422,9 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onLegsGone(CallState state, LegsGone cmd) {
-    if (!state.active()) return Effect().noReply();
+    if (!state.active() || state.legs() == null) return Effect().noReply();
+    if (callbackDialing(state)) return callbackFailed(state, "the callback's SIP legs were lost", context.getSystem().ignoreRef());
+    if (callbackInLine(state)) return dropCallbackLegs(state);
     String reason = legsNodeLost(state) ? NODE_LOST : "legs-stopped: the call's SIP legs ended without a hang-up";
     context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
     return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
@@ -416,8 +451,12 @@ public final class CallEntity
     if (state.status() != CallStatus.QUEUED) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting"));
     }
+    CallLegs.RingAgents ring = new CallLegs.RingAgents(callId, cmd.agents(), cmd.ringTimeoutSeconds());
     return persist(state, new CallOffered(offered, cmd.wrapUpSeconds(), clock.instant()))
-        .thenRun(s -> s.legs().tell(new CallLegs.RingAgents(callId, cmd.agents(), cmd.ringTimeoutSeconds())))
+        .thenRun(s -> {
+          if (s.callbackWithoutLegs()) dialCallback(s, ring);
+          else s.legs().tell(ring);
+        })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -487,7 +526,7 @@ public final class CallEntity
     return persist(state, state.hold().onHold() ? List.of(resumed(state, state.agentId(), false, now), ended) : List.of(ended))
         .thenRun(s -> {
           logEnd(s, ended);
-          if (hangUpLegs) s.legs().tell(new CallLegs.Hangup(callId, reason));
+          if (hangUpLegs && s.legs() != null) s.legs().tell(new CallLegs.Hangup(callId, reason));
           notices.ended(s);
           timers.cancel(LegsGone.INSTANCE);
           timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
@@ -554,7 +593,7 @@ public final class CallEntity
     if (!state.active() || !m.queueId().equals(state.queueId())) return Effect().noReply();
     if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
       replyToMove(StatusReply.success(admission));
-      state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
+      if (state.legs() != null) state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
       return Effect().persist(new CallAdmitted(m.queueId(), admission.queue().serviceLevelSeconds(), clock.instant())).thenNoReply();
     }
     if (admission != null && admission.outcome() == Admission.Outcome.OVERFLOW && movesInARow < MAX_MOVES) {
@@ -708,6 +747,11 @@ public final class CallEntity
       if (state.status() == CallStatus.ENDED) notices.remind(state, cmd.askedBy());
       return Effect().noReply();
     }
+    // A callback between attempts has no legs to prove and keeps its place; one whose dial was cut off tries again later.
+    if (state.legs() == null) {
+      return state.status() == CallStatus.OFFERING && state.callback() != null
+          ? callbackFailed(state, "the callback's dial was cut off", context.getSystem().ignoreRef()) : Effect().noReply();
+    }
     pingLegs(state);
     return Effect().noReply();
   }
@@ -736,7 +780,9 @@ public final class CallEntity
   }
 
   private ReplyEffect<Event, CallState> onLegsChecked(CallState state, LegsChecked cmd) {
-    if (cmd.alive() || !state.active()) return Effect().noReply();
+    if (cmd.alive() || !state.active() || state.legs() == null) return Effect().noReply();
+    if (callbackDialing(state)) return callbackFailed(state, "the callback's SIP legs were lost", context.getSystem().ignoreRef());
+    if (callbackInLine(state)) return dropCallbackLegs(state);
     String reason = legsNodeLost(state) ? NODE_LOST : "engine-restart: the call's SIP legs were lost";
     context.getLog().info("Call {} lost its SIP legs; ending it ({})", callId, reason);
     return end(state, Disposition.FAILED, reason, context.getSystem().ignoreRef(), false);
@@ -749,6 +795,7 @@ public final class CallEntity
    */
   private void onRecovered(CallState state) {
     if (state.status() == CallStatus.CONNECTED) notices.connected(state.agentId(), List.of(), state.queueId());
+    if (state.active() && state.callback() != null && state.callback().retryAt() != null) armRetry(state);
     if (state.active()) {
       watchLegs(state);
       context.getSelf().tell(new Verify("recovery"));
@@ -758,6 +805,112 @@ public final class CallEntity
       notices.ended(state);
     }
     timers.startSingleTimer(Passivate.INSTANCE, Passivate.INSTANCE, PASSIVATE_AFTER);
+  }
+
+  // --- callbacks ---
+
+  private ReplyEffect<Event, CallState> onRequestCallback(CallState state, RequestCallback cmd) {
+    if (state.status() != CallStatus.QUEUED || state.callback() != null) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting for an agent"));
+    }
+    ActorRef<CallLegs.Command> oldLegs = state.legs();
+    return persist(state, new CallbackRequested(cmd.number(), cmd.maxAttempts(), cmd.retryAfterSeconds(), clock.instant()))
+        .thenRun(s -> {
+          // The caller's session stops once it hangs up: that is no longer the end of the call.
+          if (oldLegs != null) context.unwatch(oldLegs);
+          timers.cancel(LegsGone.INSTANCE);
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
+  }
+
+  /** Asks this node's SIP gateway for the legs of one attempt; they ring the agent, then call the customer. */
+  private void dialCallback(CallState state, CallLegs.RingAgents ring) {
+    var dialer = CallbackDialer.get(context.getSystem()).dialer();
+    if (dialer.isEmpty()) {
+      context.getSelf().tell(new CallbackDialFailed("no SIP gateway on this node to call back from"));
+      return;
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<ActorRef<CallLegs.Command>> legsClass = (Class) ActorRef.class;
+    context.ask(legsClass, dialer.get(), LEGS_PING_TIMEOUT, r -> new CallbackDialer.Dial(callId, state.callback().number(), state.queueId(), r),
+        (legs, failure) -> failure != null ? new CallbackDialFailed("the SIP gateway did not start the callback") : new CallbackLegsReady(legs, ring));
+  }
+
+  private ReplyEffect<Event, CallState> onCallbackLegsReady(CallState state, CallbackLegsReady m) {
+    if (state.status() != CallStatus.OFFERING || !state.callbackWithoutLegs()) {
+      m.legs().tell(new CallLegs.Hangup(callId, "the callback is no longer offered"));
+      return Effect().noReply();
+    }
+    return persist(state, new CallbackDialed(m.legs(), clock.instant()))
+        .thenRun(s -> {
+          watchLegs(s);
+          s.legs().tell(m.ring());
+        })
+        .thenNoReply();
+  }
+
+  private boolean callbackDialing(CallState state) {
+    return state.callback() != null && state.status() == CallStatus.OFFERING;
+  }
+
+  /** Back in line with the legs of an attempt whose agents did not answer: the customer was not called, nothing is counted. */
+  private boolean callbackInLine(CallState state) {
+    return state.callback() != null && state.status() == CallStatus.QUEUED;
+  }
+
+  private ReplyEffect<Event, CallState> dropCallbackLegs(CallState state) {
+    ActorRef<CallLegs.Command> oldLegs = state.legs();
+    return persist(state, new CallbackLegsDropped(clock.instant()))
+        .thenRun(s -> {
+          context.unwatch(oldLegs);
+          timers.cancel(LegsGone.INSTANCE);
+        })
+        .thenNoReply();
+  }
+
+  /**
+   * An attempt failed: with attempts left the agents are let go and the call leaves the line until
+   * its retry; after the last the call ends CALLBACK_FAILED.
+   */
+  private ReplyEffect<Event, CallState> callbackFailed(CallState state, String reason, ActorRef<StatusReply<CallView>> replyTo) {
+    if (!state.callback().attemptsLeft()) {
+      return end(state, Disposition.CALLBACK_FAILED, "callback-failed: " + reason + " (after " + state.callback().attempts() + " attempts)",
+          replyTo, true);
+    }
+    ActorRef<CallLegs.Command> oldLegs = state.legs();
+    context.getLog().info("Call {}: callback attempt {} failed ({}); retrying in {} s", callId, state.callback().attempts(), reason,
+        state.callback().retryAfterSeconds());
+    return persist(state, new CallbackAttemptFailed(reason, clock.instant()))
+        .thenRun(s -> {
+          if (oldLegs != null) {
+            context.unwatch(oldLegs);
+            oldLegs.tell(new CallLegs.Hangup(callId, reason));
+          }
+          timers.cancel(LegsGone.INSTANCE);
+          state.offeredTo().forEach(agentId -> notices.released(agentId, false));
+          notices.leftQueue(s.queueId());
+          armRetry(s);
+        })
+        .thenReply(replyTo, s -> StatusReply.success(s.view()));
+  }
+
+  private void armRetry(CallState state) {
+    Duration wait = Duration.between(clock.instant(), state.callback().retryAt());
+    timers.startSingleTimer(RetryCallback.INSTANCE, RetryCallback.INSTANCE, wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /** Back into its queue with its first entry time, so it takes the place it had. */
+  private ReplyEffect<Event, CallState> onRetryCallback(CallState state, RetryCallback cmd) {
+    if (state.status() != CallStatus.QUEUED || state.callback() == null || state.callback().retryAt() == null) return Effect().noReply();
+    moveReplyTo = null;
+    movesInARow = 1;
+    String queueId = state.queueId();
+    return persist(state, new CallbackRetried(clock.instant()))
+        .thenRun(s -> {
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
+          context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+        })
+        .thenNoReply();
   }
 
   @Override
@@ -794,6 +947,12 @@ public final class CallEntity
             : s.transferRinging(e, e.toAgentId() != null ? e.toAgentId() : e.toAddress()))
         .onEvent(TransferFailed.class, CallState::ringingBack)
         .onEvent(CallRequeued.class, CallState::requeued)
+        .onEvent(CallbackRequested.class, CallState::callbackRequested)
+        .onEvent(CallbackDialed.class, CallState::callbackDialed)
+        .onEvent(CallbackAttemptFailed.class, CallState::callbackAttemptFailed)
+        .onEvent(CallbackOffered.class, (s, e) -> s)
+        .onEvent(CallbackRetried.class, (s, e) -> s.callbackRetried())
+        .onEvent(CallbackLegsDropped.class, (s, e) -> s.callbackLegsDropped())
         .build();
   }
 }

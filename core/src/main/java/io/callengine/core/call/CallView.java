@@ -34,5 +34,6 @@ public record CallView(
     Monitoring monitoring,
     boolean onHold,
     long holdSeconds,
-    List<String> transferredFrom)
+    List<String> transferredFrom,
+    Callback callback)
     implements CborSerializable {}

@@ -14,6 +14,8 @@ import java.util.List;
  * overflow queue; every {@code announceEverySeconds} a waiting caller hears his position.
  * {@code recording} says which calls are recorded (null, as in configurations stored before it
  * existed: none).
+ * With a {@code callback} (null in configs stored before it existed: no offer) a waiting caller
+ * may ask to be called back instead of waiting, keeping his place in line.
  */
 public record QueueConfig(
     String id,
@@ -33,17 +35,18 @@ public record QueueConfig(
     int noAgentDelaySeconds,
     String exitKey,
     int announceEverySeconds,
-    QueueRecording recording)
+    QueueRecording recording,
+    Callback callback)
     implements CborSerializable {
 
-  /** A queue that records no call. */
+  /** A queue that records no call and offers no callback. */
   public QueueConfig(String id, String name, String sipAddress, int priority, List<RequiredSkill> requiredSkills,
       String strategy, int maxSize, int maxWaitSeconds, String overflowQueueId, int wrapUpSeconds, int ringTimeoutSeconds,
       int serviceLevelSeconds, int fullStatus, String noAgentAction, int noAgentDelaySeconds, String exitKey,
       int announceEverySeconds) {
     this(id, name, sipAddress, priority, requiredSkills, strategy, maxSize, maxWaitSeconds, overflowQueueId, wrapUpSeconds,
         ringTimeoutSeconds, serviceLevelSeconds, fullStatus, noAgentAction, noAgentDelaySeconds, exitKey, announceEverySeconds,
-        null);
+        null, null);
   }
 
   /** The recording setting, {@code NONE} when unset. */
@@ -62,6 +65,15 @@ public record QueueConfig(
   public static final String WAIT = "wait";
   public static final String REFUSE = "refuse";
   public static final String OVERFLOW = "overflow";
+
+  /**
+   * The callback offer: a caller whose expected wait exceeds {@code offerAfterSeconds} (0: every
+   * caller) hears that {@code key} has him called back; the number is his own (the From of his
+   * call), or one he keys in when {@code allowOtherNumber}. The engine calls the customer at most
+   * {@code maxAttempts} times, {@code retryAfterSeconds} apart, before the call ends CALLBACK_FAILED.
+   */
+  public record Callback(String key, int offerAfterSeconds, boolean allowOtherNumber, int maxAttempts, int retryAfterSeconds)
+      implements CborSerializable {}
 
   /** A skill an agent needs, at least at {@code minLevel}, to take this queue's calls. */
   public record RequiredSkill(String name, int minLevel) implements CborSerializable {}

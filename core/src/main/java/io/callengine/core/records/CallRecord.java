@@ -16,6 +16,7 @@ import java.util.List;
  * as each hold ends), {@code onHold} whether it is now.
  * A transferred call keeps its one record: {@code agentId} is the last agent who answered,
  * {@code transferredFrom} the agents who handed it over, in order.
+ * A callback has the number called back and the attempts made so far.
  */
 public record CallRecord(
     String callId,
@@ -50,12 +51,15 @@ public record CallRecord(
     long holdSeconds,
     boolean onHold,
     int transfers,
-    List<String> transferredFrom) {
+    List<String> transferredFrom,
+    String callbackNumber,
+    Integer callbackAttempts) {
 
   /** The record as the agent who took the call sees it: without who monitored it. */
   public CallRecord withoutMonitoring() {
     return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
         waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, recorded, recordingNode, recordingFile,
-        recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold, transfers, transferredFrom);
+        recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold, transfers, transferredFrom,
+        callbackNumber, callbackAttempts);
   }
 }

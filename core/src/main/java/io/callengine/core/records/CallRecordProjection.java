@@ -116,6 +116,13 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
     } else if (event instanceof CallEntity.CallRequeued e) {
       endOffers(c, callId, null, "FAILED", fit(e.reason(), 256), e.at());
       Sql.update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
+    } else if (event instanceof CallEntity.CallbackRequested e) {
+      Sql.update(c, "UPDATE call_records SET callback_number = ?, callback_attempts = 0 WHERE call_id = ?", fit(e.number(), 512), callId);
+    } else if (event instanceof CallEntity.CallbackDialed) {
+      Sql.update(c, "UPDATE call_records SET callback_attempts = callback_attempts + 1 WHERE call_id = ?", callId);
+    } else if (event instanceof CallEntity.CallbackAttemptFailed e) {
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
+      endOffers(c, callId, null, "FAILED", fit("callback not answered: " + e.reason(), 256), e.at());
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       Sql.update(c, "UPDATE call_records SET wrap_up_seconds = ? WHERE call_id = ?", e.wrapUpSeconds(), callId);
     }

@@ -112,7 +112,8 @@ public final class CallRecords {
         rs.getBoolean("recorded"), rs.getString("recording_node"), rs.getString("recording_file"),
         rs.getObject("recording_seconds", Long.class), rs.getInt("recording_pauses"), queues(rs.getString("monitored_by")),
         rs.getInt("holds"), rs.getLong("hold_seconds"), rs.getBoolean("on_hold"),
-        rs.getInt("transfers"), queues(rs.getString("transferred_from")));
+        rs.getInt("transfers"), queues(rs.getString("transferred_from")),
+        rs.getString("callback_number"), rs.getObject("callback_attempts", Integer.class));
   }
 
   private static List<String> queues(String path) {

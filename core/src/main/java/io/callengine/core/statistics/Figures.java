@@ -14,6 +14,7 @@ package io.callengine.core.statistics;
  * @param occupancy handling time / staffed time of all agents; null for a single queue
  * @param held answered calls put on hold at least once
  * @param averageHoldSeconds hold time / held: the average hold time of a call that was held
+ * @param averageCallbackWaitSeconds entry to the customer answering the callback / completed callbacks
  */
 public record Figures(
     long offered,
@@ -36,7 +37,12 @@ public record Figures(
     Double occupancy,
     double longestWaitSeconds,
     long held,
-    Double averageHoldSeconds) {
+    Double averageHoldSeconds,
+    long callbacksOffered,
+    long callbacksAccepted,
+    long callbacksCompleted,
+    long callbacksFailed,
+    Double averageCallbackWaitSeconds) {
 
   public static Figures of(Counts c, Integer serviceLevelSeconds, Double occupancy) {
     long answered = c.get(Counter.ANSWERED);
@@ -54,7 +60,10 @@ public record Figures(
         talk == null ? null : round(c.get(Counter.TALK_MS) / 1000.0 / c.get(Counter.HANDLED)
             + (wrapUp == null ? 0 : c.get(Counter.WRAP_MS) / 1000.0 / c.get(Counter.WRAPPED))),
         percent(abandoned - shortAbandoned, c.get(Counter.OFFERED) - shortAbandoned),
-        occupancy, round(c.longestWaitMs() / 1000.0), c.get(Counter.HELD), ratio(c.get(Counter.HOLD_MS) / 1000.0, c.get(Counter.HELD)));
+        occupancy, round(c.longestWaitMs() / 1000.0), c.get(Counter.HELD), ratio(c.get(Counter.HOLD_MS) / 1000.0, c.get(Counter.HELD)),
+        c.get(Counter.CALLBACKS_OFFERED), c.get(Counter.CALLBACKS_ACCEPTED),
+        c.get(Counter.CALLBACKS_COMPLETED), c.get(Counter.CALLBACKS_FAILED),
+        ratio(c.get(Counter.CALLBACK_WAIT_MS) / 1000.0, c.get(Counter.CALLBACKS_COMPLETED)));
   }
 
   static Double percent(double part, double whole) {

@@ -34,7 +34,8 @@ public final class StatisticsWriter {
         || event instanceof CallEntity.CallAdmitted || event instanceof CallEntity.CallMoved
         || event instanceof CallEntity.CallConnected || event instanceof CallEntity.CallEnded
         || event instanceof CallEntity.CallWrappedUp || event instanceof CallEntity.CallResumed
-        || event instanceof CallEntity.CallTransferred || event instanceof CallEntity.CallRequeued;
+        || event instanceof CallEntity.CallTransferred || event instanceof CallEntity.CallRequeued
+        || event instanceof CallEntity.CallbackOffered || event instanceof CallEntity.CallbackRequested;
   }
 
   /** The visits after {@code event}: index 0 is the whole call, the last one the queue the call is in. */
@@ -63,6 +64,10 @@ public final class StatisticsWriter {
       handOver(visits, e.toQueueId(), millis(e.at()));
     } else if (event instanceof CallEntity.CallRequeued e) {
       handOver(visits, e.queueId(), millis(e.at()));
+    } else if (event instanceof CallEntity.CallbackOffered) {
+      visits.replaceAll(v -> v.callback(Counter.CALLBACKS_OFFERED));
+    } else if (event instanceof CallEntity.CallbackRequested) {
+      visits.replaceAll(v -> v.callback(Counter.CALLBACKS_OFFERED).callback(Counter.CALLBACKS_ACCEPTED));
     } else if (event instanceof CallEntity.CallWrappedUp e) {
       visits.replaceAll(v -> v.wrappedUp(e.wrapUpSeconds()));
     } else if (event instanceof CallEntity.CallResumed e) {

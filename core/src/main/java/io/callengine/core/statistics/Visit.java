@@ -46,6 +46,8 @@ public record Visit(
     long wait = at - enteredAt;
     Counts answered = counts.with(Counter.ANSWERED, 1).with(Counter.ANSWER_WAIT_MS, wait)
         .with(Counter.ANSWERED_IN_SL, withinServiceLevel(wait) ? 1 : 0).withLongestWait(wait);
+    // A callback is answered when its customer answers the engine's call back.
+    if (counts.get(Counter.CALLBACKS_ACCEPTED) > 0) answered = answered.with(Counter.CALLBACKS_COMPLETED, 1).with(Counter.CALLBACK_WAIT_MS, wait);
     return new Visit(number, queueId, enteredAt, serviceLevelSeconds, at, null, answered);
   }
 
@@ -75,8 +77,15 @@ public record Visit(
       // OVERFLOWED ends a call whose overflow target refused it: that queue turned it away.
       case REJECTED, OVERFLOWED -> waited.with(Counter.REJECTED, 1);
       case FAILED -> waited.with(Counter.FAILED, 1);
+      case CALLBACK_FAILED -> waited.with(Counter.FAILED, 1).with(Counter.CALLBACKS_FAILED, 1);
       case COMPLETED -> waited;
     });
+  }
+
+  /** The caller heard the callback offer in this visit ({@code accepted}: and took it); set, not added, as it may be heard again. */
+  public Visit callback(Counter counter) {
+    if (!isOpen() || answeredAt != null) return this;
+    return new Visit(number, queueId, enteredAt, serviceLevelSeconds, answeredAt, leftAt, counts.with(counter, 1));
   }
 
   /** The agent's wrap-up after an answered call; set, not added, so hearing it twice changes nothing. */

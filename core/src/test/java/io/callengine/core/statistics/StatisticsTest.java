@@ -105,6 +105,35 @@ class StatisticsTest {
     assertNull(sales.occupancy());
   }
 
+  /**
+   * In queue cbq from 09:00: k1 hears the offer, takes it, and answers the callback at 100 s; k2
+   * hears it and hangs up after 30 s; k3 takes it and answers none of its attempts (ended at 400 s).
+   */
+  @Test
+  void callbacksAreCountedAndAnsweredWhenTheirCustomerAnswers() throws Exception {
+    for (String call : List.of("k1", "k2", "k3")) {
+      write(call, new CallEntity.CallStarted("+1555", "cbq", "cbq", 0, List.of(), null, at(0)));
+      write(call, new CallEntity.CallAdmitted("cbq", 20, at(0)));
+      write(call, new CallEntity.CallbackOffered(at(5)));
+    }
+    write("k1", new CallEntity.CallbackRequested("sip:+1555@example.com", 3, 60, at(10)));
+    write("k1", new CallEntity.CallConnected("alice", at(100), null));
+    write("k1", new CallEntity.CallEnded(Disposition.COMPLETED, "customer hung up", at(200), 100, 100, CallMedia.NONE));
+    write("k2", new CallEntity.CallEnded(Disposition.ABANDONED, "customer hung up", at(30), 30, 0, CallMedia.NONE));
+    write("k3", new CallEntity.CallbackRequested("sip:+1555@example.com", 3, 60, at(10)));
+    write("k3", new CallEntity.CallEnded(Disposition.CALLBACK_FAILED, "callback-failed: busy", at(400), 400, 0, CallMedia.NONE));
+    Figures cbq = metrics(NINE, at(1800), "cbq", null).figures();
+    assertEquals(3, cbq.callbacksOffered());
+    assertEquals(2, cbq.callbacksAccepted());
+    assertEquals(1, cbq.callbacksCompleted());
+    assertEquals(1, cbq.callbacksFailed());
+    assertEquals(100.0, cbq.averageCallbackWaitSeconds(), "entry to the customer's answer of the callback");
+    assertEquals(1, cbq.answered(), "the completed callback is an answered call");
+    assertEquals(100.0, cbq.averageSpeedOfAnswerSeconds());
+    assertEquals(0.0, cbq.serviceLevelAsteriskPercentage(), "answered after 100 s, beyond the 20 s threshold");
+    assertEquals(1, cbq.failed(), "a failed callback is a failed call");
+  }
+
   @Test
   void theOverflowQueueCountsOnlyItsOwnPartOfTheCall() throws Exception {
     Figures overflow = metrics(NINE, at(1800), "overflow", null).figures();

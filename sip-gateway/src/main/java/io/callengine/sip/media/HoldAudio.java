@@ -30,7 +30,12 @@ public final class HoldAudio {
     THANK_YOU_FOR_HOLDING("thank-you-for-holding"),
     PLEASE_CHOOSE("please-choose"),
     INVALID_CHOICE("invalid-choice"),
-    CALL_MAY_BE_RECORDED("this-call-may-be-recorded");
+    CALL_MAY_BE_RECORDED("this-call-may-be-recorded"),
+
+    CALLBACK_OFFER("callback-offer"),
+    CALLBACK_CONFIRM("callback-confirm"),
+    CALLBACK_OTHER_NUMBER("callback-other-number"),
+    CALLBACK_GOODBYE("callback-goodbye");
 
     private final String file;
 
