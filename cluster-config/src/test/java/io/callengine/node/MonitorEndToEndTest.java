@@ -1,5 +1,6 @@
 package io.callengine.node;
 
+import static io.callengine.sip.testing.ToneLevel.amplitude;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -286,16 +287,4 @@ class MonitorEndToEndTest {
     return frame;
   }
 
-  /** The amplitude of the {@code hz} component (one DFT bin); 0 for no samples. */
-  private static double amplitude(short[] pcm, double hz) {
-    if (pcm.length == 0) return 0;
-    double re = 0;
-    double im = 0;
-    for (int n = 0; n < pcm.length; n++) {
-      double w = 2 * Math.PI * hz * n / 8000;
-      re += pcm[n] * Math.cos(w);
-      im += pcm[n] * Math.sin(w);
-    }
-    return 2 * Math.hypot(re, im) / pcm.length;
-  }
 }

@@ -1,5 +1,6 @@
 package io.callengine.node;
 
+import static io.callengine.sip.testing.ToneLevel.amplitude;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -174,14 +175,4 @@ class RecordingCrashTest {
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
-  private static double amplitude(short[] pcm, double hz) {
-    double re = 0;
-    double im = 0;
-    for (int n = 0; n < pcm.length; n++) {
-      double w = 2 * Math.PI * hz * n / 8000;
-      re += pcm[n] * Math.cos(w);
-      im += pcm[n] * Math.sin(w);
-    }
-    return 2 * Math.hypot(re, im) / pcm.length;
-  }
 }

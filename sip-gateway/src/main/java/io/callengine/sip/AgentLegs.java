@@ -4,6 +4,7 @@ import io.callengine.core.agent.Reservation;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
 import io.callengine.sip.media.Sdp;
+import io.callengine.sip.media.SessionDescription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,10 +102,25 @@ final class AgentLegs {
     return leg;
   }
 
-  /** The leg answered first: it becomes the connected one. */
-  Leg answer(String sipCallId, Dialog dialog) {
+  /** A leg that answered: {@code unusable} says why its answer could not be used (no usable SDP), null when it could. */
+  record Answer(Leg leg, String unusable) {}
+
+  /**
+   * The leg answered first: it becomes the connected one, its 200 is ACKed and its RTP endpoint
+   * pointed at the phone's SDP. An answer without usable SDP gets a BYE and says why.
+   */
+  Answer answer(SipIn.ResponseIn in, String sipCallId) {
+    Dialog dialog = in.transaction() != null ? in.transaction().getDialog() : null;
     connected = ringing.remove(sipCallId).withDialog(dialog);
-    return connected;
+    try {
+      messages.ack(dialog, in.response());
+      SessionDescription answer = Sdp.parse(SipMessages.sdpBody(in.response()));
+      connected.media().expectRemote(answer.audioTarget(), answer.rtcpTarget());
+      return new Answer(connected, null);
+    } catch (Exception e) {
+      messages.bye(dialog);
+      return new Answer(connected, e.getMessage());
+    }
   }
 
   /** Cancels every leg still ringing and returns them; a leg that has not answered provisionally yet is cancelled when it does. */

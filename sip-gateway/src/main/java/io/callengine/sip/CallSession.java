@@ -590,15 +590,10 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** The first agent to answer gets the call: ACK, bridge, and cancel everyone else still ringing. */
   private Behavior<Message> onAgentAnswered(SipIn.ResponseIn in, String agentCallId) {
-    Dialog dialog = in.transaction() != null ? in.transaction().getDialog() : null;
-    AgentLegs.Leg leg = agents.answer(agentCallId, dialog);
-    try {
-      messages.ack(dialog, in.response());
-      SessionDescription answer = Sdp.parse(SipMessages.sdpBody(in.response()));
-      leg.media().expectRemote(answer.audioTarget(), answer.rtcpTarget());
-    } catch (Exception e) {
-      getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, e.getMessage());
-      messages.bye(dialog);
+    AgentLegs.Answer answer = agents.answer(in, agentCallId);
+    AgentLegs.Leg leg = answer.leg();
+    if (answer.unusable() != null) {
+      getContext().getLog().info("Agent {} answered call {} without usable SDP: {}", leg.agentId(), callId, answer.unusable());
       return offerOver(offer.failed(leg.agentId(), "agent answer unusable", false));
     }
     offer.answered();

@@ -1,5 +1,6 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.ToneLevel.amplitude;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -393,18 +394,6 @@ class RecordingTest {
   private static boolean isZero(short[] pcm) {
     for (short s : pcm) if (s != 0) return false;
     return true;
-  }
-
-  /** Amplitude of the {@code hz} component (one DFT bin; 400 and 1000 Hz have whole periods in a frame). */
-  private static double amplitude(short[] pcm, double hz) {
-    double re = 0;
-    double im = 0;
-    for (int n = 0; n < pcm.length; n++) {
-      double w = 2 * Math.PI * hz * n / 8000;
-      re += pcm[n] * Math.cos(w);
-      im += pcm[n] * Math.sin(w);
-    }
-    return 2 * Math.hypot(re, im) / pcm.length;
   }
 
   private static InputStream resource(String name) {

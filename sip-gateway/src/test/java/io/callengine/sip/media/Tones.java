@@ -39,16 +39,9 @@ final class Tones {
     return pcm;
   }
 
-  /** Amplitude of the {@code hz} component of {@code pcm} (one DFT bin; whole periods expected). */
+  /** Amplitude of the {@code hz} component of {@code pcm}. */
   static double amplitude(short[] pcm, double hz) {
-    double re = 0;
-    double im = 0;
-    for (int n = 0; n < pcm.length; n++) {
-      double w = 2 * Math.PI * hz * n / RATE;
-      re += pcm[n] * Math.cos(w);
-      im += pcm[n] * Math.sin(w);
-    }
-    return 2 * Math.hypot(re, im) / pcm.length;
+    return io.callengine.sip.testing.ToneLevel.amplitude(pcm, hz);
   }
 
   /** Energy of {@code actual - expected} against the energy of {@code expected}, in dB. */
