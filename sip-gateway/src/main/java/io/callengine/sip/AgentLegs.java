@@ -107,7 +107,7 @@ final class AgentLegs {
 
   /**
    * The leg answered first: it becomes the connected one, its 200 is ACKed and its RTP endpoint
-   * pointed at the phone's SDP. An answer without usable SDP gets a BYE and says why.
+   * pointed at the phone's SDP. An answer without usable SDP gets a BYE, its port back, and says why.
    */
   Answer answer(SipIn.ResponseIn in, String sipCallId) {
     Dialog dialog = in.transaction() != null ? in.transaction().getDialog() : null;
@@ -118,8 +118,12 @@ final class AgentLegs {
       connected.media().expectRemote(answer.audioTarget(), answer.rtcpTarget());
       return new Answer(connected, null);
     } catch (Exception e) {
+      // Not connected after all: nothing may act on this leg as the call's (hold, REFER, its BYE).
+      Leg unusable = connected;
+      connected = null;
       messages.bye(dialog);
-      return new Answer(connected, e.getMessage());
+      unusable.media().close();
+      return new Answer(unusable, e.getMessage());
     }
   }
 

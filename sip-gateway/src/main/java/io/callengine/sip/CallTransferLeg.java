@@ -24,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * {@link CallSession} and used on its thread only.
  */
 final class CallTransferLeg {
+  // Not the session's context logger: the NOTIFY's send completes on the SIP send thread.
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CallTransferLeg.class);
   /** The engine's word on a REFER's transfer: {@code status} 200 when the call was handed over, else a SIP failure status. */
   record ReferAnswered(int status, String reason) implements CallSession.Message {}
 
@@ -233,10 +235,10 @@ final class CallTransferLeg {
       type.setParameter("version", "2.0");
       notify.setContent("SIP/2.0 " + status + " " + reason + "\r\n", type);
       messages.send(notify, () -> dialog.sendRequest(sip.provider().getNewClientTransaction(notify))).whenComplete((sent, e) -> {
-        if (e != null) context.getLog().info("Could not send NOTIFY for the REFER of call {}: {}", callId, e.getMessage());
+        if (e != null) log.info("Could not send NOTIFY for the REFER of call {}: {}", callId, e.getMessage());
       });
     } catch (Exception e) {
-      context.getLog().info("Could not send NOTIFY for the REFER of call {}: {}", callId, e.getMessage());
+      log.info("Could not send NOTIFY for the REFER of call {}: {}", callId, e.getMessage());
     }
   }
 }

@@ -495,6 +495,9 @@ public final class CallEntity
     if (state.status() != CallStatus.CONNECTED) {
       return Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not connected"));
     }
+    if (state.callback() != null) {
+      return Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + " is a callback: it cannot be put on hold"));
+    }
     if (state.hold().onHold() == onHold) {
       return fromPhone ? Effect().reply(replyTo, StatusReply.success(state.holdView(now)))
           : Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + (onHold ? " is already on hold" : " is not on hold")));
@@ -505,6 +508,11 @@ public final class CallEntity
           if (!fromPhone) s.legs().tell(new CallLegs.HoldLegs(onHold));
         })
         .thenReply(replyTo, s -> StatusReply.success(s.holdView(now)));
+  }
+
+  /** {@code event}, after the end of the hold when the call is on hold: the agent who held it hands it over (most phones hold before a REFER). */
+  private static List<Event> offHold(CallState state, String agentId, Instant now, Event event) {
+    return state.hold().onHold() ? List.of(resumed(state, agentId, false, now), event) : List.of(event);
   }
 
   private static CallResumed resumed(CallState state, String agentId, boolean fromPhone, Instant now) {
@@ -563,6 +571,8 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> onWaitExpired(CallState state, WaitExpired cmd) {
     if (state.status() != CallStatus.QUEUED || !cmd.queueId().equals(state.queueId())) return Effect().noReply();
+    // A callback keeps its place however long the line is (the queue reminds again; it stays in line).
+    if (state.callback() != null && cmd.overflowQueueId() == null) return Effect().noReply();
     if (cmd.overflowQueueId() == null) return end(state, Disposition.TIMED_OUT, cmd.reason(), context.getSystem().ignoreRef(), true);
     moveReplyTo = null;
     movesInARow = 0;
@@ -616,6 +626,9 @@ public final class CallEntity
   private ReplyEffect<Event, CallState> onMonitor(CallState state, Monitor cmd) {
     if (state.status() != CallStatus.CONNECTED) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not connected"));
+    }
+    if (state.callback() != null) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is a callback: its legs cannot be monitored"));
     }
     if (state.monitoring() != null) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is already monitored by "
@@ -671,7 +684,8 @@ public final class CallEntity
     long talk = state.talkSeconds(now);
     moveReplyTo = null;
     movesInARow = 0;
-    return persist(state, new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now))
+    return persist(state, offHold(state, cmd.fromAgentId(), now,
+            new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now)))
         .thenRun(s -> {
           notices.handedOver(cmd.fromAgentId(), talk, state.wrapUpSeconds());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
@@ -695,9 +709,10 @@ public final class CallEntity
 
   private ReplyEffect<Event, CallState> transferRinging(CallState state, Transfer cmd, Reservation target) {
     TransferTarget to = cmd.target();
+    Instant now = clock.instant();
     CallTransferred event = new CallTransferred(cmd.fromAgentId(), null, to.agentId(), to.address(), state.enqueuedAt(),
-        state.priority(), cmd.ringTimeoutSeconds(), clock.instant());
-    return persist(state, event)
+        state.priority(), cmd.ringTimeoutSeconds(), now);
+    return persist(state, offHold(state, cmd.fromAgentId(), now, event))
         .thenRun(s -> {
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
           s.legs().tell(new CallLegs.RingAgents(callId, List.of(target), cmd.ringTimeoutSeconds()));

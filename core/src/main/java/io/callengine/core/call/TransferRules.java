@@ -26,6 +26,13 @@ final class TransferRules {
       return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is " + state.status()
           + (state.transfer() != null ? " (a transfer rings)" : "") + ", not connected"));
     }
+    if (state.callback() != null) {
+      return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is a callback: it cannot be transferred"));
+    }
+    if (state.monitoring() != null) {
+      return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is monitored by " + state.monitoring().supervisor()
+          + ": end the monitoring before transferring it"));
+    }
     if (cmd.fromAgentId().equals(cmd.target().agentId())) {
       return Optional.of(Refusal.INVALID.reply("agentId: the call is already with agent " + cmd.fromAgentId()));
     }
