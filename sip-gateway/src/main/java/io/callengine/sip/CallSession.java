@@ -150,7 +150,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
-    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId);
+    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
   }
 
   @Override

@@ -28,6 +28,8 @@ public final class MonitorMix implements CallAudio.Listener {
   private final ByteBuf out = Unpooled.buffer(G711Mixer.FRAME_SAMPLES, G711Mixer.FRAME_SAMPLES);
   // Only on the event loop: the mode, and which parties got a frame on the last tick (else the next starts a talk spurt).
   private MonitorMode mode;
+  /** Whether the call is on hold: its customer then hears the hold music, and the agent's mix leaves the customer out. */
+  private boolean held;
   private final boolean[] streaming = new boolean[Party.values().length];
 
   private MonitorMix(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec) {
@@ -47,10 +49,17 @@ public final class MonitorMix implements CallAudio.Listener {
    */
   public static MonitorMix start(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec,
       MonitorMode mode) {
+    return start(audio, customer, agent, supervisor, codec, mode, false);
+  }
+
+  /** As above, for a call that is on hold when {@code held}. */
+  public static MonitorMix start(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec,
+      MonitorMode mode, boolean held) {
     if (supervisor.eventLoop() != audio.loop()) {
       throw new IllegalArgumentException("the supervisor's leg must be on the call's event loop");
     }
     MonitorMix mix = new MonitorMix(audio, customer, agent, supervisor, codec);
+    mix.held = held; // before the mix reaches the event loop
     mix.giveWay(mode); // at once: no packet relayed from now on may reach a party that is to hear the mix
     mix.onLoop(() -> mix.apply(mode));
     audio.add(mix);
@@ -60,6 +69,15 @@ public final class MonitorMix implements CallAudio.Listener {
   /** From the next tick on, mixes for {@code newMode}; from any thread. */
   public void mode(MonitorMode newMode) {
     onLoop(() -> apply(newMode));
+  }
+
+  /**
+   * The call went on hold or was resumed, from the next tick on; from any thread. The hold owns
+   * the customer's leg while it lasts (the music, no bridge): the mix only leaves the customer
+   * out of what the agent hears and sends the customer nothing.
+   */
+  public void hold(boolean on) {
+    onLoop(() -> held = on);
   }
 
   /** Stops mixing and gives customer and agent their direct audio back; from any thread, more than once. */
@@ -79,14 +97,14 @@ public final class MonitorMix implements CallAudio.Listener {
     if (mode != MonitorMode.LISTEN) {
       send(agent, Party.AGENT, fromCustomer, fromAgent, fromSupervisor);
     }
-    if (mode == MonitorMode.BARGE) {
+    if (mode == MonitorMode.BARGE && !held) {
       send(customer, Party.CUSTOMER, fromCustomer, fromAgent, fromSupervisor);
     }
   }
 
   private void send(RtpEndpoint to, Party listener, ByteBuf fromCustomer, ByteBuf fromAgent, ByteBuf fromSupervisor) {
     out.clear();
-    mixer.mix(mode, listener, fromCustomer, fromAgent, fromSupervisor, out);
+    mixer.mix(mode, held, listener, fromCustomer, fromAgent, fromSupervisor, out);
     streaming[listener.ordinal()] = to.player().sendLive(payloadType, out, !streaming[listener.ordinal()]);
   }
 
