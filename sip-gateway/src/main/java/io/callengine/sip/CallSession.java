@@ -584,7 +584,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** The caller and the agent hear each other; a recorded call starts writing. */
   private void bridge(AgentLegs.Leg leg) {
-    RtpEndpoint.bridge(customerMedia, leg.media());
+    if (!hold.onHold()) RtpEndpoint.bridge(customerMedia, leg.media()); // held during the recording's notice: the resume bridges
     recording.bridged(this::callAudio, leg.agentId(), leg.media(), codec(),
         negotiation.telephoneEvent().map(te -> te.payloadType()).orElse(null));
   }

@@ -15,6 +15,7 @@ import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.CallView;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallMonitored;
+import io.callengine.core.events.RecordingStarted;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.testing.ManualClock;
@@ -110,6 +111,32 @@ class ControlsTogetherTest {
         if (amplitude(f[0], A) > AMPLITUDE * 0.9 && isZero(f[1])) heldFrames++;
       }
       assertTrue(heldFrames >= 50, "the caller's voice on hold is on the left, against the agent's silence: " + heldFrames + " frames");
+    }
+  }
+
+  @Test
+  void aHoldDuringTheRecordingNoticeStaysAHoldWhenTheNoticeEnds() throws Exception {
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (Call call = Call.connect("tg-notice", "nora", "5559002")) {
+      await(engine.agent("nora").hold(call.callId));
+      // The notice gives way to the music; 100 frames of it in a row while the agent talks: no bridge behind the hold's back.
+      int inARow = 0;
+      for (int packets = 0; packets < 600 && inARow < 100; packets++) {
+        call.agent.rtp.send("agent-talking");
+        byte[] packet = call.customer.rtp.receivePacket(2000);
+        assertNotNull(packet, "the customer hears something on hold");
+        boolean isMusic = music.contains(HexFormat.of().formatHex(Arrays.copyOfRange(packet, 12, packet.length)));
+        assertFalse(!isMusic && new String(packet, 12, packet.length - 12).equals("agent-talking"), "the held customer hears the agent");
+        inARow = isMusic ? inARow + 1 : 0;
+      }
+      assertEquals(100, inARow, "the customer hears the hold music");
+      events.fishForMessage(Duration.ofSeconds(8), e -> e instanceof RecordingStarted s && s.callId().equals(call.callId)
+          ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      await(engine.agent("nora").resume(call.callId));
+      assertTrue(call.agent.rtp.sendUntilHeard("agent-back", call.customer.rtp, 300), "the resume bridges the call");
+      call.hangUp();
+      assertTrue(finished(call.callId).recorded());
     }
   }
 
