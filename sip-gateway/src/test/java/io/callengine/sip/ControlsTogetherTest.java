@@ -186,6 +186,25 @@ class ControlsTogetherTest {
     }
   }
 
+  @Test
+  void aBargingSupervisorIsRecordedOnTheAgentsChannelAsTheCustomerHearsHim() throws Exception {
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (Call call = Call.connect("tg-rec", "bart", "5559005")) {
+      startMonitor(events, call, "barge");
+      call.heard().expect("barge", Set.of(A, B), Set.of(B, C), Set.of(A, C));
+      call.hangUp();
+      CallRecord record = finished(call.callId);
+      int bothOnTheRight = 0;
+      for (short[][] f : stereo(WavFile.readStereo(dataDir.resolve("recordings").resolve(record.recordingFile())))) {
+        assertTrue(residual(f[0], A) < AMPLITUDE * 0.05, "only the customer on the left");
+        assertTrue(amplitude(f[1], A) < AMPLITUDE * 0.05, "no customer on the right");
+        if (amplitude(f[1], B) > AMPLITUDE * 0.9 && amplitude(f[1], C) > AMPLITUDE * 0.9) bothOnTheRight++;
+      }
+      assertTrue(bothOnTheRight >= 30, "agent and supervisor together on the right: " + bothOnTheRight + " frames");
+    }
+  }
+
   // --- a call between a customer and an agent, and its supervisor ---
 
   private static void startMonitor(TestProbe<CallCenterEvent> events, Call call, String mode) throws Exception {

@@ -17,7 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
  * on its endpoint, opened on the call's event loop. The monitor's SIP leg starts and stops it;
  * a tick allocates nothing but the outgoing packets, as the relay does.
  */
-public final class MonitorMix implements CallAudio.Listener {
+public final class MonitorMix implements CallAudio.Listener, CallAudio.Voice {
   private final CallAudio audio;
   private final RtpEndpoint customer;
   private final RtpEndpoint agent;
@@ -63,6 +63,7 @@ public final class MonitorMix implements CallAudio.Listener {
     mix.giveWay(mode); // at once: no packet relayed from now on may reach a party that is to hear the mix
     mix.onLoop(() -> mix.apply(mode));
     audio.add(mix);
+    audio.voice(mix); // the recording hears a barging supervisor from the same frames
     return mix;
   }
 
@@ -83,6 +84,7 @@ public final class MonitorMix implements CallAudio.Listener {
   /** Stops mixing and gives customer and agent their direct audio back; from any thread, more than once. */
   public void stop() {
     audio.remove(this);
+    audio.voice(null);
     onLoop(() -> {
       customer.giveWayToMix(false);
       agent.giveWayToMix(false);
@@ -91,8 +93,22 @@ public final class MonitorMix implements CallAudio.Listener {
   }
 
   @Override
+  public ByteBuf take() {
+    return supervisorFrames.take();
+  }
+
+  @Override
+  public boolean heardByCustomer() {
+    return mode == MonitorMode.BARGE && !held;
+  }
+
+  @Override
   public void frame(ByteBuf fromCustomer, ByteBuf fromAgent) {
-    ByteBuf fromSupervisor = supervisorFrames.take();
+    frame(fromCustomer, fromAgent, take(), heardByCustomer());
+  }
+
+  @Override
+  public void frame(ByteBuf fromCustomer, ByteBuf fromAgent, ByteBuf fromSupervisor, boolean supervisorHeardByCustomer) {
     send(supervisor, Party.SUPERVISOR, fromCustomer, fromAgent, fromSupervisor);
     if (mode != MonitorMode.LISTEN) {
       send(agent, Party.AGENT, fromCustomer, fromAgent, fromSupervisor);
