@@ -67,6 +67,8 @@ final class CallMonitor {
   private boolean provisional;
   private Dialog dialog;
   private MonitorMix mix;
+  /** Whether the call is on hold now, as its {@link SessionHold} said; kept across monitorings. */
+  private boolean held;
 
   CallMonitor(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, CallCenterEngine engine,
       SipMessages messages, SipSettings settings, Map<String, ActorRef<CallSession.Message>> sessions, String callId,
@@ -151,6 +153,12 @@ final class CallMonitor {
     }
   }
 
+  /** The call went on hold or was resumed: the mix, now or when it starts, keeps the customer apart while held. */
+  void held(boolean onHold) {
+    held = onHold;
+    if (mix != null) mix.hold(onHold);
+  }
+
   /** Whether this SIP Call-ID is the supervisor's leg. */
   boolean owns(String callIdOfMessage) {
     return sipCallId != null && sipCallId.equals(callIdOfMessage);
@@ -177,7 +185,7 @@ final class CallMonitor {
       messages.ack(dialog, in.response());
       var answer = Sdp.parse(SipMessages.sdpBody(in.response()));
       media.expectRemote(answer.audioTarget(), answer.rtcpTarget());
-      mix = MonitorMix.start(audio.get(), customer, agent, media, codecs.audio().get(0), mode);
+      mix = MonitorMix.start(audio.get(), customer, agent, media, codecs.audio().get(0), mode, held);
       context.getLog().info("Call {}: {} monitors it ({})", callId, request.supervisor(), mode);
     } catch (Exception e) {
       end("the supervisor's phone answered without usable SDP: " + e.getMessage());

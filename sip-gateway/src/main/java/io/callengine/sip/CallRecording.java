@@ -91,7 +91,18 @@ final class CallRecording {
     recorder = recorders.open(callId, startedAt);
     G711Law law = G711Law.of(codec);
     StereoWavRecorder writing = recorder;
-    listener = (customer, agent) -> writing.frame(law, customer, law, agent);
+    listener = new CallAudio.Listener() {
+      @Override
+      public void frame(io.netty.buffer.ByteBuf customer, io.netty.buffer.ByteBuf agent) {
+        writing.frame(law, customer, law, agent);
+      }
+
+      @Override // a barging supervisor is part of the call as the customer hears it: on the agent's channel
+      public void frame(io.netty.buffer.ByteBuf customer, io.netty.buffer.ByteBuf agent, io.netty.buffer.ByteBuf supervisor,
+          boolean heardByCustomer) {
+        writing.frame(law, customer, law, agent, heardByCustomer ? supervisor : null);
+      }
+    };
     audio.add(listener);
     if (telephoneEventType != null && !recorders.pauseKey().isEmpty()) {
       var self = context.getSelf();

@@ -153,7 +153,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
-    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId);
+    this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
   }
 
@@ -538,6 +538,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   /** The connected agent handed the call over: its leg is hung up and the caller waits on hold music for the next one. */
   private void onTransferred(CallLegs.Transferred m) {
     if (phase != Phase.CONNECTED || !transfer.handOver(m.fromAgentId(), customerMedia)) return;
+    hold.agentLegGone();
     transferred = true;
     phase = Phase.QUEUED;
     queueWait.resume();
@@ -608,7 +609,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
 
   /** The caller and the agent hear each other; a recorded call starts writing. */
   private void bridge(AgentLegs.Leg leg) {
-    RtpEndpoint.bridge(customerMedia, leg.media());
+    if (!hold.onHold()) RtpEndpoint.bridge(customerMedia, leg.media()); // held during the recording's notice: the resume bridges
     if (audio != null) audio.agentChanged(leg.media()); // a transfer's target took over: record and mix its side
     recording.bridged(this::callAudio, leg.agentId(), leg.media(), codec(),
         negotiation.telephoneEvent().map(te -> te.payloadType()).orElse(null));

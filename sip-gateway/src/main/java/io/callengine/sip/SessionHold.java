@@ -43,6 +43,8 @@ final class SessionHold {
   private final CallLiveness liveness;
   private final TimerScheduler<CallSession.Message> timers;
   private final String callId;
+  /** Told each change of the hold, for whoever else sends the legs audio (a supervisor's mix). */
+  private final java.util.function.Consumer<Boolean> heldChanged;
   private boolean onHold;
   private boolean customerHolding;
   private long agentVersion = -1;
@@ -59,13 +61,36 @@ final class SessionHold {
   private String nextSdp;
 
   SessionHold(CallCenterEngine engine, SipMessages messages, SessionMedia media, CallLiveness liveness,
-      TimerScheduler<CallSession.Message> timers, String callId) {
+      TimerScheduler<CallSession.Message> timers, String callId, java.util.function.Consumer<Boolean> heldChanged) {
     this.engine = engine;
     this.messages = messages;
     this.media = media;
     this.liveness = liveness;
     this.timers = timers;
     this.callId = callId;
+    this.heldChanged = heldChanged;
+  }
+
+  /** Whether the agent holds the call now: the legs stay unbridged until the resume. */
+  boolean onHold() {
+    return onHold;
+  }
+
+  /**
+   * The agent leg that held the call is gone (a transfer handed the call over; its CallEntity
+   * ended the hold): the next agent starts off hold, with its own SDP versions.
+   */
+  void agentLegGone() {
+    timers.cancel(RetryDue.INSTANCE);
+    if (onHold) heldChanged.accept(false);
+    onHold = false;
+    agentVersion = -1;
+    agentDirection = SessionDescription.Direction.SENDRECV;
+    pendingCseq = -1;
+    pendingDialog = null;
+    pendingSdp = null;
+    nextSdp = null;
+    retried = false;
   }
 
   /** Whether the customer's phone holds the engine: its silence is then no media failure. */
@@ -179,6 +204,7 @@ final class SessionHold {
     } else {
       RtpEndpoint.bridge(customer, agent.media()); // bridging stops the music
     }
+    heldChanged.accept(hold);
   }
 
   private void offer(Dialog dialog, String sdp) {

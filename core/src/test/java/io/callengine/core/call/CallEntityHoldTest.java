@@ -105,4 +105,28 @@ class CallEntityHoldTest {
     assertEquals(4, ended.holdSeconds());
     assertEquals("conflict: call call-h is ENDED, not connected", error(hold("alice", false)));
   }
+
+  @Test
+  void aRecordingAHoldAndAMonitoringLiveSideBySideAndTheRecordingAndHoldOutliveTheCall() {
+    connect("alice");
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.StartRecording("pekko://callengine@127.0.0.1:2551", "2026/03/02/call-h.wav", r));
+    kit.<StatusReply<Monitoring>>runCommand(r -> new CallEntity.Monitor("lead", "lead-phone", "sip:lead@127.0.0.1:5099",
+        "sip:lead@127.0.0.1", Monitoring.Mode.WHISPER, r));
+    hold("alice", false);
+    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.PauseRecording("alice", true, r));
+    CallState connected = kit.getState();
+    assertTrue(connected.recording().paused() && connected.monitoring() != null && connected.hold().onHold(), "each keeps the others");
+    kit.restart();
+    assertEquals(connected, kit.getState(), "the journal gives the same state back");
+
+    clock.advance(Duration.ofSeconds(3));
+    kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Hangup(Party.AGENT, null, r));
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.StopRecording(42, r));
+    CallState ended = kit.getState();
+    assertEquals(null, ended.monitoring(), "the monitoring ends with the call");
+    assertEquals(42L, ended.recording().seconds(), "the recording, closed after the end, is kept with its seconds");
+    assertEquals(new HoldView("call-h", false, 3, 1), ended.holdView(clock.instant()), "the hold is counted to the end and kept");
+    kit.restart();
+    assertEquals(ended, kit.getState(), "the ended call recovers the same");
+  }
 }

@@ -30,6 +30,24 @@ public final class CallAudio {
      * them without moving their reader index.
      */
     void frame(ByteBuf customer, ByteBuf agent);
+
+    /**
+     * As above, with the frame of the supervisor who monitors the call ({@link #voice}), or null,
+     * and whether the customer hears that supervisor now (a barge, not on hold). Unless a
+     * listener says otherwise, the supervisor is not part of what it hears.
+     */
+    default void frame(ByteBuf customer, ByteBuf agent, ByteBuf supervisor, boolean heardByCustomer) {
+      frame(customer, agent);
+    }
+  }
+
+  /** A third voice of the call: a monitoring supervisor's frames, taken once per tick for all listeners. */
+  public interface Voice {
+    /** This tick's frame, or null (see {@link FrameQueue#take}). */
+    ByteBuf take();
+
+    /** Whether the customer hears this voice now. */
+    boolean heardByCustomer();
   }
 
   private final EventLoop loop;
@@ -42,6 +60,8 @@ public final class CallAudio {
   // Only the event loop touches the list: add and remove run there as tasks, never mid-tick.
   private final List<Listener> listeners = new ArrayList<>();
   private final ScheduledFuture<?> ticker;
+  // Only the event loop touches it, as the list.
+  private Voice voice;
 
   private CallAudio(EventLoop loop, FrameQueue customer, RtpEndpoint agent, int payloadType) {
     this.loop = loop;
@@ -92,6 +112,11 @@ public final class CallAudio {
     onLoop(() -> listeners.add(listener));
   }
 
+  /** From the next tick on, listeners also get {@code third}'s frames (null: none); from any thread. */
+  public void voice(Voice third) {
+    onLoop(() -> voice = third);
+  }
+
   /** From the next tick on, {@code listener} hears nothing more; from any thread. */
   public void remove(Listener listener) {
     onLoop(() -> listeners.remove(listener));
@@ -102,6 +127,7 @@ public final class CallAudio {
     ticker.cancel(false);
     onLoop(() -> {
       listeners.clear();
+      voice = null;
       customer.detach();
       agent.detach();
     });
@@ -118,9 +144,12 @@ public final class CallAudio {
   private void tick() {
     ByteBuf fromCustomer = customer.take();
     ByteBuf fromAgent = agent.take();
+    Voice third = voice;
+    ByteBuf fromThird = third == null ? null : third.take();
+    boolean heardByCustomer = third != null && third.heardByCustomer();
     for (Listener listener : listeners) {
       try {
-        listener.frame(fromCustomer, fromAgent);
+        listener.frame(fromCustomer, fromAgent, fromThird, heardByCustomer);
       } catch (RuntimeException e) {
         // One listener's fault must not silence the others, nor stop the timer.
         log.warn("A call audio listener failed on a frame: {}", e.toString());

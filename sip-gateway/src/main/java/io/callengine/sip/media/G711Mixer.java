@@ -43,14 +43,20 @@ public final class G711Mixer {
    */
   public void mix(MonitorMode mode, Party listener, ByteBuf customer, ByteBuf agent, ByteBuf supervisor,
       ByteBuf out) {
+    mix(mode, false, listener, customer, agent, supervisor, out);
+  }
+
+  /** As above, for a call that is on hold when {@code held} ({@link MonitorMode#hears(Party, Party, boolean)}). */
+  public void mix(MonitorMode mode, boolean held, Party listener, ByteBuf customer, ByteBuf agent, ByteBuf supervisor,
+      ByteBuf out) {
     Arrays.fill(sum, 0);
-    if (mode.hears(listener, Party.CUSTOMER)) {
+    if (mode.hears(listener, Party.CUSTOMER, held)) {
       add(customer, laws[Party.CUSTOMER.ordinal()]);
     }
-    if (mode.hears(listener, Party.AGENT)) {
+    if (mode.hears(listener, Party.AGENT, held)) {
       add(agent, laws[Party.AGENT.ordinal()]);
     }
-    if (mode.hears(listener, Party.SUPERVISOR)) {
+    if (mode.hears(listener, Party.SUPERVISOR, held)) {
       add(supervisor, laws[Party.SUPERVISOR.ordinal()]);
     }
     laws[listener.ordinal()].encodeClipped(sum, FRAME_SAMPLES, codes);

@@ -17,7 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
  * on its endpoint, opened on the call's event loop. The monitor's SIP leg starts and stops it;
  * a tick allocates nothing but the outgoing packets, as the relay does.
  */
-public final class MonitorMix implements CallAudio.Listener {
+public final class MonitorMix implements CallAudio.Listener, CallAudio.Voice {
   private final CallAudio audio;
   private final RtpEndpoint customer;
   private final RtpEndpoint agent;
@@ -28,6 +28,8 @@ public final class MonitorMix implements CallAudio.Listener {
   private final ByteBuf out = Unpooled.buffer(G711Mixer.FRAME_SAMPLES, G711Mixer.FRAME_SAMPLES);
   // Only on the event loop: the mode, and which parties got a frame on the last tick (else the next starts a talk spurt).
   private MonitorMode mode;
+  /** Whether the call is on hold: its customer then hears the hold music, and the agent's mix leaves the customer out. */
+  private boolean held;
   private final boolean[] streaming = new boolean[Party.values().length];
 
   private MonitorMix(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec) {
@@ -47,13 +49,21 @@ public final class MonitorMix implements CallAudio.Listener {
    */
   public static MonitorMix start(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec,
       MonitorMode mode) {
+    return start(audio, customer, agent, supervisor, codec, mode, false);
+  }
+
+  /** As above, for a call that is on hold when {@code held}. */
+  public static MonitorMix start(CallAudio audio, RtpEndpoint customer, RtpEndpoint agent, RtpEndpoint supervisor, Codec codec,
+      MonitorMode mode, boolean held) {
     if (supervisor.eventLoop() != audio.loop()) {
       throw new IllegalArgumentException("the supervisor's leg must be on the call's event loop");
     }
     MonitorMix mix = new MonitorMix(audio, customer, agent, supervisor, codec);
+    mix.held = held; // before the mix reaches the event loop
     mix.giveWay(mode); // at once: no packet relayed from now on may reach a party that is to hear the mix
     mix.onLoop(() -> mix.apply(mode));
     audio.add(mix);
+    audio.voice(mix); // the recording hears a barging supervisor from the same frames
     return mix;
   }
 
@@ -62,9 +72,19 @@ public final class MonitorMix implements CallAudio.Listener {
     onLoop(() -> apply(newMode));
   }
 
+  /**
+   * The call went on hold or was resumed, from the next tick on; from any thread. The hold owns
+   * the customer's leg while it lasts (the music, no bridge): the mix only leaves the customer
+   * out of what the agent hears and sends the customer nothing.
+   */
+  public void hold(boolean on) {
+    onLoop(() -> held = on);
+  }
+
   /** Stops mixing and gives customer and agent their direct audio back; from any thread, more than once. */
   public void stop() {
     audio.remove(this);
+    audio.voice(null);
     onLoop(() -> {
       customer.giveWayToMix(false);
       agent.giveWayToMix(false);
@@ -73,20 +93,34 @@ public final class MonitorMix implements CallAudio.Listener {
   }
 
   @Override
+  public ByteBuf take() {
+    return supervisorFrames.take();
+  }
+
+  @Override
+  public boolean heardByCustomer() {
+    return mode == MonitorMode.BARGE && !held;
+  }
+
+  @Override
   public void frame(ByteBuf fromCustomer, ByteBuf fromAgent) {
-    ByteBuf fromSupervisor = supervisorFrames.take();
+    frame(fromCustomer, fromAgent, take(), heardByCustomer());
+  }
+
+  @Override
+  public void frame(ByteBuf fromCustomer, ByteBuf fromAgent, ByteBuf fromSupervisor, boolean supervisorHeardByCustomer) {
     send(supervisor, Party.SUPERVISOR, fromCustomer, fromAgent, fromSupervisor);
     if (mode != MonitorMode.LISTEN) {
       send(agent, Party.AGENT, fromCustomer, fromAgent, fromSupervisor);
     }
-    if (mode == MonitorMode.BARGE) {
+    if (mode == MonitorMode.BARGE && !held) {
       send(customer, Party.CUSTOMER, fromCustomer, fromAgent, fromSupervisor);
     }
   }
 
   private void send(RtpEndpoint to, Party listener, ByteBuf fromCustomer, ByteBuf fromAgent, ByteBuf fromSupervisor) {
     out.clear();
-    mixer.mix(mode, listener, fromCustomer, fromAgent, fromSupervisor, out);
+    mixer.mix(mode, held, listener, fromCustomer, fromAgent, fromSupervisor, out);
     streaming[listener.ordinal()] = to.player().sendLive(payloadType, out, !streaming[listener.ordinal()]);
   }
 

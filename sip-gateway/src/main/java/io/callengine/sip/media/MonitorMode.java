@@ -32,4 +32,16 @@ public enum MonitorMode {
       case BARGE -> true;
     };
   }
+
+  /**
+   * As {@link #hears(Party, Party)}, and while the call is on hold ({@code held}) customer and
+   * agent are apart: the customer hears only the hold music, the agent no customer; the
+   * supervisor still hears both.
+   */
+  public boolean hears(Party listener, Party speaker, boolean held) {
+    if (held && listener != Party.SUPERVISOR && (listener == Party.CUSTOMER || speaker == Party.CUSTOMER)) {
+      return false;
+    }
+    return hears(listener, speaker);
+  }
 }

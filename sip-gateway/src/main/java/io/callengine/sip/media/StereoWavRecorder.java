@@ -51,6 +51,7 @@ public final class StereoWavRecorder {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final AtomicLong dropped = new AtomicLong();
   private final byte[] codes = new byte[FRAME_SAMPLES]; // the event loop's scratch
+  private final byte[] addedCodes = new byte[FRAME_SAMPLES];
   private volatile boolean paused;
   private volatile boolean closing;
 
@@ -82,6 +83,14 @@ public final class StereoWavRecorder {
 
   /** Records one 20 ms tick: each side's payload in its law, or null for silence. */
   public void frame(G711Law customerLaw, ByteBuf customer, G711Law agentLaw, ByteBuf agent) {
+    frame(customerLaw, customer, agentLaw, agent, null);
+  }
+
+  /**
+   * As above, with a barging supervisor's payload (in the agent's law, or null) added to the
+   * agent's channel: the engine's side of the call as the customer hears it.
+   */
+  public void frame(G711Law customerLaw, ByteBuf customer, G711Law agentLaw, ByteBuf agent, ByteBuf supervisor) {
     if (closing) {
       return;
     }
@@ -94,7 +103,7 @@ public final class StereoWavRecorder {
     byte[] pcm = block.array();
     boolean silent = paused;
     interleave(silent ? null : customer, customerLaw, pcm, 0);
-    interleave(silent ? null : agent, agentLaw, pcm, 2);
+    interleave(silent ? null : agent, agentLaw, silent ? null : supervisor, pcm, 2);
     block.clear();
     filled.add(block); // cannot be full: it holds only blocks taken from `free`
     schedule();
@@ -136,12 +145,22 @@ public final class StereoWavRecorder {
 
   /** Writes one side's samples, little-endian, every 4 bytes from {@code offset}; silence after its end. */
   private void interleave(ByteBuf payload, G711Law law, byte[] pcm, int offset) {
+    interleave(payload, law, null, pcm, offset);
+  }
+
+  /** As above, with {@code added} (same law, or null) summed in and clipped to 16 bits. */
+  private void interleave(ByteBuf payload, G711Law law, ByteBuf added, byte[] pcm, int offset) {
     int samples = payload == null ? 0 : Math.min(payload.readableBytes(), FRAME_SAMPLES);
     if (samples > 0) {
       payload.getBytes(payload.readerIndex(), codes, 0, samples); // one bulk copy, then array reads
     }
+    int addedSamples = added == null ? 0 : Math.min(added.readableBytes(), FRAME_SAMPLES);
+    if (addedSamples > 0) {
+      added.getBytes(added.readerIndex(), addedCodes, 0, addedSamples);
+    }
     for (int i = 0; i < FRAME_SAMPLES; i++) {
-      short sample = i < samples ? law.decode(codes[i]) : 0;
+      int sum = (i < samples ? law.decode(codes[i]) : 0) + (i < addedSamples ? law.decode(addedCodes[i]) : 0);
+      short sample = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sum));
       pcm[offset + 4 * i] = (byte) sample;
       pcm[offset + 4 * i + 1] = (byte) (sample >> 8);
     }

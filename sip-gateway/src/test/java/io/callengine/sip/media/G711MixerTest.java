@@ -47,6 +47,27 @@ class G711MixerTest {
   }
 
   @Test
+  void onHoldTheCustomerIsApartAndTheSupervisorStillHearsBoth() {
+    for (MonitorMode mode : MonitorMode.values()) {
+      assertEquals(Set.of(CUSTOMER, AGENT), heardOnHold(mode, SUPERVISOR), mode + ": the supervisor");
+      assertEquals(Set.of(), heardOnHold(mode, CUSTOMER), mode + ": the customer hears the music alone");
+    }
+    assertEquals(Set.of(), heardOnHold(MonitorMode.LISTEN, AGENT));
+    assertEquals(Set.of(SUPERVISOR), heardOnHold(MonitorMode.WHISPER, AGENT));
+    assertEquals(Set.of(SUPERVISOR), heardOnHold(MonitorMode.BARGE, AGENT));
+  }
+
+  private static Set<Party> heardOnHold(MonitorMode mode, Party listener) {
+    Set<Party> heard = EnumSet.noneOf(Party.class);
+    for (Party speaker : Party.values()) {
+      if (mode.hears(listener, speaker, true)) {
+        heard.add(speaker);
+      }
+    }
+    return heard;
+  }
+
+  @Test
   void whisperReachesTheAgentOnly() {
     G711Mixer mixer = new G711Mixer(G711Law.PCMU, G711Law.PCMU, G711Law.PCMU);
     assertHearsExactly(mixer, MonitorMode.WHISPER, AGENT, Set.of(CUSTOMER, SUPERVISOR));
