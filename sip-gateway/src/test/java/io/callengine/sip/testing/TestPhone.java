@@ -311,6 +311,12 @@ public final class TestPhone implements SipListener, AutoCloseable {
   @Override
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
+    // Where to send RTP is known before the INVITE is reported: a test may speak as soon as it sees it.
+    if (Request.INVITE.equals(request.getMethod()) && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null
+        && request.getRawContent() != null) {
+      String sdp = new String(request.getRawContent(), StandardCharsets.UTF_8);
+      rtp.remote(value(sdp, "c=IN IP4 "), Integer.parseInt(value(sdp, "m=audio ").split(" ")[0]));
+    }
     events.add(request.getMethod());
     if (Request.NOTIFY.equals(request.getMethod()) && request.getRawContent() != null) {
       notifies.add(new String(request.getRawContent(), StandardCharsets.UTF_8).strip());
@@ -342,8 +348,6 @@ public final class TestPhone implements SipListener, AutoCloseable {
       return;
     }
     incomingInvite = transaction;
-    String sdp = new String(request.getRawContent(), StandardCharsets.UTF_8);
-    rtp.remote(value(sdp, "c=IN IP4 "), Integer.parseInt(value(sdp, "m=audio ").split(" ")[0]));
     switch (answer) {
       case BUSY -> transaction.sendResponse(withTag(messages.createResponse(486, request)));
       case DECLINE -> transaction.sendResponse(withTag(messages.createResponse(603, request)));
