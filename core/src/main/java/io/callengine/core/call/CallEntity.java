@@ -368,7 +368,7 @@ public final class CallEntity
             ? Effect().reply(c.replyTo(), StatusReply.success(s.view())) : callbackFailed(s, c.reason(), c.replyTo()))
         .onCommand(CallbackLegsReady.class, this::onCallbackLegsReady)
         .onCommand(CallbackDialFailed.class, (s, c) -> s.status() != CallStatus.OFFERING || !s.callbackWithoutLegs() ? Effect().noReply()
-            : callbackFailed(s, c.reason(), context.getSystem().ignoreRef()))
+            : callbackFailed(s, c.reason(), context.getSystem().ignoreRef(), true))
         .onCommand(RetryCallback.class, this::onRetryCallback)
         .onCommand(RecordCallbackOffered.class, (s, c) -> s.status() != CallStatus.QUEUED || s.callback() != null
             ? Effect().reply(c.replyTo(), StatusReply.ack())
@@ -765,7 +765,7 @@ public final class CallEntity
     // A callback between attempts has no legs to prove and keeps its place; one whose dial was cut off tries again later.
     if (state.legs() == null) {
       return state.status() == CallStatus.OFFERING && state.callback() != null
-          ? callbackFailed(state, "the callback's dial was cut off", context.getSystem().ignoreRef()) : Effect().noReply();
+          ? callbackFailed(state, "the callback's dial was cut off", context.getSystem().ignoreRef(), true) : Effect().noReply();
     }
     pingLegs(state);
     return Effect().noReply();
@@ -888,14 +888,24 @@ public final class CallEntity
    * its retry; after the last the call ends CALLBACK_FAILED.
    */
   private ReplyEffect<Event, CallState> callbackFailed(CallState state, String reason, ActorRef<StatusReply<CallView>> replyTo) {
-    if (!state.callback().attemptsLeft()) {
-      return end(state, Disposition.CALLBACK_FAILED, "callback-failed: " + reason + " (after " + state.callback().attempts() + " attempts)",
+    return callbackFailed(state, reason, replyTo, false);
+  }
+
+  /** As above; {@code neverDialed}: no legs started the attempt (no gateway answered), which counts as one all the same. */
+  private ReplyEffect<Event, CallState> callbackFailed(CallState state, String reason, ActorRef<StatusReply<CallView>> replyTo,
+      boolean neverDialed) {
+    Callback counted = neverDialed ? state.callback().attempted() : state.callback();
+    if (!counted.attemptsLeft()) {
+      return end(state, Disposition.CALLBACK_FAILED, "callback-failed: " + reason + " (after " + counted.attempts() + " attempts)",
           replyTo, true);
     }
+    Instant now = clock.instant();
+    List<Event> batch = neverDialed ? List.of(new CallbackDialed(null, now), new CallbackAttemptFailed(reason, now))
+        : List.of(new CallbackAttemptFailed(reason, now));
     ActorRef<CallLegs.Command> oldLegs = state.legs();
-    context.getLog().info("Call {}: callback attempt {} failed ({}); retrying in {} s", callId, state.callback().attempts(), reason,
+    context.getLog().info("Call {}: callback attempt {} failed ({}); retrying in {} s", callId, counted.attempts(), reason,
         state.callback().retryAfterSeconds());
-    return persist(state, new CallbackAttemptFailed(reason, clock.instant()))
+    return persist(state, batch)
         .thenRun(s -> {
           if (oldLegs != null) {
             context.unwatch(oldLegs);

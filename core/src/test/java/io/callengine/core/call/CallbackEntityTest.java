@@ -126,4 +126,14 @@ class CallbackEntityTest {
     assertEquals(Disposition.CALLBACK_FAILED, ended.disposition());
     assertTrue(ended.endReason().startsWith("callback-failed: no answer"), ended.endReason());
   }
+
+  @Test
+  void aDialThatNoGatewayStartsCountsAsAnAttempt() throws Exception {
+    requestCallback(1);
+    Reservation alice = new Reservation("alice", "call-cb", "sip:alice@127.0.0.1:5070", "sip:alice@127.0.0.1");
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new CallEntity.Offer(List.of(alice), 15, 0, r)).reply().isSuccess());
+    dialer.receiveMessage(); // and never answered: the gateway is gone
+    TestEngines.eventually(Duration.ofSeconds(10), "the only attempt used up", () -> kit.getState().status() == CallStatus.ENDED);
+    assertEquals(Disposition.CALLBACK_FAILED, kit.getState().disposition(), "not retried for ever");
+  }
 }
