@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The recording of one call, owned by its {@link CallSession} and used on its thread: decides
- * when the agent answers whether the call is recorded (the queue's setting, a draw for PERCENT),
+ * when the first agent answers whether the call is recorded (the queue's setting, a draw for PERCENT),
  * plays the notice to the caller before the bridge when the queue asks for it, writes the two
  * sides to a {@link StereoWavRecorder} from the call's {@link CallAudio} once bridged, pauses it
  * when the CallEntity says so (the API, or the agent's pause key, which it hears here), and
@@ -40,6 +40,7 @@ final class CallRecording {
   private final CallRecorders recorders;
   private final SessionMedia media;
   private final String callId;
+  private boolean decided;
   private boolean recorded;
   private String agentId;
   private CallAudio audio;
@@ -49,6 +50,7 @@ final class CallRecording {
   private boolean closed;
   /** The CallEntity has stored the answer: the start can be recorded after it. */
   private boolean answerStored;
+  private boolean startTold;
   private String file;
   private final StringBuilder keys = new StringBuilder();
 
@@ -62,11 +64,14 @@ final class CallRecording {
   }
 
   /**
-   * The agent answered: the decision, made once, by the routing policy's setting when it has one,
-   * else by the queue's. True when the caller now hears the notice, and the bridge waits for
-   * {@link Announced}.
+   * An agent answered: the decision, made once a call at its first answer, by the routing policy's
+   * setting when it has one, else by the queue's. True when the caller now hears the notice, and
+   * the bridge waits for {@link Announced}; the answer of a transfer's target neither decides
+   * again nor repeats the notice.
    */
   boolean answered(QueueRecording byPolicy, QueueConfig queue, RtpEndpoint customer, Codec codec) {
+    if (decided) return false;
+    decided = true;
     QueueRecording setting = byPolicy != null ? byPolicy : queue == null ? null : queue.recordingOrNone();
     if (setting == null || !codec.isG711()) return false;
     recorded = setting.recordsWith(recorders::draw);
@@ -75,10 +80,21 @@ final class CallRecording {
     return true;
   }
 
-  /** The call is bridged: a recorded call starts writing its file, and the agent's keys are listened for. */
+  /**
+   * The call is bridged: a recorded call starts writing its file, and the agent's keys are
+   * listened for. After a transfer the same file goes on (the call's audio follows the new leg),
+   * now in the name of the agent who took the call, whose keys are listened for on his leg.
+   */
   void bridged(java.util.function.Supplier<CallAudio> callAudio, String answeringAgent, RtpEndpoint agentMedia, Codec codec,
       Integer telephoneEventType) {
-    if (!recorded || recorder != null) return;
+    if (!recorded || closed) return;
+    if (recorder != null) {
+      agentId = answeringAgent;
+      keys.setLength(0);
+      listenForKeys(agentMedia, telephoneEventType);
+      log.info("Call {} is recorded on to {} with agent {}", callId, file, agentId);
+      return;
+    }
     try {
       audio = callAudio.get();
     } catch (RuntimeException e) { // the call goes on unrecorded rather than failing
@@ -104,12 +120,15 @@ final class CallRecording {
       }
     };
     audio.add(listener);
-    if (telephoneEventType != null && !recorders.pauseKey().isEmpty()) {
-      var self = context.getSelf();
-      agentMedia.detectDtmf(telephoneEventType, (digit, ms) -> self.tell(new AgentKey(digit)));
-    }
+    listenForKeys(agentMedia, telephoneEventType);
     log.info("Call {} is recorded to {}", callId, file);
     recordStart();
+  }
+
+  private void listenForKeys(RtpEndpoint agentMedia, Integer telephoneEventType) {
+    if (telephoneEventType == null || recorders.pauseKey().isEmpty()) return;
+    var self = context.getSelf();
+    agentMedia.detectDtmf(telephoneEventType, (digit, ms) -> self.tell(new AgentKey(digit)));
   }
 
   /** The CallEntity stored the agent's answer; a start told before it would be refused. */
@@ -118,8 +137,10 @@ final class CallRecording {
     recordStart();
   }
 
+  /** Told once: a transfer's target answering goes on with the recording already started. */
   private void recordStart() {
-    if (!answerStored || recorder == null) return;
+    if (!answerStored || recorder == null || startTold) return;
+    startTold = true;
     String started = file;
     engine.asks().<CallEntity.Command, Done>askRetrying(call(), r -> new CallEntity.StartRecording(recorders.node(), started, r))
         .whenComplete((done, error) -> {
