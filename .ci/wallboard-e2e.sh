@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Browser test of the pages the engine serves: starts a node on free loopback ports, creates
-# two queues and four agents over HTTP, registers two agents' phones with SIPp (one SIPp UAS
-# answers for both), mints a supervisor token and an agent token, then runs
+# two queues (support records every call) and four agents over HTTP, plus a phone account for
+# the supervisor, registers two agents' phones and the supervisor's with SIPp (one SIPp UAS
+# answers for all three), mints a supervisor token and an agent token, then runs
 # .ci/web/wallboard.test.mjs in headless Chromium (Debian's /usr/bin/chromium driven by
 # playwright-core): the wallboard loads and goes live on the event stream, a customer call
 # placed with SIPp shows on it within a second of the engine answering, the agent page puts
 # its agent on a lunch break and the wallboard shows it, then takes the call; screenshots of
-# both pages are taken; last, the agent page's transfer form is refused an outside number and
-# hands a caller over to the sales queue.
+# both pages are taken; the agent page holds and resumes the call (the phone answers the
+# engine's re-INVITEs) and pauses and resumes its recording, the wallboard shows the call's
+# recording mark and, while the supervisor listens to the call from his phone (started
+# through the API), its monitoring mark; last, the agent page's transfer form is refused an
+# outside number and hands a caller over to the sales queue.
 #
 #   .ci/wallboard-e2e.sh [path/to/call-engine.jar]
 #
@@ -53,9 +57,10 @@ ce_trap_finish
 CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT=120s ce_start_node "$JAR"
 ce_wait_ready 60
 
-# 2. Two queues and four agents: alice answers sales, bob and carol support, dave both.
+# 2. Two queues and four agents: alice answers sales, bob and carol support, dave both; and the
+# phone account of the team lead, who listens to calls (in no queue, never available).
 ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
-  '{"id":"support","name":"Support","ringTimeoutSeconds":10,"serviceLevelSeconds":20}' >/dev/null
+  '{"id":"support","name":"Support","ringTimeoutSeconds":10,"serviceLevelSeconds":20,"recording":{"mode":"ALL"}}' >/dev/null
 ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
   '{"id":"sales","name":"Sales","ringTimeoutSeconds":10,"serviceLevelSeconds":30}' >/dev/null
 printf 'SEQUENTIAL\n' >"$CE_WORK/agents.csv"
@@ -68,19 +73,21 @@ add_agent() {
 }
 add_agent alice "Alice Martin" '["sales"]'
 add_agent bob "Bob Chen" '["support"]'
+add_agent lead-phone "Team lead's phone" '[]'
 add_agent carol "Carol Diaz" '["support"]'
 add_agent dave "Dave Okafor" '["support","sales"]'
-ce_log "created queues support and sales, agents alice, bob, carol and dave"
+ce_log "created queues support and sales, agents alice, bob, carol and dave, phone account lead-phone"
 
-# 3. One SIPp UAS answers for alice and bob (the first two lines of agents.csv register).
+# 3. One SIPp UAS answers for alice, bob and the lead's phone (the first three lines of
+# agents.csv register); its messages go to uas-messages.log, where the test finds the hold.
 ce_free_port UAS_PORT
 ce_free_port UAS_MEDIA_PORT 4
 (cd "$CE_WORK" && exec timeout 600 sipp -sf "$CE_SIPP_DIR/agent-uas.xml" -i $CE_HOST -p "$UAS_PORT" -mp "$UAS_MEDIA_PORT" \
-  -m 10 -timeout 300s -nostdin -trace_err -error_file uas-errors.log >uas.out 2>&1) &
+  -m 20 -timeout 300s -nostdin -trace_err -error_file uas-errors.log -trace_msg -message_file uas-messages.log >uas.out 2>&1) &
 CE_PIDS+=("$!")
 sleep 0.5
 kill -0 "${CE_PIDS[-1]}" 2>/dev/null || { tail -n 5 "$CE_WORK/uas.out" >&2; ce_die "the agent UAS did not start"; }
-ce_register_agents 2 "$CE_HOST:$UAS_PORT"
+ce_register_agents 3 "$CE_HOST:$UAS_PORT"
 
 ALICE_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"agent","agentId":"alice","label":"alice-desk"}' | jq -r .token)
 BOB_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"agent","agentId":"bob","label":"bob-desk"}' | jq -r .token)
@@ -113,7 +120,7 @@ rc=0
   WB_BASE="$CE_HTTP" WB_SUPERVISOR_TOKEN="$SUPERVISOR_TOKEN" WB_AGENT_TOKEN="$BOB_TOKEN" WB_AGENT_ID=bob \
   WB_SIP_TARGET="$CE_HOST:$CE_SIP_PORT" WB_SIP_HOST=$CE_HOST WB_SIPP_PORTS="$SIPP_PORT_A,$SIPP_PORT_B,$SIPP_PORT_C" \
   WB_SIPP_MEDIA="$SIPP_MEDIA" WB_SIPP_DIR="$CE_SIPP_DIR" WB_WEB_DIR="$WEB_DIR" WB_WORK="$CE_WORK" WB_SHOTS="$SHOTS" \
-  WB_CHROMIUM="$CHROMIUM" \
+  WB_CHROMIUM="$CHROMIUM" WB_MONITOR_PHONE=lead-phone WB_UAS_MESSAGES="$CE_WORK/uas-messages.log" \
   timeout 300 node wallboard.test.mjs) || rc=$?
 if [[ $rc != 0 ]]; then
   ce_node_log_tail 30

@@ -1,6 +1,7 @@
 // The wallboard and the agent page in headless Chromium, against a running node that
-// .ci/wallboard-e2e.sh has started and provisioned (queues support and sales; alice
-// AVAILABLE on sales, bob OFFLINE on support, both phones answered by one SIPp UAS).
+// .ci/wallboard-e2e.sh has started and provisioned (queues support, which records every call,
+// and sales; alice AVAILABLE on sales, bob OFFLINE on support, the team lead's phone account;
+// the three phones answered by one SIPp UAS, which logs its messages to WB_UAS_MESSAGES).
 // Places the customer calls with SIPp itself. Exits 0 when every check passed.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const WEB_DIR = env('WB_WEB_DIR');
 const WORK = env('WB_WORK');
 const SHOTS = env('WB_SHOTS');
 const CHROMIUM = env('WB_CHROMIUM');
+const MONITOR_PHONE = env('WB_MONITOR_PHONE');
+const UAS_MESSAGES = env('WB_UAS_MESSAGES');
 
 const require = createRequire(join(WEB_DIR, 'package.json'));
 const { chromium } = require('playwright-core');
@@ -68,6 +71,28 @@ async function answeredAt(name, timeoutMs) {
     const text = readFileSync(file, 'utf8');
     return /SIP\/2\.0 200 OK[\s\S]*?CSeq:\s*1 INVITE/i.test(text) ? Date.now() : null;
   }, timeoutMs, 5);
+}
+
+/** An API call with the supervisor's token: the answer's status and JSON body (null when none). */
+async function callApi(method, path, body) {
+  const headers = { Authorization: `Bearer ${SUPERVISOR}` };
+  if (body) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${BASE}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** The call as GET /api/v1/supervisor/calls/{id} shows it, once {@code test} holds for it. */
+async function callShows(what, callId, test) {
+  return until(what, async () => {
+    const { status, body } = await callApi('GET', `/api/v1/supervisor/calls/${encodeURIComponent(callId)}`);
+    return status === 200 && test(body) ? body : null;
+  }, 5000, 100);
+}
+
+/** Whether the agent phone's SIPp log shows {@code pattern} (SIPp writes each message as it goes). */
+function phoneLogShows(pattern) {
+  return existsSync(UAS_MESSAGES) && pattern.test(readFileSync(UAS_MESSAGES, 'utf8'));
 }
 
 async function signIn(page, path, token) {
@@ -169,13 +194,61 @@ async function main() {
     await wall.waitForSelector('.agent[data-agent-id="alice"] .mos', { timeout: 15000 })
       .then(() => pass('alice\'s call shows its MOS'))
       .catch(() => log('note: no MOS on alice\'s call yet'));
-    await sleep(2500);
+
+    // 7. Bob holds his call from the page and resumes it: the engine re-INVITEs his phone
+    // (sendonly, then sendrecv), which answers; the page, the wallboard and the API agree.
+    const callId = await desk.evaluate(() => document.querySelector('#call').dataset.callId);
+    if (!callId) throw new Error('the agent page names no call id for bob\'s call');
+    const row = `.call[data-call-id="${callId}"]`;
+    await desk.click('#call button.hold');
+    await desk.waitForSelector('#call[data-state="held"] button.hold[aria-pressed="true"]', { timeout: 5000 });
+    await callShows('the API shows the call on hold', callId, (c) => c.onHold === true);
+    await wall.waitForFunction((sel) => document.querySelector(`${sel} .status`)?.textContent === 'On hold', row, { timeout: 5000 });
+    await until('bob\'s phone answers the hold re-INVITE with recvonly', () => phoneLogShows(/a=sendonly[\s\S]*SIP\/2\.0 200 OK[\s\S]*?a=recvonly/), 5000);
+    pass('bob clicks Hold: his page, the wallboard and the API show the call on hold; his phone answered the sendonly re-INVITE');
+    await desk.click('#call button.hold');
+    await desk.waitForSelector('#call[data-state="talking"] button.hold[aria-pressed="false"]', { timeout: 5000 });
+    const resumed = await callShows('the API shows the call resumed', callId, (c) => c.onHold === false && c.status === 'CONNECTED');
+    await wall.waitForFunction((sel) => document.querySelector(`${sel} .status`)?.textContent === 'Talking', row, { timeout: 5000 });
+    await until('bob\'s phone answers the resume re-INVITE with sendrecv',
+      () => phoneLogShows(/a=recvonly[\s\S]*a=sendrecv[\s\S]*SIP\/2\.0 200 OK[\s\S]*?a=sendrecv/), 5000);
+    pass(`bob clicks Resume: the call is connected again, off hold (${resumed.holdSeconds ?? 0} s held so far)`);
+
+    // 8. The support queue records every call: the page offers to pause the recording, the
+    // wallboard marks the call REC, grey while paused.
+    await desk.waitForSelector('#call .call-recording.on button.recording-toggle', { timeout: 5000 });
+    await wall.waitForSelector(`${row} .rec.on`, { timeout: 5000 });
+    await desk.click('#call button.recording-toggle');
+    await desk.waitForSelector('#call .call-recording.paused', { timeout: 5000 });
+    await callShows('the API shows the recording paused', callId, (c) => c.recording && c.recording.paused === true);
+    await wall.waitForSelector(`${row} .rec.paused`, { timeout: 5000 });
+    pass('bob pauses the recording from his page: the page, the API and the wallboard show it paused');
+    await desk.click('#call button.recording-toggle');
+    await desk.waitForSelector('#call .call-recording.on', { timeout: 5000 });
+    await callShows('the API shows the recording going on', callId, (c) => c.recording && c.recording.paused === false);
+    await wall.waitForSelector(`${row} .rec.on`, { timeout: 5000 });
+    pass('bob resumes the recording: the page, the API and the wallboard show it recording');
+
+    // 9. The supervisor listens to the call from his phone (through the API): the wallboard
+    // shows who monitors it and how; the pictures are taken meanwhile.
+    const started = await callApi('POST', `/api/v1/supervisor/calls/${encodeURIComponent(callId)}/monitor`,
+      { mode: 'listen', phone: MONITOR_PHONE });
+    if (started.status !== 201) throw new Error(`POST monitor answered ${started.status}: ${JSON.stringify(started.body)}`);
+    await wall.waitForSelector(`${row} .call-monitor[data-mode="listen"][data-supervisor="wallboard"]`, { timeout: 10000 });
+    await callShows('the API shows the monitoring', callId, (c) => c.monitoring && c.monitoring.mode === 'LISTEN');
+    pass(`the supervisor listens to bob's call from ${MONITOR_PHONE}: the wallboard marks the call "${await wall.textContent(`${row} .call-monitor`)}", by wallboard`);
 
     await wall.screenshot({ path: join(SHOTS, 'wallboard.png') });
     await desk.screenshot({ path: join(SHOTS, 'agent-page.png') });
     pass(`screenshots in ${SHOTS}`);
 
-    // 7. Bob transfers a caller: an outside number off the allowlist is refused on the page
+    const stopped = await callApi('DELETE', `/api/v1/supervisor/calls/${encodeURIComponent(callId)}/monitor`);
+    if (stopped.status !== 204) throw new Error(`DELETE monitor answered ${stopped.status}: ${JSON.stringify(stopped.body)}`);
+    await wall.waitForSelector(`${row} .call-monitor`, { state: 'detached', timeout: 5000 });
+    await callShows('the API shows nobody monitoring', callId, (c) => !c.monitoring && c.status === 'CONNECTED');
+    pass('the supervisor stops listening: the mark leaves the wallboard, the call goes on');
+
+    // 10. Bob transfers a caller: an outside number off the allowlist is refused on the page
     // (he stays signed in, the call stays his), then the sales queue takes the caller.
     await desk.selectOption('#transfer-kind', 'address');
     await desk.fill('#transfer-target', 'sip:+4930123@partner.example.com');

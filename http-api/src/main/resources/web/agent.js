@@ -331,6 +331,7 @@ function renderCall() {
   const panel = $('call');
   $('transfer').hidden = !record || agent.activity !== 'ON_CALL';
   fill($('transfer-queues'), state.queues.map((q) => h('option', { value: q.queueId })));
+  panel.dataset.callId = record ? record.callId : '';
   if (!record) {
     panel.dataset.state = 'none';
     fill(panel, h('p', { class: 'no-call' }, agent.presence === 'AVAILABLE' ? 'No call. The next one comes to you.' : 'No call.'));

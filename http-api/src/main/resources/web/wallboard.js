@@ -709,8 +709,9 @@ function renderCalls(now) {
         h('span', { class: 'call-route' }, call.queueId || call.dialed || '', who ? h('span', { class: 'call-agent' }, ` · ${who}`) : null),
         call.recording ? h('span', { class: `rec ${call.recording}`, title: call.recording === 'paused' ? 'Recording paused' : 'Recorded' },
           call.recording === 'paused' ? 'REC ❚❚' : 'REC') : null,
-        call.monitor && call.status === 'CONNECTED' ? h('span', { class: 'call-monitor', title: `${call.monitor.supervisor} monitors this call (${call.monitor.mode})` },
-          `${call.monitor.mode} · ${call.monitor.supervisor}`) : null,
+        // The mode alone fits beside the caller on a third of the screen; who monitors is in the title and the timeline.
+        call.monitor && call.status === 'CONNECTED' ? h('span', { class: 'call-monitor', dataset: { mode: call.monitor.mode, supervisor: call.monitor.supervisor },
+          title: `${call.monitor.supervisor} monitors this call (${call.monitor.mode})` }, call.monitor.mode) : null,
         Number.isFinite(mos) ? h('span', { class: `mos inline ${mosClass(mos)}` }, mos.toFixed(1)) : null,
         h('span', { class: `call-timer ${talking ? '' : level(since(call.enqueuedAt, now) || 0, WAIT_AMBER, WAIT_RED)}` }, timer)),
       timeline(call, now, Number.isFinite(mos) ? h('span', { class: `mos ${mosClass(mos)}` }, `MOS ${mos.toFixed(1)}`) : null),
