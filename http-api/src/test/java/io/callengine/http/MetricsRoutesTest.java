@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callengine.core.events.CallEnded;
 import io.callengine.core.events.CallEstablished;
 import io.callengine.core.events.CallQueued;
+import io.callengine.core.events.CallbackAttempted;
+import io.callengine.core.events.CallbackCompleted;
+import io.callengine.core.events.CallbackFailed;
+import io.callengine.core.events.CallbackOffered;
+import io.callengine.core.events.CallbackRequested;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.http.TestNode.Reply;
 import java.time.Duration;
@@ -72,6 +77,35 @@ class MetricsRoutesTest {
   }
 
   @Test
+  void callbacksAreCountedPerQueueFromTheEvents() throws Exception {
+    TestEngines.eventually(WAIT, "the metrics actor hears the events topic", () -> {
+      node.engine.publish(new CallQueued(Instant.now(), "cb-warm-up", "cb-warm-up", null, 0));
+      return value("callengine_calls_offered_total", "queue=\"cb-warm-up\"") > 0;
+    });
+    Instant at = Instant.now();
+    // cb1 hears the offer twice (counted once), asks, is not reached at the first attempt, then is.
+    node.engine.publish(new CallbackOffered(at, "cb1", "callbacks", null));
+    node.engine.publish(new CallbackOffered(at, "cb1", "callbacks", null));
+    node.engine.publish(new CallbackRequested(at, "cb1", "callbacks", null, "sip:5550001@trunk"));
+    node.engine.publish(new CallbackAttempted(at, "cb1", "callbacks", "alice", 1, "sip:5550001@trunk"));
+    node.engine.publish(new CallbackFailed(at, "cb1", "callbacks", null, 1, "busy", true));
+    node.engine.publish(new CallbackAttempted(at, "cb1", "callbacks", "alice", 2, "sip:5550001@trunk"));
+    node.engine.publish(new CallbackCompleted(at, "cb1", "callbacks", "alice", 400));
+    // cb2 asks and is never reached; cb3 hears the offer and goes on waiting.
+    node.engine.publish(new CallbackOffered(at, "cb2", "callbacks", null));
+    node.engine.publish(new CallbackRequested(at, "cb2", "callbacks", null, "sip:5550002@trunk"));
+    node.engine.publish(new CallbackFailed(at, "cb2", "callbacks", null, 1, "no answer", false));
+    node.engine.publish(new CallbackOffered(at, "cb3", "callbacks", null));
+    node.engine.publish(new CallQueued(at, "cb-last", "cb-last", null, 0));
+
+    TestEngines.eventually(WAIT, "the last event counted", () -> value("callengine_calls_offered_total", "queue=\"cb-last\"") == 1);
+    assertEquals(3, value("callengine_callbacks_offered_total", "queue=\"callbacks\""), "an offer heard twice by one call counts once");
+    assertEquals(2, value("callengine_callbacks_accepted_total", "queue=\"callbacks\""));
+    assertEquals(1, value("callengine_callbacks_completed_total", "queue=\"callbacks\""));
+    assertEquals(1, value("callengine_callbacks_failed_total", "queue=\"callbacks\""), "a failed attempt that is retried is no failed callback");
+  }
+
+  @Test
   void queueAndAgentGaugesFollowTheEngine() throws Exception {
     Reply queue = node.send("POST", "/api/v1/admin/queues", ADMIN, "{\"id\":\"sales\",\"name\":\"Sales\"}");
     assertEquals(201, queue.status(), queue.raw().body());
@@ -84,6 +118,7 @@ class MetricsRoutesTest {
     TestEngines.eventually(WAIT, "the queue's gauges", () -> value("callengine_queue_waiting_calls", "queue=\"sales\"") == 0
         && value("callengine_queue_longest_wait_seconds", "queue=\"sales\"") == 0);
     assertEquals(0, value("callengine_calls_offered_total", "queue=\"sales\""), "a known queue's counters start at zero");
+    assertEquals(0, value("callengine_callbacks_accepted_total", "queue=\"sales\""), "its callback counters too");
     TestEngines.eventually(WAIT, "bob counted AVAILABLE and IDLE",
         () -> value("callengine_agents_presence", "presence=\"AVAILABLE\"") == 1
             && value("callengine_agents_activity", "activity=\"IDLE\"") >= 1);

@@ -372,7 +372,7 @@ public final class CallEntity
         .onCommand(RetryCallback.class, this::onRetryCallback)
         .onCommand(RecordCallbackOffered.class, (s, c) -> s.status() != CallStatus.QUEUED || s.callback() != null
             ? Effect().reply(c.replyTo(), StatusReply.ack())
-            : Effect().persist(new CallbackOffered(clock.instant())).thenReply(c.replyTo(), x -> StatusReply.ack()))
+            : persist(s, new CallbackOffered(clock.instant())).thenReply(c.replyTo(), x -> StatusReply.ack()))
         .onCommand(LegsStopped.class, (s, c) -> {
           if (s.active()) timers.startSingleTimer(LegsGone.INSTANCE, LegsGone.INSTANCE, LEGS_GRACE);
           return Effect().noReply();

@@ -3,6 +3,7 @@ package io.callengine.core.call;
 import io.callengine.core.events.CallbackAttempted;
 import io.callengine.core.events.CallbackCompleted;
 import io.callengine.core.events.CallbackFailed;
+import io.callengine.core.events.CallbackOffered;
 import io.callengine.core.events.CallbackRequested;
 import io.callengine.core.events.EventPublisher;
 
@@ -11,7 +12,9 @@ final class CallbackEvents {
   private CallbackEvents() {}
 
   static void publish(EventPublisher events, String callId, CallState before, CallEntity.Event event, CallState after) {
-    if (event instanceof CallEntity.CallbackRequested e) {
+    if (event instanceof CallEntity.CallbackOffered e) {
+      events.publish(new CallbackOffered(e.at(), callId, after.queueId(), null));
+    } else if (event instanceof CallEntity.CallbackRequested e) {
       events.publish(new CallbackRequested(e.at(), callId, after.queueId(), null, e.number()));
     } else if (event instanceof CallEntity.CallbackDialed e) {
       String agentId = after.offeredTo().isEmpty() ? null : after.offeredTo().get(0);

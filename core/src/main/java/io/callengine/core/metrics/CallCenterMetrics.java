@@ -9,6 +9,10 @@ import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallEnded;
 import io.callengine.core.events.CallEstablished;
 import io.callengine.core.events.CallQueued;
+import io.callengine.core.events.CallbackCompleted;
+import io.callengine.core.events.CallbackFailed;
+import io.callengine.core.events.CallbackOffered;
+import io.callengine.core.events.CallbackRequested;
 import io.callengine.core.routing.QueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,7 +43,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * The call-center meters of one node, kept by a node-local actor. Per-queue call counters come
  * from the public events topic ({@code CallQueued}, {@code CallEstablished}, {@code CallEnded});
  * waiting calls and longest wait per queue are the Router's live figures, read every
- * {@code refresh}; agents per presence and activity follow {@code AgentStatusChanged} and are
+ * {@code refresh}; callbacks per queue follow the four callback events (an offer counts once per
+ * call and queue); agents per presence and activity follow {@code AgentStatusChanged} and are
  * re-read in full every {@code resync}, which also drops deleted agents. The topic and the
  * Router are cluster-wide, so every node reports the cluster's figures.
  */
@@ -62,6 +67,13 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
       "abandoned", "Calls the caller hung up before an agent answered",
       "overflowed", "Calls sent on from the queue to another, or ended when the overflow queue refused them",
       "timed.out", "Calls that waited the queue's maximum with nowhere to go");
+
+  /** The per-queue callback counters, {@code callengine.callbacks.<what>}, and what each counts. */
+  private static final Map<String, String> CALLBACK_COUNTERS = Map.of(
+      "offered", "Waiting callers who heard the queue's callback offer (once per call and queue)",
+      "accepted", "Callers who asked to be called back and were hung up, keeping their place",
+      "completed", "Callbacks whose customer answered the engine's call",
+      "failed", "Callbacks whose customer answered none of the attempts (ended CALLBACK_FAILED)");
 
   /** The tag value of calls that ended before reaching any queue (in a routing policy's IVR). */
   static final String NO_QUEUE = "none";
@@ -106,6 +118,14 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
     }
   };
 
+  /** Calls and queues whose callback offer is counted: a caller who hears it again in the same queue counts once. */
+  private final Map<String, Set<String>> callbackOffers = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+      return size() > MAX_CALLS_FOLLOWED;
+    }
+  };
+
   private CallCenterMetrics(ActorContext<Command> context, Sources sources, MeterRegistry registry) {
     super(context);
     this.sources = sources;
@@ -140,7 +160,19 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
     else if (event instanceof CallEstablished e) calls("answered", e.queueId()).increment();
     else if (event instanceof CallEnded e) onEnded(e);
     else if (event instanceof AgentStatusChanged e) onAgentChanged(e);
+    else if (event instanceof CallbackOffered e) {
+      if (callbackOffers.computeIfAbsent(e.callId(), id -> new HashSet<>()).add(queue(e.queueId()))) {
+        callbacks("offered", e.queueId()).increment();
+      }
+    } else if (event instanceof CallbackRequested e) callbacks("accepted", e.queueId()).increment();
+    else if (event instanceof CallbackCompleted e) callbacks("completed", e.queueId()).increment();
+    else if (event instanceof CallbackFailed e && !e.willRetry()) callbacks("failed", e.queueId()).increment();
     return this;
+  }
+
+  private Counter callbacks(String what, String queueId) {
+    return Counter.builder("callengine.callbacks." + what).description(CALLBACK_COUNTERS.get(what)).tag("queue", queue(queueId))
+        .register(registry);
   }
 
   private void onQueued(CallQueued e) {
@@ -151,6 +183,7 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
 
   private void onEnded(CallEnded e) {
     queueOfCall.remove(e.callId());
+    callbackOffers.remove(e.callId());
     String queue = queue(e.queueId());
     Counter.builder("callengine.calls.ended").description("Calls ended, by the queue they were in last and disposition")
         .tags("queue", queue, "disposition", e.disposition()).register(registry).increment();
@@ -189,6 +222,7 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
   /** A queue's gauges, and its counters at zero so that a rate over the first call is right. */
   private QueueGauges queueGauges(String queueId) {
     CALL_COUNTERS.keySet().forEach(what -> calls(what, queueId));
+    CALLBACK_COUNTERS.keySet().forEach(what -> callbacks(what, queueId));
     AtomicLong waiting = new AtomicLong();
     AtomicLong longest = new AtomicLong();
     AtomicLong available = new AtomicLong();
