@@ -117,6 +117,20 @@ ce_log "metrics: $(jq -c '{offered, answered, callbacksOffered, callbacksAccepte
 [[ $(jq -c '[.callbacksOffered, .callbacksAccepted, .callbacksCompleted, .callbacksFailed]' <<<"$METRICS") == '[1,1,1,0]' ]] \
   || ce_die "expected 1 callback offered, accepted and completed, 0 failed: $METRICS"
 
+# The live counters of /metrics say the same.
+counter() {
+  curl -s -m 10 "$CE_HTTP/metrics" | sed -nE "s/^callengine_callbacks_$1_total\{queue=\"$QUEUE\"\} ([0-9.]+)$/\1/p"
+}
+COUNTERS=""
+for _ in $(seq 1 40); do
+  COUNTERS="$(counter offered) $(counter accepted) $(counter completed) $(counter failed)"
+  [[ "$COUNTERS" == "1.0 1.0 1.0 0.0" ]] && break
+  sleep 0.25
+done
+[[ "$COUNTERS" == "1.0 1.0 1.0 0.0" ]] \
+  || ce_die "expected callengine_callbacks_{offered,accepted,completed,failed}_total of $QUEUE at 1 1 1 0, got: $COUNTERS"
+ce_log "/metrics: callbacks offered, accepted, completed, failed: $COUNTERS"
+
 # 6. A quiet log: INFO only from start to stop, one end-of-call line.
 printf '%s\n' "$CALL_ID" >"$CE_WORK/call-ids"
 ce_stop_node 60

@@ -11,7 +11,10 @@
 # engine's re-INVITEs) and pauses and resumes its recording, the wallboard shows the call's
 # recording mark and, while the supervisor listens to the call from his phone (started
 # through the API), its monitoring mark; last, the agent page's transfer form is refused an
-# outside number and hands a caller over to the sales queue.
+# outside number and hands a caller over to the sales queue. Then a billing caller asks to be
+# called back: the wallboard shows him waiting as a callback; erin sets herself available on her
+# page, which shows her the callback while the engine calls the customer (a SIPp UAS behind
+# CALLENGINE_SIP_OUTBOUND_PROXY) and once he answers.
 #
 #   .ci/wallboard-e2e.sh [path/to/call-engine.jar]
 #
@@ -52,17 +55,22 @@ SHOTS=${WALLBOARD_E2E_SCREENSHOTS:-$CE_WORK}
 CE_KEEP=${WALLBOARD_E2E_KEEP:-0}
 ce_trap_finish
 
-# 1. The node. The support callers send no RTP and stay on the line while the pages are watched:
+# 1. The node; its calls back go to the customer's phone, a SIPp UAS the test starts. The support callers send no RTP and stay on the line while the pages are watched:
 # the first-RTP limit (10 s by default) would end them.
-CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT=120s ce_start_node "$JAR"
-ce_wait_ready 60
+ce_free_port CUSTOMER_PORT
+ce_free_port CUSTOMER_MEDIA 4
+CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT=120s CALLENGINE_SIP_OUTBOUND_PROXY="$CE_HOST:$CUSTOMER_PORT" ce_start_node "$JAR"
+ce_wait_ready 90
 
-# 2. Two queues and four agents: alice answers sales, bob and carol support, dave both; and the
-# phone account of the team lead, who listens to calls (in no queue, never available).
+# 2. Three queues and five agents: alice answers sales, bob and carol support, dave both, erin
+# billing (which offers callbacks); and the phone account of the team lead, who listens to calls
+# (in no queue, never available).
 ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
   '{"id":"support","name":"Support","ringTimeoutSeconds":10,"serviceLevelSeconds":20,"recording":{"mode":"ALL"}}' >/dev/null
 ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
   '{"id":"sales","name":"Sales","ringTimeoutSeconds":10,"serviceLevelSeconds":30}' >/dev/null
+ce_http POST /api/v1/admin/queues "$CE_ADMIN" \
+  '{"id":"billing","name":"Billing","ringTimeoutSeconds":10,"callback":{"key":"9","offerAfterSeconds":0,"maxAttempts":1}}' >/dev/null
 printf 'SEQUENTIAL\n' >"$CE_WORK/agents.csv"
 add_agent() {
   local id=$1 name=$2 queues=$3 password
@@ -74,11 +82,12 @@ add_agent() {
 add_agent alice "Alice Martin" '["sales"]'
 add_agent bob "Bob Chen" '["support"]'
 add_agent lead-phone "Team lead's phone" '[]'
+add_agent erin "Erin Novak" '["billing"]'
 add_agent carol "Carol Diaz" '["support"]'
 add_agent dave "Dave Okafor" '["support","sales"]'
-ce_log "created queues support and sales, agents alice, bob, carol and dave, phone account lead-phone"
+ce_log "created queues support, sales and billing, agents alice, bob, carol, dave and erin, phone account lead-phone"
 
-# 3. One SIPp UAS answers for alice, bob and the lead's phone (the first three lines of
+# 3. One SIPp UAS answers for alice, bob, the lead's phone and erin (the first four lines of
 # agents.csv register); its messages go to uas-messages.log, where the test finds the hold.
 ce_free_port UAS_PORT
 ce_free_port UAS_MEDIA_PORT 4
@@ -87,10 +96,11 @@ ce_free_port UAS_MEDIA_PORT 4
 CE_PIDS+=("$!")
 sleep 0.5
 kill -0 "${CE_PIDS[-1]}" 2>/dev/null || { tail -n 5 "$CE_WORK/uas.out" >&2; ce_die "the agent UAS did not start"; }
-ce_register_agents 3 "$CE_HOST:$UAS_PORT"
+ce_register_agents 4 "$CE_HOST:$UAS_PORT"
 
 ALICE_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"agent","agentId":"alice","label":"alice-desk"}' | jq -r .token)
 BOB_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"agent","agentId":"bob","label":"bob-desk"}' | jq -r .token)
+ERIN_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"agent","agentId":"erin","label":"erin-desk"}' | jq -r .token)
 SUPERVISOR_TOKEN=$(ce_http POST /api/v1/admin/tokens "$CE_ADMIN" '{"role":"supervisor","label":"wallboard"}' | jq -r .token)
 ce_http PUT /api/v1/agents/alice/status "$ALICE_TOKEN" '{"presence":"AVAILABLE"}' >/dev/null
 ce_http PUT /api/v1/agents/dave/status "$CE_ADMIN" '{"presence":"BREAK","reason":"coffee"}' >/dev/null
@@ -114,13 +124,15 @@ mkdir -p "$SHOTS"
 ce_free_port SIPP_PORT_A
 ce_free_port SIPP_PORT_B
 ce_free_port SIPP_PORT_C
-ce_free_port SIPP_MEDIA 12
+ce_free_port SIPP_PORT_D
+ce_free_port SIPP_MEDIA 16
 rc=0
 (cd "$WEB_DIR" && env \
   WB_BASE="$CE_HTTP" WB_SUPERVISOR_TOKEN="$SUPERVISOR_TOKEN" WB_AGENT_TOKEN="$BOB_TOKEN" WB_AGENT_ID=bob \
-  WB_SIP_TARGET="$CE_HOST:$CE_SIP_PORT" WB_SIP_HOST=$CE_HOST WB_SIPP_PORTS="$SIPP_PORT_A,$SIPP_PORT_B,$SIPP_PORT_C" \
+  WB_SIP_TARGET="$CE_HOST:$CE_SIP_PORT" WB_SIP_HOST=$CE_HOST WB_SIPP_PORTS="$SIPP_PORT_A,$SIPP_PORT_B,$SIPP_PORT_C,$SIPP_PORT_D" \
   WB_SIPP_MEDIA="$SIPP_MEDIA" WB_SIPP_DIR="$CE_SIPP_DIR" WB_WEB_DIR="$WEB_DIR" WB_WORK="$CE_WORK" WB_SHOTS="$SHOTS" \
   WB_CHROMIUM="$CHROMIUM" WB_MONITOR_PHONE=lead-phone WB_UAS_MESSAGES="$CE_WORK/uas-messages.log" \
+  WB_CALLBACK_AGENT_TOKEN="$ERIN_TOKEN" WB_CALLBACK_AGENT_ID=erin WB_CUSTOMER_PORT="$CUSTOMER_PORT" WB_CUSTOMER_MEDIA="$CUSTOMER_MEDIA" \
   timeout 300 node wallboard.test.mjs) || rc=$?
 if [[ $rc != 0 ]]; then
   ce_node_log_tail 30

@@ -1,7 +1,9 @@
 // The wallboard and the agent page in headless Chromium, against a running node that
 // .ci/wallboard-e2e.sh has started and provisioned (queues support, which records every call,
-// and sales; alice AVAILABLE on sales, bob OFFLINE on support, the team lead's phone account;
-// the three phones answered by one SIPp UAS, which logs its messages to WB_UAS_MESSAGES).
+// sales, and billing, which offers callbacks; alice AVAILABLE on sales, bob OFFLINE on support,
+// erin OFFLINE on billing, the team lead's phone account; the four phones answered by one SIPp
+// UAS, which logs its messages to WB_UAS_MESSAGES; the node's outbound proxy at
+// WB_CUSTOMER_PORT, where this test starts the called-back customer's phone).
 // Places the customer calls with SIPp itself. Exits 0 when every check passed.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,6 +30,10 @@ const SHOTS = env('WB_SHOTS');
 const CHROMIUM = env('WB_CHROMIUM');
 const MONITOR_PHONE = env('WB_MONITOR_PHONE');
 const UAS_MESSAGES = env('WB_UAS_MESSAGES');
+const CALLBACK_AGENT_TOKEN = env('WB_CALLBACK_AGENT_TOKEN');
+const CALLBACK_AGENT_ID = env('WB_CALLBACK_AGENT_ID');
+const CUSTOMER_PORT = env('WB_CUSTOMER_PORT');
+const CUSTOMER_MEDIA = env('WB_CUSTOMER_MEDIA');
 
 const require = createRequire(join(WEB_DIR, 'package.json'));
 const { chromium } = require('playwright-core');
@@ -61,6 +67,15 @@ function customer(name, scenario, queue, talkMs, index) {
   const child = spawn('sipp', args, { cwd: WORK, stdio: 'ignore' });
   children.push(child);
   return child;
+}
+
+/** Resolves with a SIPp process's exit code once it has exited. */
+function exited(child, what, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null) { resolve(child.exitCode); return; }
+    const timer = setTimeout(() => reject(new Error(`${what}: SIPp still running after ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code) => { clearTimeout(timer); resolve(code); });
+  });
 }
 
 /** When SIPp's message log first shows the engine's 200 to the INVITE (SIPp writes each message as it goes). */
@@ -268,6 +283,53 @@ async function main() {
       return calls.some((c) => c.queueId === 'sales' && (c.transferredFrom || []).includes(AGENT_ID) && c.transfers === 1);
     }, 5000, 200);
     pass('bob transfers a caller to sales from his page: the record shows it handed over by him');
+
+    // 11. A billing caller asks to be called back (9, then #) while erin is offline, and is hung
+    // up: the wallboard shows his call waiting in billing as a callback.
+    const callbackCaller = customer('callback-caller', join(SIPP_DIR, 'callback-uac.xml'), 'billing', 1000, 3);
+    const callerExit = await exited(callbackCaller, 'the caller asking for a callback', 30000);
+    if (callerExit !== 0) throw new Error(`the caller asking for a callback: SIPp exit ${callerExit} (see ${WORK}/callback-caller-errors.log)`);
+    const callbackRow = '.call.is-callback[data-queue-id="billing"]';
+    await wall.waitForFunction((sel) => {
+      const row = document.querySelector(`${sel}[data-status="QUEUED"]`);
+      return row && row.querySelector('.status')?.textContent === 'Callback' && row.querySelector('.callback')?.textContent.includes('customer1');
+    }, callbackRow, { timeout: 5000 });
+    await until('the billing queue shows one caller to call back', () => wall.evaluate(
+      () => document.querySelector('.queue[data-queue-id="billing"] [data-field="callbacks"]')?.textContent === '1 to call back'), 5000);
+    pass('a billing caller asks to be called back and hangs up: the wallboard shows his call waiting in billing as a callback');
+
+    // 12. Erin sets herself available on her page: the engine rings her phone, then calls the
+    // customer's phone through the outbound proxy; her page says it is a callback, and to whom.
+    const customerPhone = spawn('sipp', ['-sf', join(SIPP_DIR, 'callback-customer-uas.xml'), '-i', SIP_HOST, '-p', CUSTOMER_PORT,
+      '-mp', CUSTOMER_MEDIA, '-m', '1', '-d', '4000', '-timeout', '60s', '-nostdin',
+      '-trace_msg', '-message_file', join(WORK, 'customer-phone-messages.log'),
+      '-trace_err', '-error_file', join(WORK, 'customer-phone-errors.log')], { cwd: WORK, stdio: 'ignore' });
+    children.push(customerPhone);
+    const erinContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const erin = await erinContext.newPage();
+    erin.on('pageerror', (e) => problems.push(`erin's page: ${e.message}`));
+    await signIn(erin, '/agent', CALLBACK_AGENT_TOKEN);
+    await erin.waitForSelector('#presence[data-presence="OFFLINE"]', { timeout: 5000 });
+    await erin.click('#set-available');
+    await erin.waitForFunction(() => {
+      const panel = document.querySelector('#call');
+      return panel && panel.dataset.callback === 'connected' && panel.querySelector('.call-callback')?.textContent.startsWith('Callback to customer1')
+        && panel.querySelector('.call-status')?.textContent.startsWith('Talking') && !panel.querySelector('button.hold');
+    }, null, { timeout: 15000 });
+    if (!(await erin.isHidden('#transfer'))) throw new Error('erin\'s page offers to transfer a callback, which the engine refuses');
+    await wall.waitForFunction((sel) => document.querySelector(`${sel}[data-status="CONNECTED"]`)?.querySelector('.status')?.textContent === 'Talking',
+      callbackRow, { timeout: 5000 });
+    pass('erin sets Available: her page shows the callback to customer1 connected (no hold, no transfer), the wallboard shows it talking');
+
+    const customerExit = await exited(customerPhone, 'the called-back customer\'s phone', 20000);
+    if (customerExit !== 0) throw new Error(`the called-back customer's phone: SIPp exit ${customerExit} (see ${WORK}/customer-phone-errors.log)`);
+    const record = await until('the callback\'s record COMPLETED by erin after one attempt', async () => {
+      const { status, body } = await callApi('GET', '/api/v1/supervisor/calls?queueId=billing');
+      return status === 200 && (body || []).find((c) => c.disposition === 'COMPLETED' && c.agentId === CALLBACK_AGENT_ID
+        && c.callbackAttempts === 1 && (c.callbackNumber || '').startsWith('sip:customer1@'));
+    }, 10000, 200);
+    await erin.waitForSelector('#call[data-state="none"]', { timeout: 10000 });
+    pass(`the customer hangs up: the record shows the callback to ${record.callbackNumber} COMPLETED by erin; her page has no call`);
 
     if (problems.length) throw new Error(`script errors in the pages: ${problems.join('; ')}`);
   } catch (e) {

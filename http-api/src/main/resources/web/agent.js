@@ -27,6 +27,8 @@ const state = {
   holdSaidAt: new Map(),
   holding: false,
   holdError: '',
+  /** The callback this agent is rung or talks for, as its events said: {callId, number, attempt, answered}. */
+  callback: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -244,6 +246,12 @@ function onEvent(event) {
     state.holdSaidAt.set(event.callId, Date.now());
     render();
   }
+  if (event.type.startsWith('callback-') && mine) {
+    if (event.type === 'callback-attempted') state.callback = { callId: event.callId, number: event.number, attempt: event.attempt, answered: false };
+    else if (event.type === 'callback-completed' && state.callback && state.callback.callId === event.callId) state.callback.answered = true;
+    else if (event.type === 'callback-failed' && state.callback && state.callback.callId === event.callId) state.callback = null;
+    render();
+  }
   if (event.type === 'call-offered' && mine) {
     state.offer = { callId: event.callId, queueId: event.queueId, at: ms(event.at) || Date.now() };
   }
@@ -325,14 +333,25 @@ function currentRecord() {
   return state.records.find((r) => ids.includes(r.callId)) || { callId: ids[0] };
 }
 
+/** The callback the current call is, if it is one: from its record once connected, from the events before. */
+function callbackOf(record) {
+  if (!record) return null;
+  const known = state.callback && state.callback.callId === record.callId ? state.callback : null;
+  if (record.callbackNumber) return { number: record.callbackNumber, attempt: record.callbackAttempts, answered: !!record.answeredAt || !!(known && known.answered) };
+  return known;
+}
+
 function renderCall() {
   const agent = state.agent;
   const record = currentRecord();
   const panel = $('call');
-  $('transfer').hidden = !record || agent.activity !== 'ON_CALL';
+  const callback = callbackOf(record);
+  // A callback is neither held nor transferred (the engine refuses both): no buttons for them.
+  $('transfer').hidden = !record || agent.activity !== 'ON_CALL' || !!callback;
   fill($('transfer-queues'), state.queues.map((q) => h('option', { value: q.queueId })));
   panel.dataset.callId = record ? record.callId : '';
   if (!record) {
+    panel.dataset.callback = '';
     panel.dataset.state = 'none';
     fill(panel, h('p', { class: 'no-call' }, agent.presence === 'AVAILABLE' ? 'No call. The next one comes to you.' : 'No call.'));
     return;
@@ -344,18 +363,23 @@ function renderCall() {
   const queueId = record.queueId || (state.offer && state.offer.queueId) || '';
   const onHold = !ringing && state.held.has(record.callId);
   panel.dataset.state = ringing ? 'ringing' : onHold ? 'held' : 'talking';
+  panel.dataset.callback = callback ? (callback.answered ? 'connected' : 'calling') : '';
+  const status = ringing ? (callback ? 'Callback ringing' : 'Ringing')
+    : callback && !callback.answered ? 'Calling the customer' : onHold ? 'On hold' : 'Talking';
   const waited = Number.isFinite(record.waitSeconds) ? record.waitSeconds
     : !Number.isNaN(answered) && !Number.isNaN(enqueued) ? (answered - enqueued) / 1000 : NaN;
   fill(panel,
-    h('div', { class: 'call-status' }, ringing ? 'Ringing' : onHold ? 'On hold' : 'Talking',
+    h('div', { class: 'call-status' }, status,
       !ringing && !Number.isNaN(answered) ? h('span', { class: 'call-clock' }, duration(since(answered, now))) : null),
     h('div', { class: 'call-caller', title: record.caller || '' }, record.caller ? callerName(record.caller) : 'Caller'),
+    callback ? h('div', { class: 'call-callback', title: callback.number || '' },
+      `Callback to ${callback.number ? callerName(callback.number) : 'the customer'}${callback.attempt > 1 ? ` · attempt ${callback.attempt}` : ''}`) : null,
     h('dl', { class: 'call-facts' },
       h('div', null, h('dt', null, 'Queue'), h('dd', null, queueId || '—')),
       h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
       h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
       record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null),
-    ringing || !record.callId ? null : h('div', { class: 'call-actions' },
+    ringing || !record.callId || callback ? null : h('div', { class: 'call-actions' },
       h('button', { type: 'button', class: 'hold', disabled: state.holding, 'aria-pressed': String(onHold),
         onclick: () => toggleHold(record.callId) }, onHold ? 'Resume' : 'Hold'),
       state.holdError ? h('p', { class: 'error', role: 'alert' }, state.holdError) : null),

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
   'recording-started', 'recording-paused', 'recording-resumed', 'recording-stopped',
   'call-transferred', 'transfer-failed',
+  'callback-offered', 'callback-requested', 'callback-attempted', 'callback-completed', 'callback-failed',
 ];
 
 export const BREAK_REASONS = ['lunch', 'coffee', 'training', 'meeting', 'personal', 'after-call-work'];

@@ -200,6 +200,8 @@ function callFor(callId) {
       callId, caller: null, dialed: null, queueId: null, agentId: null, status: 'INCOMING',
       enqueuedAt: NaN, answeredAt: NaN, endedAt: NaN, offeredTo: [], disposition: null,
       mos: {}, flowing: {}, steps: [], warning: null, keys: '', recording: null,
+      // A caller who asked to be called back: {number, attempts}; null for any other call.
+      callback: null,
     };
     state.calls.set(callId, call);
   }
@@ -231,6 +233,7 @@ function mergeRecord(record) {
   }
   if (Number.isFinite(record.mos) && !Number.isFinite(call.mos.customer)) call.mos.customer = record.mos;
   if (record.recorded && !call.recording) call.recording = 'on';
+  if (record.callbackNumber && !call.callback) call.callback = { number: record.callbackNumber, attempts: record.callbackAttempts || 0 };
 }
 
 function addWarning(event, at) {
@@ -369,6 +372,29 @@ function onEvent(event) {
     case 'recording-resumed':
     case 'recording-paused': {
       callFor(event.callId).recording = event.type === 'recording-paused' ? 'paused' : 'on';
+      break;
+    }
+    case 'callback-offered': {
+      step(callFor(event.callId), 'note', 'Callback offered', at);
+      break;
+    }
+    case 'callback-requested': {
+      const call = callFor(event.callId);
+      call.callback = { number: event.number, attempts: 0 };
+      if (call.status !== 'CONNECTED') call.status = 'QUEUED';
+      step(call, 'note', 'Callback requested · caller hung up', at);
+      break;
+    }
+    case 'callback-attempted': {
+      const call = callFor(event.callId);
+      call.callback = { ...(call.callback || {}), number: event.number, attempts: event.attempt };
+      step(call, 'ring', `Calling back · attempt ${event.attempt}`, at, [event.agentId]);
+      break;
+    }
+    case 'callback-failed': {
+      const call = callFor(event.callId);
+      step(call, 'queued', event.willRetry ? `Attempt ${event.attempt} not answered · retry later` : `Attempt ${event.attempt} not answered · last`, at);
+      call.offeredTo = [];
       break;
     }
     case 'call-monitored': {
@@ -584,6 +610,7 @@ function renderQueues(now) {
     const stats = state.queueStats.get(id);
     const waitLevel = waiting ? level(longest, WAIT_AMBER, WAIT_RED) : 'muted';
     const noAgent = waiting > 0 && by('available') === 0 && by('talking') + by('ringing') + by('wrapup') === 0;
+    const callbacks = waitingCalls(id).filter((c) => c.callback).length;
     return h('article', { class: `queue q-${level(waiting, QUEUE_AMBER, QUEUE_RED)}`, dataset: { queueId: id } },
       h('header', { class: 'queue-head' },
         h('span', { class: 'queue-name' }, config && config.name && config.name !== id ? config.name : id),
@@ -604,6 +631,7 @@ function renderQueues(now) {
         pill('offline', by('offline'), 'off')),
       h('div', { class: 'queue-foot' },
         h('span', null, `${sl.answered} answered · ${sl.abandoned} abandoned today`),
+        callbacks ? h('span', { class: 'queue-callbacks', dataset: { field: 'callbacks' } }, `${callbacks} to call back`) : null,
         noAgent ? h('span', { class: 'alert' }, 'No agent for these callers') : null));
   });
   fill($('queues'), cards.length ? cards : h('p', { class: 'empty' }, 'No queues yet.'));
@@ -686,6 +714,8 @@ const CALL_STATUS = {
   INCOMING: ['Incoming', 'ivr'], IVR: ['IVR', 'ivr'], QUEUED: ['Waiting', 'wait'], OFFERING: ['Ringing', 'ring'],
   CONNECTED: ['Talking', 'talk'], ENDED: ['Ended', 'end'],
 };
+/** A callback before its customer answers: it waits in line without a caller on the line, then is called. */
+const CALLBACK_STATUS = { QUEUED: ['Callback', 'wait'], OFFERING: ['Calling back', 'ring'] };
 
 function renderCalls(now) {
   const order = { OFFERING: 0, QUEUED: 0, INCOMING: 1, IVR: 1, CONNECTED: 2, ENDED: 3 };
@@ -696,17 +726,19 @@ function renderCalls(now) {
   const rows = calls.map((call) => {
     const talking = call.status === 'CONNECTED';
     const [label, cls] = talking && call.onHold ? ['On hold', 'wait']
-      : CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
+      : (call.callback && CALLBACK_STATUS[call.status]) || CALL_STATUS[call.status] || [titleCase(String(call.status).toLowerCase()), 'ivr'];
     const timer = call.status === 'ENDED' ? ''
       : talking ? duration(since(call.answeredAt, now)) : duration(since(call.enqueuedAt, now));
     const mos = worstMos(call);
     const who = talking ? agentName(call.agentId)
       : call.status === 'OFFERING' && call.offeredTo.length ? `→ ${call.offeredTo.map(agentName).join(', ')}` : '';
-    return h('article', { class: `call c-${cls}`, dataset: { callId: call.callId, status: call.status, queueId: call.queueId || '' } },
+    return h('article', { class: `call c-${cls}${call.callback ? ' is-callback' : ''}`, dataset: { callId: call.callId, status: call.status, queueId: call.queueId || '' } },
       h('div', { class: 'call-main' },
         h('span', { class: `status ${cls}` }, call.status === 'ENDED' ? titleCase((call.disposition || 'ended').toLowerCase()) : label),
         h('span', { class: 'call-caller', title: call.caller || '' }, callerName(call.caller)),
         h('span', { class: 'call-route' }, call.queueId || call.dialed || '', who ? h('span', { class: 'call-agent' }, ` · ${who}`) : null),
+        call.callback ? h('span', { class: 'callback', title: `Call back ${call.callback.number}` },
+          call.callback.attempts ? `↩ ${callerName(call.callback.number)} · ${call.callback.attempts}` : `↩ ${callerName(call.callback.number)}`) : null,
         call.recording ? h('span', { class: `rec ${call.recording}`, title: call.recording === 'paused' ? 'Recording paused' : 'Recorded' },
           call.recording === 'paused' ? 'REC ❚❚' : 'REC') : null,
         // The mode alone fits beside the caller on a third of the screen; who monitors is in the title and the timeline.
