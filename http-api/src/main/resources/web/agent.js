@@ -131,6 +131,10 @@ async function refresh() {
     return;
   }
   if ($('status-error').textContent === 'the engine does not answer') $('status-error').textContent = '';
+  // The records follow the events by about a second (more on a busy engine): a call answered
+  // before its record was written is read again shortly, not at the next poll.
+  const ids = state.agent.currentCalls || [];
+  if (state.agent.activity === 'ON_CALL' && ids.some((id) => !state.records.some((r) => r.callId === id))) refreshSoon(1000);
   render();
 }
 
