@@ -54,7 +54,7 @@ public interface CallCenterListener {
   /** A node's SIP front door locked a source or an account out, or rate-limited a source. */
   default void onSecurityAlert(SecurityAlert event) {}
 
-  /** A callback's life: requested, each attempt, and its end (answered by the customer, or an attempt not). */
+  /** A callback's life: offered to a waiting caller, requested, each attempt, and its end (answered by the customer, or an attempt not). */
   default void onCallback(CallCenterEvent event) {}
 
   /** Every event passes here first; the default hands it to the method for its type. */
