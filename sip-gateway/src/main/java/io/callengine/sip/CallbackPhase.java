@@ -22,7 +22,7 @@ final class CallbackPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(SipIn.RequestIn.class, this::isCallerBye, this::onCallerBye)
         .onMessage(CallbackOffer.GoodbyeHeard.class, m -> {

@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
  * the recording's notice before the bridge ({@link CallRecording}), a supervisor's monitor
  * ({@link CallMonitor}) and the hand-over of a transfer ({@link CallTransferLeg}), after which
  * the caller waits in line again ({@link QueuedPhase}). Each control's messages are one line of
- * {@link #phase} that hands them to its collaborator.
+ * {@link #ownMessages} that hands them to its collaborator.
  */
 final class ConnectedPhase extends SessionPhase {
 
@@ -27,7 +27,7 @@ final class ConnectedPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(SipIn.RequestIn.class, this::isAgentReInvite, this::onAgentReInvite)
         .onMessage(CallSession.FromDomain.class, m -> m.command() instanceof CallLegs.HoldLegs,

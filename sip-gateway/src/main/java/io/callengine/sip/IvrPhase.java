@@ -32,7 +32,7 @@ final class IvrPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(CallIvr.PromptDone.class, m -> { ivr.promptDone(); return this; })
         .onMessage(CallIvr.KeyTimedOut.class, m -> onOutcome(ivr.inputDone()));

@@ -41,7 +41,7 @@ final class QueuedPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(CallSession.FromDomain.class, m -> m.command() instanceof CallLegs.RingAgents,
             m -> ring((CallLegs.RingAgents) m.command()))

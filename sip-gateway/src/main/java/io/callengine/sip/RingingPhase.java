@@ -26,7 +26,7 @@ final class RingingPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(SipIn.ResponseIn.class, this::isRingingLeg, this::onRingingAnswer)
         .onMessage(AgentOffer.RingTimedOut.class, m -> onRingTimedOut())

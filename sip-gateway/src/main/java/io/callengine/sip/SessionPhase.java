@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 
 /**
- * One phase of a {@link CallSession} as a behaviour: its own messages first ({@link #phase}),
+ * One phase of a {@link CallSession} as a behaviour: its own messages first ({@link #ownMessages}),
  * then what every phase handles alike: the SIP of both legs, the domain's commands, the caller's
  * keys, the liveness and media watches, the drain, the collaborators' messages that outlive a
  * phase, and the stop. A message no phase of the call has use for any more is dropped.
@@ -38,7 +38,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
   }
 
   /** This phase's own messages, matched before the common ones. */
-  abstract ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder);
+  abstract ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder);
 
   /** A key from the caller, recorded on the call already; only the IVR and the wait in line act on keys. */
   Behavior<Message> key(char digit) {
@@ -52,7 +52,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
 
   @Override
   public final Receive<Message> createReceive() {
-    return phase(newReceiveBuilder())
+    return ownMessages(newReceiveBuilder())
         .onMessage(SipIn.RequestIn.class, this::onRequest)
         .onMessage(SipIn.ResponseIn.class, this::onResponse)
         .onMessage(SipIn.TimeoutIn.class, this::onAgentTimeout)

@@ -50,7 +50,7 @@ final class SettingUpPhase extends SessionPhase {
   }
 
   @Override
-  ReceiveBuilder<Message> phase(ReceiveBuilder<Message> builder) {
+  ReceiveBuilder<Message> ownMessages(ReceiveBuilder<Message> builder) {
     return builder
         .onMessage(SipIn.RequestIn.class, this::isInvite, this::onInvite)
         .onMessage(CallSession.HandlerDecided.class, this::onHandlerDecided)
