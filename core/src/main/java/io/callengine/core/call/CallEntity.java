@@ -184,6 +184,8 @@ public final class CallEntity
       implements Command {}
   /** The named agent of a transfer answered its reservation: {@code reservation} null when it refused ({@code refusal} says why). */
   record TransferTargetReserved(Transfer transfer, Reservation reservation, String refusal) implements Command {}
+  /** The target queue's answer to a transfer, asked before it is stored; {@code admission} null when the ask failed ({@code error}). */
+  record TransferQueueChecked(Transfer transfer, Admission admission, String error) implements Command {}
   /** The agent who handed the call over answered the reservation asked to ring it again; null when it cannot take the call. */
   record RingBackReserved(Reservation reservation) implements Command {}
 
@@ -362,6 +364,7 @@ public final class CallEntity
         .onCommand(Resume.class, (s, c) -> onHoldChange(s, c.agentId(), false, c.fromPhone(), c.replyTo()))
         .onCommand(Transfer.class, this::onTransfer)
         .onCommand(TransferTargetReserved.class, this::onTransferTargetReserved)
+        .onCommand(TransferQueueChecked.class, this::onTransferQueueChecked)
         .onCommand(RingBackReserved.class, this::onRingBackReserved)
         .onCommand(RequestCallback.class, this::onRequestCallback)
         .onCommand(CallbackNotAnswered.class, (s, c) -> s.status() != CallStatus.OFFERING || s.callback() == null
@@ -667,13 +670,30 @@ public final class CallEntity
     java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
     if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
     TransferTarget target = cmd.target();
-    if (target.queueId() != null) return transferToQueue(state, cmd);
+    if (target.queueId() != null) return checkTargetQueue(cmd);
     if (target.address() != null) {
       return transferRinging(state, cmd, new Reservation(target.address(), callId, target.address(), target.address()));
     }
     context.pipeToSelf(asks.<AgentEntity.Command, Reservation>ask(peers.agent(target.agentId()), r -> new AgentEntity.Reserve(callId, r)),
         (reservation, error) -> new TransferTargetReserved(cmd, reservation, error == null ? null : error.getMessage()));
     return Effect().noReply();
+  }
+
+  /** The queue is asked first: one that would refuse the call leaves it with the agent, and the agent hears why. */
+  private ReplyEffect<Event, CallState> checkTargetQueue(Transfer cmd) {
+    context.pipeToSelf(QueueTransferCheck.ask(asks, peers, staffed, cmd.target().queueId()), (admission, error) ->
+        new TransferQueueChecked(cmd, admission, error == null ? null : Refusal.toException(error).refusal() + ": " + error.getMessage()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> onTransferQueueChecked(CallState state, TransferQueueChecked m) {
+    Transfer cmd = m.transfer();
+    java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
+    if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
+    if (m.admission() != null && m.admission().outcome() == Admission.Outcome.QUEUED) return transferToQueue(state, cmd);
+    StatusReply<CallView> reply = TransferRules.queueRefused(cmd.target().queueId(), m.admission(), m.error());
+    TransferRules.publishFailed(events, state, cmd.fromAgentId(), cmd.target().label(), reply.getError().getMessage(), clock.instant());
+    return Effect().reply(cmd.replyTo(), reply);
   }
 
   private ReplyEffect<Event, CallState> transferToQueue(CallState state, Transfer cmd) {

@@ -46,6 +46,18 @@ final class TransferRules {
     return Refusal.CONFLICT.reply(text.startsWith("conflict: ") ? text.substring("conflict: ".length()) : "the agent did not answer: " + text);
   }
 
+  /**
+   * A target queue that would not take the call, as the transfer's refusal: an unknown queue
+   * NOT_FOUND, one that did not answer UNAVAILABLE, one that refuses it (full, no agent, its
+   * overflow refusing) CONFLICT with the queue's reason.
+   */
+  static StatusReply<CallView> queueRefused(String queueId, io.callengine.core.queue.Admission admission, String error) {
+    if (admission != null) return Refusal.CONFLICT.reply("queue " + queueId + " does not take the call: " + admission.reason());
+    String text = String.valueOf(error);
+    if (text.startsWith(Refusal.NOT_FOUND.name() + ": ")) return Refusal.NOT_FOUND.reply("queue " + queueId + " does not exist");
+    return Refusal.UNAVAILABLE.reply("queue " + queueId + " did not answer: " + text);
+  }
+
   /** The agent who handed the call to {@code answering}, when a transfer rang it; null otherwise (a ring-back included). */
   static String handedFrom(CallState state, String answering) {
     CallTransfer transfer = state.transfer();
