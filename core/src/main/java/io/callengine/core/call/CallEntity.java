@@ -704,9 +704,10 @@ public final class CallEntity
     long talk = state.talkSeconds(now);
     moveReplyTo = null;
     movesInARow = 0;
-    return persist(state, offHold(state, cmd.fromAgentId(), now,
-            new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now)))
+    return persist(state, TransferRules.handingOver(state, now, offHold(state, cmd.fromAgentId(), now,
+            new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now))))
         .thenRun(s -> {
+          TransferRules.monitorLegsEnded(state, s.legs());
           notices.handedOver(cmd.fromAgentId(), talk, state.wrapUpSeconds());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
@@ -732,8 +733,9 @@ public final class CallEntity
     Instant now = clock.instant();
     CallTransferred event = new CallTransferred(cmd.fromAgentId(), null, to.agentId(), to.address(), state.enqueuedAt(),
         state.priority(), cmd.ringTimeoutSeconds(), now);
-    return persist(state, offHold(state, cmd.fromAgentId(), now, event))
+    return persist(state, TransferRules.handingOver(state, now, offHold(state, cmd.fromAgentId(), now, event)))
         .thenRun(s -> {
+          TransferRules.monitorLegsEnded(state, s.legs());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
           s.legs().tell(new CallLegs.RingAgents(callId, List.of(target), cmd.ringTimeoutSeconds()));
         })
