@@ -860,7 +860,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private void requestCallback(String number) {
     getContext().getLog().info("Call {}: caller asked to be called back at {}", callId, number);
     var policy = queueWait.callbackPolicy();
-    getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>ask(callEntity(),
+    getContext().pipeToSelf(engine.asks().<CallEntity.Command, CallView>askRetrying(callEntity(),
             r -> new CallEntity.RequestCallback(number, policy.maxAttempts(), policy.retryAfterSeconds(), r)),
         (view, error) -> new CallbackOffer.Answered(error == null));
   }

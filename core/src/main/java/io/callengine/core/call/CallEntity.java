@@ -153,7 +153,9 @@ public final class CallEntity
   public record EndMonitor(String monitorId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /**
    * The waiting caller asked to be called back at {@code number} (a SIP URI): the call keeps its
-   * place in line without legs; its session hangs up the caller once this is answered.
+   * place in line without legs; its session hangs up the caller once this is answered. A repeat
+   * for the same number, once stored, is answered as the first was (the session asks again when
+   * an answer is lost); another number is a conflict.
    */
   public record RequestCallback(String number, int maxAttempts, int retryAfterSeconds, ActorRef<StatusReply<CallView>> replyTo)
       implements Command {}
@@ -847,6 +849,10 @@ public final class CallEntity
   // --- callbacks ---
 
   private ReplyEffect<Event, CallState> onRequestCallback(CallState state, RequestCallback cmd) {
+    // A repeat of the request this call stored (its answer was lost on the way): the same answer.
+    if (state.active() && state.callback() != null && state.callback().number().equals(cmd.number())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state.view()));
+    }
     if (state.status() != CallStatus.QUEUED || state.callback() != null) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting for an agent"));
     }
