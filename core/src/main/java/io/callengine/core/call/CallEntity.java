@@ -564,6 +564,11 @@ public final class CallEntity
   /** Who waits for the outcome of a move begun at join; not state: after a restart the gateway's ask has timed out anyway. */
   private ActorRef<StatusReply<Admission>> moveReplyTo;
   private int movesInARow;
+  /** A transfer to a queue whose admission is awaited; not state: after a restart that ask is gone too. */
+  private QueueTransferMove queueTransferMove;
+
+  /** {@code agentId} transferred the call from {@code fromQueueId} to {@code target} ({@code queue:<id>}). */
+  private record QueueTransferMove(String fromQueueId, String agentId, String target) {}
 
   private ReplyEffect<Event, CallState> onMoveToQueue(CallState state, MoveToQueue cmd) {
     if (state.status() != CallStatus.QUEUED) {
@@ -571,6 +576,7 @@ public final class CallEntity
     }
     moveReplyTo = cmd.atJoin() ? cmd.replyTo() : null;
     movesInARow = 0;
+    queueTransferMove = null;
     return move(state, cmd.queueId(), cmd.reason(), cmd.atJoin());
   }
 
@@ -581,6 +587,7 @@ public final class CallEntity
     if (cmd.overflowQueueId() == null) return end(state, Disposition.TIMED_OUT, cmd.reason(), context.getSystem().ignoreRef(), true);
     moveReplyTo = null;
     movesInARow = 0;
+    queueTransferMove = null;
     return move(state, cmd.overflowQueueId(), cmd.reason(), false);
   }
 
@@ -607,6 +614,7 @@ public final class CallEntity
     Admission admission = m.admission();
     if (!state.active() || !m.queueId().equals(state.queueId())) return Effect().noReply();
     if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
+      queueTransferMove = null;
       replyToMove(StatusReply.success(admission));
       if (state.legs() != null) state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
       return Effect().persist(new CallAdmitted(m.queueId(), admission.queue().serviceLevelSeconds(), clock.instant())).thenNoReply();
@@ -615,10 +623,31 @@ public final class CallEntity
       return move(state, admission.overflowQueueId(), admission.reason(), moveReplyTo != null);
     }
     String reason = admission == null ? "queue " + m.queueId() + " did not answer" : "overflow refused: " + admission.reason();
+    QueueTransferMove transfer = queueTransferMove;
+    queueTransferMove = null;
+    if (transfer != null && !transfer.fromQueueId().equals(m.queueId())) return backToQueueLeft(state, transfer, reason);
     boolean atJoin = moveReplyTo != null;
     replyToMove(StatusReply.success(admission != null && admission.outcome() == Admission.Outcome.REFUSED ? admission
         : new Admission(Admission.Outcome.REFUSED, null, null, 480, reason)));
     return end(state, atJoin ? Disposition.REJECTED : Disposition.OVERFLOWED, reason, context.getSystem().ignoreRef(), !atJoin);
+  }
+
+  /**
+   * The queue a transfer sent the call to said it would take it, then turned it away (it filled
+   * up in between): the call goes back to the queue it came from, at its place there; the agent
+   * who transferred it has been let go already. That queue's refusal ends the call.
+   */
+  private ReplyEffect<Event, CallState> backToQueueLeft(CallState state, QueueTransferMove transfer, String reason) {
+    Instant now = clock.instant();
+    String queueId = transfer.fromQueueId();
+    movesInARow = MAX_MOVES;
+    TransferRules.publishFailed(events, state, transfer.agentId(), transfer.target(), reason, now);
+    return persist(state, new CallRequeued(queueId, "the transfer to " + transfer.target() + " was turned away (" + reason + ")", now))
+        .thenRun(s -> {
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
+          context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+        })
+        .thenNoReply();
   }
 
   private void replyToMove(StatusReply<Admission> reply) {
@@ -706,6 +735,7 @@ public final class CallEntity
     long talk = state.talkSeconds(now);
     moveReplyTo = null;
     movesInARow = 0;
+    queueTransferMove = new QueueTransferMove(state.queueId(), cmd.fromAgentId(), target.label());
     return persist(state, TransferRules.handingOver(state, now, offHold(state, cmd.fromAgentId(), now,
             new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now))))
         .thenRun(s -> {

@@ -184,6 +184,23 @@ class CallTransferTest {
   }
 
   @Test
+  void aQueueThatTurnsTheCallAwayAfterItsYesSendsItBackToTheQueueItCameFrom() {
+    toQueue(TransferTarget.queue("billing", true, null), Admission.Outcome.QUEUED, null);
+    agent(AgentEntity.FinishCall.class).replyTo().tell(StatusReply.success(new AgentEntity.Finished(true, 30)));
+    QueueEntity.Enqueue intoBilling = queue(QueueEntity.Enqueue.class);
+    intoBilling.replyTo().tell(StatusReply.success(new Admission(Admission.Outcome.REFUSED, null, null, 486, "queue billing is full")));
+    QueueEntity.Enqueue back = queue(QueueEntity.Enqueue.class);
+    assertEquals(enqueuedAt, back.call().enqueuedAt(), "back at his first place");
+    assertEquals(CallStatus.QUEUED, kit.getState().status(), "not ended");
+    assertEquals("support", kit.getState().queueId(), "back in the queue the transfer left");
+    back.replyTo().tell(StatusReply.success(new Admission(Admission.Outcome.REFUSED, null, null, 486, "queue support is full")));
+    assertEquals(CallLegs.Hangup.class, legs.fishForMessage(Duration.ofSeconds(5), "the call ends when that queue refuses too",
+        m -> m instanceof CallLegs.Hangup ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0).getClass());
+    assertEquals(CallStatus.ENDED, kit.getState().status());
+  }
+
+  @Test
   void aNamedAgentWhoCannotTakeACallRefusesTheTransferAtOnce() {
     TestProbe<StatusReply<CallView>> reply = testKit.createTestProbe();
     kit.runCommand(new CallEntity.Transfer("alice", TransferTarget.agent("bob"), 10, reply.ref()));
