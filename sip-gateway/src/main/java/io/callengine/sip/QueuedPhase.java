@@ -76,7 +76,7 @@ final class QueuedPhase extends SessionPhase {
   private void requestCallback(String number) {
     s.context.getLog().info("Call {}: caller asked to be called back at {}", s.callId, number);
     var policy = s.queueWait.callbackPolicy();
-    s.context.pipeToSelf(s.engine.asks().<CallEntity.Command, CallView>ask(s.callEntity(),
+    s.context.pipeToSelf(s.engine.asks().<CallEntity.Command, CallView>askRetrying(s.callEntity(),
             r -> new CallEntity.RequestCallback(number, policy.maxAttempts(), policy.retryAfterSeconds(), r)),
         (view, error) -> new CallbackOffer.Answered(error == null));
   }

@@ -153,7 +153,9 @@ public final class CallEntity
   public record EndMonitor(String monitorId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /**
    * The waiting caller asked to be called back at {@code number} (a SIP URI): the call keeps its
-   * place in line without legs; its session hangs up the caller once this is answered.
+   * place in line without legs; its session hangs up the caller once this is answered. A repeat
+   * for the same number, once stored, is answered as the first was (the session asks again when
+   * an answer is lost); another number is a conflict.
    */
   public record RequestCallback(String number, int maxAttempts, int retryAfterSeconds, ActorRef<StatusReply<CallView>> replyTo)
       implements Command {}
@@ -184,6 +186,8 @@ public final class CallEntity
       implements Command {}
   /** The named agent of a transfer answered its reservation: {@code reservation} null when it refused ({@code refusal} says why). */
   record TransferTargetReserved(Transfer transfer, Reservation reservation, String refusal) implements Command {}
+  /** The target queue's answer to a transfer, asked before it is stored; {@code admission} null when the ask failed ({@code error}). */
+  record TransferQueueChecked(Transfer transfer, Admission admission, String error) implements Command {}
   /** The agent who handed the call over answered the reservation asked to ring it again; null when it cannot take the call. */
   record RingBackReserved(Reservation reservation) implements Command {}
 
@@ -362,6 +366,7 @@ public final class CallEntity
         .onCommand(Resume.class, (s, c) -> onHoldChange(s, c.agentId(), false, c.fromPhone(), c.replyTo()))
         .onCommand(Transfer.class, this::onTransfer)
         .onCommand(TransferTargetReserved.class, this::onTransferTargetReserved)
+        .onCommand(TransferQueueChecked.class, this::onTransferQueueChecked)
         .onCommand(RingBackReserved.class, this::onRingBackReserved)
         .onCommand(RequestCallback.class, this::onRequestCallback)
         .onCommand(CallbackNotAnswered.class, (s, c) -> s.status() != CallStatus.OFFERING || s.callback() == null
@@ -559,6 +564,11 @@ public final class CallEntity
   /** Who waits for the outcome of a move begun at join; not state: after a restart the gateway's ask has timed out anyway. */
   private ActorRef<StatusReply<Admission>> moveReplyTo;
   private int movesInARow;
+  /** A transfer to a queue whose admission is awaited; not state: after a restart that ask is gone too. */
+  private QueueTransferMove queueTransferMove;
+
+  /** {@code agentId} transferred the call from {@code fromQueueId} to {@code target} ({@code queue:<id>}). */
+  private record QueueTransferMove(String fromQueueId, String agentId, String target) {}
 
   private ReplyEffect<Event, CallState> onMoveToQueue(CallState state, MoveToQueue cmd) {
     if (state.status() != CallStatus.QUEUED) {
@@ -566,6 +576,7 @@ public final class CallEntity
     }
     moveReplyTo = cmd.atJoin() ? cmd.replyTo() : null;
     movesInARow = 0;
+    queueTransferMove = null;
     return move(state, cmd.queueId(), cmd.reason(), cmd.atJoin());
   }
 
@@ -576,6 +587,7 @@ public final class CallEntity
     if (cmd.overflowQueueId() == null) return end(state, Disposition.TIMED_OUT, cmd.reason(), context.getSystem().ignoreRef(), true);
     moveReplyTo = null;
     movesInARow = 0;
+    queueTransferMove = null;
     return move(state, cmd.overflowQueueId(), cmd.reason(), false);
   }
 
@@ -602,6 +614,7 @@ public final class CallEntity
     Admission admission = m.admission();
     if (!state.active() || !m.queueId().equals(state.queueId())) return Effect().noReply();
     if (admission != null && admission.outcome() == Admission.Outcome.QUEUED) {
+      queueTransferMove = null;
       replyToMove(StatusReply.success(admission));
       if (state.legs() != null) state.legs().tell(new CallLegs.Moved(m.queueId(), admission.queue()));
       return Effect().persist(new CallAdmitted(m.queueId(), admission.queue().serviceLevelSeconds(), clock.instant())).thenNoReply();
@@ -610,10 +623,31 @@ public final class CallEntity
       return move(state, admission.overflowQueueId(), admission.reason(), moveReplyTo != null);
     }
     String reason = admission == null ? "queue " + m.queueId() + " did not answer" : "overflow refused: " + admission.reason();
+    QueueTransferMove transfer = queueTransferMove;
+    queueTransferMove = null;
+    if (transfer != null && !transfer.fromQueueId().equals(m.queueId())) return backToQueueLeft(state, transfer, reason);
     boolean atJoin = moveReplyTo != null;
     replyToMove(StatusReply.success(admission != null && admission.outcome() == Admission.Outcome.REFUSED ? admission
         : new Admission(Admission.Outcome.REFUSED, null, null, 480, reason)));
     return end(state, atJoin ? Disposition.REJECTED : Disposition.OVERFLOWED, reason, context.getSystem().ignoreRef(), !atJoin);
+  }
+
+  /**
+   * The queue a transfer sent the call to said it would take it, then turned it away (it filled
+   * up in between): the call goes back to the queue it came from, at its place there; the agent
+   * who transferred it has been let go already. That queue's refusal ends the call.
+   */
+  private ReplyEffect<Event, CallState> backToQueueLeft(CallState state, QueueTransferMove transfer, String reason) {
+    Instant now = clock.instant();
+    String queueId = transfer.fromQueueId();
+    movesInARow = MAX_MOVES;
+    TransferRules.publishFailed(events, state, transfer.agentId(), transfer.target(), reason, now);
+    return persist(state, new CallRequeued(queueId, "the transfer to " + transfer.target() + " was turned away (" + reason + ")", now))
+        .thenRun(s -> {
+          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
+          context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+        })
+        .thenNoReply();
   }
 
   private void replyToMove(StatusReply<Admission> reply) {
@@ -667,13 +701,30 @@ public final class CallEntity
     java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
     if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
     TransferTarget target = cmd.target();
-    if (target.queueId() != null) return transferToQueue(state, cmd);
+    if (target.queueId() != null) return checkTargetQueue(cmd);
     if (target.address() != null) {
       return transferRinging(state, cmd, new Reservation(target.address(), callId, target.address(), target.address()));
     }
     context.pipeToSelf(asks.<AgentEntity.Command, Reservation>ask(peers.agent(target.agentId()), r -> new AgentEntity.Reserve(callId, r)),
         (reservation, error) -> new TransferTargetReserved(cmd, reservation, error == null ? null : error.getMessage()));
     return Effect().noReply();
+  }
+
+  /** The queue is asked first: one that would refuse the call leaves it with the agent, and the agent hears why. */
+  private ReplyEffect<Event, CallState> checkTargetQueue(Transfer cmd) {
+    context.pipeToSelf(QueueTransferCheck.ask(asks, peers, staffed, cmd.target().queueId()), (admission, error) ->
+        new TransferQueueChecked(cmd, admission, error == null ? null : Refusal.toException(error).refusal() + ": " + error.getMessage()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CallState> onTransferQueueChecked(CallState state, TransferQueueChecked m) {
+    Transfer cmd = m.transfer();
+    java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
+    if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
+    if (m.admission() != null && m.admission().outcome() == Admission.Outcome.QUEUED) return transferToQueue(state, cmd);
+    StatusReply<CallView> reply = TransferRules.queueRefused(cmd.target().queueId(), m.admission(), m.error());
+    TransferRules.publishFailed(events, state, cmd.fromAgentId(), cmd.target().label(), reply.getError().getMessage(), clock.instant());
+    return Effect().reply(cmd.replyTo(), reply);
   }
 
   private ReplyEffect<Event, CallState> transferToQueue(CallState state, Transfer cmd) {
@@ -684,9 +735,11 @@ public final class CallEntity
     long talk = state.talkSeconds(now);
     moveReplyTo = null;
     movesInARow = 0;
-    return persist(state, offHold(state, cmd.fromAgentId(), now,
-            new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now)))
+    queueTransferMove = new QueueTransferMove(state.queueId(), cmd.fromAgentId(), target.label());
+    return persist(state, TransferRules.handingOver(state, now, offHold(state, cmd.fromAgentId(), now,
+            new CallTransferred(cmd.fromAgentId(), target.queueId(), null, null, enqueuedAt, priority, 0, now))))
         .thenRun(s -> {
+          TransferRules.monitorLegsEnded(state, s.legs());
           notices.handedOver(cmd.fromAgentId(), talk, state.wrapUpSeconds());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
           WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
@@ -712,8 +765,9 @@ public final class CallEntity
     Instant now = clock.instant();
     CallTransferred event = new CallTransferred(cmd.fromAgentId(), null, to.agentId(), to.address(), state.enqueuedAt(),
         state.priority(), cmd.ringTimeoutSeconds(), now);
-    return persist(state, offHold(state, cmd.fromAgentId(), now, event))
+    return persist(state, TransferRules.handingOver(state, now, offHold(state, cmd.fromAgentId(), now, event)))
         .thenRun(s -> {
+          TransferRules.monitorLegsEnded(state, s.legs());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
           s.legs().tell(new CallLegs.RingAgents(callId, List.of(target), cmd.ringTimeoutSeconds()));
         })
@@ -825,6 +879,10 @@ public final class CallEntity
   // --- callbacks ---
 
   private ReplyEffect<Event, CallState> onRequestCallback(CallState state, RequestCallback cmd) {
+    // A repeat of the request this call stored (its answer was lost on the way): the same answer.
+    if (state.active() && state.callback() != null && state.callback().number().equals(cmd.number())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state.view()));
+    }
     if (state.status() != CallStatus.QUEUED || state.callback() != null) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is " + state.status() + ", not waiting for an agent"));
     }

@@ -3,7 +3,11 @@ package io.callengine.core.call;
 import io.callengine.core.Refusal;
 import io.callengine.core.events.EventPublisher;
 import io.callengine.core.events.TransferFailed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -29,14 +33,31 @@ final class TransferRules {
     if (state.callback() != null) {
       return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is a callback: it cannot be transferred"));
     }
-    if (state.monitoring() != null) {
-      return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is monitored by " + state.monitoring().supervisor()
-          + ": end the monitoring before transferring it"));
-    }
     if (cmd.fromAgentId().equals(cmd.target().agentId())) {
       return Optional.of(Refusal.INVALID.reply("agentId: the call is already with agent " + cmd.fromAgentId()));
     }
     return Optional.empty();
+  }
+
+  /** Why a transfer ends the monitoring of the call. */
+  static final String MONITOR_ENDED = "the call was transferred";
+
+  /**
+   * The events of a hand-over: a monitored call's monitoring ends first, in the same step (the
+   * supervisor listened to the agent who hands the call over, not to whoever takes it).
+   */
+  static List<CallEntity.Event> handingOver(CallState state, Instant now, List<CallEntity.Event> transfer) {
+    Monitoring monitoring = state.monitoring();
+    if (monitoring == null) return transfer;
+    List<CallEntity.Event> batch = new ArrayList<>();
+    batch.add(new CallEntity.MonitorEnded(monitoring.id(), monitoring.supervisor(), MONITOR_ENDED, now));
+    batch.addAll(transfer);
+    return batch;
+  }
+
+  /** The legs hang up the supervisor's phone of a monitoring the hand-over ended, before they hand the agent's leg over. */
+  static void monitorLegsEnded(CallState before, ActorRef<CallLegs.Command> legs) {
+    if (before.monitoring() != null) legs.tell(new CallLegs.EndMonitor(before.callId(), before.monitoring().id()));
   }
 
   /** The named agent's refusal to reserve, as the transfer's: an unknown agent NOT_FOUND, anything else CONFLICT. */
@@ -44,6 +65,18 @@ final class TransferRules {
     String text = String.valueOf(refusal);
     if (text.startsWith("not-found: ")) return StatusReply.error(text);
     return Refusal.CONFLICT.reply(text.startsWith("conflict: ") ? text.substring("conflict: ".length()) : "the agent did not answer: " + text);
+  }
+
+  /**
+   * A target queue that would not take the call, as the transfer's refusal: an unknown queue
+   * NOT_FOUND, one that did not answer UNAVAILABLE, one that refuses it (full, no agent, its
+   * overflow refusing) CONFLICT with the queue's reason.
+   */
+  static StatusReply<CallView> queueRefused(String queueId, io.callengine.core.queue.Admission admission, String error) {
+    if (admission != null) return Refusal.CONFLICT.reply("queue " + queueId + " does not take the call: " + admission.reason());
+    String text = String.valueOf(error);
+    if (text.startsWith(Refusal.NOT_FOUND.name() + ": ")) return Refusal.NOT_FOUND.reply("queue " + queueId + " does not exist");
+    return Refusal.UNAVAILABLE.reply("queue " + queueId + " did not answer: " + text);
   }
 
   /** The agent who handed the call to {@code answering}, when a transfer rang it; null otherwise (a ring-back included). */

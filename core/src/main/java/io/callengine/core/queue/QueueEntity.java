@@ -55,6 +55,8 @@ public final class QueueEntity
   /** A caller wants in; {@code staffed} says whether the Router sees an eligible agent logged in. */
   public record Enqueue(WaitingCall call, boolean staffed, ActorRef<StatusReply<Admission>> replyTo) implements Command {}
   public record Remove(String callId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** Would the queue admit a call now ({@code staffed} as for {@link Enqueue})? Answered as Enqueue would, but nothing is stored. */
+  public record CheckAdmission(boolean staffed, ActorRef<StatusReply<Admission>> replyTo) implements Command {}
   public record ReportToRouter(ActorRef<Done> replyTo) implements Command {}
   enum CheckWaits implements Command { INSTANCE }
 
@@ -120,6 +122,7 @@ public final class QueueEntity
         .onCommand(Delete.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Enqueue.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(CheckAdmission.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Remove.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.ack()))
         .onCommand(ReportToRouter.class, this::onReportToRouter)
         .onCommand(CheckWaits.class, (s, c) -> Effect().noReply());
@@ -130,6 +133,8 @@ public final class QueueEntity
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
         .onCommand(Enqueue.class, this::onEnqueue)
+        .onCommand(CheckAdmission.class, (s, c) -> Effect().reply(c.replyTo(),
+            StatusReply.success(turnedAway(s, c.staffed()).orElse(Admission.queued(s.config())))))
         .onCommand(Remove.class, this::onRemove)
         .onCommand(ReportToRouter.class, this::onReportToRouter)
         .onCommand(CheckWaits.class, (s, c) -> { checkWaits(s); return Effect().noReply(); });
@@ -157,16 +162,8 @@ public final class QueueEntity
   private ReplyEffect<Event, QueueState> onEnqueue(QueueState state, Enqueue cmd) {
     QueueConfig config = state.config();
     if (state.isWaiting(cmd.call().callId())) return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.queued(config)));
-    if (!cmd.staffed() && QueueConfig.REFUSE.equals(config.noAgentAction())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(
-          new Admission(Admission.Outcome.REFUSED, config, null, 480, "no agent is logged in to queue " + queueId)));
-    }
-    if (!cmd.staffed() && QueueConfig.OVERFLOW.equals(config.noAgentAction()) && config.noAgentDelaySeconds() == 0) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.turnedAway(config, 480, "no agent is logged in")));
-    }
-    if (config.maxSize() > 0 && state.waiting().size() >= config.maxSize()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(Admission.turnedAway(config, config.fullStatus(), "queue " + queueId + " is full")));
-    }
+    java.util.Optional<Admission> away = turnedAway(state, cmd.staffed());
+    if (away.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.success(away.get()));
     WaitingCall call = cmd.call().joined(clock.instant());
     return Effect().persist(new CallEnqueued(call))
         .thenRun(s -> {
@@ -174,6 +171,21 @@ public final class QueueEntity
           checkWaits(s);
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(Admission.queued(s.config())));
+  }
+
+  /** Why a new call would not get in now (sent on or refused); empty when it would wait here. */
+  private java.util.Optional<Admission> turnedAway(QueueState state, boolean staffed) {
+    QueueConfig config = state.config();
+    if (!staffed && QueueConfig.REFUSE.equals(config.noAgentAction())) {
+      return java.util.Optional.of(new Admission(Admission.Outcome.REFUSED, config, null, 480, "no agent is logged in to queue " + queueId));
+    }
+    if (!staffed && QueueConfig.OVERFLOW.equals(config.noAgentAction()) && config.noAgentDelaySeconds() == 0) {
+      return java.util.Optional.of(Admission.turnedAway(config, 480, "no agent is logged in"));
+    }
+    if (config.maxSize() > 0 && state.waiting().size() >= config.maxSize()) {
+      return java.util.Optional.of(Admission.turnedAway(config, config.fullStatus(), "queue " + queueId + " is full"));
+    }
+    return java.util.Optional.empty();
   }
 
   private ReplyEffect<Event, QueueState> onRemove(QueueState state, Remove cmd) {

@@ -115,7 +115,7 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       Sql.update(c, "INSERT INTO call_offers (call_id, agent_id, offered_at) VALUES (?, ?, ?)", callId, e.fromAgentId(), e.at());
     } else if (event instanceof CallEntity.CallRequeued e) {
       endOffers(c, callId, null, "FAILED", fit(e.reason(), 256), e.at());
-      Sql.update(c, "UPDATE call_records SET status = 'QUEUED' WHERE call_id = ?", callId);
+      Sql.update(c, "UPDATE call_records SET status = 'QUEUED', queue_id = ? WHERE call_id = ?", e.queueId(), callId);
     } else if (event instanceof CallEntity.CallbackRequested e) {
       Sql.update(c, "UPDATE call_records SET callback_number = ?, callback_attempts = 0 WHERE call_id = ?", fit(e.number(), 512), callId);
     } else if (event instanceof CallEntity.CallbackDialed) {

@@ -1,6 +1,7 @@
 package io.callengine.core.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,25 @@ class CallMonitoringTest {
     return (CallMonitored) published.fishForMessage(java.time.Duration.ofSeconds(3), e -> e instanceof CallMonitored
         ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
         : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+  }
+
+  @Test
+  void aTransferEndsTheMonitoringInTheSameStep() {
+    connect();
+    Monitoring started = monitor("lead", Monitoring.Mode.BARGE).getValue();
+    legs.expectMessageClass(CallLegs.Monitor.class);
+    assertEquals("started", nextMonitored().change());
+    var result = kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Transfer("alice",
+        TransferTarget.outside("sip:partner@example.com"), 10, r));
+    assertTrue(result.reply().isSuccess(), "a monitored call is transferred");
+    assertInstanceOf(CallEntity.MonitorEnded.class, result.events().get(0), "the monitoring ends in the transfer's own write");
+    assertInstanceOf(CallEntity.CallTransferred.class, result.events().get(1));
+    assertEquals(new CallLegs.EndMonitor("call-1", started.id()), legs.receiveMessage(), "the supervisor's phone is hung up first");
+    assertEquals(new CallLegs.Transferred("call-1", "alice"), legs.receiveMessage());
+    CallMonitored ended = nextMonitored();
+    assertEquals("ended", ended.change());
+    assertEquals("the call was transferred", ended.reason());
+    assertNull(kit.getState().monitoring());
   }
 
   @Test

@@ -64,6 +64,15 @@ class CallTransferTest {
     return kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.Transfer(from, target, 10, r)).reply();
   }
 
+  /** A transfer to a queue, whose target queue is asked first and answers {@code outcome} ({@code reason} for a refusal). */
+  private StatusReply<CallView> toQueue(TransferTarget target, Admission.Outcome outcome, String reason) {
+    TestProbe<StatusReply<CallView>> reply = testKit.createTestProbe();
+    kit.runCommand(new CallEntity.Transfer("alice", target, 10, reply.ref()));
+    QueueEntity.CheckAdmission check = queue(QueueEntity.CheckAdmission.class);
+    check.replyTo().tell(StatusReply.success(new Admission(outcome, null, null, reason == null ? 0 : 480, reason)));
+    return reply.receiveMessage();
+  }
+
   /** The next command of {@code type} to an agent (repeats of notices already answered are passed over). */
   private <T> T agent(Class<T> type) {
     return type.cast(peers.agents.fishForMessage(Duration.ofSeconds(5), "an agent's " + type.getSimpleName(),
@@ -84,7 +93,7 @@ class CallTransferTest {
 
   @Test
   void toAQueueTheCallWaitsThereInItsFirstPlaceAndTheAgentIsFinished() {
-    CallView queued = transfer("alice", TransferTarget.queue("billing", true, null)).getValue();
+    CallView queued = toQueue(TransferTarget.queue("billing", true, null), Admission.Outcome.QUEUED, null).getValue();
     assertEquals(CallStatus.QUEUED, queued.status());
     assertEquals("billing", queued.queueId());
     assertEquals(List.of("alice"), queued.transferredFrom());
@@ -105,7 +114,7 @@ class CallTransferTest {
 
   @Test
   void withoutKeepPlaceTheCallerQueuesFromNowAtTheGivenPriority() {
-    transfer("alice", TransferTarget.queue("billing", false, 9));
+    toQueue(TransferTarget.queue("billing", false, 9), Admission.Outcome.QUEUED, null);
     QueueEntity.Enqueue enqueue = queue(QueueEntity.Enqueue.class);
     assertEquals(enqueue.call().joinedAt(), enqueue.call().enqueuedAt(), "in line from the transfer on");
     assertEquals(9, enqueue.call().priority());
@@ -160,6 +169,35 @@ class CallTransferTest {
     assertEquals(enqueuedAt, enqueue.call().enqueuedAt());
     kit.restart();
     assertEquals(CallStatus.QUEUED, kit.getState().status());
+  }
+
+  @Test
+  void aQueueThatWouldRefuseTheCallRefusesTheTransferAndTheCallStaysWithTheAgent() {
+    StatusReply<CallView> refused = toQueue(TransferTarget.queue("billing", true, null), Admission.Outcome.REFUSED, "queue billing is full");
+    assertEquals(Refusal.CONFLICT, refusal(refused), "409");
+    assertTrue(refused.getError().getMessage().contains("queue billing is full"), refused.getError().getMessage());
+    assertEquals(CallStatus.CONNECTED, kit.getState().status(), "the call stays with alice");
+    assertEquals("support", kit.getState().queueId());
+    assertEquals(List.of(), kit.getState().transferredFrom());
+    legs.expectNoMessage(Duration.ofMillis(200));
+    peers.queues.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aQueueThatTurnsTheCallAwayAfterItsYesSendsItBackToTheQueueItCameFrom() {
+    toQueue(TransferTarget.queue("billing", true, null), Admission.Outcome.QUEUED, null);
+    agent(AgentEntity.FinishCall.class).replyTo().tell(StatusReply.success(new AgentEntity.Finished(true, 30)));
+    QueueEntity.Enqueue intoBilling = queue(QueueEntity.Enqueue.class);
+    intoBilling.replyTo().tell(StatusReply.success(new Admission(Admission.Outcome.REFUSED, null, null, 486, "queue billing is full")));
+    QueueEntity.Enqueue back = queue(QueueEntity.Enqueue.class);
+    assertEquals(enqueuedAt, back.call().enqueuedAt(), "back at his first place");
+    assertEquals(CallStatus.QUEUED, kit.getState().status(), "not ended");
+    assertEquals("support", kit.getState().queueId(), "back in the queue the transfer left");
+    back.replyTo().tell(StatusReply.success(new Admission(Admission.Outcome.REFUSED, null, null, 486, "queue support is full")));
+    assertEquals(CallLegs.Hangup.class, legs.fishForMessage(Duration.ofSeconds(5), "the call ends when that queue refuses too",
+        m -> m instanceof CallLegs.Hangup ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0).getClass());
+    assertEquals(CallStatus.ENDED, kit.getState().status());
   }
 
   @Test

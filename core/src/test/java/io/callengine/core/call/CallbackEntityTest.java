@@ -87,6 +87,16 @@ class CallbackEntityTest {
   }
 
   @Test
+  void aRepeatedRequestIsAnsweredAsTheFirstWithoutASecondWrite() {
+    CallView first = requestCallback(3);
+    var repeat = kit.<StatusReply<CallView>>runCommand(r -> new CallEntity.RequestCallback("sip:bob@127.0.0.1:5999", 3, 1, r));
+    assertTrue(repeat.reply().isSuccess(), "the session's repeat after a lost answer is a success");
+    assertEquals(first.callback(), repeat.reply().getValue().callback());
+    assertTrue(repeat.events().isEmpty(), "nothing stored twice");
+    assertEquals(0, kit.getState().callback().attempts());
+  }
+
+  @Test
   void anUnansweredAttemptLeavesTheLineAndRejoinsWithItsFirstEntryTime() {
     Instant enteredAt = kit.getState().enqueuedAt();
     requestCallback(3);

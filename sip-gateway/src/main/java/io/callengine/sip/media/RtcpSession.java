@@ -38,8 +38,7 @@ final class RtcpSession {
   private final RtpEndpoint endpoint;
   private final long intervalNanos;
   private final String cname;
-  private final AtomicReference<RtpEndpoint.Remote> remote =
-      new AtomicReference<>(new RtpEndpoint.Remote(null, false));
+  private final AtomicReference<RtpLatch> remote = new AtomicReference<>(RtpLatch.NOTHING_KNOWN);
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -83,7 +82,7 @@ final class RtcpSession {
 
   /** The address from the phone's SDP; RTCP goes there until the phone's own RTCP is seen. */
   void expectRemote(InetSocketAddress sdpAddress) {
-    remote.set(new RtpEndpoint.Remote(sdpAddress, false));
+    remote.set(RtpLatch.announced(sdpAddress));
   }
 
   /** The latest round-trip time to the phone in milliseconds, {@code NaN} before the first. */
@@ -115,8 +114,9 @@ final class RtcpSession {
 
   /** A datagram on the RTCP port. The handler never throws; neither does this. */
   void onDatagram(ByteBuf content, InetSocketAddress sender, long arrivalNanos) {
-    RtpEndpoint.Remote current = remote.get();
-    if (current.latched() && !sender.equals(current.address())) {
+    RtpLatch current = remote.get();
+    RtpLatch next = current.after(sender);
+    if (next == null) {
       dropped.incrementAndGet();
       return;
     }
@@ -125,8 +125,8 @@ final class RtcpSession {
       dropped.incrementAndGet();
       return;
     }
-    if (!current.latched()) {
-      remote.compareAndSet(current, new RtpEndpoint.Remote(sender, true));
+    if (next != current) {
+      remote.compareAndSet(current, next);
     }
     received.incrementAndGet();
     for (RtcpPacket packet : packets.get()) {

@@ -24,15 +24,12 @@ import java.util.function.LongSupplier;
  */
 public final class RtpEndpoint {
 
-  /** Where to send, and whether that was seen on the wire (latched) or only read in SDP. */
-  record Remote(InetSocketAddress address, boolean latched) {}
-
   /** How often RTCP reports go to the phone, on average, unless the relay says otherwise. */
   public static final Duration DEFAULT_RTCP_INTERVAL = Duration.ofSeconds(5);
 
   private final int port;
   private final IntConsumer releasePort;
-  private final AtomicReference<Remote> remote = new AtomicReference<>(new Remote(null, false));
+  private final AtomicReference<RtpLatch> remote = new AtomicReference<>(RtpLatch.NOTHING_KNOWN);
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   // Payload octets sent, for the RTCP sender reports; see send() for why a plain store is enough.
@@ -94,7 +91,8 @@ public final class RtpEndpoint {
 
   /**
    * The address from the peer's SDP. Packets go there until the first packet arrives from
-   * the peer; its real source then wins, because a phone behind NAT is reachable only there.
+   * the peer; its real source then wins, because a phone behind NAT is reachable only there,
+   * and a source closer to this address later takes over ({@link RtpLatch}).
    */
   public void expectRemote(InetSocketAddress sdpAddress) {
     expectRemote(sdpAddress, rtcpOf(sdpAddress));
@@ -105,7 +103,7 @@ public final class RtpEndpoint {
    * latches onto the source of the phone's own RTCP the same way.
    */
   public void expectRemote(InetSocketAddress sdpAddress, InetSocketAddress sdpRtcpAddress) {
-    remote.set(new Remote(sdpAddress, false));
+    remote.set(RtpLatch.announced(sdpAddress));
     rtcp.expectRemote(sdpRtcpAddress);
   }
 
@@ -256,12 +254,14 @@ public final class RtpEndpoint {
 
   /** An RTP packet from {@code sender} arrived on this endpoint's channel; -1 octets if not valid RTP. */
   void relay(ByteBuf rtp, InetSocketAddress sender, int payloadOctets) {
-    Remote current = remote.get();
-    if (!current.latched()) {
-      remote.compareAndSet(current, new Remote(sender, true));
-    } else if (!sender.equals(current.address())) {
-      dropped.incrementAndGet();
-      return;
+    RtpLatch current = remote.get();
+    if (!current.latched() || !sender.equals(current.address())) {
+      RtpLatch next = current.after(sender);
+      if (next == null) {
+        dropped.incrementAndGet();
+        return;
+      }
+      remote.compareAndSet(current, next);
     }
     received.incrementAndGet();
     lastPacketAt = System.nanoTime();
