@@ -171,6 +171,18 @@ final class AgentLegs {
     return leg;
   }
 
+  /**
+   * A consult's target takes the call (an attended transfer): its leg, answered already, becomes
+   * the connected one and is forgotten with the session's; the old one's port is returned and the
+   * leg given back for its BYE (its Call-ID stays the session's, as after a transfer).
+   */
+  Leg takeOver(Leg next) {
+    Leg old = releaseConnected();
+    connected = next;
+    sipCallIds.add(next.sipCallId());
+    return old;
+  }
+
   /** Whether {@code sipCallId} is the leg of the agent the caller talks to now. */
   boolean isConnected(String sipCallId) {
     return connected != null && connected.sipCallId().equals(sipCallId);

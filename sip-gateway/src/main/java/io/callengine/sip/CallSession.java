@@ -123,6 +123,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   private CallAudio audio;
   private final SessionHold hold;
   private final CallTransferLeg transfer;
+  private final CallConsult consult;
   /** An agent handed the call over at least once: a BYE from its old leg is no hang-up of the call. */
   private boolean transferred;
   /**
@@ -155,6 +156,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
+    this.consult = new CallConsult(context, timers, parts, callId, agents, hold, this::openPort, this::callAudio, () -> customerMedia, () -> negotiation, this::bridge);
   }
 
   @Override
@@ -203,6 +205,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
         .onMessage(SessionHold.RetryDue.class, m -> { hold.retry(); return this; })
         .onMessage(CallTransferLeg.ReferAnswered.class, m -> { transfer.referAnswered(m); return this; })
         .onMessage(CallTransferLeg.ByeDue.class, m -> { transfer.byeDue(); return this; })
+        .onMessage(CallConsult.Step.class, m -> { consult.step(m); return this; })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -215,6 +218,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       monitor.request(in);
       return this;
     }
+    if (consult.owns(callIdOf(request))) { consult.request(in); return this; }
     boolean customerLeg = sipCallId.equals(callIdOf(request));
     return switch (request.getMethod()) {
       case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);
@@ -498,6 +502,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     customer.stopped();
     recording.stop();
     monitor.close();
+    consult.close();
     if (audio != null) audio.stop();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
@@ -509,6 +514,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
   // --- the agent legs ---
 
   private Behavior<Message> onDomain(FromDomain m) {
+    if (CallConsult.handles(m.command())) { consult.command(m.command()); return this; }
     if (m.command() instanceof CallLegs.Ping ping) {
       ping.replyTo().tell(Done.getInstance());
     } else if (m.command() instanceof CallLegs.Hangup) {
@@ -567,6 +573,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       monitor.response(in);
       return this;
     }
+    if (consult.owns(agentCallId)) { consult.response(in); return this; }
     if (isConnectedLeg(agentCallId) && hold.answers(response)) {
       hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
       return this;
@@ -663,6 +670,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     if (sipCallId.equals(callIdOf(m.transaction().getRequest())) && Request.INVITE.equals(m.transaction().getRequest().getMethod())) {
       return endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
+    if (consult.timedOut(m.transaction())) return this;
     if (monitor.timedOut(m.transaction())) return this;
     return offer.transactionTimedOut(m.transaction()).map(this::offerOver).orElse(this);
   }

@@ -155,6 +155,19 @@ final class SessionHold {
     offer(agent.dialog(), sdp);
   }
 
+  /**
+   * A consult holds the customer ({@code hold}) or gives him back to the agent: the music and the
+   * bridge change as for any hold, but the agent's phone, which talks to the consult's target
+   * meanwhile, is asked for nothing; a phone held by the API before is offered {@code sendrecv} again.
+   */
+  void forConsult(boolean hold, AgentLegs.Leg agent, RtpEndpoint customer, Codec codec) {
+    if (hold != onHold) apply(hold, agent, customer, codec);
+    if (!hold || agentDirection == SessionDescription.Direction.SENDRECV || agent.dialog() == null) return;
+    String sdp = agentSdp(agent, SessionDescription.Direction.SENDRECV);
+    if (offerPending()) nextSdp = sdp;
+    else offer(agent.dialog(), sdp);
+  }
+
   /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */
   private boolean offerPending() {
     boolean waiting = pendingCseq >= 0 && System.nanoTime() - pendingSince < OFFER_PENDING_AT_MOST.toNanos();
