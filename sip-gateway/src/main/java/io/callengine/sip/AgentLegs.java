@@ -172,15 +172,13 @@ final class AgentLegs {
   }
 
   /**
-   * A consult's target takes the call (an attended transfer): its leg, answered already, becomes
-   * the connected one and is forgotten with the session's; the old one's port is returned and the
-   * leg given back for its BYE (its Call-ID stays the session's, as after a transfer).
+   * A consult's target takes the call (an attended transfer) once the old leg was handed over
+   * ({@link #releaseConnected}): its leg, answered already, becomes the connected one and is
+   * forgotten with the session's.
    */
-  Leg takeOver(Leg next) {
-    Leg old = releaseConnected();
+  void adopt(Leg next) {
     connected = next;
     sipCallIds.add(next.sipCallId());
-    return old;
   }
 
   /** Whether {@code sipCallId} is the leg of the agent the caller talks to now. */

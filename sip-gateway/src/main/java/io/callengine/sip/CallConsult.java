@@ -58,6 +58,7 @@ final class CallConsult {
   private final String callId;
   private final AgentLegs agents;
   private final SessionHold hold;
+  private final CallTransferLeg transfer;
   private final Supplier<CompletableFuture<RtpEndpoint>> openPort;
   private final Supplier<CallAudio> audio;
   private final Supplier<RtpEndpoint> customer;
@@ -77,7 +78,7 @@ final class CallConsult {
   private MonitorMix mix;
 
   CallConsult(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String callId,
-      AgentLegs agents, SessionHold hold, Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio,
+      AgentLegs agents, SessionHold hold, CallTransferLeg transfer, Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio,
       Supplier<RtpEndpoint> customer, Supplier<Negotiation> codecs, Consumer<AgentLegs.Leg> bridge) {
     this.context = context;
     this.timers = timers;
@@ -88,6 +89,7 @@ final class CallConsult {
     this.callId = callId;
     this.agents = agents;
     this.hold = hold;
+    this.transfer = transfer;
     this.openPort = openPort;
     this.audio = audio;
     this.customer = customer;
@@ -236,6 +238,28 @@ final class CallConsult {
     return true;
   }
 
+  /**
+   * A REFER on the consulting agent's leg whose {@code Replaces} names the consult's leg to the
+   * target, once answered: the phone completes the consult (an attended transfer). False for any
+   * other REFER, which the blind transfer answers (a {@code Replaces} it does not know: 501).
+   */
+  boolean refer(SipIn.RequestIn in) {
+    if (dialog == null || !agent.sipCallId().equals(callIdOf(in.request()))) return false;
+    if (!(in.request().getHeader(javax.sip.header.ReferToHeader.NAME) instanceof javax.sip.header.ReferToHeader referTo)
+        || !(referTo.getAddress().getURI() instanceof javax.sip.address.SipURI uri) || uri.getHeader("Replaces") == null) {
+      return false;
+    }
+    String replaces = java.net.URLDecoder.decode(uri.getHeader("Replaces"), java.nio.charset.StandardCharsets.UTF_8);
+    if (!sipCallId.equals(replaces.split(";", 2)[0].strip())) return false;
+    String agentId = agent.agentId();
+    transfer.referAttended(in, agent, () -> new io.callengine.core.api.CallConsults(engine).change(agentId, callId, ConsultView.State.COMPLETED));
+    return true;
+  }
+
+  private static String callIdOf(javax.sip.message.Message message) {
+    return ((javax.sip.header.CallIdHeader) message.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
+  }
+
   /** All three hear each other: the customer comes off hold and the call's audio is mixed with the target as its third voice. */
   private void conference() {
     if (mix != null || dialog == null) return;
@@ -252,8 +276,8 @@ final class CallConsult {
     media.unbridge();
     AgentLegs.Leg next = new AgentLegs.Leg(request.target().agentId(), sipCallId, transaction, media, offerSdp, provisional, dialog);
     hold.agentLegGone();
-    AgentLegs.Leg old = agents.takeOver(next);
-    if (old != null) messages.bye(old.dialog());
+    transfer.handOver(agent.agentId(), customer.get()); // a REFER that asked for it hears 200 before the BYE
+    agents.adopt(next);
     bridge.accept(next);
     context.getLog().info("Call {}: agent {} handed it to {} after a consult", callId, agent.agentId(), next.agentId());
     forget();

@@ -156,7 +156,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
-    this.consult = new CallConsult(context, timers, parts, callId, agents, hold, this::openPort, this::callAudio, () -> customerMedia, () -> negotiation, this::bridge);
+    this.consult = new CallConsult(context, timers, parts, callId, agents, hold, transfer, this::openPort, this::callAudio, () -> customerMedia, () -> negotiation, this::bridge);
   }
 
   @Override
@@ -219,6 +219,7 @@ public final class CallSession extends AbstractBehavior<CallSession.Message> {
       return this;
     }
     if (consult.owns(callIdOf(request))) { consult.request(in); return this; }
+    if ("REFER".equals(request.getMethod()) && consult.refer(in)) return this;
     boolean customerLeg = sipCallId.equals(callIdOf(request));
     return switch (request.getMethod()) {
       case Request.INVITE -> customerLeg && customer.invite() == null ? onInvite(in) : onReInvite(in, customerLeg);

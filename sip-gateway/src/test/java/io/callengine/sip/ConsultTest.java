@@ -312,6 +312,43 @@ class ConsultTest {
     }
   }
 
+  @Test
+  void aReferWithReplacesNamingTheConsultLegCompletesItAndAnUnknownDialogIs501() throws Exception {
+    queue("cq4");
+    queue("cq4b");
+    TestPhone ann = agent("c4-ann", "cq4");
+    TestPhone bob = agent("c4-bob", "cq4b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5564001")) {
+      String callId = connect(caller, caller.call("cq4"), "c4-ann", ann);
+      consult("c4-ann", callId, TransferTarget.agent("c4-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertTrue(heard(bob, "bob on the consult", ann));
+      String replaces = java.net.URLEncoder.encode(bob.incomingReplaces(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertEquals(501, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=unknown-dialog%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "Replaces naming a dialog the engine does not know: 501, and the consult goes on");
+      assertTrue(heard(ann, "still consulting", bob));
+      assertEquals(202, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=" + replaces + ">").getStatusCode(),
+          "Replaces naming the consult's leg: 202");
+      assertEquals("SIP/2.0 100 Trying", ann.notifies.poll(5, TimeUnit.SECONDS));
+      assertEquals("SIP/2.0 200 OK", ann.notifies.poll(5, TimeUnit.SECONDS));
+      assertTrue(got(ann, "BYE"), "then the agent's leg gets BYE");
+      assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
+      assertTrue(heard(bob, "bob for the caller", caller), "the caller hears the target");
+      assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
+      assertEquals("c4-bob", call(callId).agentId());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c4-ann").activity() == Activity.WRAP_UP);
+      assertEquals(200, bob.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record links both agents", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c4-bob".equals(r.agentId()) && r.transferredFrom().equals(List.of("c4-ann"));
+      });
+    }
+  }
+
   /** What each phone heard while all three sent their tone: frames that carry each tone, and each tone's loudest frame. */
   private record Heard(Tally caller, Tally agent, Tally target) {}
 

@@ -1,10 +1,12 @@
 package io.callengine.core.api;
 
 import io.callengine.core.EngineException;
+import io.callengine.core.FieldError;
 import io.callengine.core.Refusal;
 import io.callengine.core.call.CallEntity;
 import io.callengine.core.call.ConsultView;
 import io.callengine.core.call.TransferTarget;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -31,6 +33,9 @@ public final class CallConsults {
    */
   public CompletionStage<ConsultView> consult(String agentId, String callId, TransferTarget target) {
     try {
+      if (target.queueId() != null && target.agentId() == null && target.address() == null) {
+        throw EngineException.invalid(List.of(new FieldError("queueId", "a consult calls an agent (agentId) or an outside address (address)")));
+      }
       transfers.check(target);
       known(agentId, callId);
       if (target.agentId() != null && !engine.lookups().listing().agentIds().contains(target.agentId())) {
