@@ -327,6 +327,7 @@ final class CallConsult {
   /** Hangs up the target (BYE, or CANCEL while it rings), unbridges the agent from it and returns its port. */
   private void stop() {
     timers.cancel(TIMER);
+    hold.consultEnded();
     stopMix();
     if (dialog != null) {
       messages.bye(dialog);

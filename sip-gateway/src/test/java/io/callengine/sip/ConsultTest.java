@@ -349,6 +349,37 @@ class ConsultTest {
     }
   }
 
+  @Test
+  void aRefreshFromTheAgentsPhoneKeepsTheConsultAndTheCallersHangUpEndsIt() throws Exception {
+    queue("cq5");
+    queue("cq5b");
+    TestPhone ann = agent("c5-ann", "cq5");
+    TestPhone bob = agent("c5-bob", "cq5b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5565001")) {
+      OutgoingCall call = caller.call("cq5");
+      String callId = connect(caller, call, "c5-ann", ann);
+      consult("c5-ann", callId, TransferTarget.agent("c5-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertEquals(200, ann.reInviteIncoming("sendrecv").getStatusCode(), "a session refresh from the agent's phone: 200");
+      assertTrue(call(callId).onHold(), "and the caller is still on hold");
+      callerHearsOnlyMusic(caller, ann, bob);
+      assertTrue(heard(bob, "bob still here", ann), "the consult goes on");
+
+      call.hangUp();
+      assertTrue(got(bob, "BYE"), "the caller's hang-up ends the consult: the target's leg gets BYE");
+      assertEquals("the call ended", consulted(events, callId, "ended").reason());
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c5-bob").activity() == Activity.IDLE);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c5-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(10), "the call is the agent's, completed", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c5-ann".equals(r.agentId()) && r.disposition() == Disposition.COMPLETED;
+      });
+    }
+  }
+
   /** What each phone heard while all three sent their tone: frames that carry each tone, and each tone's loudest frame. */
   private record Heard(Tally caller, Tally agent, Tally target) {}
 
