@@ -99,7 +99,7 @@ class ConsultTest {
     call.useAnswer();
     assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
     eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
-    assertTrue(agent.rtp.sendUntilHeard("hello from " + agentId, caller.rtp, 50), agentId + " is heard by the caller");
+    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
     return agentView(agentId).currentCalls().get(0);
   }
 
@@ -226,7 +226,7 @@ class ConsultTest {
       eventually(Duration.ofSeconds(10), "one record links both agents, with the consult's hold", () -> {
         CallRecord r = record(callId);
         return r != null && r.disposition() == Disposition.COMPLETED && "c1-bob".equals(r.agentId())
-            && r.transferredFrom().equals(List.of("c1-ann")) && r.transfers() == 1;
+            && r.transferredFrom().equals(List.of("c1-ann")) && r.transfers() == 1 && r.consults() == 1 && !r.conference();
       });
     }
   }
@@ -275,7 +275,8 @@ class ConsultTest {
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record stays the first agent's", () -> {
         CallRecord r = record(callId);
-        return r != null && "c2-ann".equals(r.agentId()) && r.transfers() == 0 && r.disposition() == Disposition.COMPLETED;
+        return r != null && "c2-ann".equals(r.agentId()) && r.transfers() == 0 && r.consults() == 2
+            && r.disposition() == Disposition.COMPLETED;
       });
     }
   }
@@ -309,6 +310,10 @@ class ConsultTest {
       assertTrue(heard(caller, "yes just us", ann));
       assertEquals("c3-ann", call(callId).agentId());
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record shows the conference", () -> {
+        CallRecord r = record(callId);
+        return r != null && r.conference() && r.consults() == 1 && "c3-ann".equals(r.agentId()) && r.transfers() == 0;
+      });
     }
   }
 
