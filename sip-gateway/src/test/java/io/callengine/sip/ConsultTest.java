@@ -199,6 +199,7 @@ class ConsultTest {
       assertTrue(call(callId).onHold(), "the customer is on hold during the consult");
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
       consulted(events, callId, "answered");
+      assertEquals(ConsultView.State.TALKING, call(callId).consult().state(), "the call's view shows the consult");
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").consult(callId, TransferTarget.agent("c1-bob"))),
           "a second consult: 409");
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").resume(callId)), "a resume during the consult: 409");
@@ -217,6 +218,7 @@ class ConsultTest {
       CallView after = call(callId);
       assertEquals("c1-bob", after.agentId());
       assertFalse(after.onHold(), "the call is off hold");
+      assertEquals(null, after.consult(), "and has no consult any more");
       assertEquals(List.of("c1-ann"), after.transferredFrom());
       eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c1-ann").activity() == Activity.WRAP_UP);
       eventually(Duration.ofSeconds(5), "the target is on the call", () -> agentView("c1-bob").activity() == Activity.ON_CALL);

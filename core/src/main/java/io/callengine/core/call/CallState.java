@@ -99,7 +99,8 @@ public record CallState(
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
         media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring,
-        hold.onHold(), hold.heldMillis() / 1000, transferredFrom, callback);
+        hold.onHold(), hold.heldMillis() / 1000, transferredFrom, callback,
+        consult == null || status == CallStatus.ENDED ? null : consult.view(callId));
   }
 
   CallState started(CallEntity.CallStarted e) {
