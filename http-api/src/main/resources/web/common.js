@@ -10,7 +10,7 @@ export const EVENT_TYPES = [
   'call-held', 'call-resumed',
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
   'recording-started', 'recording-paused', 'recording-resumed', 'recording-stopped',
-  'call-transferred', 'transfer-failed',
+  'call-transferred', 'transfer-failed', 'call-consulted',
 ];
 
 export const BREAK_REASONS = ['lunch', 'coffee', 'training', 'meeting', 'personal', 'after-call-work'];
