@@ -209,3 +209,6 @@ ALTER TABLE queue_intervals ADD COLUMN IF NOT EXISTS callback_wait_ms BIGINT NOT
 -- A callback's number and the attempts made to call it (null: not a callback).
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_number VARCHAR(512);
 ALTER TABLE call_records ADD COLUMN IF NOT EXISTS callback_attempts INTEGER;
+-- An agent's consults on the call, and whether one became a conference of three.
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS consults INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE call_records ADD COLUMN IF NOT EXISTS conference BOOLEAN NOT NULL DEFAULT FALSE;

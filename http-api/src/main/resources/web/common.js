@@ -10,7 +10,7 @@ export const EVENT_TYPES = [
   'call-held', 'call-resumed',
   'media-quality', 'media-flow', 'dtmf', 'agent-status-changed', 'warning', 'queue-stats', 'closed',
   'recording-started', 'recording-paused', 'recording-resumed', 'recording-stopped',
-  'call-transferred', 'transfer-failed',
+  'call-transferred', 'transfer-failed', 'call-consulted',
   'callback-offered', 'callback-requested', 'callback-attempted', 'callback-completed', 'callback-failed',
 ];
 

@@ -57,6 +57,7 @@ final class AgentRoutes {
         RecordingPauseRoutes.route(principal, agent),
         HoldRoutes.route(principal, agent),
         TransferRoutes.route(principal, agent),
+        ConsultRoutes.route(principal, agent),
         path("history", () -> get(() -> parameterMap(params -> Json.reply(() -> history(agent, params))))));
   }
 

@@ -33,7 +33,7 @@ record EventFilter(Set<String> types, String queueId, Principal principal) {
       "call-state-changed", "call-ended", "call-monitored", "call-held", "call-resumed", "media-quality", "media-flow", "dtmf", "agent-status-changed", "warning",
       "security", "recording-started", "recording-paused", "recording-resumed", "recording-stopped", EventFeed.QUEUE_STATS, "call-transferred",
       "transfer-failed", "callback-requested", "callback-attempted", "callback-completed", "callback-failed",
-      "callback-offered");
+      "callback-offered", "call-consulted");
 
   /** Reads the query parameters (others, such as {@code token}, are left alone); an unknown type is a 400 naming {@code types}. */
   static EventFilter parse(Map<String, String> params, Principal principal) {

@@ -171,6 +171,16 @@ final class AgentLegs {
     return leg;
   }
 
+  /**
+   * A consult's target takes the call (an attended transfer) once the old leg was handed over
+   * ({@link #releaseConnected}): its leg, answered already, becomes the connected one and is
+   * forgotten with the session's.
+   */
+  void adopt(Leg next) {
+    connected = next;
+    sipCallIds.add(next.sipCallId());
+  }
+
   /** Whether {@code sipCallId} is the leg of the agent the caller talks to now. */
   boolean isConnected(String sipCallId) {
     return connected != null && connected.sipCallId().equals(sipCallId);

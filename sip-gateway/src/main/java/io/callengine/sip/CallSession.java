@@ -119,6 +119,7 @@ public final class CallSession {
   private CallAudio audio;
   final SessionHold hold;
   final CallTransferLeg transfer;
+  final CallConsult consult;
   /** An agent handed the call over at least once: a BYE from its old leg is no hang-up of the call. */
   boolean transferred;
   /**
@@ -151,6 +152,7 @@ public final class CallSession {
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
+    this.consult = new CallConsult(context, timers, parts, callId, agents, hold, transfer, this::openPort, this::callAudio, () -> customerMedia, () -> negotiation, this::bridge);
   }
 
   /**
@@ -245,6 +247,7 @@ public final class CallSession {
     customer.stopped();
     recording.stop();
     monitor.close();
+    consult.close();
     if (audio != null) audio.stop();
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless

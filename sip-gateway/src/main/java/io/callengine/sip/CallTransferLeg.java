@@ -95,7 +95,7 @@ final class CallTransferLeg {
       return;
     }
     if (uri.getHeader("Replaces") != null) {
-      respond(in, Response.NOT_IMPLEMENTED, "Attended transfer (Replaces) is not supported");
+      respond(in, Response.NOT_IMPLEMENTED, "Replaces names no dialog of a consult of this call");
       return;
     }
     respond(in, Response.ACCEPTED, null);
@@ -112,6 +112,24 @@ final class CallTransferLeg {
     context.getLog().info("Call {}: agent {} transfers it by REFER to {}", callId, connected.agentId(), target.get().label());
     context.pipeToSelf(transfers.transfer(connected.agentId(), callId, target.get()),
         (view, error) -> error == null ? new ReferAnswered(Response.OK, "OK") : refused(error));
+  }
+
+  /**
+   * A REFER whose {@code Replaces} names the leg of the agent's consult (an attended transfer from
+   * the phone): 202, NOTIFYs as for a blind REFER, and {@code complete} hands the call to the
+   * consult's target; its hand-over ({@link #handOver}) sends the final 200 and then the BYE.
+   */
+  void referAttended(SipIn.RequestIn in, AgentLegs.Leg leg, java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> complete) {
+    if (referring != null) {
+      respond(in, Response.REQUEST_PENDING, null);
+      return;
+    }
+    respond(in, Response.ACCEPTED, null);
+    referring = leg;
+    referCseq = ((javax.sip.header.CSeqHeader) in.request().getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+    send(leg, new ReferAnswered(Response.TRYING, "Trying"), false);
+    context.getLog().info("Call {}: agent {} completes its consult by REFER with Replaces", callId, leg.agentId());
+    context.pipeToSelf(complete.get(), (view, error) -> error == null ? new ReferAnswered(Response.OK, "OK") : refused(error));
   }
 
   /**

@@ -46,6 +46,8 @@ final class SessionHold {
   /** Told each change of the hold, for whoever else sends the legs audio (a supervisor's mix). */
   private final java.util.function.Consumer<Boolean> heldChanged;
   private boolean onHold;
+  /** Whether a consult holds the customer now: the agent's phone, talking to the consult's target, changes no hold meanwhile. */
+  private boolean consulting;
   private boolean customerHolding;
   private long agentVersion = -1;
   private SessionDescription.Direction agentDirection = SessionDescription.Direction.SENDRECV;
@@ -82,6 +84,7 @@ final class SessionHold {
    */
   void agentLegGone() {
     timers.cancel(RetryDue.INSTANCE);
+    consulting = false;
     if (onHold) heldChanged.accept(false);
     onHold = false;
     agentVersion = -1;
@@ -111,7 +114,7 @@ final class SessionHold {
     }
     SessionDescription offer = parse(in.request());
     // recvonly is what a phone the engine put on hold offers in its refreshes: no change.
-    boolean keeps = offer == null || offer.direction().orElse(null) == SessionDescription.Direction.RECVONLY || offer.holds() == onHold;
+    boolean keeps = consulting || offer == null || offer.direction().orElse(null) == SessionDescription.Direction.RECVONLY || offer.holds() == onHold;
     if (!keeps) apply(offer.holds(), agent, customer, codec);
     String answer = agentSdp(agent, offer == null ? agentDirection : offer.answerDirection());
     messages.respond(in.transaction(), in.request(), Response.OK, null, answer, List.of());
@@ -153,6 +156,28 @@ final class SessionHold {
     }
     retried = false;
     offer(agent.dialog(), sdp);
+  }
+
+  /**
+   * A consult holds the customer ({@code hold}) or gives him back to the agent: the music and the
+   * bridge change as for any hold, but the agent's phone, which talks to the consult's target
+   * meanwhile, is asked for nothing; a phone held by the API before is offered {@code sendrecv} again.
+   */
+  void forConsult(boolean hold, AgentLegs.Leg agent, RtpEndpoint customer, Codec codec) {
+    if (hold) consulting = true;
+    if (hold != onHold) apply(hold, agent, customer, codec);
+    if (!hold || agentDirection == SessionDescription.Direction.SENDRECV || agent.dialog() == null) return;
+    String sdp = agentSdp(agent, SessionDescription.Direction.SENDRECV);
+    if (offerPending()) nextSdp = sdp;
+    else offer(agent.dialog(), sdp);
+  }
+
+  /**
+   * The consult is over: the agent's phone holds and resumes again. Ended by its target (no answer,
+   * a hang-up) the customer stays on hold until a resume; a conference keeps it running until then.
+   */
+  void consultEnded() {
+    consulting = false;
   }
 
   /** Whether the engine's hold re-INVITE waits for its answer (or for its retry after a 491). */

@@ -77,6 +77,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
         .onMessage(SessionHold.RetryDue.class, m -> { s.hold.retry(); return this; })
         .onMessage(CallTransferLeg.ReferAnswered.class, m -> { s.transfer.referAnswered(m); return this; })
         .onMessage(CallTransferLeg.ByeDue.class, m -> { s.transfer.byeDue(); return this; })
+        .onMessage(CallConsult.Step.class, m -> { s.consult.step(m); return this; })
         // a late message of a phase that is over changes nothing
         .onAnyMessage(m -> this)
         .onSignal(PostStop.class, signal -> { s.stopped(); return this; })
@@ -92,6 +93,8 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
       s.monitor.request(in);
       return this;
     }
+    if (s.consult.owns(legCallId)) { s.consult.request(in); return this; }
+    if ("REFER".equals(request.getMethod()) && s.consult.refer(in)) return this;
     boolean customerLeg = s.sipCallId.equals(legCallId);
     return switch (request.getMethod()) {
       case Request.INVITE -> onReInvite(in, customerLeg);
@@ -163,6 +166,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
       s.monitor.response(in);
       return this;
     }
+    if (s.consult.owns(agentCallId)) { s.consult.response(in); return this; }
     if (s.isConnectedLeg(agentCallId) && s.hold.answers(response)) {
       s.hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
       return this;
@@ -186,6 +190,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
     if (s.sipCallId.equals(CallSession.callIdOf(request)) && Request.INVITE.equals(request.getMethod())) {
       return s.endByEngine("session-expired", Disposition.FAILED, "session-expired: the caller did not answer the session refresh");
     }
+    if (s.consult.timedOut(m.transaction())) return this;
     if (s.monitor.timedOut(m.transaction())) return this;
     return s.offer.transactionTimedOut(m.transaction()).map(this::offerOver).orElse(this);
   }
@@ -193,6 +198,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
   // --- the domain ---
 
   private Behavior<Message> onDomain(CallSession.FromDomain m) {
+    if (CallConsult.handles(m.command())) { s.consult.command(m.command()); return this; }
     if (m.command() instanceof CallLegs.Ping ping) {
       ping.replyTo().tell(Done.getInstance());
     } else if (m.command() instanceof CallLegs.Hangup) {

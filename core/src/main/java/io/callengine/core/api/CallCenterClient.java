@@ -73,6 +73,16 @@ public final class CallCenterClient {
     return engine.asks().ask(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId), r -> new CallEntity.Resume(agentId, false, r));
   }
 
+  /** Consults {@code target} on this agent's connected call, the customer on hold; see {@link CallConsults#consult}. */
+  public CompletionStage<io.callengine.core.call.ConsultView> consult(String callId, io.callengine.core.call.TransferTarget target) {
+    return new CallConsults(engine).consult(agentId, callId, target);
+  }
+
+  /** Completes (attended transfer), conferences or cancels this agent's consult; see {@link CallConsults#change}. */
+  public CompletionStage<io.callengine.core.call.ConsultView> changeConsult(String callId, io.callengine.core.call.ConsultView.State to) {
+    return new CallConsults(engine).change(agentId, callId, to);
+  }
+
   public CompletionStage<List<SupervisorApi.QueueSummary>> queueStats() {
     return engine.supervisor().queueStats();
   }

@@ -51,12 +51,18 @@ public final class CallTransfers {
         r -> new CallEntity.Transfer(agentId, target, ringTimeoutSeconds, r));
   }
 
+  /** How long a transfer's (or consult's) agent or outside target rings. */
+  int ringTimeoutSeconds() {
+    return ringTimeoutSeconds;
+  }
+
   /** Whether an outside address may be a transfer's target. */
   public boolean allows(String address) {
     return allowlist.allows(address);
   }
 
-  private void check(TransferTarget t) {
+  /** INVALID, FORBIDDEN or NOT_FOUND (an unknown queue) for a target no transfer or consult may have. */
+  void check(TransferTarget t) {
     List<FieldError> errors = new ArrayList<>();
     int named = (t.queueId() != null ? 1 : 0) + (t.agentId() != null ? 1 : 0) + (t.address() != null ? 1 : 0);
     if (named != 1) errors.add(new FieldError("target", "name exactly one of queueId, agentId and address"));
@@ -80,7 +86,7 @@ public final class CallTransfers {
     }
   }
 
-  private static boolean isCallId(String callId) {
+  static boolean isCallId(String callId) {
     try {
       UUID.fromString(callId);
       return callId.length() == 36;

@@ -190,6 +190,19 @@ public final class CallEntity
   record TransferQueueChecked(Transfer transfer, Admission admission, String error) implements Command {}
   /** The agent who handed the call over answered the reservation asked to ring it again; null when it cannot take the call. */
   record RingBackReserved(Reservation reservation) implements Command {}
+  /**
+   * The connected agent consults {@code target} (an agent or an allowed outside address) while the customer
+   * waits on hold; see {@link ConsultCommands} for what is refused. The reply is the consult, ringing.
+   */
+  public record StartConsult(String agentId, TransferTarget target, int ringTimeoutSeconds, ActorRef<StatusReply<ConsultView>> replyTo)
+      implements Command {}
+  record ConsultTargetReserved(StartConsult consult, Reservation reservation, String refusal) implements Command {}
+  /** The agent of the consult moves it on: {@code to} CONFERENCE, COMPLETED (attended transfer) or ENDED (cancel). */
+  public record ChangeConsult(String agentId, ConsultView.State to, ActorRef<StatusReply<ConsultView>> replyTo) implements Command {}
+  /** The legs: the consult's target answered. */
+  public record ReportConsultAnswer(String consultId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The legs: the consult ended on its own ({@code reason}: no answer, refused, the target hung up). */
+  public record ReportConsultEnd(String consultId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public sealed interface Event extends CborSerializable {
     /** When it happened, by the engine's clock. */
@@ -239,6 +252,12 @@ public final class CallEntity
   public record CallbackLegsDropped(Instant at) implements Event {}
   /** The wait after a failed attempt is over: the callback rejoins its queue, with its first entry time. */
   public record CallbackRetried(Instant at) implements Event {}
+  /** {@code fromAgentId} consults {@code target} (an agent id or an outside address); the customer is on hold. */
+  public record ConsultStarted(String consultId, String fromAgentId, String target, Instant at) implements Event {}
+  public record ConsultAnswered(String consultId, Instant at) implements Event {}
+  public record ConferenceStarted(String consultId, Instant at) implements Event {}
+  /** The consult is over: {@code completed} when its target took the call (an attended transfer). */
+  public record ConsultEnded(String consultId, String reason, boolean completed, Instant at) implements Event {}
 
   /** How long the legs' hang-up may trail their stop before the call is ended as lost. */
   static final Duration LEGS_GRACE = Duration.ofSeconds(6);
@@ -277,6 +296,7 @@ public final class CallEntity
   private final Asks asks;
   private final CallNotices notices;
   private final RecordingCommands recordings;
+  private final ConsultCommands consults;
 
   private CallEntity(String callId, ActorRef<Router.Command> router, Peers peers, Clock clock, EventPublisher events,
       Predicate<String> staffed, ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> context,
@@ -295,6 +315,7 @@ public final class CallEntity
     this.asks = new Asks(LEGS_PING_TIMEOUT, context.getSystem().scheduler());
     this.notices = new CallNotices(callId, peers, asks, org.slf4j.LoggerFactory.getLogger(CallEntity.class));
     this.recordings = new RecordingCommands(callId, clock, Effect(), this::persist);
+    this.consults = new ConsultCommands(callId, clock, Effect(), this::persist, context, asks, peers, notices);
   }
 
   @Override
@@ -368,6 +389,11 @@ public final class CallEntity
         .onCommand(TransferTargetReserved.class, this::onTransferTargetReserved)
         .onCommand(TransferQueueChecked.class, this::onTransferQueueChecked)
         .onCommand(RingBackReserved.class, this::onRingBackReserved)
+        .onCommand(StartConsult.class, consults::onConsult)
+        .onCommand(ConsultTargetReserved.class, consults::onTargetReserved)
+        .onCommand(ChangeConsult.class, consults::onChange)
+        .onCommand(ReportConsultAnswer.class, consults::onAnswer)
+        .onCommand(ReportConsultEnd.class, consults::onEnd)
         .onCommand(RequestCallback.class, this::onRequestCallback)
         .onCommand(CallbackNotAnswered.class, (s, c) -> s.status() != CallStatus.OFFERING || s.callback() == null
             ? Effect().reply(c.replyTo(), StatusReply.success(s.view())) : callbackFailed(s, c.reason(), c.replyTo()))
@@ -503,6 +529,7 @@ public final class CallEntity
     if (state.callback() != null) {
       return Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + " is a callback: it cannot be put on hold"));
     }
+    if (state.consult() != null) return Effect().reply(replyTo, ConsultCommands.busy(state));
     if (state.hold().onHold() == onHold) {
       return fromPhone ? Effect().reply(replyTo, StatusReply.success(state.holdView(now)))
           : Effect().reply(replyTo, Refusal.CONFLICT.reply("call " + callId + (onHold ? " is already on hold" : " is not on hold")));
@@ -664,6 +691,7 @@ public final class CallEntity
     if (state.callback() != null) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is a callback: its legs cannot be monitored"));
     }
+    if (state.consult() != null) return Effect().reply(cmd.replyTo(), ConsultCommands.busy(state));
     if (state.monitoring() != null) {
       return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " is already monitored by "
           + state.monitoring().supervisor() + " (one monitoring per call)"));
@@ -1036,6 +1064,10 @@ public final class CallEntity
         .onEvent(CallbackOffered.class, (s, e) -> s)
         .onEvent(CallbackRetried.class, (s, e) -> s.callbackRetried())
         .onEvent(CallbackLegsDropped.class, (s, e) -> s.callbackLegsDropped())
+        .onEvent(ConsultStarted.class, (s, e) -> s.withConsult(new Consult(e.consultId(), e.fromAgentId(), e.target(), false, false, e.at())))
+        .onEvent(ConsultAnswered.class, (s, e) -> s.consult() == null ? s : s.withConsult(s.consult().answer()))
+        .onEvent(ConferenceStarted.class, (s, e) -> s.consult() == null ? s : s.withConsult(s.consult().toConference()))
+        .onEvent(ConsultEnded.class, (s, e) -> s.withConsult(null))
         .build();
   }
 }

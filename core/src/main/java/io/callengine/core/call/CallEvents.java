@@ -52,6 +52,7 @@ final class CallEvents {
           e.heldMillis() / 1000, e.totalHeldMillis() / 1000));
     }
     CallMonitorEvents.publish(events, callId, before, event, after);
+    CallConsultEvents.publish(events, callId, before, event, after);
     CallbackEvents.publish(events, callId, before, event, after);
     if (before.status() != after.status()) {
       events.publish(new CallStateChanged(at, callId, after.queueId(), after.agentId(), before.status().name(), after.status().name()));

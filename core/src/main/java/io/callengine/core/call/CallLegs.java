@@ -50,4 +50,12 @@ public final class CallLegs {
    * a {@link RingAgents} follows for an agent or outside target, a {@link Moved} for a queue.
    */
   public record Transferred(String callId, String fromAgentId) implements Command {}
+  /**
+   * The agent of the call consults {@code target} ({@code consultId}): the customer goes on hold, the
+   * target's phone rings for {@code ringTimeoutSeconds} and, answered, talks with the agent. What cannot
+   * be done is reported back as {@link CallEntity.ReportConsultEnd}.
+   */
+  public record Consult(String callId, String consultId, Reservation target, int ringTimeoutSeconds) implements Command {}
+  /** The consult {@code consultId} goes on as {@code to}: CONFERENCE (all three), COMPLETED (the target takes the call) or ENDED (cancelled). */
+  public record ChangeConsult(String callId, String consultId, ConsultView.State to) implements Command {}
 }

@@ -55,6 +55,7 @@ final class CallNotices {
     ended.offeredTo().stream().filter(agentId -> transfer == null || !agentId.equals(transfer.fromAgentId()))
         .forEach(agentId -> released(agentId, false));
     if (transfer != null) handedOver(transfer.fromAgentId(), transfer.talkSeconds(), ended.wrapUpSeconds());
+    if (ended.consult() != null) released(ended.consult().target(), false); // the call ended while its agent consulted
     if (ended.answeredAt() != null && ended.agentId() != null) finished(ended);
   }
 

@@ -35,18 +35,30 @@ public record CallState(
     CallHold hold,
     List<String> transferredFrom,
     CallTransfer transfer,
-    Callback callback)
+    Callback callback,
+    Consult consult)
     implements CborSerializable {
 
   /**
    * {@code recording} and {@code hold} stay with the call to its end; {@code monitoring} is the
    * supervisor monitoring it now; {@code transferredFrom} the agents who handed the call over, in
    * order; {@code transfer} one ringing now, or null; {@code callback} the caller's wish to be
-   * called back, or null.
+   * called back, or null; {@code consult} the agent's consult (attended transfer or conference)
+   * running now, or null (absent in older journals).
    */
   public CallState {
     hold = hold == null ? CallHold.NONE : hold;
     transferredFrom = transferredFrom == null ? List.of() : List.copyOf(transferredFrom);
+  }
+
+  /** Any step that ends a consult, or happens without one. */
+  public CallState(String callId, CallStatus status, String caller, String dialed, String queueId, int priority,
+      List<QueueConfig.RequiredSkill> extraSkills, ActorRef<CallLegs.Command> legs, List<String> offeredTo, String agentId,
+      int wrapUpSeconds, Instant enqueuedAt, Instant offeredAt, Instant answeredAt, Instant endedAt, Disposition disposition,
+      String endReason, CallMedia media, CallRecording recording, Monitoring monitoring, CallHold hold, List<String> transferredFrom,
+      CallTransfer transfer, Callback callback) {
+    this(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds, enqueuedAt,
+        offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, hold, transferredFrom, transfer, callback, null);
   }
 
   /** A call before its answer: no recording, monitoring, hold or transfer yet. */
@@ -59,7 +71,7 @@ public record CallState(
   }
 
   public static CallState empty(String callId) {
-    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE, null, null, CallHold.NONE, List.of(), null, null);
+    return new CallState(callId, CallStatus.NEW, null, null, null, 0, List.of(), null, List.of(), null, 0, null, null, null, null, null, null, CallMedia.NONE, null, null, CallHold.NONE, List.of(), null, null, null);
   }
 
   public boolean active() {
@@ -69,7 +81,8 @@ public record CallState(
   /** Whether the call rings this agent or is connected to it. */
   public boolean holds(String agentId) {
     return status == CallStatus.OFFERING && offeredTo.contains(agentId) || status == CallStatus.CONNECTED && agentId.equals(this.agentId)
-        || transfer != null && status != CallStatus.ENDED && agentId.equals(transfer.fromAgentId());
+        || transfer != null && status != CallStatus.ENDED && agentId.equals(transfer.fromAgentId())
+        || consult != null && status != CallStatus.ENDED && agentId.equals(consult.target());
   }
 
   public long waitSeconds(Instant now) {
@@ -86,7 +99,8 @@ public record CallState(
     return new CallView(callId, status, queueId, status == CallStatus.ENDED ? List.of() : offeredTo, agentId, caller, dialed, disposition, endReason,
         enqueuedAt, offeredAt, answeredAt, endedAt, wait, talk, media.averageMos(), media.samples() == 0 ? null : media.worstMos(),
         media.samples() == 0 ? null : media.worstLossPercent(), media.dtmf().isEmpty() ? null : media.dtmf(), recording, monitoring,
-        hold.onHold(), hold.heldMillis() / 1000, transferredFrom, callback);
+        hold.onHold(), hold.heldMillis() / 1000, transferredFrom, callback,
+        consult == null || status == CallStatus.ENDED ? null : consult.view(callId));
   }
 
   CallState started(CallEntity.CallStarted e) {
@@ -129,7 +143,7 @@ public record CallState(
   CallState ended(CallEntity.CallEnded e) {
     return new CallState(callId, CallStatus.ENDED, caller, dialed, queueId, priority, extraSkills, legs,
         offeredTo, agentId, wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, e.at(), e.disposition(), e.reason(), media, recording, null, hold,
-        transferredFrom, transfer, callback);
+        transferredFrom, transfer, callback, consult);
   }
 
   /** The caller hung up to be called back: the call keeps its place, with no legs until an agent is reserved. */
@@ -171,12 +185,12 @@ public record CallState(
 
   CallState withMedia(CallMedia newMedia) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId,
-        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring, hold, transferredFrom, transfer, callback);
+        wrapUpSeconds, enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, newMedia, recording, monitoring, hold, transferredFrom, transfer, callback, consult);
   }
 
   CallState withRecording(CallRecording newRecording) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
-        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring, hold, transferredFrom, transfer, callback);
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, newRecording, monitoring, hold, transferredFrom, transfer, callback, consult);
   }
 
   /** Whether the call is connected and being recorded now. */
@@ -186,12 +200,18 @@ public record CallState(
 
   CallState withMonitoring(Monitoring newMonitoring) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
-        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring, hold, transferredFrom, transfer, callback);
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, newMonitoring, hold, transferredFrom, transfer, callback, consult);
   }
 
   CallState withHold(CallHold newHold) {
     return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
-        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, newHold, transferredFrom, transfer, callback);
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, newHold, transferredFrom, transfer, callback, consult);
+  }
+
+  CallState withConsult(Consult newConsult) {
+    return new CallState(callId, status, caller, dialed, queueId, priority, extraSkills, legs, offeredTo, agentId, wrapUpSeconds,
+        enqueuedAt, offeredAt, answeredAt, endedAt, disposition, endReason, media, recording, monitoring, hold, transferredFrom, transfer, callback,
+        newConsult);
   }
 
   /** The call's hold at {@code now}, for the API. */

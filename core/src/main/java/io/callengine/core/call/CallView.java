@@ -9,6 +9,7 @@ import java.util.List;
  * one who answered; {@code mos} is the average of the quality samples of both legs; {@code recording}
  * is null for a call that is not recorded; {@code monitoring} the supervisor monitoring it now, if any.
  * {@code holdSeconds} counts the holds that are over (a call that ended on hold: up to its end).
+ * {@code consult} is the agent's consult running now, if any.
  */
 public record CallView(
     String callId,
@@ -35,5 +36,6 @@ public record CallView(
     boolean onHold,
     long holdSeconds,
     List<String> transferredFrom,
-    Callback callback)
+    Callback callback,
+    ConsultView consult)
     implements CborSerializable {}

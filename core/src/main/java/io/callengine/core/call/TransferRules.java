@@ -33,6 +33,7 @@ final class TransferRules {
     if (state.callback() != null) {
       return Optional.of(Refusal.CONFLICT.reply("call " + callId + " is a callback: it cannot be transferred"));
     }
+    if (state.consult() != null) return Optional.of(ConsultCommands.busy(state));
     if (cmd.fromAgentId().equals(cmd.target().agentId())) {
       return Optional.of(Refusal.INVALID.reply("agentId: the call is already with agent " + cmd.fromAgentId()));
     }
@@ -61,7 +62,7 @@ final class TransferRules {
   }
 
   /** The named agent's refusal to reserve, as the transfer's: an unknown agent NOT_FOUND, anything else CONFLICT. */
-  static StatusReply<CallView> targetRefused(String refusal) {
+  static <T> StatusReply<T> targetRefused(String refusal) {
     String text = String.valueOf(refusal);
     if (text.startsWith("not-found: ")) return StatusReply.error(text);
     return Refusal.CONFLICT.reply(text.startsWith("conflict: ") ? text.substring("conflict: ".length()) : "the agent did not answer: " + text);

@@ -11,7 +11,8 @@ public sealed interface CallCenterEvent extends CborSerializable
     permits CallIncoming, CallQueued, CallOffered, CallEstablished, CallStateChanged, CallEnded, AgentStatusChanged,
         MediaQuality, MediaFlow, DtmfPressed, Warning, SecurityAlert,
         RecordingStarted, RecordingPaused, RecordingResumed, RecordingStopped, CallMonitored, CallHeld, CallResumed,
-        CallTransferred, TransferFailed, CallbackRequested, CallbackAttempted, CallbackCompleted, CallbackFailed, CallbackOffered {
+        CallTransferred, TransferFailed, CallbackRequested, CallbackAttempted, CallbackCompleted, CallbackFailed, CallbackOffered,
+        CallConsulted {
 
   Instant at();
 

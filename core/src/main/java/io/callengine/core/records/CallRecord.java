@@ -16,7 +16,8 @@ import java.util.List;
  * as each hold ends), {@code onHold} whether it is now.
  * A transferred call keeps its one record: {@code agentId} is the last agent who answered,
  * {@code transferredFrom} the agents who handed it over, in order.
- * A callback has the number called back and the attempts made so far.
+ * A callback has the number called back and the attempts made so far. {@code consults} counts the
+ * agents' consults on the call, {@code conference} whether one of them became a conference of three.
  */
 public record CallRecord(
     String callId,
@@ -53,13 +54,15 @@ public record CallRecord(
     int transfers,
     List<String> transferredFrom,
     String callbackNumber,
-    Integer callbackAttempts) {
+    Integer callbackAttempts,
+    int consults,
+    boolean conference) {
 
   /** The record as the agent who took the call sees it: without who monitored it. */
   public CallRecord withoutMonitoring() {
     return new CallRecord(callId, queueId, agentId, caller, dialed, status, disposition, endReason, enqueuedAt, answeredAt, endedAt,
         waitSeconds, talkSeconds, mos, worstMos, lossPercent, dtmf, queues, offeredAt, offers, ringSeconds, wrapUpSeconds, recorded, recordingNode, recordingFile,
         recordingSeconds, recordingPauses, List.of(), holds, holdSeconds, onHold, transfers, transferredFrom,
-        callbackNumber, callbackAttempts);
+        callbackNumber, callbackAttempts, consults, conference);
   }
 }

@@ -96,6 +96,10 @@ public final class CallRecordProjection extends JdbcHandler<EventEnvelope<CallEn
       Sql.update(c, "UPDATE call_records SET monitored_by = CASE WHEN monitored_by IS NULL THEN ? "
           + "WHEN ',' || monitored_by || ',' LIKE ? OR LENGTH(monitored_by) > 950 THEN monitored_by "
           + "ELSE monitored_by || ',' || ? END WHERE call_id = ?", who, "%," + who + ",%", who, callId);
+    } else if (event instanceof CallEntity.ConsultStarted) {
+      Sql.update(c, "UPDATE call_records SET consults = consults + 1 WHERE call_id = ?", callId);
+    } else if (event instanceof CallEntity.ConferenceStarted) {
+      Sql.update(c, "UPDATE call_records SET conference = TRUE WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallHeld e) {
       Sql.update(c, "UPDATE call_records SET holds = holds + 1, on_hold = TRUE WHERE call_id = ?", callId);
     } else if (event instanceof CallEntity.CallResumed e) {

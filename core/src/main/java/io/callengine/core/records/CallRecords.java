@@ -113,7 +113,8 @@ public final class CallRecords {
         rs.getObject("recording_seconds", Long.class), rs.getInt("recording_pauses"), queues(rs.getString("monitored_by")),
         rs.getInt("holds"), rs.getLong("hold_seconds"), rs.getBoolean("on_hold"),
         rs.getInt("transfers"), queues(rs.getString("transferred_from")),
-        rs.getString("callback_number"), rs.getObject("callback_attempts", Integer.class));
+        rs.getString("callback_number"), rs.getObject("callback_attempts", Integer.class),
+        rs.getInt("consults"), rs.getBoolean("conference"));
   }
 
   private static List<String> queues(String path) {

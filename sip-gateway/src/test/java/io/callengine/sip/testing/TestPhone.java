@@ -287,6 +287,12 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return inDialog(incomingDialog, "REFER", java.util.Map.of("Refer-To", referTo));
   }
 
+  /** The Call-ID, local tag and remote tag of the call this phone answered, as a {@code Replaces} header names them (RFC 3891). */
+  public String incomingReplaces() {
+    Dialog dialog = incomingDialog;
+    return dialog.getCallId().getCallId() + ";to-tag=" + dialog.getLocalTag() + ";from-tag=" + dialog.getRemoteTag();
+  }
+
   /** Hangs up the call this phone answered. */
   public Response hangUpIncoming() throws Exception {
     return bye(incomingDialog);

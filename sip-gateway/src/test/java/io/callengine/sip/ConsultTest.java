@@ -1,0 +1,455 @@
+package io.callengine.sip;
+
+import static io.callengine.core.testing.TestEngines.eventually;
+import static io.callengine.sip.testing.ToneLevel.amplitude;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.Refusal;
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.api.AgentSpec;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.CallStatus;
+import io.callengine.core.call.CallView;
+import io.callengine.core.call.ConsultView;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.call.TransferTarget;
+import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.events.CallConsulted;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.media.G711Law;
+import io.callengine.sip.testing.OutgoingCall;
+import io.callengine.sip.testing.TestPhone;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Consults over loopback SIP: an agent's phone answers a caller, the agent consults another agent
+ * (or an allowed outside phone) through the engine's API while the caller waits on hold music, and
+ * then hands the call over (an attended transfer), makes it a conference of three, or cancels; a
+ * target that does not answer leaves the caller on hold with the agent. Audio is judged by content:
+ * text payloads where the relay passes packets through, tones where the conference mixes them.
+ */
+class ConsultTest {
+  private static final double CALLER_TONE = 1000;
+  private static final double AGENT_TONE = 500;
+  private static final double TARGET_TONE = 300;
+  private static final int AMPLITUDE = 8000;
+  private static SipTestNode node;
+  private static CallCenterEngine engine;
+  private static final List<TestPhone> phones = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = SipTestNode.start("45000-45199",
+        "callengine.transfer { allowed-destinations = [\"sip:partner@127.0.0.1:*\"], ring-timeout = 3s }\n");
+    engine = node.engine();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    phones.forEach(TestPhone::close);
+    node.close();
+  }
+
+  private static void queue(String id) throws Exception {
+    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** An agent serving {@code queueId} with a registered phone, AVAILABLE. */
+  private static TestPhone agent(String id, String queueId) throws Exception {
+    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    TestPhone phone = node.phone(id);
+    phones.add(phone);
+    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
+    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return phone;
+  }
+
+  private static AgentView agentView(String id) throws Exception {
+    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static CallView call(String callId) throws Exception {
+    return engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** The caller dials {@code queueId}; {@code agent}'s phone rings and answers; audio flows; returns the call id. */
+  private static String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
+    assertEquals(200, call.awaitFinal().getStatusCode());
+    call.useAnswer();
+    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
+    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
+    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
+    return agentView(agentId).currentCalls().get(0);
+  }
+
+  private static <T> T get(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static ConsultView consult(String agentId, String callId, TransferTarget target) throws Exception {
+    return get(engine.agent(agentId).consult(callId, target));
+  }
+
+  private static ConsultView change(String agentId, String callId, ConsultView.State to) throws Exception {
+    return get(engine.agent(agentId).changeConsult(callId, to));
+  }
+
+  private static Refusal refusalOf(CompletionStage<?> stage) throws Exception {
+    try {
+      get(stage);
+      throw new AssertionError("it was taken");
+    } catch (ExecutionException e) {
+      return Refusal.toException(e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause()).refusal();
+    }
+  }
+
+  private static CallRecord record(String callId) throws Exception {
+    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
+  }
+
+  /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, reading past anything else (hold music). */
+  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      speaker.rtp.send(payload);
+      for (int packets = 0; packets < 200; packets++) {
+        String got = listener.rtp.receive(50);
+        if (got == null) break;
+        if (payload.equals(got)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * While agent and target each send their payload 50 times, what the caller receives: packets keep
+   * coming (the hold music) and none of them is the agent's or the target's.
+   */
+  private static void callerHearsOnlyMusic(TestPhone caller, TestPhone agent, TestPhone target) throws Exception {
+    int packets = 0;
+    for (int i = 0; i < 50; i++) {
+      agent.rtp.send("agent during consult");
+      target.rtp.send("target during consult");
+      for (int read = 0; read < 5; read++) {
+        String got = caller.rtp.receive(20);
+        if (got == null) break;
+        packets++;
+        assertFalse(got.equals("agent during consult") || got.equals("target during consult"), "the caller hears only music: " + got);
+      }
+    }
+    assertTrue(packets > 10, "the caller hears the hold music (" + packets + " packets)");
+  }
+
+  private static CallConsulted consulted(TestProbe<CallCenterEvent> events, String callId, String change) {
+    return (CallConsulted) events.fishForMessage(Duration.ofSeconds(10), "call-consulted " + change,
+        e -> e instanceof CallConsulted c && c.callId().equals(callId) && c.change().equals(change)
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+  }
+
+  private static boolean got(TestPhone phone, String method) throws InterruptedException {
+    for (int i = 0; i < 20; i++) {
+      if (method.equals(phone.events.poll(500, TimeUnit.MILLISECONDS))) return true;
+    }
+    return false;
+  }
+
+  @Test
+  void aConsultThenCompleteHandsTheCallerToTheTargetAsAnAttendedTransfer() throws Exception {
+    queue("cq1");
+    queue("cq1b");
+    TestPhone ann = agent("c1-ann", "cq1");
+    TestPhone bob = agent("c1-bob", "cq1b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5561001")) {
+      String callId = connect(caller, caller.call("cq1"), "c1-ann", ann);
+      assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-bob").consult(callId, TransferTarget.agent("c1-ann"))),
+          "a consult on a call that is not the agent's: 409");
+      assertEquals(Refusal.INVALID, refusalOf(engine.agent("c1-ann").consult(callId, TransferTarget.queue("cq1b", true, null))),
+          "a queue as a consult's target: 400");
+      assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").changeConsult(callId, ConsultView.State.COMPLETED)),
+          "complete without a consult: 409");
+
+      ConsultView ringing = consult("c1-ann", callId, TransferTarget.agent("c1-bob"));
+      assertEquals(ConsultView.State.RINGING, ringing.state());
+      assertEquals("agent:c1-bob", ringing.target());
+      assertEquals("c1-ann", consulted(events, callId, "started").agentId());
+      assertTrue(call(callId).onHold(), "the customer is on hold during the consult");
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertEquals(ConsultView.State.TALKING, call(callId).consult().state(), "the call's view shows the consult");
+      assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").consult(callId, TransferTarget.agent("c1-bob"))),
+          "a second consult: 409");
+      assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").resume(callId)), "a resume during the consult: 409");
+
+      assertTrue(heard(bob, "hello ann, bob here", ann), "the agent hears the target");
+      assertTrue(heard(ann, "hello bob, a caller for you", bob), "the target hears the agent");
+      callerHearsOnlyMusic(caller, ann, bob);
+
+      ConsultView done = change("c1-ann", callId, ConsultView.State.COMPLETED);
+      assertEquals(ConsultView.State.COMPLETED, done.state());
+      assertTrue(got(ann, "BYE"), "the agent's leg gets BYE");
+      CallConsulted ended = consulted(events, callId, "ended");
+      assertTrue(ended.completed(), "the consult ended as an attended transfer");
+      assertTrue(heard(bob, "hello caller, bob here", caller), "the caller hears the target");
+      assertTrue(heard(caller, "hello bob", bob), "and the target hears the caller");
+      CallView after = call(callId);
+      assertEquals("c1-bob", after.agentId());
+      assertFalse(after.onHold(), "the call is off hold");
+      assertEquals(null, after.consult(), "and has no consult any more");
+      assertEquals(List.of("c1-ann"), after.transferredFrom());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c1-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the target is on the call", () -> agentView("c1-bob").activity() == Activity.ON_CALL);
+
+      assertEquals(200, bob.hangUpIncoming().getStatusCode());
+      assertTrue(got(caller, "BYE"), "the target's hang-up ends the call");
+      eventually(Duration.ofSeconds(10), "one record links both agents, with the consult's hold", () -> {
+        CallRecord r = record(callId);
+        return r != null && r.disposition() == Disposition.COMPLETED && "c1-bob".equals(r.agentId())
+            && r.transferredFrom().equals(List.of("c1-ann")) && r.transfers() == 1 && r.consults() == 1 && !r.conference();
+      });
+    }
+  }
+
+  @Test
+  void aCancelGivesTheCallerBackAndATargetThatDoesNotAnswerLeavesHimOnHold() throws Exception {
+    queue("cq2");
+    queue("cq2b");
+    TestPhone ann = agent("c2-ann", "cq2");
+    TestPhone bob = agent("c2-bob", "cq2b");
+    TestPhone sam = agent("c2-sam", "cq2b");
+    sam.answer = TestPhone.Answer.NEVER;
+    TestPhone stranger = node.phone("stranger");
+    phones.add(stranger);
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5562001")) {
+      String callId = connect(caller, caller.call("cq2"), "c2-ann", ann);
+      assertEquals(Refusal.FORBIDDEN, refusalOf(engine.agent("c2-ann").consult(callId, TransferTarget.outside(stranger.contact()))),
+          "an outside address off the allowlist: 403");
+
+      consult("c2-ann", callId, TransferTarget.agent("c2-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertTrue(heard(bob, "bob for ann", ann), "the agent hears the target");
+      ConsultView cancelled = change("c2-ann", callId, ConsultView.State.ENDED);
+      assertEquals(ConsultView.State.ENDED, cancelled.state());
+      assertTrue(got(bob, "BYE"), "the target's leg gets BYE");
+      assertFalse(consulted(events, callId, "ended").completed());
+      assertTrue(heard(ann, "ann is back", caller), "the caller hears the agent again");
+      assertTrue(heard(caller, "caller to ann", ann), "and is heard by her");
+      assertFalse(call(callId).onHold());
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c2-bob").activity() == Activity.IDLE);
+
+      consult("c2-ann", callId, TransferTarget.agent("c2-sam"));
+      assertEquals("INVITE", sam.events.poll(10, TimeUnit.SECONDS), "the second target's phone rings");
+      CallConsulted noAnswer = consulted(events, callId, "ended");
+      assertFalse(noAnswer.completed());
+      assertTrue(noAnswer.reason().contains("did not answer"), noAnswer.reason());
+      assertTrue(call(callId).onHold(), "the caller stays on hold with the agent");
+      callerHearsOnlyMusic(caller, ann, sam);
+      eventually(Duration.ofSeconds(5), "the silent target is free again", () -> agentView("c2-sam").activity() == Activity.IDLE);
+      assertEquals(2, get(engine.agent("c2-ann").resume(callId)).holds(), "the agent resumes; both consults' holds are counted");
+      assertTrue(heard(ann, "ann again", caller), "the caller hears the agent after the resume");
+      assertEquals(Activity.ON_CALL, agentView("c2-ann").activity());
+      assertEquals(200, ann.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record stays the first agent's", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c2-ann".equals(r.agentId()) && r.transfers() == 0 && r.consults() == 2
+            && r.disposition() == Disposition.COMPLETED;
+      });
+    }
+  }
+
+  @Test
+  void aConferenceLetsAllThreeHearEachOtherUntilTheTargetLeaves() throws Exception {
+    queue("cq3");
+    TestPhone ann = agent("c3-ann", "cq3");
+    TestPhone partner = node.phone("partner");
+    phones.add(partner);
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5563001")) {
+      String callId = connect(caller, caller.call("cq3"), "c3-ann", ann);
+      assertEquals(partner.contact(), consult("c3-ann", callId, TransferTarget.outside(partner.contact())).target(),
+          "an outside address on the allowlist");
+      assertEquals("INVITE", partner.events.poll(10, TimeUnit.SECONDS), "the outside phone is called");
+      consulted(events, callId, "answered");
+      assertEquals(ConsultView.State.CONFERENCE, change("c3-ann", callId, ConsultView.State.CONFERENCE).state());
+      consulted(events, callId, "conference");
+      assertFalse(call(callId).onHold(), "a conference takes the caller off hold");
+
+      Heard conference = talk(caller, ann, partner);
+      conference.caller().expect("conference, caller", List.of(AGENT_TONE, TARGET_TONE));
+      conference.agent().expect("conference, agent", List.of(CALLER_TONE, TARGET_TONE));
+      conference.target().expect("conference, target", List.of(CALLER_TONE, AGENT_TONE));
+
+      assertEquals(200, partner.hangUpIncoming().getStatusCode(), "the outside party leaves");
+      assertTrue(consulted(events, callId, "ended").reason().contains("hung up"));
+      assertTrue(heard(ann, "just us again", caller), "caller and agent still hear each other");
+      assertTrue(heard(caller, "yes just us", ann));
+      assertEquals("c3-ann", call(callId).agentId());
+      assertEquals(200, ann.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record shows the conference", () -> {
+        CallRecord r = record(callId);
+        return r != null && r.conference() && r.consults() == 1 && "c3-ann".equals(r.agentId()) && r.transfers() == 0;
+      });
+    }
+  }
+
+  @Test
+  void aReferWithReplacesNamingTheConsultLegCompletesItAndAnUnknownDialogIs501() throws Exception {
+    queue("cq4");
+    queue("cq4b");
+    TestPhone ann = agent("c4-ann", "cq4");
+    TestPhone bob = agent("c4-bob", "cq4b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5564001")) {
+      String callId = connect(caller, caller.call("cq4"), "c4-ann", ann);
+      consult("c4-ann", callId, TransferTarget.agent("c4-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertTrue(heard(bob, "bob on the consult", ann));
+      String replaces = java.net.URLEncoder.encode(bob.incomingReplaces(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertEquals(501, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=unknown-dialog%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "Replaces naming a dialog the engine does not know: 501, and the consult goes on");
+      assertTrue(heard(ann, "still consulting", bob));
+      assertEquals(202, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=" + replaces + ">").getStatusCode(),
+          "Replaces naming the consult's leg: 202");
+      assertEquals("SIP/2.0 100 Trying", ann.notifies.poll(5, TimeUnit.SECONDS));
+      assertEquals("SIP/2.0 200 OK", ann.notifies.poll(5, TimeUnit.SECONDS));
+      assertTrue(got(ann, "BYE"), "then the agent's leg gets BYE");
+      assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
+      assertTrue(heard(bob, "bob for the caller", caller), "the caller hears the target");
+      assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
+      assertEquals("c4-bob", call(callId).agentId());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c4-ann").activity() == Activity.WRAP_UP);
+      assertEquals(200, bob.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record links both agents", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c4-bob".equals(r.agentId()) && r.transferredFrom().equals(List.of("c4-ann"));
+      });
+    }
+  }
+
+  @Test
+  void aRefreshFromTheAgentsPhoneKeepsTheConsultAndTheCallersHangUpEndsIt() throws Exception {
+    queue("cq5");
+    queue("cq5b");
+    TestPhone ann = agent("c5-ann", "cq5");
+    TestPhone bob = agent("c5-bob", "cq5b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5565001")) {
+      OutgoingCall call = caller.call("cq5");
+      String callId = connect(caller, call, "c5-ann", ann);
+      consult("c5-ann", callId, TransferTarget.agent("c5-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertEquals(200, ann.reInviteIncoming("sendrecv").getStatusCode(), "a session refresh from the agent's phone: 200");
+      assertTrue(call(callId).onHold(), "and the caller is still on hold");
+      callerHearsOnlyMusic(caller, ann, bob);
+      assertTrue(heard(bob, "bob still here", ann), "the consult goes on");
+
+      call.hangUp();
+      assertTrue(got(bob, "BYE"), "the caller's hang-up ends the consult: the target's leg gets BYE");
+      assertEquals("the call ended", consulted(events, callId, "ended").reason());
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c5-bob").activity() == Activity.IDLE);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c5-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(10), "the call is the agent's, completed", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c5-ann".equals(r.agentId()) && r.disposition() == Disposition.COMPLETED;
+      });
+    }
+  }
+
+  /** What each phone heard while all three sent their tone: frames that carry each tone, and each tone's loudest frame. */
+  private record Heard(Tally caller, Tally agent, Tally target) {}
+
+  private record Tally(int frames, int[] framesWith, double[] loudest) {
+    void expect(String who, List<Double> heard) {
+      double[] tones = {CALLER_TONE, AGENT_TONE, TARGET_TONE};
+      assertTrue(frames >= 20, who + " received " + frames + " frames");
+      for (int i = 0; i < tones.length; i++) {
+        String what = who + " hears " + (int) tones[i] + " Hz in " + framesWith[i] + " of " + frames + " frames, at most " + Math.round(loudest[i]);
+        if (heard.contains(tones[i])) assertTrue(framesWith[i] >= Math.max(3, frames / 5), what);
+        else assertTrue(loudest[i] < 0.05 * AMPLITUDE, what);
+      }
+    }
+  }
+
+  /** Each phone sends its tone for 1.5 s of 20 ms frames, paced as a phone would; then what each received is measured. */
+  private static Heard talk(TestPhone caller, TestPhone agent, TestPhone target) throws Exception {
+    for (TestPhone p : List.of(caller, agent, target)) {
+      for (int i = 0; i < 5000 && p.rtp.receivePacket(5) != null; i++) {
+        // what arrived before the three talked
+      }
+    }
+    byte[] a = tone(CALLER_TONE);
+    byte[] b = tone(AGENT_TONE);
+    byte[] c = tone(TARGET_TONE);
+    for (int frame = 0; frame < 75; frame++) {
+      caller.rtp.sendAudio(a);
+      agent.rtp.sendAudio(b);
+      target.rtp.sendAudio(c);
+      Thread.sleep(20); // the pace of a phone's frames, not a wait for anything
+    }
+    return new Heard(measure(caller), measure(agent), measure(target));
+  }
+
+  /** The tones in the PCMU frames the phone received, from the 15th frame on (after the first packets of the mix). */
+  private static Tally measure(TestPhone phone) throws Exception {
+    List<short[]> frames = new ArrayList<>();
+    while (frames.size() < 60) {
+      byte[] packet = phone.rtp.receivePacket(300);
+      if (packet == null) break;
+      if (packet.length != 12 + 160 || (packet[1] & 0x7f) != 0) continue;
+      short[] pcm = new short[160];
+      for (int s = 0; s < 160; s++) pcm[s] = G711Law.PCMU.decode(packet[12 + s]);
+      frames.add(pcm);
+    }
+    List<short[]> steady = frames.size() > 15 ? frames.subList(15, frames.size()) : List.of();
+    double[] tones = {CALLER_TONE, AGENT_TONE, TARGET_TONE};
+    int[] framesWith = new int[3];
+    double[] loudest = new double[3];
+    for (short[] frame : steady) {
+      for (int i = 0; i < 3; i++) {
+        double level = amplitude(frame, tones[i]);
+        if (level > 0.9 * AMPLITUDE) framesWith[i]++;
+        loudest[i] = Math.max(loudest[i], level);
+      }
+    }
+    return new Tally(steady.size(), framesWith, loudest);
+  }
+
+  /** One 20 ms frame of a tone (whole periods, so every frame is the same), in PCMU. */
+  private static byte[] tone(double hz) {
+    byte[] frame = new byte[160];
+    for (int i = 0; i < 160; i++) frame[i] = G711Law.PCMU.encode((short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * i / 8000)));
+    return frame;
+  }
+}
