@@ -29,26 +29,33 @@ ce_require() {
 
 # ce_free_port VAR [N]: sets VAR to a port that nothing on this machine uses (TCP or UDP)
 # and that this script has not handed out yet; with N, the first of N consecutive such ports.
+# The ports come from CE_PORT_RANGE (default 10000-32767, below the kernel's ephemeral range
+# where outgoing sockets land); scripts that run at the same time get ranges of their own,
+# so that neither hands out a port the other has picked but not bound yet.
 ce_free_port() {
-  local _var=$1 _span=${2:-1} _used _port _try _p _ok
+  local _var=$1 _span=${2:-1} _range=${CE_PORT_RANGE:-10000-32767} _low _high _used _port _try _p _r _moved
+  _low=${_range%-*}; _high=${_range#*-}
   _used=" $(ss -Htuan 2>/dev/null | awk '{print $5}' | sed -E 's/.*:([0-9]+)$/\1/' | sort -u | tr '\n' ' ')"
-  for _try in $(seq 1 200); do
-    # Below the kernel's ephemeral range (32768 and up), where outgoing sockets land.
-    _port=$(( 10000 + (RANDOM * 32768 + RANDOM) % 22000 ))
-    _port=$(( _port - _port % 2 ))
-    (( _port + _span < 32768 )) || continue
-    _ok=1
-    # Reject the candidate when a used or already handed-out port falls inside it.
-    for _p in $_used $CE_PICKED_PORTS; do
-      if (( _p >= _port && _p < _port + _span )); then _ok=0; break; fi
+  # First fit from a random even port, round to the start of the range at its end: a candidate
+  # that holds a used or already handed-out port moves on past that port.
+  _port=$(( _low + (RANDOM * 32768 + RANDOM) % (_high - _low + 1) ))
+  for _try in $(seq 1 1000); do
+    _port=$(( _port + _port % 2 ))
+    (( _port + _span - 1 <= _high )) || _port=$(( _low + _low % 2 ))
+    _moved=0
+    for _p in $_used; do
+      if (( _p >= _port && _p < _port + _span )); then _port=$((_p + 1)); _moved=1; break; fi
     done
-    if (( _ok )); then
-      for ((_p = _port; _p < _port + _span; _p++)); do CE_PICKED_PORTS+="$_p "; done
-      printf -v "$_var" '%s' "$_port"
-      return 0
-    fi
+    (( _moved )) && continue
+    for _r in $CE_PICKED_PORTS; do
+      if (( ${_r%-*} < _port + _span && ${_r#*-} >= _port )); then _port=$((${_r#*-} + 1)); _moved=1; break; fi
+    done
+    (( _moved )) && continue
+    CE_PICKED_PORTS+="$_port-$((_port + _span - 1)) "
+    printf -v "$_var" '%s' "$_port"
+    return 0
   done
-  ce_die "no free port found"
+  ce_die "no $_span free port(s) in $_range"
 }
 
 # How busy the machine is right now, in percent: two seconds of /proc/stat.

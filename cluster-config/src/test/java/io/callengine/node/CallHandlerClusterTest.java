@@ -33,7 +33,7 @@ class CallHandlerClusterTest {
 
   @Test
   void aHandlerOnOneNodeDecidesTheCallsOfTheOtherUntilThatNodeHasItsOwn() throws Exception {
-    try (TestCluster cluster = TestCluster.start(2, 43000)) {
+    try (TestCluster cluster = TestCluster.start(2, 45200, 100, "")) {
       CallCenterEngine first = cluster.nodes.get(0).engine();
       CallCenterEngine second = cluster.nodes.get(1).engine();
       first.admin().createQueue(QueueSpec.of("support", "Support")).toCompletableFuture().get(10, TimeUnit.SECONDS);

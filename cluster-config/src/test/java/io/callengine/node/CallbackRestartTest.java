@@ -33,7 +33,7 @@ class CallbackRestartTest {
     int sipPort = TestEngines.freePort();
     int httpPort = TestEngines.freePort();
     int proxyPort = TestEngines.freePort();
-    Map<String, String> env = NodeProcess.loopbackEnv(ADMIN, sipPort, "44100-44199");
+    Map<String, String> env = NodeProcess.loopbackEnv(ADMIN, sipPort, "44200-44299");
     env.put("CALLENGINE_SIP_OUTBOUND_PROXY", "127.0.0.1:" + proxyPort);
 
     try (TestPhone alice = new TestPhone("alice", TestEngines.freePort(), "127.0.0.1", sipPort);

@@ -22,7 +22,7 @@ class DigestSecretsClusterTest {
 
   @Test
   void aSecretWrittenOnOneNodeIsWhatTheOtherNodesRegistrarChecks() throws Exception {
-    try (TestCluster cluster = TestCluster.start(2, 42600)) {
+    try (TestCluster cluster = TestCluster.start(2, 45000, 100, "")) {
       CallCenterEngine first = cluster.nodes.get(0).engine();
       CallCenterEngine second = cluster.nodes.get(1).engine();
       first.admin().createAgent(AgentSpec.of("carol", "sip:carol@127.0.0.1", "Carol", "pw-one")).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -88,7 +88,8 @@ class RoutingPolicyRoutesTest {
     String body = "{\"id\":\"dup\",\"rules\":[{\"dialed\":\"dup\",\"queueId\":\"support\"}]}";
     assertEquals(201, node.send("POST", PATH, ADMIN, body).status());
     assertProblem(node.send("POST", PATH, ADMIN, body), 409);
-    Reply lowerCaseDays = node.send("POST", PATH, ADMIN, "{\"id\":\"weekend\",\"rules\":[{\"windows\":"
+    // Dialed "weekend" only: a rule for any call would route the other tests' calls on weekend nights.
+    Reply lowerCaseDays = node.send("POST", PATH, ADMIN, "{\"id\":\"weekend\",\"rules\":[{\"dialed\":\"weekend\",\"windows\":"
         + "[{\"days\":[\"saturday\",\"Sunday\"],\"from\":\"22:30\",\"to\":\"06:00:30\"}],\"queueId\":\"support\"}]}");
     assertEquals(201, lowerCaseDays.status(), lowerCaseDays.raw().body());
     assertEquals("SUNDAY", lowerCaseDays.json().at("/rules/0/windows/0/days/1").asText());

@@ -125,14 +125,14 @@ class DialogLivenessTest {
   void theEngineRefreshesWhenTheCallerMakesItTheRefresher() throws Exception {
     try (TestPhone caller = node.phone("5559004")) {
       caller.reInvitesToAnswer.set(2); // the third refresh gets a 180 and no final answer
-      Response ok = caller.call("lively", null, Map.of("Session-Expires", "10;refresher=uas", "Supported", "timer")).awaitFinal();
+      Response ok = caller.call("lively", null, Map.of("Session-Expires", "6;refresher=uas", "Supported", "timer")).awaitFinal();
       assertEquals(200, ok.getStatusCode());
-      assertEquals("10;refresher=uas", value(ok, "Session-Expires"), "the refresher the caller named is kept");
+      assertEquals("6;refresher=uas", value(ok, "Session-Expires"), "the refresher the caller named is kept");
       assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(12)), "the engine refreshes half-way through the interval");
       assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(12)), "and again after the refresh was answered");
       assertEquals("INVITE", nextRequest(caller, Duration.ofSeconds(12)));
       assertEquals("BYE", nextRequest(caller, Duration.ofSeconds(12)), "an unanswered refresh ends the session");
-      assertEquals("session-expired: the caller did not answer the engine's session refresh within 5 s", ended("5559004").endReason());
+      assertEquals("session-expired: the caller did not answer the engine's session refresh within 3 s", ended("5559004").endReason());
     }
   }
 

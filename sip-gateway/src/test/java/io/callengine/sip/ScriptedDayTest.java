@@ -338,7 +338,7 @@ class ScriptedDayTest {
     Config config = ConfigFactory.parseString("callengine.db.url = \"jdbc:h2:file:" + dataDirectory.resolve("db")
             + ";DATABASE_TO_UPPER=false\"")
         .withFallback(TestEngines.config("callengine.sip { host = 127.0.0.1, port = " + port
-            + ", rtp-ports = \"38000-38999\", max-expires = 86400 }\n"
+            + ", rtp-ports = \"45000-45999\", max-expires = 86400 }\n"
             + "callengine.media { no-rtp-timeout = 10m, no-rtp-timeout-on-hold = 10m, first-rtp-timeout = 10m }\n"
             + "callengine.sip.security.trusted-sources = \"127.0.0.1\""));
     engine = CallCenterEngine.builder().config(config).clock(clock).build();

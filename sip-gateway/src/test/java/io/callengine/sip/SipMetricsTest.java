@@ -27,7 +27,7 @@ class SipMetricsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = SipTestNode.start("36000-36099", "");
+    node = SipTestNode.start("35000-35099", "");
     engine = node.engine();
     sipPort = node.port();
   }

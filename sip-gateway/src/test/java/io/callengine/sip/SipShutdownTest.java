@@ -35,7 +35,7 @@ class SipShutdownTest {
   @Test
   void noStackThreadOutlivesTheEngine() throws Exception {
     Set<Thread> before = stackThreads();
-    SipTestNode node = SipTestNode.start("39800-39899", "");
+    SipTestNode node = SipTestNode.start("39700-39799", "");
     Set<Thread> started = stackThreads();
     started.removeAll(before);
     assertFalse(started.isEmpty(), "the node's SIP stack runs an EventScannerThread that is not a daemon");
