@@ -9,6 +9,8 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -19,8 +21,10 @@ import java.util.stream.Collectors;
 final class VisitTable {
   private static final String COUNTERS = Arrays.stream(Counter.values()).map(Counter::column).collect(Collectors.joining(", "));
   private static final String MARKS = Arrays.stream(Counter.values()).map(c -> "?").collect(Collectors.joining(", "));
-  private static final String ADD = Arrays.stream(Counter.values()).map(c -> c.column() + " = " + c.column() + " + ?")
-      .collect(Collectors.joining(", "));
+  // An event changes two or three of the counters: the updates set only those (most of them are for
+  // holds, transfers and callbacks, which most calls never use). One statement text per set of counters.
+  private static final Map<Long, String> VISIT_UPDATES = new ConcurrentHashMap<>();
+  private static final Map<Long, String> INTERVAL_ADDS = new ConcurrentHashMap<>();
 
   private VisitTable() {}
 
@@ -39,9 +43,10 @@ final class VisitTable {
   /** Stores {@code after} and adds what changed since {@code before} (null for a new visit) to its interval. */
   static void save(Connection c, int slice, String callId, Visit before, Visit after) throws SQLException {
     if (after.equals(before)) return;
+    Counts delta = after.counts().minus(before == null ? Counts.ZERO : before.counts());
     if (before == null) insert(c, callId, after);
-    else update(c, callId, after);
-    addToInterval(c, slice, after, after.counts().minus(before == null ? Counts.ZERO : before.counts()));
+    else update(c, callId, after, changed(delta));
+    addToInterval(c, slice, after, delta);
   }
 
   private static void insert(Connection c, String callId, Visit v) throws SQLException {
@@ -56,13 +61,21 @@ final class VisitTable {
     }
   }
 
-  private static void update(Connection c, String callId, Visit v) throws SQLException {
-    String set = Arrays.stream(Counter.values()).map(k -> k.column() + " = ?").collect(Collectors.joining(", "));
-    try (PreparedStatement s = c.prepareStatement("UPDATE queue_visits SET service_level_seconds = ?, answered_at = ?, "
-        + "left_at = ?, " + set + ", wait_ms = ? WHERE call_id = ? AND visit = ?")) {
-      int next = bindVisit(s, 1, v);
-      s.setString(next, callId);
-      s.setInt(next + 1, v.number());
+  /** Sets the visit's times, its wait and the {@code changed} counters (a bit per {@link Counter} ordinal). */
+  private static void update(Connection c, String callId, Visit v, long changed) throws SQLException {
+    String sql = VISIT_UPDATES.computeIfAbsent(changed, bits -> "UPDATE queue_visits SET service_level_seconds = ?, "
+        + "answered_at = ?, left_at = ?, " + columns(bits, column -> column + " = ?") + "wait_ms = ? WHERE call_id = ? AND visit = ?");
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      int i = 1;
+      setNullable(s, i++, v.serviceLevelSeconds() == null ? null : v.serviceLevelSeconds().longValue(), Types.INTEGER);
+      setNullable(s, i++, v.answeredAt(), Types.BIGINT);
+      setNullable(s, i++, v.leftAt(), Types.BIGINT);
+      for (Counter counter : Counter.values()) {
+        if ((changed & bit(counter)) != 0) s.setLong(i++, v.counts().get(counter));
+      }
+      s.setLong(i++, v.counts().longestWaitMs());
+      s.setString(i++, callId);
+      s.setInt(i, v.number());
       s.executeUpdate();
     }
   }
@@ -79,10 +92,15 @@ final class VisitTable {
   }
 
   private static void addToInterval(Connection c, int slice, Visit v, Counts delta) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE queue_intervals SET " + ADD
-        + ", longest_wait_ms = GREATEST(longest_wait_ms, ?) WHERE queue_id = ? AND interval_start = ? AND slice = ?")) {
+    long changed = changed(delta);
+    String sql = INTERVAL_ADDS.computeIfAbsent(changed, bits -> "UPDATE queue_intervals SET "
+        + columns(bits, column -> column + " = " + column + " + ?") + "longest_wait_ms = GREATEST(longest_wait_ms, ?) "
+        + "WHERE queue_id = ? AND interval_start = ? AND slice = ?");
+    try (PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
-      for (Counter counter : Counter.values()) s.setLong(i++, delta.get(counter));
+      for (Counter counter : Counter.values()) {
+        if ((changed & bit(counter)) != 0) s.setLong(i++, delta.get(counter));
+      }
       s.setLong(i++, delta.longestWaitMs());
       s.setString(i++, v.queueId());
       s.setLong(i++, v.intervalStart());
@@ -99,6 +117,28 @@ final class VisitTable {
       s.setLong(i, delta.longestWaitMs());
       s.executeUpdate();
     }
+  }
+
+  /** The counters {@code delta} changes, a bit per {@link Counter} ordinal. */
+  private static long changed(Counts delta) {
+    long bits = 0;
+    for (Counter counter : Counter.values()) {
+      if (delta.get(counter) != 0) bits |= bit(counter);
+    }
+    return bits;
+  }
+
+  private static long bit(Counter counter) {
+    return 1L << counter.ordinal();
+  }
+
+  /** "a = ?, b = ?, " for the counters in {@code bits}, each written by {@code assignment}. */
+  private static String columns(long bits, java.util.function.UnaryOperator<String> assignment) {
+    StringBuilder sql = new StringBuilder();
+    for (Counter counter : Counter.values()) {
+      if ((bits & bit(counter)) != 0) sql.append(assignment.apply(counter.column())).append(", ");
+    }
+    return sql.toString();
   }
 
   private static Visit row(ResultSet rs) throws SQLException {
