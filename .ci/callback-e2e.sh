@@ -57,6 +57,9 @@ wait_sipp() {
 # limit (10 s) would end the calls before the test does.
 ce_free_port CUSTOMER_PORT
 ce_free_port CUSTOMER_MEDIA 4
+# A few calls' legs: 200 RTP ports, a block easier to find beside another script than the default 4,000.
+ce_free_port rtp_base 200
+CE_RTP_PORTS="$rtp_base-$((rtp_base + 199))"
 CALLENGINE_SIP_OUTBOUND_PROXY="$CE_HOST:$CUSTOMER_PORT" CALLENGINE_MEDIA_FIRST_RTP_TIMEOUT=60s ce_start_node "$JAR"
 ce_wait_ready 90
 
