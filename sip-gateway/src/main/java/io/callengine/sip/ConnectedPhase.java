@@ -35,6 +35,7 @@ final class ConnectedPhase extends SessionPhase {
         .onMessage(CallSession.FromDomain.class, m -> CallMonitor.handles(m.command()), m -> onMonitor(m.command()))
         .onMessage(CallSession.FromDomain.class, m -> m.command() instanceof CallLegs.Transferred,
             m -> onTransferred((CallLegs.Transferred) m.command()))
+        .onMessage(CallConsult.PhoneCall.class, m -> { s.consult.phone(m); return this; })
         .onMessage(CallRecording.Announced.class, m -> onRecordingAnnounced())
         .onMessage(CallLiveness.MaxDurationReached.class, m -> CallSessionLiveness.maxDuration(s, Disposition.COMPLETED));
   }

@@ -1,0 +1,249 @@
+package io.callengine.sip;
+
+import static io.callengine.core.testing.TestEngines.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.AgentView;
+import io.callengine.core.agent.Presence;
+import io.callengine.core.api.AgentSpec;
+import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.CallView;
+import io.callengine.core.call.ConsultView;
+import io.callengine.core.call.Disposition;
+import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.events.CallConsulted;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
+import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.testing.OutgoingCall;
+import io.callengine.sip.testing.TestPhone;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sip.message.Response;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A consult the agent's phone starts, over loopback SIP, as desk phones do an attended transfer:
+ * the phone holds its customer call (re-INVITE sendonly), places a second call through the engine
+ * to another agent (digest-authenticated like its REGISTER), talks to it while the customer hears
+ * the hold music, then sends a REFER in the held call whose {@code Replaces} names the second call:
+ * the customer is handed to the target. A BYE on the second call instead cancels the consult and
+ * leaves the customer on hold until the phone resumes. Bad calls from a phone get their status.
+ */
+class PhoneConsultTest {
+  private static SipTestNode node;
+  private static CallCenterEngine engine;
+  private static final List<TestPhone> phones = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = SipTestNode.start("45600-45799",
+        "callengine.transfer { allowed-destinations = [\"sip:partner@127.0.0.1:*\"], ring-timeout = 5s }\n");
+    engine = node.engine();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    phones.forEach(TestPhone::close);
+    node.close();
+  }
+
+  private static void queue(String id) throws Exception {
+    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** An agent serving {@code queueId} with a registered phone, AVAILABLE; its password is {@code secret-<id>}. */
+  private static TestPhone agent(String id, String queueId) throws Exception {
+    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    TestPhone phone = node.phone(id);
+    phones.add(phone);
+    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
+    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return phone;
+  }
+
+  private static AgentView agentView(String id) throws Exception {
+    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static CallView call(String callId) throws Exception {
+    return engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static String engineUri(String user) {
+    return "sip:" + user + "@127.0.0.1:" + node.port();
+  }
+
+  /** The caller dials {@code queueId}; {@code agent}'s phone rings and answers; audio flows; returns the call id. */
+  private static String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
+    assertEquals(200, call.awaitFinal().getStatusCode());
+    call.useAnswer();
+    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
+    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
+    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
+    return agentView(agentId).currentCalls().get(0);
+  }
+
+  /** The agent's phone holds the customer call, as a desk phone does before its second call. */
+  private static void hold(TestPhone agent, String callId) throws Exception {
+    assertEquals(200, agent.reInviteIncoming("sendonly").getStatusCode(), "the phone holds the call");
+    eventually(Duration.ofSeconds(5), "the call is on hold", () -> call(callId).onHold());
+  }
+
+  /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, reading past anything else (hold music). */
+  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      speaker.rtp.send(payload);
+      for (int packets = 0; packets < 200; packets++) {
+        String got = listener.rtp.receive(50);
+        if (got == null) break;
+        if (payload.equals(got)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** While agent and target each send their payload 50 times, the caller receives packets (the music) and none of theirs. */
+  private static void callerHearsOnlyMusic(TestPhone caller, TestPhone agent, TestPhone target) throws Exception {
+    int packets = 0;
+    for (int i = 0; i < 50; i++) {
+      agent.rtp.send("agent during consult");
+      target.rtp.send("target during consult");
+      for (int read = 0; read < 5; read++) {
+        String got = caller.rtp.receive(20);
+        if (got == null) break;
+        packets++;
+        assertFalse(got.equals("agent during consult") || got.equals("target during consult"), "the caller hears only music: " + got);
+      }
+    }
+    assertTrue(packets > 10, "the caller hears the hold music (" + packets + " packets)");
+  }
+
+  private static CallConsulted consulted(TestProbe<CallCenterEvent> events, String callId, String change) {
+    return (CallConsulted) events.fishForMessage(Duration.ofSeconds(10), "call-consulted " + change,
+        e -> e instanceof CallConsulted c && c.callId().equals(callId) && c.change().equals(change)
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+  }
+
+  private static boolean got(TestPhone phone, String method) throws InterruptedException {
+    for (int i = 0; i < 20; i++) {
+      if (method.equals(phone.events.poll(500, TimeUnit.MILLISECONDS))) return true;
+    }
+    return false;
+  }
+
+  private static CallRecord record(String callId) throws Exception {
+    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
+  }
+
+  /** The agent's phone calls the target through the engine and the target answers: the consult is talking. */
+  private static OutgoingCall consultCall(TestPhone agent, String agentId, String targetId, TestPhone target,
+      TestProbe<CallCenterEvent> events, String callId) throws Exception {
+    OutgoingCall second = agent.callThroughEngine(engineUri(targetId), "secret-" + agentId);
+    assertEquals(agentId, consulted(events, callId, "started").agentId(), "the phone's call starts a consult as the API does");
+    assertEquals("INVITE", target.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+    consulted(events, callId, "answered");
+    assertEquals(200, second.awaitFinal().getStatusCode(), "the engine answers the phone's second call once the target answers");
+    second.useAnswer(); // the phone's one RTP peer now talks in the second call
+    assertEquals(ConsultView.State.TALKING, call(callId).consult().state());
+    return second;
+  }
+
+  @Test
+  void aPhoneConsultCompletedByReferWithReplacesHandsTheCallerToTheTarget() throws Exception {
+    queue("pq1");
+    queue("pq1b");
+    TestPhone ann = agent("p1-ann", "pq1");
+    TestPhone bob = agent("p1-bob", "pq1b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571001")) {
+      String callId = connect(caller, caller.call("pq1"), "p1-ann", ann);
+      hold(ann, callId);
+      OutgoingCall second = consultCall(ann, "p1-ann", "p1-bob", bob, events, callId);
+      assertEquals("agent:p1-bob", call(callId).consult().target());
+
+      assertTrue(heard(bob, "hello ann, bob here", ann), "the agent hears the target in its second call");
+      assertTrue(heard(ann, "hello bob, a caller for you", bob), "the target hears the agent");
+      callerHearsOnlyMusic(caller, ann, bob);
+
+      String replaces = URLEncoder.encode(second.replaces(), StandardCharsets.UTF_8);
+      assertEquals(202, ann.referIncoming("<" + engineUri("p1-bob") + "?Replaces=" + replaces + ">").getStatusCode(),
+          "a REFER in the held call naming the second call in Replaces: 202");
+      assertTrue(got(ann, "BYE"), "one of the agent's calls gets BYE");
+      assertTrue(got(ann, "BYE"), "and the other too");
+      eventually(Duration.ofSeconds(5), "the NOTIFYs end with 200", () -> ann.notifies.stream().anyMatch(n -> n.startsWith("SIP/2.0 200")));
+      assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
+      assertTrue(heard(bob, "hello caller, bob here", caller), "the caller hears the target");
+      assertTrue(heard(caller, "hello bob", bob), "and the target hears the caller");
+      CallView after = call(callId);
+      assertEquals("p1-bob", after.agentId());
+      assertFalse(after.onHold(), "the call is off hold");
+      assertNull(after.consult(), "and has no consult any more");
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p1-ann").activity() == Activity.WRAP_UP);
+
+      assertEquals(200, bob.hangUpIncoming().getStatusCode());
+      assertTrue(got(caller, "BYE"), "the target's hang-up ends the call");
+      eventually(Duration.ofSeconds(10), "one record links both agents", () -> {
+        CallRecord r = record(callId);
+        return r != null && r.disposition() == Disposition.COMPLETED && "p1-bob".equals(r.agentId())
+            && r.transferredFrom().equals(List.of("p1-ann")) && r.consults() == 1;
+      });
+    }
+  }
+
+  @Test
+  void aByeOnTheSecondCallCancelsTheConsultAndTheCallerStaysHeldUntilThePhoneResumes() throws Exception {
+    queue("pq2");
+    queue("pq2b");
+    TestPhone ann = agent("p2-ann", "pq2");
+    TestPhone bob = agent("p2-bob", "pq2b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571002")) {
+      OutgoingCall customer = caller.call("pq2");
+      String callId = connect(caller, customer, "p2-ann", ann);
+      hold(ann, callId);
+      OutgoingCall second = consultCall(ann, "p2-ann", "p2-bob", bob, events, callId);
+      assertTrue(heard(bob, "bob in the consult", ann), "the agent hears the target");
+
+      assertEquals(200, second.hangUp().getStatusCode(), "the phone hangs up its second call");
+      assertTrue(got(bob, "BYE"), "the target's leg gets BYE");
+      assertFalse(consulted(events, callId, "ended").completed(), "the consult ended, not completed");
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("p2-bob").activity() != Activity.ON_CALL);
+      CallView held = call(callId);
+      assertEquals("p2-ann", held.agentId(), "the call stays with the agent");
+      assertTrue(held.onHold(), "and on hold");
+      assertNull(held.consult());
+      callerHearsOnlyMusic(caller, ann, bob);
+
+      Response resumed = ann.reInviteIncoming("sendrecv");
+      assertEquals(200, resumed.getStatusCode(), "the phone resumes the held call");
+      String sdp = new String(resumed.getRawContent(), StandardCharsets.UTF_8);
+      int enginePort = Integer.parseInt(sdp.lines().filter(l -> l.startsWith("m=audio ")).findFirst().orElseThrow().split(" ")[1]);
+      ann.rtp.remote("127.0.0.1", enginePort); // back to the held call's port
+      eventually(Duration.ofSeconds(5), "the call is off hold", () -> !call(callId).onHold());
+      assertTrue(heard(ann, "ann is back", caller), "the caller hears the agent again");
+      assertTrue(heard(caller, "caller is still here", ann), "and the agent hears the caller");
+      assertEquals(200, customer.hangUp().getStatusCode(), "the caller hangs up");
+      assertTrue(got(ann, "BYE"), "and the agent's call ends");
+    }
+  }
+}
