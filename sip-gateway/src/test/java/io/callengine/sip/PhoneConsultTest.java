@@ -246,4 +246,76 @@ class PhoneConsultTest {
       assertTrue(got(ann, "BYE"), "and the agent's call ends");
     }
   }
+  @Test
+  void badCallsFromAPhoneGetTheirStatusAndChangeNothing() throws Exception {
+    queue("pq3");
+    queue("pq3b");
+    TestPhone ann = agent("p3-ann", "pq3");
+    agent("p3-bob", "pq3b");
+    engine.admin().createAgent(AgentSpec.of("p3-carl", "sip:p3-carl@127.0.0.1", "p3-carl", "secret-p3-carl").withQueues(List.of("pq3b")))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS); // never registers: cannot take a call
+    try (TestPhone caller = node.phone("5571003"); TestPhone partner = node.phone("partner"); TestPhone stranger = node.phone("5571013")) {
+      assertEquals(401, ann.callThroughEngine(engineUri("p3-bob"), null).awaitFinal().getStatusCode(),
+          "an agent's phone without credentials: 401 (challenged as its REGISTER is)");
+      assertEquals(401, ann.callThroughEngine(engineUri("p3-bob"), "wrong password").awaitFinal().getStatusCode(),
+          "a wrong password: 401 again");
+      Response noCall = ann.callThroughEngine(engineUri("p3-bob"), "secret-p3-ann").awaitFinal();
+      assertEquals(403, noCall.getStatusCode(), "an agent with no connected call: 403");
+      assertEquals("No connected call to consult on", noCall.getReasonPhrase());
+      Response notAgent = stranger.callThroughEngine(partner.contact(), null).awaitFinal();
+      assertTrue(notAgent.getStatusCode() >= 300, "a phone that is no agent's calls no one out: it is a customer call, here "
+          + notAgent.getStatusCode());
+      assertNull(partner.events.poll(), "and the outside phone was not called");
+
+      String callId = connect(caller, caller.call("pq3"), "p3-ann", ann);
+      hold(ann, callId);
+      Response unknown = ann.callThroughEngine(engineUri("nobody"), "secret-p3-ann").awaitFinal();
+      assertEquals(404, unknown.getStatusCode(), "an agent that does not exist at the engine's address: 404");
+      assertEquals(403, ann.callThroughEngine("sip:stranger@127.0.0.1:5999", "secret-p3-ann").awaitFinal().getStatusCode(),
+          "an outside address off the allowlist: 403");
+      assertEquals(400, ann.callThroughEngine(engineUri("p3-ann"), "secret-p3-ann").awaitFinal().getStatusCode(),
+          "the agent itself: 400");
+      assertEquals(486, ann.callThroughEngine(engineUri("p3-carl"), "secret-p3-ann").awaitFinal().getStatusCode(),
+          "an agent who cannot take a call now: 486");
+      CallView still = call(callId);
+      assertEquals("p3-ann", still.agentId(), "the call stays with the agent");
+      assertNull(still.consult(), "without a consult");
+      assertTrue(still.onHold(), "and on hold as the phone left it");
+    }
+  }
+
+  @Test
+  void aCancelWhileTheTargetRingsEndsTheConsultAndAnAllowedOutsidePhoneCanBeConsulted() throws Exception {
+    queue("pq4");
+    queue("pq4b");
+    TestPhone ann = agent("p4-ann", "pq4");
+    TestPhone bob = agent("p4-bob", "pq4b");
+    bob.answer = TestPhone.Answer.NEVER;
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571004"); TestPhone partner = node.phone("partner")) {
+      String callId = connect(caller, caller.call("pq4"), "p4-ann", ann);
+      hold(ann, callId);
+      OutgoingCall ringing = ann.callThroughEngine(engineUri("p4-bob"), "secret-p4-ann");
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      ringing.cancel();
+      assertEquals(487, ringing.awaitFinal().getStatusCode(), "the phone's CANCEL: 487 to its INVITE");
+      assertTrue(got(bob, "CANCEL"), "and the target stops ringing");
+      assertFalse(consulted(events, callId, "ended").completed());
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
+      assertTrue(call(callId).onHold(), "the caller stays on hold");
+
+      OutgoingCall outside = ann.callThroughEngine(partner.contact(), "secret-p4-ann");
+      assertEquals("INVITE", partner.events.poll(10, TimeUnit.SECONDS), "an outside address on the allowlist is called");
+      assertEquals(200, outside.awaitFinal().getStatusCode());
+      outside.useAnswer();
+      assertEquals(partner.contact(), call(callId).consult().target());
+      assertTrue(heard(partner, "partner speaking", ann), "the agent hears the outside party");
+      assertTrue(heard(ann, "agent speaking", partner), "and the other way");
+      assertEquals(200, partner.hangUpIncoming().getStatusCode(), "the outside party hangs up");
+      assertTrue(got(ann, "BYE"), "the phone's second call ends with it");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
+      assertTrue(call(callId).onHold(), "the caller stays on hold");
+    }
+  }
 }
