@@ -99,10 +99,17 @@ class PhoneConsultTest {
     return agentView(agentId).currentCalls().get(0);
   }
 
-  /** The agent's phone holds the customer call, as a desk phone does before its second call. */
-  private static void hold(TestPhone agent, String callId) throws Exception {
-    assertEquals(200, agent.reInviteIncoming("sendonly").getStatusCode(), "the phone holds the call");
+  /** The agent's phone holds the customer call, as a desk phone does before its second call; returns the engine's RTP port of that call. */
+  private static int hold(TestPhone agent, String callId) throws Exception {
+    Response held = agent.reInviteIncoming("sendonly");
+    assertEquals(200, held.getStatusCode(), "the phone holds the call");
     eventually(Duration.ofSeconds(5), "the call is on hold", () -> call(callId).onHold());
+    return audioPort(held);
+  }
+
+  private static int audioPort(Response response) {
+    String sdp = new String(response.getRawContent(), StandardCharsets.UTF_8);
+    return Integer.parseInt(sdp.lines().filter(l -> l.startsWith("m=audio ")).findFirst().orElseThrow().split(" ")[1]);
   }
 
   /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, reading past anything else (hold music). */
@@ -236,9 +243,7 @@ class PhoneConsultTest {
 
       Response resumed = ann.reInviteIncoming("sendrecv");
       assertEquals(200, resumed.getStatusCode(), "the phone resumes the held call");
-      String sdp = new String(resumed.getRawContent(), StandardCharsets.UTF_8);
-      int enginePort = Integer.parseInt(sdp.lines().filter(l -> l.startsWith("m=audio ")).findFirst().orElseThrow().split(" ")[1]);
-      ann.rtp.remote("127.0.0.1", enginePort); // back to the held call's port
+      ann.rtp.remote("127.0.0.1", audioPort(resumed)); // back to the held call's port
       eventually(Duration.ofSeconds(5), "the call is off hold", () -> !call(callId).onHold());
       assertTrue(heard(ann, "ann is back", caller), "the caller hears the agent again");
       assertTrue(heard(caller, "caller is still here", ann), "and the agent hears the caller");
@@ -316,6 +321,29 @@ class PhoneConsultTest {
       assertTrue(got(ann, "BYE"), "the phone's second call ends with it");
       eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
       assertTrue(call(callId).onHold(), "the caller stays on hold");
+    }
+  }
+  @Test
+  void theApiCancelsAConsultThePhonePlacedAndGivesTheCallerBackToTheFirstCall() throws Exception {
+    queue("pq5");
+    queue("pq5b");
+    TestPhone ann = agent("p5-ann", "pq5");
+    TestPhone bob = agent("p5-bob", "pq5b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571005")) {
+      String callId = connect(caller, caller.call("pq5"), "p5-ann", ann);
+      int heldCallPort = hold(ann, callId);
+      consultCall(ann, "p5-ann", "p5-bob", bob, events, callId);
+      assertEquals(ConsultView.State.ENDED,
+          engine.agent("p5-ann").changeConsult(callId, ConsultView.State.ENDED).toCompletableFuture().get(10, TimeUnit.SECONDS).state());
+      assertTrue(got(bob, "BYE"), "the target's leg gets BYE");
+      assertTrue(got(ann, "BYE"), "and the phone's second call too");
+      // As any consult's cancel: the caller is bridged back to the agent's first call (its phone is asked for nothing).
+      ann.rtp.remote("127.0.0.1", heldCallPort);
+      assertFalse(call(callId).onHold(), "the caller is off hold");
+      assertTrue(heard(ann, "ann again", caller), "and hears the agent");
+      assertTrue(heard(caller, "caller again", ann), "who hears him");
     }
   }
 }

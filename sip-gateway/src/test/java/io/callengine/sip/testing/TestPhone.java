@@ -432,8 +432,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
       ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(tag);
       ok.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
       ok.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+      incomingDialog = transaction.getDialog(); // before the 200 leaves: a test may use the call as soon as the engine has it
       transaction.sendResponse(ok);
-      incomingDialog = transaction.getDialog();
+      if (transaction.getDialog() != null) incomingDialog = transaction.getDialog();
     } catch (Exception e) {
       events.add("ERROR " + e);
     }
