@@ -41,8 +41,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * it holds the customer, then calls the target through the engine. That call is the consult's
  * {@link PhoneLeg}: the engine starts the consult as the API would, rings the phone's INVITE while
  * the target rings, answers it when the target answers and bridges it (not the held leg) to the
- * target. The phone's REFER with {@code Replaces} naming that call completes it; its BYE or CANCEL
- * ends it, the customer held until the phone resumes.
+ * target. The phone's REFER with {@code Replaces} naming that call completes it (or, sent in that
+ * call, naming the held one); its BYE or CANCEL ends it, the customer held until the phone resumes.
  */
 final class CallConsult {
   /** What the consult's own steps tell its session. */
@@ -76,6 +76,8 @@ final class CallConsult {
     boolean attached;
     boolean cancelled;
     Dialog dialog;
+    /** The phone sent its REFER in this call (naming the held one): its NOTIFYs go here. */
+    AgentLegs.Leg referred;
 
     PhoneLeg(PhoneCall call, String sipCallId, SessionDescription offer) {
       this.call = call;
@@ -119,6 +121,8 @@ final class CallConsult {
   private MonitorMix mix;
   /** The phone's own call to the target, when the phone started the consult; null otherwise. */
   private PhoneLeg phone;
+  /** A completed phone consult's call that still hears its last NOTIFY before its BYE; null otherwise. */
+  private String notifiedPhoneCallId;
 
   CallConsult(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String callId,
       AgentLegs agents, SessionHold hold, CallTransferLeg transfer, Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio,
@@ -300,11 +304,33 @@ final class CallConsult {
         phoneGone("the agent's phone hung up its consult call");
       }
       case Request.INVITE -> messages.respond(in.transaction(), in.request(), Response.OK, null, phone.answerSdp, List.of());
-      // The phone completes the transfer on its held call's dialog, which names this one in Replaces.
-      case "REFER" -> messages.respond(in.transaction(), in.request(), Response.NOT_IMPLEMENTED,
-          "Send the REFER in the held call's dialog", null, null, List.of());
+      case "REFER" -> referInPhoneCall(in);
       default -> messages.respond(in.transaction(), in.request(), Response.OK, null);
     }
+  }
+
+  /**
+   * A REFER in the phone's consult call whose {@code Replaces} names the held call (what some phones
+   * send): completes the consult as the REFER in the held call does, its NOTIFYs in this call.
+   */
+  private void referInPhoneCall(SipIn.RequestIn in) {
+    if (!phone.attached || dialog == null || phone.dialog == null || !replacedCallId(in.request()).equals(agent.sipCallId())) {
+      messages.respond(in.transaction(), in.request(), Response.NOT_IMPLEMENTED, "Replaces names no dialog of a consult of this call", null, null, List.of());
+      return;
+    }
+    phone.referred = new AgentLegs.Leg(agent.agentId(), phone.sipCallId, null, phone.media, phone.answerSdp, false, phone.dialog);
+    String agentId = agent.agentId();
+    transfer.referAttended(in, phone.referred, () -> new io.callengine.core.api.CallConsults(engine).change(agentId, callId, ConsultView.State.COMPLETED));
+  }
+
+  /** The Call-ID a REFER's {@code Refer-To} names in {@code Replaces}; empty when none. */
+  private static String replacedCallId(Request refer) {
+    if (!(refer.getHeader(javax.sip.header.ReferToHeader.NAME) instanceof javax.sip.header.ReferToHeader referTo)
+        || !(referTo.getAddress().getURI() instanceof javax.sip.address.SipURI uri) || uri.getHeader("Replaces") == null) {
+      return "";
+    }
+    String replaces = java.net.URLDecoder.decode(uri.getHeader("Replaces"), java.nio.charset.StandardCharsets.UTF_8);
+    return replaces.split(";", 2)[0].strip();
   }
 
   /** The phone left its consult call: the consult ends (or, not started yet, will end once the entity starts it). */
@@ -364,12 +390,19 @@ final class CallConsult {
 
   /** Whether this SIP Call-ID is the consult's leg to the target (until a completed consult hands it to the call). */
   boolean owns(String callIdOfMessage) {
-    return sipCallId != null && sipCallId.equals(callIdOfMessage) || isPhone(callIdOfMessage);
+    return sipCallId != null && sipCallId.equals(callIdOfMessage) || isPhone(callIdOfMessage) || callIdOfMessage.equals(notifiedPhoneCallId);
   }
 
   /** An answer to the target's INVITE: ringing, answered (the agent talks to the target) or refused. */
   void response(SipIn.ResponseIn in) {
     int status = in.response().getStatusCode();
+    String of = callIdOf(in.response());
+    if (isPhone(of) || of.equals(notifiedPhoneCallId)) { // the NOTIFYs of a REFER sent in the phone's consult call
+      if (status >= 200 && Request.NOTIFY.equals(((javax.sip.header.CSeqHeader) in.response().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod())) {
+        transfer.notifyAnswered(of);
+      }
+      return;
+    }
     if (!Request.INVITE.equals(((javax.sip.header.CSeqHeader) in.response().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod())) return;
     if (request == null || dialog != null) {
       lateAnswer(in);
@@ -455,12 +488,8 @@ final class CallConsult {
    */
   boolean refer(SipIn.RequestIn in) {
     if (dialog == null || !agent.sipCallId().equals(callIdOf(in.request()))) return false;
-    if (!(in.request().getHeader(javax.sip.header.ReferToHeader.NAME) instanceof javax.sip.header.ReferToHeader referTo)
-        || !(referTo.getAddress().getURI() instanceof javax.sip.address.SipURI uri) || uri.getHeader("Replaces") == null) {
-      return false;
-    }
-    String replaces = java.net.URLDecoder.decode(uri.getHeader("Replaces"), java.nio.charset.StandardCharsets.UTF_8);
-    String replaced = replaces.split(";", 2)[0].strip();
+    String replaced = replacedCallId(in.request());
+    if (replaced.isEmpty()) return false;
     if (!sipCallId.equals(replaced) && !(phone != null && phone.attached && phone.sipCallId.equals(replaced))) return false;
     String agentId = agent.agentId();
     transfer.referAttended(in, agent, () -> new io.callengine.core.api.CallConsults(engine).change(agentId, callId, ConsultView.State.COMPLETED));
@@ -485,10 +514,17 @@ final class CallConsult {
     if (dialog == null) return;
     stopMix();
     media.unbridge();
+    AgentLegs.Leg referredInPhoneCall = phone != null && phone.attached ? phone.referred : null;
+    if (referredInPhoneCall != null) {
+      phone.dialog = null; // its BYE waits for the final NOTIFY, below
+      notifiedPhoneCallId = phone.sipCallId;
+    }
     if (phone != null && phone.attached) dropPhone(0, null); // the phone's consult call is over: BYE
+    if (referredInPhoneCall != null) sessions.put(notifiedPhoneCallId, context.getSelf()); // its NOTIFY's answer still comes here
     AgentLegs.Leg next = new AgentLegs.Leg(request.target().agentId(), sipCallId, transaction, media, offerSdp, provisional, dialog);
     hold.agentLegGone();
     transfer.handOver(agent.agentId(), customer.get()); // a REFER that asked for it hears 200 before the BYE
+    if (referredInPhoneCall != null) transfer.byeAfterNotify(referredInPhoneCall);
     agents.adopt(next);
     bridge.accept(next);
     context.getLog().info("Call {}: agent {} handed it to {} after a consult", callId, agent.agentId(), next.agentId());
@@ -506,6 +542,7 @@ final class CallConsult {
   void close() {
     if (request != null) stop();
     dropPhone(Response.TEMPORARILY_UNAVAILABLE, "The call ended");
+    if (notifiedPhoneCallId != null) sessions.remove(notifiedPhoneCallId);
   }
 
   private boolean current(String consultId) {

@@ -346,4 +346,34 @@ class PhoneConsultTest {
       assertTrue(heard(caller, "caller again", ann), "who hears him");
     }
   }
+  @Test
+  void aReferInTheSecondCallNamingTheHeldOneCompletesTheConsultToo() throws Exception {
+    queue("pq6");
+    queue("pq6b");
+    TestPhone ann = agent("p6-ann", "pq6");
+    TestPhone bob = agent("p6-bob", "pq6b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571006")) {
+      String callId = connect(caller, caller.call("pq6"), "p6-ann", ann);
+      hold(ann, callId);
+      OutgoingCall second = consultCall(ann, "p6-ann", "p6-bob", bob, events, callId);
+      assertTrue(heard(bob, "bob for ann", ann), "the agent hears the target");
+      assertEquals(501, second.refer("<" + engineUri("p6-bob") + "?Replaces=unknown%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "a REFER in the second call naming a dialog the engine does not know: 501, and the consult goes on");
+      assertEquals(ConsultView.State.TALKING, call(callId).consult().state());
+
+      String held = URLEncoder.encode(ann.incomingReplaces(), StandardCharsets.UTF_8);
+      assertEquals(202, second.refer("<" + engineUri("p6-bob") + "?Replaces=" + held + ">").getStatusCode(),
+          "a REFER in the second call naming the held call: 202");
+      assertTrue(got(ann, "BYE"), "one of the agent's calls gets BYE");
+      assertTrue(got(ann, "BYE"), "and the other too");
+      eventually(Duration.ofSeconds(5), "the NOTIFYs end with 200", () -> ann.notifies.stream().anyMatch(n -> n.startsWith("SIP/2.0 200")));
+      assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
+      assertTrue(heard(bob, "bob for the caller", caller), "the caller hears the target");
+      assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
+      assertEquals("p6-bob", call(callId).agentId());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p6-ann").activity() == Activity.WRAP_UP);
+    }
+  }
 }
