@@ -89,6 +89,7 @@ public final class CallSession {
   final SipSettings settings;
   private final MediaRelay relay;
   final Map<String, ActorRef<Message>> sessions;
+  private final Map<String, ActorRef<Message>> calls;
   final String sipCallId;
   final String callId = UUID.randomUUID().toString();
   final ActorRef<CallLegs.Command> legs;
@@ -152,6 +153,8 @@ public final class CallSession {
     this.monitor = new CallMonitor(context, timers, engine, messages, settings, sessions, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
+    this.calls = parts.calls();
+    calls.put(callId, context.getSelf());
     this.consult = new CallConsult(context, timers, parts, callId, agents, hold, transfer, this::openPort, this::callAudio, () -> customerMedia, () -> negotiation, this::bridge);
   }
 
@@ -252,6 +255,7 @@ public final class CallSession {
     if (customerMedia != null) customerMedia.close();
     portsAskedFor.forEach(port -> port.thenAccept(RtpEndpoint::close)); // closing twice is harmless
     sessions.remove(sipCallId);
+    calls.remove(callId);
     agents.close();
   }
 

@@ -208,6 +208,19 @@ final class CallTransferLeg {
     return true;
   }
 
+  /**
+   * {@code leg} gets BYE once the phone has answered the NOTIFY in flight on it (or after the
+   * wait): the consult call of a phone that sent its REFER in that call rather than the held one.
+   */
+  void byeAfterNotify(AgentLegs.Leg leg) {
+    if (notifying != null && notifying.sipCallId().equals(leg.sipCallId())) {
+      byeAfterNotify = leg;
+      timers.startSingleTimer(ByeDue.INSTANCE, ByeDue.INSTANCE, NOTIFY_ANSWER_WAIT);
+    } else {
+      messages.bye(leg.dialog());
+    }
+  }
+
   /** A queue's address, an agent's SIP user or id, or an outside address on the allowlist; empty when none. */
   private Optional<TransferTarget> resolve(SipURI uri, CallTransfers transfers) {
     String user = uri.getUser();

@@ -12,8 +12,9 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
  * The connected call of a {@link CallSession}: the caller and an agent talk, and the controls of a
  * live call act on it: hold and resume from the agent's phone or the API ({@link SessionHold}),
  * the recording's notice before the bridge ({@link CallRecording}), a supervisor's monitor
- * ({@link CallMonitor}) and the hand-over of a transfer ({@link CallTransferLeg}), after which
- * the caller waits in line again ({@link QueuedPhase}). Each control's messages are one line of
+ * ({@link CallMonitor}), the hand-over of a transfer ({@link CallTransferLeg}), after which
+ * the caller waits in line again ({@link QueuedPhase}), and a consult call placed by the agent's
+ * own phone ({@link CallConsult.PhoneCall}), which only a connected call takes. Each control's messages are one line of
  * {@link #ownMessages} that hands them to its collaborator.
  */
 final class ConnectedPhase extends SessionPhase {
@@ -35,6 +36,7 @@ final class ConnectedPhase extends SessionPhase {
         .onMessage(CallSession.FromDomain.class, m -> CallMonitor.handles(m.command()), m -> onMonitor(m.command()))
         .onMessage(CallSession.FromDomain.class, m -> m.command() instanceof CallLegs.Transferred,
             m -> onTransferred((CallLegs.Transferred) m.command()))
+        .onMessage(CallConsult.PhoneCall.class, m -> { s.consult.phone(m); return this; })
         .onMessage(CallRecording.Announced.class, m -> onRecordingAnnounced())
         .onMessage(CallLiveness.MaxDurationReached.class, m -> CallSessionLiveness.maxDuration(s, Disposition.COMPLETED));
   }

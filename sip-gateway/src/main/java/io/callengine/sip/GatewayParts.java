@@ -9,7 +9,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What the gateway actor and its call sessions share on one node: the engine, the SIP stack's
  * message builder, the settings, the RTP relay, the hold audio, the Call-ID routing map and the
- * registrar (with its nonce key), and the call recorders.
+ * registrar (with its nonce key), the call recorders, and the calls whose session runs here
+ * (call id to session: how an agent's phone that places a consult call finds its call).
  */
 record GatewayParts(
     CallCenterEngine engine,
@@ -19,4 +20,5 @@ record GatewayParts(
     HoldAudio holdAudio,
     Map<String, ActorRef<CallSession.Message>> sessions,
     Registrar registrar,
-    CallRecorders recorders) {}
+    CallRecorders recorders,
+    Map<String, ActorRef<CallSession.Message>> calls) {}

@@ -116,6 +116,54 @@ final class Registrar {
     });
   }
 
+  /**
+   * Digest-authenticates a request other than REGISTER from the phone of SIP user {@code sipUser}
+   * (an agent's phone placing a consult call) exactly as a REGISTER: 401 with the same challenges
+   * until the answer verifies, the same lockout. Completes with the agent's id, or with null once
+   * it has answered the request itself (401, 403, 400 or 503).
+   */
+  CompletionStage<String> authenticate(Request request, ServerTransaction transaction, String sipUser) {
+    java.net.InetAddress source = FloodGuard.sourceOf(request);
+    if (lockout.refuses(source, sipUser)) {
+      messages.respond(transaction, request, Response.FORBIDDEN, null);
+      return CompletableFuture.completedFuture(null);
+    }
+    Optional<DigestCredentials> credentials = credentials(request);
+    if (credentials.isEmpty()) {
+      challenge(transaction, request, null);
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!credentials.get().username().equals(sipUser)) {
+      lockout.failed(source, sipUser, "username-mismatch");
+      messages.respond(transaction, request, Response.FORBIDDEN, null);
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!answersThisRequest(credentials.get(), request)) {
+      messages.respond(transaction, request, Response.BAD_REQUEST, null);
+      return CompletableFuture.completedFuture(null);
+    }
+    return lookUp(sipUser).handle((found, error) -> {
+      if (error != null) {
+        messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+        return null;
+      }
+      SipCredentials secret = found.credentials() != null ? found.credentials() : NOBODY;
+      Algorithm algorithm = Algorithm.of(credentials.get().algorithm()).orElse(Algorithm.MD5);
+      DigestVerifier.Result result = verifier.verify(credentials.get(), request.getMethod(), algorithm.ha1Of(secret));
+      if (result == DigestVerifier.Result.STALE && found.agentId() != null) {
+        challenge(transaction, request, upgrades.staleChallenge(sipUser));
+        return null;
+      }
+      if (result != DigestVerifier.Result.OK || found.agentId() == null) {
+        lockout.failed(source, sipUser, found.agentId() == null ? "unknown-user" : "wrong-credentials");
+        challenge(transaction, request, null);
+        return null;
+      }
+      lockout.succeeded(source, sipUser);
+      return found.agentId();
+    });
+  }
+
   private boolean answersThisRequest(DigestCredentials credentials, Request request) {
     try {
       return credentials.uri() != null

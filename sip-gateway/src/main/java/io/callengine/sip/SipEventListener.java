@@ -101,6 +101,11 @@ public final class SipEventListener implements SipListenerExt {
     else gateway.tell(new SipGateway.NewCall(invite, setup));
   }
 
+  /**
+   * A new dialog's INVITE. The second call of an agent's phone's attended transfer is one too: it is
+   * admitted as any, and the gateway tells it from a customer's by its From ({@link PhoneConsults});
+   * its later requests reach the consulted call's session, which adds its Call-ID to {@link #sessions}.
+   */
   private static boolean isNewCall(Request request) {
     return Request.INVITE.equals(request.getMethod()) && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
   }

@@ -50,6 +50,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
   private final SipMessages messages;
   private final Map<String, ActorRef<CallSession.Message>> sessions;
   private final Registrar registrar;
+  private final PhoneConsults phoneConsults;
 
   private SipGateway(ActorContext<Command> context, GatewayParts parts) {
     super(context);
@@ -57,6 +58,7 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     this.messages = parts.messages();
     this.sessions = parts.sessions();
     this.registrar = parts.registrar();
+    this.phoneConsults = new PhoneConsults(parts);
   }
 
   @Override
@@ -81,6 +83,9 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
       } else if (!parts.engine().ready()) {
         call.setup().end();
         messages.serviceUnavailable(call.invite().transaction(), request, parts.settings().retryAfter());
+      } else if (phoneConsults.fromAgentPhone(request)) {
+        call.setup().end(); // no customer call: an agent's phone calls out of its own connected call
+        phoneConsults.handle(call.invite());
       } else {
         ActorRef<CallSession.Message> session = getContext().spawnAnonymous(CallSession.create(parts, callId, call.setup()));
         sessions.put(callId, session);

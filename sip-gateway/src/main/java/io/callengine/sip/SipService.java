@@ -72,7 +72,7 @@ public final class SipService {
     GatewayParts parts = new GatewayParts(engine, messages, settings, relay, HoldAudio.load(engine.config()), listener.sessions(),
         new Registrar(engine, messages, settings, nonces(engine, settings),
             new AuthLockout(security.lockout(), security.trusted(), securityLog, Ticker.systemTicker()), probe),
-        recorders(engine, recordingDraw));
+        recorders(engine, recordingDraw), new java.util.concurrent.ConcurrentHashMap<>());
     ActorRef<SipGateway.Command> gateway = engine.system().systemActorOf(SipGateway.create(parts), "sip-gateway", Props.empty());
     io.callengine.core.call.CallbackDialer.get(engine.system()).register(engine.system().systemActorOf(
         CallbackDialers.create(parts, OutboundProxy.from(engine.config())), "sip-callback-dialer", Props.empty()));

@@ -46,6 +46,17 @@ public final class OutgoingCall {
     return phone.inDialog(invite.getDialog(), javax.sip.message.Request.INVITE, java.util.Map.of(), direction);
   }
 
+  /** A REFER in this call with {@code Refer-To: referTo}; returns the final response. */
+  public Response refer(String referTo) throws Exception {
+    return phone.inDialog(invite.getDialog(), "REFER", java.util.Map.of("Refer-To", referTo));
+  }
+
+  /** This call's Call-ID and tags as a {@code Replaces} header names them (RFC 3891: to-tag the answerer's, from-tag this phone's). */
+  public String replaces() {
+    javax.sip.Dialog dialog = invite.getDialog();
+    return dialog.getCallId().getCallId() + ";to-tag=" + dialog.getRemoteTag() + ";from-tag=" + dialog.getLocalTag();
+  }
+
   public Response hangUp() throws Exception {
     return phone.bye(invite.getDialog());
   }

@@ -163,15 +163,19 @@ public final class TestPhone implements SipListener, AutoCloseable {
 
   /** The answer to {@code challenge} as the {@code nonceCount}-th request on its nonce. */
   public String authorization(Response challenge, String password, String algorithm, int nonceCount) throws Exception {
+    return authorization(challenge, password, algorithm, nonceCount, Request.REGISTER, "sip:" + engineHost + ":" + enginePort + transportParam());
+  }
+
+  /** The answer to {@code challenge} for a {@code method} request to {@code uri}. */
+  private String authorization(Response challenge, String password, String algorithm, int nonceCount, String method, String uri) throws Exception {
     String nc = String.format("%08x", nonceCount);
     ListIterator<?> it = challenge.getHeaders(WWWAuthenticateHeader.NAME);
     while (it.hasNext()) {
       WWWAuthenticateHeader h = (WWWAuthenticateHeader) it.next();
       if (!algorithm.equalsIgnoreCase(h.getAlgorithm())) continue;
       String jca = algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5";
-      String uri = "sip:" + engineHost + ":" + enginePort + transportParam();
       String ha1 = hash(jca, user + ":" + h.getRealm() + ":" + password);
-      String ha2 = hash(jca, "REGISTER:" + uri);
+      String ha2 = hash(jca, method + ":" + uri);
       String cnonce = "c" + System.nanoTime();
       String response = hash(jca, ha1 + ":" + h.getNonce() + ":" + nc + ":" + cnonce + ":auth:" + ha2);
       return "Digest username=\"" + user + "\", realm=\"" + h.getRealm() + "\", nonce=\"" + h.getNonce() + "\", uri=\"" + uri
@@ -215,6 +219,39 @@ public final class TestPhone implements SipListener, AutoCloseable {
       invite.addHeader(headers.createHeader(header.getKey(), header.getValue()));
     }
     invite.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    ClientTransaction transaction = provider.getNewClientTransaction(invite);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pending.put(transaction, result);
+    transaction.sendRequest();
+    return new OutgoingCall(this, transaction, result);
+  }
+
+  /**
+   * Calls {@code requestUri} through the engine (a Route to it), as an agent's phone places the
+   * second call of an attended transfer: a 401 is answered once with {@code password} (MD5); with
+   * a null password the 401 is the final answer. Returns the call whose INVITE went last.
+   */
+  public OutgoingCall callThroughEngine(String requestUri, String password) throws Exception {
+    CallIdHeader callId = provider.getNewCallId();
+    String fromTag = "f" + System.nanoTime();
+    OutgoingCall first = sendInvite(consultInvite(requestUri, callId, 1, fromTag, null));
+    if (password == null || first.awaitFinal().getStatusCode() != 401) return first;
+    String authorization = authorization(first.awaitFinal(), password, "MD5", 1, Request.INVITE, requestUri);
+    return sendInvite(consultInvite(requestUri, callId, 2, fromTag, authorization));
+  }
+
+  private Request consultInvite(String requestUri, CallIdHeader callId, long cseq, String fromTag, String authorization) throws Exception {
+    Request invite = messages.createRequest(addresses.createURI(requestUri), Request.INVITE, callId, headers.createCSeqHeader(cseq, Request.INVITE),
+        headers.createFromHeader(addresses.createAddress("sip:" + user + "@" + engineHost), fromTag),
+        headers.createToHeader(addresses.createAddress(requestUri), null), List.of(via()), headers.createMaxForwardsHeader(70));
+    invite.addHeader(headers.createHeader("Route", "<sip:" + engineHost + ":" + enginePort + ";lr" + transportParam() + ">"));
+    invite.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
+    if (authorization != null) invite.addHeader(headers.createHeader("Authorization", authorization));
+    invite.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+    return invite;
+  }
+
+  private OutgoingCall sendInvite(Request invite) throws Exception {
     ClientTransaction transaction = provider.getNewClientTransaction(invite);
     CompletableFuture<Response> result = new CompletableFuture<>();
     pending.put(transaction, result);
@@ -395,8 +432,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
       ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(tag);
       ok.addHeader(headers.createContactHeader(addresses.createAddress(contact())));
       ok.setContent(rtp.sdp(System.nanoTime()), headers.createContentTypeHeader("application", "sdp"));
+      incomingDialog = transaction.getDialog(); // before the 200 leaves: a test may use the call as soon as the engine has it
       transaction.sendResponse(ok);
-      incomingDialog = transaction.getDialog();
+      if (transaction.getDialog() != null) incomingDialog = transaction.getDialog();
     } catch (Exception e) {
       events.add("ERROR " + e);
     }
