@@ -13,6 +13,7 @@ import io.callengine.sip.registrar.DigestNonces;
 import io.callengine.sip.registrar.DigestUpgrades;
 import io.callengine.sip.registrar.DigestVerifier;
 import io.callengine.sip.security.AuthLockout;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +71,7 @@ final class Registrar {
       messages.respond(transaction, request, Response.BAD_REQUEST, null);
       return;
     }
-    java.net.InetAddress source = FloodGuard.sourceOf(request);
+    InetAddress source = FloodGuard.sourceOf(request);
     if (lockout.refuses(source, toUri.getUser())) {
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return;
@@ -123,7 +124,7 @@ final class Registrar {
    * it has answered the request itself (401, 403, 400 or 503).
    */
   CompletionStage<String> authenticate(Request request, ServerTransaction transaction, String sipUser) {
-    java.net.InetAddress source = FloodGuard.sourceOf(request);
+    InetAddress source = FloodGuard.sourceOf(request);
     if (lockout.refuses(source, sipUser)) {
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return CompletableFuture.completedFuture(null);
