@@ -44,17 +44,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * target. The phone's REFER with {@code Replaces} naming that call completes it (or, sent in that
  * call, naming the held one); its BYE or CANCEL ends it, the customer held until the phone resumes.
  */
-final class CallConsult {
+final class CallConsult implements DialedLeg.Listener {
   /** What the consult's own steps tell its session. */
   sealed interface Step extends CallSession.Message {}
-
-  record PortOpened(String consultId, RtpEndpoint endpoint) implements Step {}
-
-  record PortFailed(String consultId) implements Step {}
-
-  record Unreachable(String consultId, String reason) implements Step {}
-
-  record RingTimedOut(String consultId) implements Step {}
 
   /** An agent's phone, authenticated, calls {@code target} on its own connected call ({@link PhoneConsults}). */
   record PhoneCall(SipIn.RequestIn invite, String agentId, TransferTarget target) implements CallSession.Message {}
@@ -112,12 +104,8 @@ final class CallConsult {
   private CallLegs.Consult request;
   /** The agent leg that consults. */
   private AgentLegs.Leg agent;
-  private RtpEndpoint media;
-  private String sipCallId;
-  private String offerSdp;
-  private CompletableFuture<ClientTransaction> transaction;
-  private boolean provisional;
-  private Dialog dialog;
+  /** The leg to the target's phone while consulting; null otherwise. */
+  private DialedLeg leg;
   private MonitorMix mix;
   /** The phone's own call to the target, when the phone started the consult; null otherwise. */
   private PhoneLeg phone;
@@ -184,22 +172,13 @@ final class CallConsult {
       phone.attached = true;
       messages.respond(phone.call.invite().transaction(), phone.call.invite().request(), Response.RINGING, phone.toTag, null, List.of());
     }
-    String consultId = m.consultId();
-    context.pipeToSelf(openPort.get(), (endpoint, error) -> error != null ? new PortFailed(consultId) : new PortOpened(consultId, endpoint));
+    leg = new DialedLeg(context, timers, messages, settings, sessions, TIMER, this);
+    leg.dial(openPort.get(), m.target().contact(), m.target().sipUri(), connected.agentId(), codecs.get().codecs(), Duration.ofSeconds(m.ringTimeoutSeconds()));
   }
 
   /** One of the consult's own steps. */
   void step(Step step) {
-    if (step instanceof PortOpened opened) {
-      if (current(opened.consultId()) && media == null) ring(opened.endpoint());
-      else opened.endpoint().close();
-    } else if (step instanceof PortFailed failed && current(failed.consultId()) && media == null) {
-      end("no RTP port free for the consult");
-    } else if (step instanceof Unreachable unreachable && current(unreachable.consultId())) {
-      end("the target's phone could not be reached: " + unreachable.reason());
-    } else if (step instanceof RingTimedOut timedOut && current(timedOut.consultId()) && dialog == null) {
-      end("the target did not answer within " + request.ringTimeoutSeconds() + " s");
-    } else if (step instanceof PhonePortOpened opened) {
+    if (step instanceof PhonePortOpened opened) {
       if (isPhone(opened.phoneCallId()) && phone.media == null && !phone.cancelled) {
         startForPhone(opened.endpoint());
       } else {
@@ -314,7 +293,7 @@ final class CallConsult {
    * send): completes the consult as the REFER in the held call does, its NOTIFYs in this call.
    */
   private void referInPhoneCall(SipIn.RequestIn in) {
-    if (!phone.attached || dialog == null || phone.dialog == null || !replacedCallId(in.request()).equals(agent.sipCallId())) {
+    if (!phone.attached || !targetAnswered() || phone.dialog == null || !replacedCallId(in.request()).equals(agent.sipCallId())) {
       messages.respond(in.transaction(), in.request(), Response.NOT_IMPLEMENTED, "Replaces names no dialog of a consult of this call", null, null, List.of());
       return;
     }
@@ -344,53 +323,28 @@ final class CallConsult {
    * (none when 0 or answered already), an answered call gets BYE; its port is returned.
    */
   private void dropPhone(int status, String reason) {
-    PhoneLeg leg = phone;
+    PhoneLeg dropped = phone;
     phone = null;
-    if (leg == null) return;
-    if (!leg.answered() && !leg.cancelled && status > 0) {
-      messages.respond(leg.call.invite().transaction(), leg.call.invite().request(), status, reason, leg.toTag, null, List.of());
-    } else if (leg.dialog != null) {
-      messages.bye(leg.dialog);
+    if (dropped == null) return;
+    if (!dropped.answered() && !dropped.cancelled && status > 0) {
+      messages.respond(dropped.call.invite().transaction(), dropped.call.invite().request(), status, reason, dropped.toTag, null, List.of());
+    } else if (dropped.dialog != null) {
+      messages.bye(dropped.dialog);
     }
-    if (leg.media != null) {
-      leg.media.unbridge();
-      leg.media.close();
+    if (dropped.media != null) {
+      dropped.media.unbridge();
+      dropped.media.close();
     }
-    sessions.remove(leg.sipCallId);
+    sessions.remove(dropped.sipCallId);
   }
 
   private static String targetOf(TransferTarget target) {
     return target.agentId() != null ? target.agentId() : target.address();
   }
 
-  private void ring(RtpEndpoint endpoint) {
-    media = endpoint;
-    String consultId = request.consultId();
-    try {
-      sipCallId = messages.stack().provider().getNewCallId().getCallId();
-      offerSdp = Sdp.offer(settings.publicHost(), media.port(), codecs.get().codecs(), System.currentTimeMillis());
-      Request invite = messages.agentInvite(request.target().contact(), request.target().sipUri(), agent.agentId(), sipCallId,
-          SipMessages.newTag(), offerSdp);
-      transaction = new CompletableFuture<>();
-      CompletableFuture<ClientTransaction> made = transaction;
-      sessions.put(sipCallId, context.getSelf());
-      ActorRef<CallSession.Message> self = context.getSelf();
-      messages.send(invite, () -> {
-        ClientTransaction t = messages.stack().provider().getNewClientTransaction(invite);
-        made.complete(t);
-        t.sendRequest();
-      }).whenComplete((sent, error) -> {
-        if (error != null) self.tell(new Unreachable(consultId, String.valueOf(error.getMessage())));
-      });
-      timers.startSingleTimer(TIMER, new RingTimedOut(consultId), Duration.ofSeconds(request.ringTimeoutSeconds()));
-    } catch (Exception e) {
-      end("the target's phone could not be called: " + e.getMessage());
-    }
-  }
-
   /** Whether this SIP Call-ID is the consult's leg to the target (until a completed consult hands it to the call). */
   boolean owns(String callIdOfMessage) {
-    return sipCallId != null && sipCallId.equals(callIdOfMessage) || isPhone(callIdOfMessage) || callIdOfMessage.equals(notifiedPhoneCallId);
+    return leg != null && leg.owns(callIdOfMessage) || isPhone(callIdOfMessage) || callIdOfMessage.equals(notifiedPhoneCallId);
   }
 
   /** An answer to the target's INVITE: ringing, answered (the agent talks to the target) or refused. */
@@ -404,30 +358,13 @@ final class CallConsult {
       return;
     }
     if (!Request.INVITE.equals(((javax.sip.header.CSeqHeader) in.response().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod())) return;
-    if (request == null || dialog != null) {
-      lateAnswer(in);
-      return;
-    }
-    if (status < 200) {
-      provisional = provisional || status > 100;
-      return;
-    }
-    if (status >= 300) {
-      end("the target answered " + status);
-      return;
-    }
-    timers.cancel(TIMER);
-    dialog = in.transaction() != null ? in.transaction().getDialog() : null;
-    try {
-      messages.ack(dialog, in.response());
-      var answer = Sdp.parse(SipMessages.sdpBody(in.response()));
-      media.expectRemote(answer.audioTarget(), answer.rtcpTarget());
-    } catch (Exception e) {
-      end("the target answered without usable SDP: " + e.getMessage());
-      return;
-    }
+    leg.response(in);
+  }
+
+  @Override
+  public void answered() {
     if (phone != null && phone.attached) answerPhone();
-    RtpEndpoint.bridge(talker(), media);
+    RtpEndpoint.bridge(talker(), leg.media());
     context.getLog().info("Call {}: agent {} consults {}", callId, agent.agentId(), request.target().agentId());
     String consultId = request.consultId();
     engine.asks().<CallEntity.Command, Done>askRetrying(call(), r -> new CallEntity.ReportConsultAnswer(consultId, r));
@@ -445,40 +382,32 @@ final class CallConsult {
     return phone != null && phone.attached ? phone.media : agent.media();
   }
 
-  /** A 200 to an INVITE given up on, or a retransmitted one: a dialog nobody wants is hung up. */
-  private void lateAnswer(SipIn.ResponseIn in) {
-    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
-    Dialog late = in.transaction().getDialog();
-    if (late == dialog) return;
-    try {
-      messages.ack(late, in.response());
-    } catch (Exception e) {
-      context.getLog().debug("Could not ACK a late answer of a consult's target: {}", e.getMessage());
-    }
-    messages.bye(late);
-  }
-
   /** A request on the target's dialog: a BYE ends the consult (the customer stays on hold with the agent); a refresh gets the leg's SDP. */
   void request(SipIn.RequestIn in) {
     if (isPhone(callIdOf(in.request()))) {
       phoneRequest(in);
       return;
     }
-    String method = in.request().getMethod();
-    if (Request.ACK.equals(method)) return;
-    boolean reInvite = Request.INVITE.equals(method);
-    messages.respond(in.transaction(), in.request(), Response.OK, null, reInvite ? offerSdp : null, List.of());
-    if (Request.BYE.equals(method) && request != null) {
-      dialog = null; // over already: no BYE back
-      end("the target hung up");
-    }
+    leg.request(in);
   }
 
   /** The INVITE to the target timed out; false when it was not this leg's. */
   boolean timedOut(ClientTransaction timedOut) {
-    if (request == null || transaction == null || transaction.getNow(null) != timedOut) return false;
-    end("the target did not answer");
-    return true;
+    return leg != null && leg.timedOut(timedOut);
+  }
+
+  @Override
+  public void ended(DialedLeg.End end, String detail) {
+    end(switch (end) {
+      case NO_PORT -> "no RTP port free for the consult";
+      case NOT_CALLED -> "the target's phone could not be called: " + detail;
+      case UNREACHABLE -> "the target's phone could not be reached: " + detail;
+      case RING_TIMEOUT -> "the target did not answer within " + request.ringTimeoutSeconds() + " s";
+      case NO_ANSWER -> "the target did not answer";
+      case REFUSED -> "the target answered " + detail;
+      case BAD_ANSWER -> "the target answered without usable SDP: " + detail;
+      case HUNG_UP -> "the target hung up";
+    });
   }
 
   /**
@@ -487,10 +416,10 @@ final class CallConsult {
    * other REFER, which the blind transfer answers (a {@code Replaces} it does not know: 501).
    */
   boolean refer(SipIn.RequestIn in) {
-    if (dialog == null || !agent.sipCallId().equals(callIdOf(in.request()))) return false;
+    if (!targetAnswered() || !agent.sipCallId().equals(callIdOf(in.request()))) return false;
     String replaced = replacedCallId(in.request());
     if (replaced.isEmpty()) return false;
-    if (!sipCallId.equals(replaced) && !(phone != null && phone.attached && phone.sipCallId.equals(replaced))) return false;
+    if (!leg.sipCallId().equals(replaced) && !(phone != null && phone.attached && phone.sipCallId.equals(replaced))) return false;
     String agentId = agent.agentId();
     transfer.referAttended(in, agent, () -> new io.callengine.core.api.CallConsults(engine).change(agentId, callId, ConsultView.State.COMPLETED));
     return true;
@@ -502,18 +431,18 @@ final class CallConsult {
 
   /** All three hear each other: the customer comes off hold and the call's audio is mixed with the target as its third voice. */
   private void conference() {
-    if (mix != null || dialog == null) return;
-    media.unbridge();
+    if (mix != null || !targetAnswered()) return;
+    leg.media().unbridge();
     hold.forConsult(false, agent, customer.get(), codec());
-    mix = MonitorMix.start(audio.get(), customer.get(), talker(), media, codec(), MonitorMode.BARGE, false);
+    mix = MonitorMix.start(audio.get(), customer.get(), talker(), leg.media(), codec(), MonitorMode.BARGE, false);
     context.getLog().info("Call {}: conference of the customer, agent {} and {}", callId, agent.agentId(), request.target().agentId());
   }
 
   /** The attended transfer: the target's leg becomes the call's agent leg, bridged to the customer; the agent's leg gets BYE. */
   private void complete() {
-    if (dialog == null) return;
+    if (!targetAnswered()) return;
     stopMix();
-    media.unbridge();
+    leg.media().unbridge();
     AgentLegs.Leg referredInPhoneCall = phone != null && phone.attached ? phone.referred : null;
     if (referredInPhoneCall != null) {
       phone.dialog = null; // its BYE waits for the final NOTIFY, below
@@ -521,7 +450,7 @@ final class CallConsult {
     }
     if (phone != null && phone.attached) dropPhone(0, null); // the phone's consult call is over: BYE
     if (referredInPhoneCall != null) sessions.put(notifiedPhoneCallId, context.getSelf()); // its NOTIFY's answer still comes here
-    AgentLegs.Leg next = new AgentLegs.Leg(request.target().agentId(), sipCallId, transaction, media, offerSdp, provisional, dialog);
+    AgentLegs.Leg next = leg.handOver(request.target().agentId());
     hold.agentLegGone();
     transfer.handOver(agent.agentId(), customer.get()); // a REFER that asked for it hears 200 before the BYE
     if (referredInPhoneCall != null) transfer.byeAfterNotify(referredInPhoneCall);
@@ -581,23 +510,9 @@ final class CallConsult {
 
   /** As {@link #stop()}; a phone's consult call not answered yet hears 480 with {@code reason}. */
   private void stop(String reason) {
-    timers.cancel(TIMER);
     hold.consultEnded();
     stopMix();
-    if (dialog != null) {
-      messages.bye(dialog);
-    } else if (transaction != null && provisional) {
-      try {
-        messages.cancel(transaction.getNow(null));
-      } catch (Exception e) {
-        context.getLog().debug("Could not cancel the INVITE to the consult's target: {}", e.getMessage());
-      }
-    }
-    if (media != null) {
-      media.unbridge();
-      media.close();
-    }
-    if (sipCallId != null) sessions.remove(sipCallId);
+    if (leg != null) leg.hangUp();
     if (phone != null && phone.attached) dropPhone(Response.TEMPORARILY_UNAVAILABLE, phrase(reason));
     forget();
   }
@@ -606,11 +521,11 @@ final class CallConsult {
     request = null;
     agent = null;
     mix = null;
-    dialog = null;
-    media = null;
-    transaction = null;
-    provisional = false;
-    sipCallId = null;
-    offerSdp = null;
+    leg = null;
+  }
+
+  /** Whether the target answered the consult's leg. */
+  private boolean targetAnswered() {
+    return leg != null && leg.answered();
   }
 }

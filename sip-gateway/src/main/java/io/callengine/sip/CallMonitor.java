@@ -8,40 +8,25 @@ import io.callengine.sip.media.MonitorMix;
 import io.callengine.sip.media.MonitorMode;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
-import io.callengine.sip.media.Sdp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
-import javax.sip.Dialog;
-import javax.sip.message.Request;
-import javax.sip.message.Response;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * A supervisor's listen, whisper or barge on one connected call: the SIP leg to the supervisor's
- * phone (an RTP port on the call's event loop, the INVITE, its answer, the BYE either way) and,
+ * A supervisor's listen, whisper or barge on one connected call: the {@link DialedLeg} to the supervisor's
+ * phone and,
  * once answered, the {@link MonitorMix} of the call's audio. Owned by its {@link CallSession} and
  * used on its thread only; the CallEntity starts, switches and ends it ({@link CallLegs.Monitor},
  * {@link CallLegs.ChangeMonitor}, {@link CallLegs.EndMonitor}) and hears from it when the
  * supervisor's side ends on its own ({@link CallEntity.EndMonitor}). One at a time per call.
  */
-final class CallMonitor {
-  /** What the monitor's own steps tell its session. */
-  sealed interface Step extends CallSession.Message {}
-
-  record PortOpened(String monitorId, RtpEndpoint endpoint) implements Step {}
-
-  record PortFailed(String monitorId) implements Step {}
-
-  record Unreachable(String monitorId, String reason) implements Step {}
-
-  record RingTimedOut(String monitorId) implements Step {}
-
+final class CallMonitor implements DialedLeg.Listener {
   private static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
   private static final String TIMER = "monitor-ring";
 
@@ -60,12 +45,8 @@ final class CallMonitor {
   private RtpEndpoint customer;
   private RtpEndpoint agent;
   private Negotiation codecs;
-  private RtpEndpoint media;
-  private String sipCallId;
-  private String offerSdp;
-  private CompletableFuture<ClientTransaction> transaction;
-  private boolean provisional;
-  private Dialog dialog;
+  /** The leg to the supervisor's phone while monitoring; null otherwise. */
+  private DialedLeg leg;
   private MonitorMix mix;
   /** Whether the call is on hold now, as its {@link SessionHold} said; kept across monitorings. */
   private boolean held;
@@ -112,45 +93,32 @@ final class CallMonitor {
     customer = connectedCustomer;
     agent = connectedAgent;
     codecs = callCodecs;
-    context.pipeToSelf(openPort.get(), (endpoint, error) -> error != null ? new PortFailed(m.monitorId()) : new PortOpened(m.monitorId(), endpoint));
+    leg = new DialedLeg(context, timers, messages, settings, sessions, TIMER, this);
+    leg.dial(openPort.get(), m.contact(), m.sipUri(), "monitor", codecs.codecs(), RING_TIMEOUT);
   }
 
-  /** One of the monitor's own steps. */
-  void step(Step step) {
-    if (step instanceof PortOpened opened) {
-      if (current(opened.monitorId()) && media == null) ring(opened.endpoint());
-      else opened.endpoint().close();
-    } else if (step instanceof PortFailed failed && current(failed.monitorId()) && media == null) {
-      end("no RTP port free for the supervisor's phone");
-    } else if (step instanceof Unreachable unreachable && current(unreachable.monitorId())) {
-      end("the supervisor's phone could not be reached: " + unreachable.reason());
-    } else if (step instanceof RingTimedOut timedOut && current(timedOut.monitorId()) && dialog == null) {
-      end("the supervisor's phone did not answer within " + RING_TIMEOUT.toSeconds() + " s");
-    }
-  }
-
-  private void ring(RtpEndpoint endpoint) {
-    media = endpoint;
-    String monitorId = request.monitorId();
+  @Override
+  public void answered() {
     try {
-      sipCallId = messages.stack().provider().getNewCallId().getCallId();
-      offerSdp = Sdp.offer(settings.publicHost(), media.port(), codecs.codecs(), System.currentTimeMillis());
-      Request invite = messages.agentInvite(request.contact(), request.sipUri(), "monitor", sipCallId, SipMessages.newTag(), offerSdp);
-      transaction = new CompletableFuture<>();
-      CompletableFuture<ClientTransaction> made = transaction;
-      sessions.put(sipCallId, context.getSelf());
-      ActorRef<CallSession.Message> self = context.getSelf();
-      messages.send(invite, () -> {
-        ClientTransaction t = messages.stack().provider().getNewClientTransaction(invite);
-        made.complete(t);
-        t.sendRequest();
-      }).whenComplete((sent, error) -> {
-        if (error != null) self.tell(new Unreachable(monitorId, String.valueOf(error.getMessage())));
-      });
-      timers.startSingleTimer(TIMER, new RingTimedOut(monitorId), RING_TIMEOUT);
+      mix = MonitorMix.start(audio.get(), customer, agent, leg.media(), codecs.audio().get(0), mode, held);
+      context.getLog().info("Call {}: {} monitors it ({})", callId, request.supervisor(), mode);
     } catch (Exception e) {
-      end("the supervisor's phone could not be called: " + e.getMessage());
+      end("the supervisor's phone answered without usable SDP: " + e.getMessage());
     }
+  }
+
+  @Override
+  public void ended(DialedLeg.End end, String detail) {
+    end(switch (end) {
+      case NO_PORT -> "no RTP port free for the supervisor's phone";
+      case NOT_CALLED -> "the supervisor's phone could not be called: " + detail;
+      case UNREACHABLE -> "the supervisor's phone could not be reached: " + detail;
+      case RING_TIMEOUT -> "the supervisor's phone did not answer within " + RING_TIMEOUT.toSeconds() + " s";
+      case NO_ANSWER -> "the supervisor's phone did not answer";
+      case REFUSED -> "the supervisor's phone answered " + detail;
+      case BAD_ANSWER -> "the supervisor's phone answered without usable SDP: " + detail;
+      case HUNG_UP -> "the supervisor hung up";
+    });
   }
 
   /** The call went on hold or was resumed: the mix, now or when it starts, keeps the customer apart while held. */
@@ -161,67 +129,22 @@ final class CallMonitor {
 
   /** Whether this SIP Call-ID is the supervisor's leg. */
   boolean owns(String callIdOfMessage) {
-    return sipCallId != null && sipCallId.equals(callIdOfMessage);
+    return leg != null && leg.owns(callIdOfMessage);
   }
 
   /** An answer to the INVITE of the supervisor's phone: ringing, answered (the mix starts) or refused. */
   void response(SipIn.ResponseIn in) {
-    int status = in.response().getStatusCode();
-    if (request == null || dialog != null) {
-      lateAnswer(in);
-      return;
-    }
-    if (status < 200) {
-      provisional = provisional || status > 100;
-      return;
-    }
-    if (status >= 300) {
-      end("the supervisor's phone answered " + status);
-      return;
-    }
-    timers.cancel(TIMER);
-    dialog = in.transaction() != null ? in.transaction().getDialog() : null;
-    try {
-      messages.ack(dialog, in.response());
-      var answer = Sdp.parse(SipMessages.sdpBody(in.response()));
-      media.expectRemote(answer.audioTarget(), answer.rtcpTarget());
-      mix = MonitorMix.start(audio.get(), customer, agent, media, codecs.audio().get(0), mode, held);
-      context.getLog().info("Call {}: {} monitors it ({})", callId, request.supervisor(), mode);
-    } catch (Exception e) {
-      end("the supervisor's phone answered without usable SDP: " + e.getMessage());
-    }
-  }
-
-  /** A 200 to an INVITE given up on, or a retransmitted one: a dialog nobody wants is hung up. */
-  private void lateAnswer(SipIn.ResponseIn in) {
-    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
-    Dialog late = in.transaction().getDialog();
-    if (late == dialog) return;
-    try {
-      messages.ack(late, in.response());
-    } catch (Exception e) {
-      context.getLog().debug("Could not ACK a late answer of a supervisor's phone: {}", e.getMessage());
-    }
-    messages.bye(late);
+    leg.response(in);
   }
 
   /** A request on the supervisor's dialog: a BYE ends the monitoring (the call goes on); a refresh gets the leg's SDP. */
   void request(SipIn.RequestIn in) {
-    String method = in.request().getMethod();
-    if (Request.ACK.equals(method)) return;
-    boolean reInvite = Request.INVITE.equals(method);
-    messages.respond(in.transaction(), in.request(), Response.OK, null, reInvite ? offerSdp : null, java.util.List.of());
-    if (Request.BYE.equals(method) && request != null) {
-      dialog = null; // over already: no BYE back
-      end("the supervisor hung up");
-    }
+    leg.request(in);
   }
 
   /** The INVITE to the supervisor's phone timed out; false when it was not this leg's. */
   boolean timedOut(ClientTransaction timedOut) {
-    if (request == null || transaction == null || transaction.getNow(null) != timedOut) return false;
-    end("the supervisor's phone did not answer");
-    return true;
+    return leg != null && leg.timedOut(timedOut);
   }
 
   /** The session stops (the call ended): the supervisor's phone is hung up, its port returned. */
@@ -248,25 +171,10 @@ final class CallMonitor {
 
   /** Stops the mix (the direct relay comes back), hangs up the supervisor's phone (BYE, or CANCEL while it rings), returns the port. */
   private void stop() {
-    timers.cancel(TIMER);
     if (mix != null) mix.stop();
-    if (dialog != null) {
-      messages.bye(dialog);
-    } else if (transaction != null && provisional) {
-      try {
-        messages.cancel(transaction.getNow(null));
-      } catch (Exception e) {
-        context.getLog().debug("Could not cancel the INVITE to the supervisor's phone: {}", e.getMessage());
-      }
-    }
-    if (media != null) media.close();
-    if (sipCallId != null) sessions.remove(sipCallId);
+    if (leg != null) leg.hangUp();
     request = null;
     mix = null;
-    dialog = null;
-    media = null;
-    transaction = null;
-    provisional = false;
-    sipCallId = null;
+    leg = null;
   }
 }

@@ -73,7 +73,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
         .onMessage(CallbackOffer.ConfirmTimedOut.class, m -> { s.queueWait.callbackConfirmTimedOut(); return this; })
         .onMessage(CallSession.AnswerConfirmed.class, this::onAnswerConfirmed)
         .onMessage(CallRecording.AgentKey.class, m -> { s.recording.agentKey(m.digit()); return this; })
-        .onMessage(CallMonitor.Step.class, m -> { s.monitor.step(m); return this; })
+        .onMessage(DialedLeg.Step.class, m -> { m.leg().step(m); return this; })
         .onMessage(SessionHold.RetryDue.class, m -> { s.hold.retry(); return this; })
         .onMessage(CallTransferLeg.ReferAnswered.class, m -> { s.transfer.referAnswered(m); return this; })
         .onMessage(CallTransferLeg.ByeDue.class, m -> { s.transfer.byeDue(); return this; })
