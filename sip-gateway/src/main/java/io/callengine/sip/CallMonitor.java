@@ -9,12 +9,10 @@ import io.callengine.sip.media.MonitorMode;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -32,10 +30,7 @@ final class CallMonitor implements DialedLeg.Listener {
 
   private final ActorContext<CallSession.Message> context;
   private final TimerScheduler<CallSession.Message> timers;
-  private final CallCenterEngine engine;
-  private final SipMessages messages;
-  private final SipSettings settings;
-  private final Map<String, ActorRef<CallSession.Message>> sessions;
+  private final GatewayParts parts;
   private final String callId;
   private final Supplier<CompletableFuture<RtpEndpoint>> openPort;
   private final Supplier<CallAudio> audio;
@@ -51,15 +46,11 @@ final class CallMonitor implements DialedLeg.Listener {
   /** Whether the call is on hold now, as its {@link SessionHold} said; kept across monitorings. */
   private boolean held;
 
-  CallMonitor(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, CallCenterEngine engine,
-      SipMessages messages, SipSettings settings, Map<String, ActorRef<CallSession.Message>> sessions, String callId,
+  CallMonitor(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String callId,
       Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio) {
     this.context = context;
     this.timers = timers;
-    this.engine = engine;
-    this.messages = messages;
-    this.settings = settings;
-    this.sessions = sessions;
+    this.parts = parts;
     this.callId = callId;
     this.openPort = openPort;
     this.audio = audio;
@@ -93,7 +84,7 @@ final class CallMonitor implements DialedLeg.Listener {
     customer = connectedCustomer;
     agent = connectedAgent;
     codecs = callCodecs;
-    leg = new DialedLeg(context, timers, messages, settings, sessions, TIMER, this);
+    leg = new DialedLeg(context, timers, parts, TIMER, this);
     leg.dial(openPort.get(), m.contact(), m.sipUri(), "monitor", codecs.codecs(), RING_TIMEOUT);
   }
 
@@ -165,6 +156,7 @@ final class CallMonitor implements DialedLeg.Listener {
   }
 
   private void reportEnd(String monitorId, String reason) {
+    CallCenterEngine engine = parts.engine();
     engine.asks().<CallEntity.Command, Done>askRetrying(engine.sharding().entityRefFor(CallEntity.ENTITY_KEY, callId),
         r -> new CallEntity.EndMonitor(monitorId, reason, r));
   }

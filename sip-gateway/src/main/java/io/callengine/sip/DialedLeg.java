@@ -89,13 +89,12 @@ final class DialedLeg {
   private Dialog dialog;
 
   /** {@code timer}: the key of the ring timer, one per owner. */
-  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, SipMessages messages, SipSettings settings,
-      Map<String, ActorRef<CallSession.Message>> sessions, String timer, Listener listener) {
+  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String timer, Listener listener) {
     this.context = context;
     this.timers = timers;
-    this.messages = messages;
-    this.settings = settings;
-    this.sessions = sessions;
+    this.messages = parts.messages();
+    this.settings = parts.settings();
+    this.sessions = parts.sessions();
     this.timer = timer;
     this.listener = listener;
   }

@@ -77,7 +77,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
         .onMessage(SessionHold.RetryDue.class, m -> { s.hold.retry(); return this; })
         .onMessage(CallTransferLeg.ReferAnswered.class, m -> { s.transfer.referAnswered(m); return this; })
         .onMessage(CallTransferLeg.ByeDue.class, m -> { s.transfer.byeDue(); return this; })
-        .onMessage(CallConsult.Step.class, m -> { s.consult.step(m); return this; })
+        .onMessage(PhoneConsultLeg.Step.class, m -> { s.consult.step(m); return this; })
         // an agent's phone calls out of this call, which is not connected (the connected phase takes it)
         .onMessage(CallConsult.PhoneCall.class, m -> { s.consult.refusePhone(m, Response.FORBIDDEN, "No connected call to consult on"); return this; })
         // a late message of a phase that is over changes nothing

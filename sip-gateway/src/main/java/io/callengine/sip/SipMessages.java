@@ -2,6 +2,8 @@ package io.callengine.sip;
 
 import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPServerTransaction;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +16,7 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.ReferToHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -244,7 +247,17 @@ public final class SipMessages {
 
   public static String sdpBody(javax.sip.message.Message message) {
     byte[] raw = message.getRawContent();
-    return raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+    return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+  }
+
+  /** The Call-ID a REFER's {@code Refer-To} names in {@code Replaces}; empty when none. */
+  static String replacedCallId(Request refer) {
+    if (!(refer.getHeader(ReferToHeader.NAME) instanceof ReferToHeader referTo)
+        || !(referTo.getAddress().getURI() instanceof SipURI uri) || uri.getHeader("Replaces") == null) {
+      return "";
+    }
+    String replaces = URLDecoder.decode(uri.getHeader("Replaces"), StandardCharsets.UTF_8);
+    return replaces.split(";", 2)[0].strip();
   }
 
   public SipStackHolder stack() {
