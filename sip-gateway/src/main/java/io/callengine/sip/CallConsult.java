@@ -30,9 +30,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * An agent's consult on one connected call: the customer on hold ({@link SessionHold}), the
  * {@link DialedLeg} to the target's phone, the agent's leg bridged to it once it answers; then a
  * conference of three (a {@link MonitorMix} in barge mode, the target as the third voice), a cancel
- * (the customer back with the agent), or the attended transfer (the target's leg becomes the call's agent leg). Owned by its
- * {@link CallSession} and used on its thread only; the CallEntity drives it ({@link CallLegs.Consult},
- * {@link CallLegs.ChangeConsult}) and hears from it the target's answer and an end of its own.
+ * (the customer back with the agent), or the attended transfer (the target's leg becomes the call's
+ * agent leg). Owned by its {@link CallSession} and used on its thread only; the CallEntity drives it
+ * ({@link CallLegs.Consult}, {@link CallLegs.ChangeConsult}) and hears from it the target's answer
+ * and an end of its own.
  *
  * <p>The agent's phone may start the consult itself ({@link PhoneCall}, from {@link PhoneConsults}):
  * it holds the customer, then calls the target through the engine. That call is the consult's
@@ -45,6 +46,7 @@ final class CallConsult implements DialedLeg.Listener {
   record PhoneCall(SipIn.RequestIn invite, String agentId, TransferTarget target) implements CallSession.Message {}
 
   private static final String TIMER = "consult-ring";
+  private static final DialedLeg.Names NAMES = new DialedLeg.Names("the target's phone", "the target", "the target", "the consult");
 
   private final ActorContext<CallSession.Message> context;
   private final TimerScheduler<CallSession.Message> timers;
@@ -126,7 +128,7 @@ final class CallConsult implements DialedLeg.Listener {
     agent = connected;
     hold.forConsult(true, connected, caller, codec());
     if (phoneCalls) phone.attach();
-    leg = new DialedLeg(context, timers, parts, TIMER, this);
+    leg = new DialedLeg(context, timers, parts, TIMER, NAMES, this);
     leg.dial(openPort.get(), m.target().contact(), m.target().sipUri(), connected.agentId(), codecs.get().codecs(), Duration.ofSeconds(m.ringTimeoutSeconds()));
   }
 
@@ -209,18 +211,10 @@ final class CallConsult implements DialedLeg.Listener {
   }
 
   @Override
-  public void ended(DialedLeg.End end, String detail) {
-    end(switch (end) {
-      case NO_PORT -> "no RTP port free for the consult";
-      case NOT_CALLED -> "the target's phone could not be called: " + detail;
-      case UNREACHABLE -> "the target's phone could not be reached: " + detail;
-      case RING_TIMEOUT -> "the target did not answer within " + request.ringTimeoutSeconds() + " s";
-      case NO_ANSWER -> "the target did not answer";
-      case REFUSED -> "the target answered " + detail;
-      case BAD_ANSWER -> "the target answered without usable SDP: " + detail;
-      case HUNG_UP -> "the target hung up";
-    });
+  public void ended(String reason) {
+    end(reason);
   }
+
 
   /**
    * A REFER on the consulting agent's leg whose {@code Replaces} names the consult's leg to the

@@ -27,6 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class CallMonitor implements DialedLeg.Listener {
   private static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
   private static final String TIMER = "monitor-ring";
+  private static final DialedLeg.Names NAMES =
+      new DialedLeg.Names("the supervisor's phone", "the supervisor's phone", "the supervisor", "the supervisor's phone");
 
   private final ActorContext<CallSession.Message> context;
   private final TimerScheduler<CallSession.Message> timers;
@@ -84,7 +86,7 @@ final class CallMonitor implements DialedLeg.Listener {
     customer = connectedCustomer;
     agent = connectedAgent;
     codecs = callCodecs;
-    leg = new DialedLeg(context, timers, parts, TIMER, this);
+    leg = new DialedLeg(context, timers, parts, TIMER, NAMES, this);
     leg.dial(openPort.get(), m.contact(), m.sipUri(), "monitor", codecs.codecs(), RING_TIMEOUT);
   }
 
@@ -99,17 +101,8 @@ final class CallMonitor implements DialedLeg.Listener {
   }
 
   @Override
-  public void ended(DialedLeg.End end, String detail) {
-    end(switch (end) {
-      case NO_PORT -> "no RTP port free for the supervisor's phone";
-      case NOT_CALLED -> "the supervisor's phone could not be called: " + detail;
-      case UNREACHABLE -> "the supervisor's phone could not be reached: " + detail;
-      case RING_TIMEOUT -> "the supervisor's phone did not answer within " + RING_TIMEOUT.toSeconds() + " s";
-      case NO_ANSWER -> "the supervisor's phone did not answer";
-      case REFUSED -> "the supervisor's phone answered " + detail;
-      case BAD_ANSWER -> "the supervisor's phone answered without usable SDP: " + detail;
-      case HUNG_UP -> "the supervisor hung up";
-    });
+  public void ended(String reason) {
+    end(reason);
   }
 
   /** The call went on hold or was resumed: the mix, now or when it starts, keeps the customer apart while held. */

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.message.Request;
@@ -37,33 +36,20 @@ final class DialedLeg {
 
   record RingTimedOut(DialedLeg leg) implements Step {}
 
-  /** Why a leg ended on its own; {@code detail} of {@link Listener#ended} says more for some. */
-  enum End {
-    /** No RTP port was free. */
-    NO_PORT,
-    /** The INVITE could not be built; detail: the error. */
-    NOT_CALLED,
-    /** The INVITE could not be sent; detail: the error. */
-    UNREACHABLE,
-    /** The ring timer ran out. */
-    RING_TIMEOUT,
-    /** The INVITE's transaction timed out. */
-    NO_ANSWER,
-    /** A final answer of 300 or more; detail: the status. */
-    REFUSED,
-    /** A 2xx whose SDP is of no use; detail: the error. */
-    BAD_ANSWER,
-    /** The phone sent BYE. */
-    HUNG_UP
-  }
+  /**
+   * How a leg's reasons name its side: {@code phone} is called and reached ("the target's phone"),
+   * {@code answerer} answers or not ("the target"), {@code person} hangs up, and a port is missing
+   * for {@code portFor}.
+   */
+  record Names(String phone, String answerer, String person, String portFor) {}
 
   /** The owner of a leg. */
   interface Listener {
     /** The phone answered: ACKed, its media expected at the port. */
     void answered();
 
-    /** The leg ended on its own; the owner hangs it up. */
-    void ended(End end, String detail);
+    /** The leg ended on its own for {@code reason}; the owner hangs it up. */
+    void ended(String reason);
   }
 
   private final ActorContext<CallSession.Message> context;
@@ -72,6 +58,7 @@ final class DialedLeg {
   private final SipSettings settings;
   private final Map<String, ActorRef<CallSession.Message>> sessions;
   private final String timer;
+  private final Names names;
   private final Listener listener;
 
   private String contact;
@@ -89,13 +76,15 @@ final class DialedLeg {
   private Dialog dialog;
 
   /** {@code timer}: the key of the ring timer, one per owner. */
-  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String timer, Listener listener) {
+  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String timer, Names names,
+      Listener listener) {
     this.context = context;
     this.timers = timers;
     this.messages = parts.messages();
     this.settings = parts.settings();
     this.sessions = parts.sessions();
     this.timer = timer;
+    this.names = names;
     this.listener = listener;
   }
 
@@ -115,11 +104,11 @@ final class DialedLeg {
       if (!over && media == null) ring(opened.endpoint());
       else opened.endpoint().close();
     } else if (step instanceof PortFailed && !over && media == null) {
-      listener.ended(End.NO_PORT, null);
+      listener.ended("no RTP port free for " + names.portFor());
     } else if (step instanceof Unreachable unreachable && !over) {
-      listener.ended(End.UNREACHABLE, unreachable.reason());
+      listener.ended(names.phone() + " could not be reached: " + unreachable.reason());
     } else if (step instanceof RingTimedOut && !over && dialog == null) {
-      listener.ended(End.RING_TIMEOUT, null);
+      listener.ended(names.answerer() + " did not answer within " + ringTimeout.toSeconds() + " s");
     }
   }
 
@@ -142,7 +131,7 @@ final class DialedLeg {
       });
       timers.startSingleTimer(timer, new RingTimedOut(this), ringTimeout);
     } catch (Exception e) {
-      listener.ended(End.NOT_CALLED, e.getMessage());
+      listener.ended(names.phone() + " could not be called: " + e.getMessage());
     }
   }
 
@@ -176,7 +165,7 @@ final class DialedLeg {
       return;
     }
     if (status >= 300) {
-      listener.ended(End.REFUSED, String.valueOf(status));
+      listener.ended(names.answerer() + " answered " + status);
       return;
     }
     timers.cancel(timer);
@@ -186,7 +175,7 @@ final class DialedLeg {
       var answer = Sdp.parse(SipMessages.sdpBody(in.response()));
       media.expectRemote(answer.audioTarget(), answer.rtcpTarget());
     } catch (Exception e) {
-      listener.ended(End.BAD_ANSWER, e.getMessage());
+      listener.ended(names.answerer() + " answered without usable SDP: " + e.getMessage());
       return;
     }
     listener.answered();
@@ -213,14 +202,14 @@ final class DialedLeg {
     messages.respond(in.transaction(), in.request(), Response.OK, null, reInvite ? offerSdp : null, List.of());
     if (Request.BYE.equals(method) && !over) {
       dialog = null; // over already: no BYE back
-      listener.ended(End.HUNG_UP, null);
+      listener.ended(names.person() + " hung up");
     }
   }
 
   /** The INVITE timed out; false when it was not this leg's. */
   boolean timedOut(ClientTransaction timedOut) {
     if (over || transaction == null || transaction.getNow(null) != timedOut) return false;
-    listener.ended(End.NO_ANSWER, null);
+    listener.ended(names.answerer() + " did not answer");
     return true;
   }
 
