@@ -139,6 +139,18 @@ final class AgentLegs {
     return cancelled;
   }
 
+  /**
+   * A leg the engine dialed for something else than an agent's offer ({@link DialedLeg}), given up
+   * while its phone rings: CANCEL now, or once the phone has answered provisionally. Its late
+   * answers come to this session until it ends, as those of a cancelled offer do.
+   */
+  void cancelRinging(Leg leg) {
+    sessions.put(leg.sipCallId(), session);
+    sipCallIds.add(leg.sipCallId());
+    if (leg.provisional()) sendCancel(leg);
+    else cancelWhenProvisional.put(leg.sipCallId(), leg);
+  }
+
   /** A provisional answer on a leg cancelled too early: now the CANCEL may go. */
   void provisionalAfterCancel(String sipCallId) {
     Leg leg = cancelWhenProvisional.remove(sipCallId);

@@ -128,7 +128,7 @@ final class CallConsult implements DialedLeg.Listener {
     agent = connected;
     hold.forConsult(true, connected, caller, codec());
     if (phoneCalls) phone.attach();
-    leg = new DialedLeg(context, timers, parts, TIMER, NAMES, this);
+    leg = new DialedLeg(context, timers, parts, agents, TIMER, NAMES, this);
     leg.dial(openPort.get(), m.target().contact(), m.target().sipUri(), connected.agentId(), codecs.get().codecs(), Duration.ofSeconds(m.ringTimeoutSeconds()));
   }
 

@@ -33,6 +33,7 @@ final class CallMonitor implements DialedLeg.Listener {
   private final ActorContext<CallSession.Message> context;
   private final TimerScheduler<CallSession.Message> timers;
   private final GatewayParts parts;
+  private final AgentLegs agents;
   private final String callId;
   private final Supplier<CompletableFuture<RtpEndpoint>> openPort;
   private final Supplier<CallAudio> audio;
@@ -48,11 +49,12 @@ final class CallMonitor implements DialedLeg.Listener {
   /** Whether the call is on hold now, as its {@link SessionHold} said; kept across monitorings. */
   private boolean held;
 
-  CallMonitor(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String callId,
-      Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio) {
+  CallMonitor(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, AgentLegs agents,
+      String callId, Supplier<CompletableFuture<RtpEndpoint>> openPort, Supplier<CallAudio> audio) {
     this.context = context;
     this.timers = timers;
     this.parts = parts;
+    this.agents = agents;
     this.callId = callId;
     this.openPort = openPort;
     this.audio = audio;
@@ -86,7 +88,7 @@ final class CallMonitor implements DialedLeg.Listener {
     customer = connectedCustomer;
     agent = connectedAgent;
     codecs = callCodecs;
-    leg = new DialedLeg(context, timers, parts, TIMER, NAMES, this);
+    leg = new DialedLeg(context, timers, parts, agents, TIMER, NAMES, this);
     leg.dial(openPort.get(), m.contact(), m.sipUri(), "monitor", codecs.codecs(), RING_TIMEOUT);
   }
 

@@ -150,7 +150,7 @@ public final class CallSession {
     this.customer = new CustomerLeg(messages, liveness, setup, sipCallId);
     this.queueWait = new QueueWait(context, timers, engine, media, callId);
     this.recording = new CallRecording(context, engine, parts.recorders(), media, callId);
-    this.monitor = new CallMonitor(context, timers, parts, callId, this::openPort, this::callAudio);
+    this.monitor = new CallMonitor(context, timers, parts, agents, callId, this::openPort, this::callAudio);
     this.hold = new SessionHold(engine, messages, media, liveness, timers, callId, monitor::held);
     this.transfer = new CallTransferLeg(context, timers, engine, messages, settings, agents, callId);
     this.calls = parts.calls();

@@ -57,6 +57,7 @@ final class DialedLeg {
   private final SipMessages messages;
   private final SipSettings settings;
   private final Map<String, ActorRef<CallSession.Message>> sessions;
+  private final AgentLegs agents;
   private final String timer;
   private final Names names;
   private final Listener listener;
@@ -76,13 +77,14 @@ final class DialedLeg {
   private Dialog dialog;
 
   /** {@code timer}: the key of the ring timer, one per owner. */
-  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, String timer, Names names,
-      Listener listener) {
+  DialedLeg(ActorContext<CallSession.Message> context, TimerScheduler<CallSession.Message> timers, GatewayParts parts, AgentLegs agents,
+      String timer, Names names, Listener listener) {
     this.context = context;
     this.timers = timers;
     this.messages = parts.messages();
     this.settings = parts.settings();
     this.sessions = parts.sessions();
+    this.agents = agents;
     this.timer = timer;
     this.names = names;
     this.listener = listener;
@@ -217,18 +219,15 @@ final class DialedLeg {
   void hangUp() {
     over = true;
     timers.cancel(timer);
-    if (dialog != null) {
-      messages.bye(dialog);
-    } else if (transaction != null && provisional) {
-      try {
-        messages.cancel(transaction.getNow(null));
-      } catch (Exception e) {
-        context.getLog().debug("Could not cancel the INVITE to a dialed phone: {}", e.getMessage());
-      }
-    }
     if (media != null) {
       media.unbridge();
       media.close();
+    }
+    if (dialog != null) {
+      messages.bye(dialog);
+    } else if (transaction != null) { // rings: the session's agent legs CANCEL it, once a provisional answer allows
+      agents.cancelRinging(new AgentLegs.Leg(names.phone(), sipCallId, transaction, media, offerSdp, provisional, null));
+      return;
     }
     if (sipCallId != null) sessions.remove(sipCallId);
   }

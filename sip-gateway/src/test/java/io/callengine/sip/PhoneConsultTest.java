@@ -323,6 +323,7 @@ class PhoneConsultTest {
       assertTrue(call(callId).onHold(), "the caller stays on hold");
     }
   }
+
   @Test
   void theApiCancelsAConsultThePhonePlacedAndGivesTheCallerBackToTheFirstCall() throws Exception {
     queue("pq5");
@@ -374,6 +375,27 @@ class PhoneConsultTest {
       assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
       assertEquals("p6-bob", call(callId).agentId());
       eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p6-ann").activity() == Activity.WRAP_UP);
+    }
+  }
+
+  @Test
+  void aTargetCancelledBeforeItSaidItRingsGetsItsCancelOnceItDoes() throws Exception {
+    queue("pq9");
+    queue("pq9b");
+    TestPhone ann = agent("p9-ann", "pq9");
+    TestPhone bob = agent("p9-bob", "pq9b");
+    bob.answer = TestPhone.Answer.SILENT;
+    try (TestPhone caller = node.phone("5571009")) {
+      String callId = connect(caller, caller.call("pq9"), "p9-ann", ann);
+      hold(ann, callId);
+      OutgoingCall ringing = ann.callThroughEngine(engineUri("p9-bob"), "secret-p9-ann");
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone gets the INVITE and says nothing yet");
+      ringing.cancel();
+      assertEquals(487, ringing.awaitFinal().getStatusCode(), "the phone's CANCEL: 487 to its INVITE");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
+      bob.ringNow(); // RFC 3261 9.1: the engine's CANCEL waits for this provisional answer
+      assertTrue(got(bob, "CANCEL"), "then the target's INVITE is cancelled");
+      assertTrue(call(callId).onHold(), "the caller stays on hold");
     }
   }
 }

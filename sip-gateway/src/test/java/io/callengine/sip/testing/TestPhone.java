@@ -48,7 +48,8 @@ import javax.sip.message.Response;
  * {@link RtpPeer}. Every wait is bounded.
  */
 public final class TestPhone implements SipListener, AutoCloseable {
-  public enum Answer { ANSWER, BUSY, DECLINE, NEVER }
+  /** SILENT: no answer at all until {@link #ringNow()} sends the 180 (a phone slow to say it rings). */
+  public enum Answer { ANSWER, BUSY, DECLINE, NEVER, SILENT }
 
   private static final AtomicLong STACKS = new AtomicLong();
   private final String user;
@@ -385,6 +386,11 @@ public final class TestPhone implements SipListener, AutoCloseable {
     }
   }
 
+  /** The 180 of the last INVITE a {@link Answer#SILENT} phone got. */
+  public void ringNow() throws Exception {
+    incomingInvite.sendResponse(withTag(messages.createResponse(180, incomingInvite.getRequest())));
+  }
+
   private void onInvite(Request request, ServerTransaction transaction) throws Exception {
     if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
       onReInvite(request, transaction);
@@ -395,6 +401,7 @@ public final class TestPhone implements SipListener, AutoCloseable {
       case BUSY -> transaction.sendResponse(withTag(messages.createResponse(486, request)));
       case DECLINE -> transaction.sendResponse(withTag(messages.createResponse(603, request)));
       case NEVER -> transaction.sendResponse(withTag(messages.createResponse(180, request)));
+      case SILENT -> { }
       case ANSWER -> {
         Response ringing = withTag(messages.createResponse(180, request));
         transaction.sendResponse(ringing);
