@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import javax.sip.Dialog;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.message.Request;
@@ -295,16 +294,9 @@ public final class CallSession {
 
   /** A 200 for an agent INVITE we gave up on (or that lost the race): take it and hang up at once. */
   void lateAgentAnswer(SipIn.ResponseIn in) {
-    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
     AgentLegs.Leg connected = agents.connected();
     if (connected != null && connected.sipCallId().equals(callIdOf(in.response()))) return; // a retransmission: the dialog re-ACKs
-    Dialog dialog = in.transaction().getDialog();
-    try {
-      messages.ack(dialog, in.response());
-    } catch (Exception e) {
-      context.getLog().debug("Could not ACK a late answer: {}", e.getMessage());
-    }
-    messages.bye(dialog);
+    messages.hangUpUnwanted(in);
   }
 
   Behavior<Message> respondOk(SipIn.RequestIn in) {

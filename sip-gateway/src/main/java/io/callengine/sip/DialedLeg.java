@@ -185,15 +185,8 @@ final class DialedLeg {
 
   /** A 200 to an INVITE given up on, or a retransmitted one: a dialog nobody wants is hung up. */
   private void lateAnswer(SipIn.ResponseIn in) {
-    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
-    Dialog late = in.transaction().getDialog();
-    if (late == dialog) return;
-    try {
-      messages.ack(late, in.response());
-    } catch (Exception e) {
-      context.getLog().debug("Could not ACK a late answer of a dialed phone: {}", e.getMessage());
-    }
-    messages.bye(late);
+    if (in.transaction() != null && in.transaction().getDialog() == dialog) return; // a retransmission: the dialog re-ACKs
+    messages.hangUpUnwanted(in);
   }
 
   /** A request on the leg's dialog: a BYE ends it; a refresh gets the leg's SDP. */

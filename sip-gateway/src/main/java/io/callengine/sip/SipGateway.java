@@ -131,16 +131,14 @@ public final class SipGateway extends AbstractBehavior<SipGateway.Command> {
     String method = ((javax.sip.header.CSeqHeader) in.response().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
     if (!Request.INVITE.equals(method)) return this;
     int status = in.response().getStatusCode();
-    try {
-      if (status > 100 && status < 200) {
+    if (status > 100 && status < 200) {
+      try {
         messages.cancel(in.transaction());
-      } else if (status / 100 == 2 && in.transaction().getDialog() != null) {
-        messages.ack(in.transaction().getDialog(), in.response());
-        messages.bye(in.transaction().getDialog());
+      } catch (Exception e) {
+        getContext().getLog().debug("Could not cancel an orphan agent leg: {}", e.getMessage());
       }
-    } catch (Exception e) {
-      getContext().getLog().debug("Could not end an orphan agent leg: {}", e.getMessage());
     }
+    messages.hangUpUnwanted(in);
     return this;
   }
 

@@ -202,6 +202,22 @@ public final class SipMessages {
     logFailure(send(ack, () -> dialog.sendAck(ack)), "ACK");
   }
 
+  /**
+   * The dialog of a 2xx answer to our INVITE that nobody wants (an INVITE given up on, or one that
+   * lost a race): ACKed, so the phone stops retransmitting, and hung up at once. Anything else,
+   * or a 2xx without a dialog, is left alone.
+   */
+  public void hangUpUnwanted(SipIn.ResponseIn in) {
+    if (in.response().getStatusCode() / 100 != 2 || in.transaction() == null || in.transaction().getDialog() == null) return;
+    javax.sip.Dialog unwanted = in.transaction().getDialog();
+    try {
+      ack(unwanted, in.response());
+    } catch (Exception e) {
+      log.debug("Could not ACK an unwanted answer: {}", e.getMessage());
+    }
+    bye(unwanted);
+  }
+
   /** CANCELs our INVITE (which has had a provisional answer); throws if the CANCEL cannot be built. */
   public void cancel(javax.sip.ClientTransaction invite) throws Exception {
     Request cancel = invite.createCancel();
