@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -44,19 +46,28 @@ public final class TestEngines {
     return engine;
   }
 
-  /** A port free for both UDP and TCP on 127.0.0.1 right now. */
+  /**
+   * Test ports come from 18000-31999, below the kernel's ephemeral range (32768 and up on Linux),
+   * so that no outgoing connection or port-0 socket of this or another JVM lands on one between
+   * the moment it is handed out and the moment it is bound. Each surefire fork takes its own half,
+   * and hands its ports out in turn, so two forks never pick the same one.
+   */
+  private static final int PORTS_PER_FORK = 7000;
+  private static final int FIRST_PORT = 18000 + PORTS_PER_FORK * ((Integer.getInteger("test.fork", 1) - 1) % 2);
+  private static final AtomicInteger nextPort = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORTS_PER_FORK));
+
+  /** A port free for both UDP and TCP on 127.0.0.1 right now, that this JVM has not handed out lately. */
   public static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = tcp.getLocalPort();
-        try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-          return port;
-        } catch (IOException taken) {
-          // try another
-        }
+    for (int attempt = 0; attempt < PORTS_PER_FORK; attempt++) {
+      int port = FIRST_PORT + Math.floorMod(nextPort.getAndIncrement(), PORTS_PER_FORK);
+      try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+          DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // in use: try the next
       }
     }
-    throw new IOException("no free port on 127.0.0.1");
+    throw new IOException("no free port on 127.0.0.1 in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS_PER_FORK - 1));
   }
 
   /**
