@@ -10,8 +10,9 @@
 # both pages are taken; the agent page holds and resumes the call (the phone answers the
 # engine's re-INVITEs) and pauses and resumes its recording, the wallboard shows the call's
 # recording mark and, while the supervisor listens to the call from his phone (started
-# through the API), its monitoring mark; last, the agent page's transfer form is refused an
-# outside number and hands a caller over to the sales queue. Then a billing caller asks to be
+# through the API), its monitoring mark; the agent page consults erin (the caller on hold),
+# makes it a conference and drops her; last, its transfer form is refused an outside number
+# and hands a caller over to the sales queue. Then a billing caller asks to be
 # called back: the wallboard shows him waiting as a callback; erin sets herself available on her
 # page, which shows her the callback while the engine calls the customer (a SIPp UAS behind
 # CALLENGINE_SIP_OUTBOUND_PROXY) and once he answers.

@@ -263,7 +263,42 @@ async function main() {
     await callShows('the API shows nobody monitoring', callId, (c) => !c.monitoring && c.status === 'CONNECTED');
     pass('the supervisor stops listening: the mark leaves the wallboard, the call goes on');
 
-    // 10. Bob transfers a caller: an outside number off the allowlist is refused on the page
+    // 10. Bob consults erin (available for the moment, her phone registered) from his page while
+    // the caller waits on hold, makes it a conference of three, then drops erin: the call is his
+    // again, erin free, and offline again for the callback below.
+    const setErin = async (presence) => {
+      const response = await fetch(`${BASE}/api/v1/agents/${CALLBACK_AGENT_ID}/status`, {
+        method: 'PUT', headers: { Authorization: `Bearer ${CALLBACK_AGENT_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ presence }),
+      });
+      if (response.status !== 200) throw new Error(`PUT erin's status ${presence} answered ${response.status}`);
+    };
+    await setErin('AVAILABLE');
+    await desk.selectOption('#transfer-kind', 'agentId');
+    await desk.fill('#transfer-target', CALLBACK_AGENT_ID);
+    await desk.click('#consult-go');
+    await desk.waitForSelector('#call .call-consult[data-state="TALKING"] button.consult-complete', { timeout: 10000 });
+    if (!(await desk.isHidden('#transfer'))) throw new Error('bob\'s page offers the transfer form during a consult');
+    await callShows('the API shows the consult talking, the caller on hold', callId,
+      (c) => c.consult && c.consult.state === 'TALKING' && c.consult.target === `agent:${CALLBACK_AGENT_ID}` && c.onHold === true);
+    pass(`bob clicks Consult with erin: his page shows "${await desk.textContent('#call .consult-label')}" with its steps, the caller is on hold`);
+    await desk.click('#call button.consult-conference');
+    await desk.waitForSelector('#call .call-consult[data-state="CONFERENCE"]', { timeout: 5000 });
+    await callShows('the API shows the conference, the caller off hold', callId,
+      (c) => c.consult && c.consult.state === 'CONFERENCE' && c.onHold === false);
+    pass('bob clicks Conference: the page and the API show the three of them in conference');
+    await desk.click('#call button.consult-cancel');
+    await desk.waitForSelector('#call .call-consult', { state: 'detached', timeout: 5000 });
+    await desk.waitForSelector('#call[data-state="talking"] button.hold', { timeout: 5000 });
+    await callShows('the API shows the call with bob and no consult', callId, (c) => !c.consult && c.agentId === AGENT_ID && c.status === 'CONNECTED');
+    await until('erin is free again', async () => {
+      const { status, body } = await callApi('GET', `/api/v1/agents/${CALLBACK_AGENT_ID}`);
+      return status === 200 && body.activity === 'IDLE' ? true : null;
+    }, 5000, 100);
+    await setErin('OFFLINE');
+    pass('bob clicks "Drop erin": the call is his again, erin is free');
+
+    // 11. Bob transfers a caller: an outside number off the allowlist is refused on the page
     // (he stays signed in, the call stays his), then the sales queue takes the caller.
     await desk.selectOption('#transfer-kind', 'address');
     await desk.fill('#transfer-target', 'sip:+4930123@partner.example.com');
@@ -284,7 +319,7 @@ async function main() {
     }, 5000, 200);
     pass('bob transfers a caller to sales from his page: the record shows it handed over by him');
 
-    // 11. A billing caller asks to be called back (9, then #) while erin is offline, and is hung
+    // 12. A billing caller asks to be called back (9, then #) while erin is offline, and is hung
     // up: the wallboard shows his call waiting in billing as a callback.
     const callbackCaller = customer('callback-caller', join(SIPP_DIR, 'callback-uac.xml'), 'billing', 1000, 3);
     const callerExit = await exited(callbackCaller, 'the caller asking for a callback', 30000);
@@ -298,7 +333,7 @@ async function main() {
       () => document.querySelector('.queue[data-queue-id="billing"] [data-field="callbacks"]')?.textContent === '1 to call back'), 5000);
     pass('a billing caller asks to be called back and hangs up: the wallboard shows his call waiting in billing as a callback');
 
-    // 12. Erin sets herself available on her page: the engine rings her phone, then calls the
+    // 13. Erin sets herself available on her page: the engine rings her phone, then calls the
     // customer's phone through the outbound proxy; her page says it is a callback, and to whom.
     const customerPhone = spawn('sipp', ['-sf', join(SIPP_DIR, 'callback-customer-uas.xml'), '-i', SIP_HOST, '-p', CUSTOMER_PORT,
       '-mp', CUSTOMER_MEDIA, '-m', '1', '-d', '4000', '-timeout', '60s', '-nostdin',

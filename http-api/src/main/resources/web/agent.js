@@ -29,7 +29,13 @@ const state = {
   holdError: '',
   /** The callback this agent is rung or talks for, as its events said: {callId, number, attempt, answered}. */
   callback: null,
+  /** The consult of the current call, as the engine's answers and the events said: {callId, target, state}. */
+  consult: null,
+  /** Why a consult ended without a step of this page (the target did not answer, hung up): {callId, text}. */
+  consultEnd: null,
 };
+
+const CONSULT_STATE = { started: 'RINGING', answered: 'TALKING', conference: 'CONFERENCE' };
 
 const $ = (id) => document.getElementById(id);
 const signIn = new SignIn(tokens, 'desk', { check, open, close: stop, later });
@@ -61,6 +67,7 @@ function init() {
     if (state.agent && (state.agent.presence === 'BREAK' || state.agent.pendingPresence === 'BREAK')) setPresence('BREAK');
   });
   $('transfer').addEventListener('submit', transfer);
+  $('consult-go').addEventListener('click', startConsult);
   signIn.start();
 }
 
@@ -218,6 +225,48 @@ async function transfer(event) {
   refreshSoon();
 }
 
+/** Calls the target in the transfer form while the caller waits on hold; the engine answers once the caller is held. */
+async function startConsult() {
+  const record = state.agent && currentRecord();
+  const target = $('transfer-target').value.trim();
+  if (state.busy || !record || !target) return;
+  state.busy = true;
+  state.consultEnd = null;
+  $('transfer-error').textContent = '';
+  try {
+    // Not guarded: a 403 here is an address off the allowlist, not a token gone.
+    const consult = await api(state.token, callPath(record.callId, 'consult'), { method: 'POST', body: { [$('transfer-kind').value]: target } });
+    state.consult = { callId: record.callId, target: consult.target, state: consult.state };
+    $('transfer-target').value = '';
+  } catch (e) {
+    if (e.status === 401) signIn.signOut('Your token was revoked.');
+    else $('transfer-error').textContent = e.message;
+  }
+  state.busy = false;
+  render();
+}
+
+/** complete (the target takes the call), conference (all three talk) or cancel (back to the caller). */
+async function stepConsult(step) {
+  const consult = state.consult;
+  if (state.busy || !consult) return;
+  state.busy = true;
+  $('transfer-error').textContent = '';
+  try {
+    const after = await guarded(() => api(state.token, callPath(consult.callId, `consult/${step}`), { method: 'POST' }));
+    state.consult = after.state === 'COMPLETED' || after.state === 'ENDED' ? null : { ...consult, state: after.state };
+  } catch (e) {
+    if (e.status !== 401) $('transfer-error').textContent = e.message;
+  }
+  state.busy = false;
+  render();
+  refreshSoon();
+}
+
+function callPath(callId, action) {
+  return `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(callId)}/${action}`;
+}
+
 // ---------------------------------------------------------------- events
 
 function onEvent(event) {
@@ -254,6 +303,16 @@ function onEvent(event) {
     if (event.type === 'callback-attempted') state.callback = { callId: event.callId, number: event.number, attempt: event.attempt, answered: false };
     else if (event.type === 'callback-completed' && state.callback && state.callback.callId === event.callId) state.callback.answered = true;
     else if (event.type === 'callback-failed' && state.callback && state.callback.callId === event.callId) state.callback = null;
+    render();
+  }
+  if (event.type === 'call-consulted' && event.agentId === state.agentId) {
+    if (event.change === 'ended') {
+      state.consult = null;
+      const byThisPage = event.completed || (event.reason || '').startsWith('cancelled');
+      state.consultEnd = byThisPage ? null : { callId: event.callId, text: `Consult ended: ${event.reason}` };
+    } else if (CONSULT_STATE[event.change]) {
+      state.consult = { callId: event.callId, target: event.target, state: CONSULT_STATE[event.change] };
+    }
     render();
   }
   if (event.type === 'call-offered' && mine) {
@@ -350,8 +409,10 @@ function renderCall() {
   const record = currentRecord();
   const panel = $('call');
   const callback = callbackOf(record);
-  // A callback is neither held nor transferred (the engine refuses both): no buttons for them.
-  $('transfer').hidden = !record || agent.activity !== 'ON_CALL' || !!callback;
+  const consult = record && state.consult && state.consult.callId === record.callId ? state.consult : null;
+  const consultEnded = record && state.consultEnd && state.consultEnd.callId === record.callId ? state.consultEnd : null;
+  // A callback is neither held nor transferred (the engine refuses both), a call in a consult has its own steps: no form for them.
+  $('transfer').hidden = !record || agent.activity !== 'ON_CALL' || !!callback || !!consult;
   fill($('transfer-queues'), state.queues.map((q) => h('option', { value: q.queueId })));
   panel.dataset.callId = record ? record.callId : '';
   if (!record) {
@@ -383,11 +444,24 @@ function renderCall() {
       h('div', null, h('dt', null, 'Waited'), h('dd', null, Number.isFinite(waited) ? duration(waited) : '—')),
       h('div', null, h('dt', null, 'Answered'), h('dd', null, Number.isNaN(answered) ? '—' : clock(answered))),
       record.dialed && record.dialed !== queueId ? h('div', null, h('dt', null, 'Dialed'), h('dd', null, record.dialed)) : null),
-    ringing || !record.callId || callback ? null : h('div', { class: 'call-actions' },
+    ringing || !record.callId || callback || consult ? null : h('div', { class: 'call-actions' },
       h('button', { type: 'button', class: 'hold', disabled: state.holding, 'aria-pressed': String(onHold),
         onclick: () => toggleHold(record.callId) }, onHold ? 'Resume' : 'Hold'),
       state.holdError ? h('p', { class: 'error', role: 'alert' }, state.holdError) : null),
+    consult ? consultControl(consult) : consultEnded && !ringing ? h('p', { class: 'error consult-ended', role: 'alert' }, consultEnded.text) : null,
     ringing ? null : recordingControl(record));
+}
+
+/** The running consult: who is called, how far it got, and its steps (complete and conference once the target answered). */
+function consultControl(consult) {
+  const who = consult.target.startsWith('agent:') ? consult.target.slice('agent:'.length) : callerName(consult.target);
+  const label = { RINGING: `Calling ${who}`, TALKING: `Talking to ${who}`, CONFERENCE: `Conference with ${who}` }[consult.state] || who;
+  const step = (name, text) => h('button', { type: 'button', class: `consult-${name}`, disabled: state.busy, onclick: () => stepConsult(name) }, text);
+  return h('div', { class: 'call-consult', dataset: { state: consult.state } },
+    h('span', { class: 'consult-label' }, label),
+    consult.state === 'TALKING' ? step('complete', 'Complete transfer') : null,
+    consult.state === 'TALKING' ? step('conference', 'Conference') : null,
+    step('cancel', consult.state === 'CONFERENCE' ? `Drop ${who}` : 'Cancel consult'));
 }
 
 /** For a recorded call: whether it records now, and the button that pauses or resumes it. */

@@ -1,6 +1,6 @@
 package io.callengine.node;
 
-import static io.callengine.sip.testing.ToneLevel.amplitude;
+import static io.callengine.sip.testing.ThreeVoices.talk;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,14 +11,12 @@ import com.typesafe.config.ConfigFactory;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallMonitored;
 import io.callengine.core.testing.TestEngines;
-import io.callengine.sip.media.G711Law;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
+import io.callengine.sip.testing.ThreeVoices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -31,17 +29,14 @@ import org.junit.jupiter.api.Test;
  * A supervisor's listen, whisper and barge through the whole node: HTTP to start, switch and end
  * the monitoring, SIP to the supervisor's registered phone, and the audio checked by content. The
  * customer's phone sends tone A (1 kHz), the agent's tone B (500 Hz), the supervisor's tone C
- * (300 Hz); each phone's received audio is measured for each tone.
+ * (300 Hz); each phone's received audio is measured for each tone: what the customer, the agent
+ * and the supervisor heard, in that order.
  */
 class MonitorEndToEndTest {
   private static final String ADMIN = "monitor-admin-token";
-  private static final double A = 1000;
-  private static final double B = 500;
-  private static final double C = 300;
-  private static final int AMPLITUDE = 8000;
-  /** A frame with a tone at more than this share of its amplitude carries it; under NOT_HEARD in every frame it is not heard. */
-  private static final double HEARD = 0.9;
-  private static final double NOT_HEARD = 0.05;
+  private static final double A = ThreeVoices.FIRST;
+  private static final double B = ThreeVoices.SECOND;
+  private static final double C = ThreeVoices.THIRD;
   private static Node node;
   private static ApiClient api;
   private static int sipPort;
@@ -113,26 +108,26 @@ class MonitorEndToEndTest {
       assertEquals("INVITE", lead.events.poll(10, TimeUnit.SECONDS), "the engine calls the supervisor's phone");
       assertEquals(409, monitor(supervisorToken, callId, "{\"mode\":\"barge\",\"phone\":\"lead-phone\"}").status(), "one monitoring per call");
       assertEquals("started", monitored(events).change());
-      talk(customer, alice, lead).expect("listen", Set.of(A, B), Set.of(B), Set.of(A));
+      talk(customer, alice, lead).expect("listen", Set.of(B), Set.of(A), Set.of(A, B));
       assertEquals("listen", api.call("GET", "/api/v1/supervisor/calls/" + callId, supervisorToken, null).json()
           .get("monitoring").get("mode").asText().toLowerCase(), "the call shows who monitors it");
 
       // WHISPER: the agent hears customer and supervisor, the customer only the agent.
       assertEquals(200, api.call("PUT", path(callId), supervisorToken, "{\"mode\":\"whisper\"}").status());
       assertEquals("whisper", monitored(events).mode());
-      talk(customer, alice, lead).expect("whisper", Set.of(A, B), Set.of(B), Set.of(A, C));
+      talk(customer, alice, lead).expect("whisper", Set.of(B), Set.of(A, C), Set.of(A, B));
 
       // BARGE: everyone hears the other two.
       assertEquals(200, api.call("PUT", path(callId), supervisorToken, "{\"mode\":\"barge\"}").status());
       assertEquals("barge", monitored(events).mode());
-      talk(customer, alice, lead).expect("barge", Set.of(A, B), Set.of(B, C), Set.of(A, C));
+      talk(customer, alice, lead).expect("barge", Set.of(B, C), Set.of(A, C), Set.of(A, B));
 
       // The supervisor hangs up: the call goes on, with its direct audio back.
       assertEquals(200, lead.hangUpIncoming().getStatusCode());
       CallMonitored ended = fishEnded(events);
       assertEquals("the supervisor hung up", ended.reason());
       assertTrue(api.call("GET", "/api/v1/supervisor/calls/" + callId, supervisorToken, null).json().get("monitoring") == null);
-      talk(customer, alice, lead).expect("after the supervisor left", Set.<Double>of(), Set.of(B), Set.of(A));
+      talk(customer, alice, lead).expect("after the supervisor left", Set.of(B), Set.of(A), Set.<Double>of());
       assertEquals("CONNECTED", api.call("GET", "/api/v1/supervisor/calls/" + callId, supervisorToken, null).json().get("status").asText());
 
       // Monitored again, ended by the API: BYE to the supervisor's phone.
@@ -154,7 +149,7 @@ class MonitorEndToEndTest {
       lead.events.clear();
       assertEquals(201, monitor(supervisorToken, callId, "{\"mode\":\"barge\",\"phone\":\"lead-phone\"}").status());
       eventually(Duration.ofSeconds(10), "the supervisor's phone rings again", () -> lead.events.contains("INVITE"));
-      talk(customer, alice, lead).expect("barge again", Set.of(A, B), Set.of(B, C), Set.of(A, C));
+      talk(customer, alice, lead).expect("barge again", Set.of(B, C), Set.of(A, C), Set.of(A, B));
       customer.events.clear();
       assertEquals(200, alice.hangUpIncoming().getStatusCode(), "the agent ends the call");
       eventually(Duration.ofSeconds(10), "the supervisor's phone gets BYE with the call", () -> lead.events.contains("BYE"));
@@ -199,92 +194,4 @@ class MonitorEndToEndTest {
     return (CallMonitored) events.fishForMessage(Duration.ofSeconds(10), e -> e instanceof CallMonitored m && m.change().equals("ended")
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
-
-  /**
-   * What each phone heard while all three talked, frame by frame: per tone A, B, C, the frames
-   * that carry it and its loudest frame. A busy machine may leave a tick without someone's
-   * frame (silence for that tick), never a tone where none belongs.
-   */
-  private record Heard(Tally supervisor, Tally customer, Tally agent) {
-    void expect(String phase, Set<Double> bySupervisor, Set<Double> byCustomer, Set<Double> byAgent) {
-      supervisor.expect(phase + ", supervisor", bySupervisor);
-      customer.expect(phase + ", customer", byCustomer);
-      agent.expect(phase + ", agent", byAgent);
-    }
-  }
-
-  private record Tally(int frames, int[] framesWith, double[] loudest) {
-    void expect(String who, Set<Double> heard) {
-      double[] tones = {A, B, C};
-      for (int i = 0; i < tones.length; i++) {
-        String what = who + " hears " + (int) tones[i] + " Hz in " + framesWith[i] + " of " + frames + " frames, at most "
-            + Math.round(loudest[i]);
-        // Heard: in at least a fifth of the frames; not heard: in no frame, even faintly.
-        if (heard.contains(tones[i])) assertTrue(framesWith[i] >= Math.max(3, frames / 5), what);
-        else assertTrue(loudest[i] < NOT_HEARD * AMPLITUDE, what);
-      }
-    }
-  }
-
-  /**
-   * Each phone sends its tone for 1.5 s of 20 ms frames, paced as a phone would; then what each
-   * received from the second 0.3 s on (after any switch has taken effect) is measured.
-   */
-  private static Heard talk(TestPhone customer, TestPhone agent, TestPhone supervisor) throws Exception {
-    for (TestPhone p : List.of(customer, agent, supervisor)) drain(p);
-    byte[] a = tone(A);
-    byte[] b = tone(B);
-    byte[] c = tone(C);
-    for (int frame = 0; frame < 75; frame++) {
-      customer.rtp.sendAudio(a);
-      agent.rtp.sendAudio(b);
-      supervisor.rtp.sendAudio(c);
-      Thread.sleep(20); // the pace of a phone's frames, not a wait for anything
-    }
-    return new Heard(measure(supervisor), measure(customer), measure(agent));
-  }
-
-  /** Reads away what arrived before this phase: a mixed stream never pauses, so until no packet comes within 5 ms (a tick is 20 ms). */
-  private static void drain(TestPhone phone) throws Exception {
-    for (int i = 0; i < 5000 && phone.rtp.receivePacket(5) != null; i++) {
-      // an earlier phase's audio
-    }
-  }
-
-  /**
-   * The tones in the 160-byte PCMU frames the phone received while all three talked: frames 15
-   * to 60 of the 75 sent, after any switch has taken effect and before a mixed stream goes on
-   * with silence.
-   */
-  private static Tally measure(TestPhone phone) throws Exception {
-    List<short[]> frames = new ArrayList<>();
-    while (frames.size() < 60) {
-      byte[] packet = phone.rtp.receivePacket(300);
-      if (packet == null) break;
-      if (packet.length != 12 + 160 || (packet[1] & 0x7f) != 0) continue;
-      short[] pcm = new short[160];
-      for (int s = 0; s < 160; s++) pcm[s] = G711Law.PCMU.decode(packet[12 + s]);
-      frames.add(pcm);
-    }
-    List<short[]> steady = frames.size() > 15 ? frames.subList(15, frames.size()) : List.of();
-    double[] tones = {A, B, C};
-    int[] framesWith = new int[3];
-    double[] loudest = new double[3];
-    for (short[] frame : steady) {
-      for (int i = 0; i < 3; i++) {
-        double amplitude = amplitude(frame, tones[i]);
-        if (amplitude > HEARD * AMPLITUDE) framesWith[i]++;
-        loudest[i] = Math.max(loudest[i], amplitude);
-      }
-    }
-    return new Tally(steady.size(), framesWith, loudest);
-  }
-
-  /** One 20 ms frame of a tone (whole periods, so every frame is the same), in PCMU. */
-  private static byte[] tone(double hz) {
-    byte[] frame = new byte[160];
-    for (int i = 0; i < 160; i++) frame[i] = G711Law.PCMU.encode((short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * i / 8000)));
-    return frame;
-  }
-
 }

@@ -155,7 +155,7 @@ final class CallConsult implements DialedLeg.Listener {
     boolean namesHeld = targetAnswered() && SipMessages.replacedCallId(in.request()).equals(agent.sipCallId());
     AgentLegs.Leg referred = namesHeld ? phone.referredAs(agent.agentId()) : null;
     if (referred == null) {
-      parts.messages().respond(in.transaction(), in.request(), Response.NOT_IMPLEMENTED, "Replaces names no dialog of a consult of this call", null, null, List.of());
+      parts.messages().respond(in.transaction(), in.request(), Response.FORBIDDEN, "Replaces names no dialog of a consult of this call", null, null, List.of());
       return;
     }
     String agentId = agent.agentId();
@@ -219,7 +219,7 @@ final class CallConsult implements DialedLeg.Listener {
   /**
    * A REFER on the consulting agent's leg whose {@code Replaces} names the consult's leg to the
    * target, once answered: the phone completes the consult (an attended transfer). False for any
-   * other REFER, which the blind transfer answers (a {@code Replaces} it does not know: 501).
+   * other REFER, which the blind transfer answers (a {@code Replaces} it does not know: 403).
    */
   boolean refer(SipIn.RequestIn in) {
     if (!targetAnswered() || !agent.sipCallId().equals(CallSession.callIdOf(in.request()))) return false;
@@ -236,7 +236,9 @@ final class CallConsult implements DialedLeg.Listener {
     if (mix != null || !targetAnswered()) return;
     leg.media().unbridge();
     hold.forConsult(false, agent, customer.get(), codec());
-    mix = MonitorMix.start(audio.get(), customer.get(), talker(), leg.media(), codec(), MonitorMode.BARGE, false);
+    CallAudio callAudio = audio.get();
+    callAudio.agentChanged(talker()); // a phone's consult: its second call carries the agent's voice now, to mix and record
+    mix = MonitorMix.start(callAudio, customer.get(), talker(), leg.media(), codec(), MonitorMode.BARGE, false);
     context.getLog().info("Call {}: conference of the customer, agent {} and {}", callId, agent.agentId(), request.target().agentId());
   }
 
@@ -294,8 +296,10 @@ final class CallConsult implements DialedLeg.Listener {
   }
 
   private void stopMix() {
-    if (mix != null) mix.stop();
+    if (mix == null) return;
+    mix.stop();
     mix = null;
+    audio.get().agentChanged(agent.media()); // the agent's own leg of the call is its voice again
   }
 
   /** Hangs up the target (BYE, or CANCEL while it rings), unbridges the agent from it and returns its port. */

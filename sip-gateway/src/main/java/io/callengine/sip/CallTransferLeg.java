@@ -72,7 +72,7 @@ final class CallTransferLeg {
 
   /**
    * A REFER: from the caller 403 (he may not move the call), outside the connected agent's dialog
-   * 481, with {@code Replaces} (an attended transfer) 501; otherwise 202 and the transfer runs.
+   * 481, with {@code Replaces} naming no consult of this call 403; otherwise 202 and the transfer runs.
    */
   void refer(SipIn.RequestIn in, boolean customerLeg) {
     Request request = in.request();
@@ -95,7 +95,7 @@ final class CallTransferLeg {
       return;
     }
     if (uri.getHeader("Replaces") != null) {
-      respond(in, Response.NOT_IMPLEMENTED, "Replaces names no dialog of a consult of this call");
+      respond(in, Response.FORBIDDEN, "Replaces names no dialog of a consult of this call");
       return;
     }
     respond(in, Response.ACCEPTED, null);

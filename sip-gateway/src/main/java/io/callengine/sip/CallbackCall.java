@@ -218,8 +218,9 @@ final class CallbackCall extends AbstractBehavior<CallSession.Message> {
   private Behavior<CallSession.Message> onRequest(SipIn.RequestIn in) {
     Request request = in.request();
     // A callback is not transferred: a REFER that got 200 would make the phone believe it was.
-    int status = "REFER".equals(request.getMethod()) ? Response.NOT_IMPLEMENTED : Response.OK;
-    messages.respond(in.transaction(), request, status, null);
+    boolean refer = "REFER".equals(request.getMethod());
+    messages.respond(in.transaction(), request, refer ? Response.FORBIDDEN : Response.OK, refer ? "A callback is not transferred" : null,
+        null, null, List.of());
     if (!Request.BYE.equals(request.getMethod())) return this;
     boolean byCustomer = callIdOf(request).equals(customerCallId);
     if (!connected) return byCustomer ? customerFailed("customer hung up at once") : onAgentLeftBeforeCustomer();

@@ -175,6 +175,7 @@ class CallbackTest {
       awaitEvent(customer, "ACK"); // answered: its RTP now goes to the callback's port (the phone notes the INVITE before it reads it)
       assertTrue(customer.rtp.sendUntilHeard("customer-voice", agent.rtp, 100), "the agent hears the customer");
       assertTrue(agent.rtp.sendUntilHeard("agent-voice", customer.rtp, 100), "the customer hears the agent");
+      assertEquals(403, agent.referIncoming("<sip:cb@127.0.0.1>").getStatusCode(), "a callback is not transferred: its phone's REFER gets 403");
       eventually(Duration.ofSeconds(5), "only the later caller waits", () -> waiting("cb").size() == 1 && !waiting("cb").contains(callbackId));
 
       customer.hangUpIncoming();

@@ -1,7 +1,9 @@
 package io.callengine.sip;
 
 import static io.callengine.core.testing.TestEngines.eventually;
-import static io.callengine.sip.testing.ToneLevel.amplitude;
+import static io.callengine.sip.testing.ThreeVoices.FIRST;
+import static io.callengine.sip.testing.ThreeVoices.SECOND;
+import static io.callengine.sip.testing.ThreeVoices.THIRD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,9 +26,9 @@ import io.callengine.core.events.CallConsulted;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.testing.TestEngines;
-import io.callengine.sip.media.G711Law;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
+import io.callengine.sip.testing.ThreeVoices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +50,6 @@ import org.junit.jupiter.api.Test;
  * text payloads where the relay passes packets through, tones where the conference mixes them.
  */
 class ConsultTest {
-  private static final double CALLER_TONE = 1000;
-  private static final double AGENT_TONE = 500;
-  private static final double TARGET_TONE = 300;
-  private static final int AMPLITUDE = 8000;
   private static SipTestNode node;
   private static CallCenterEngine engine;
   private static final List<TestPhone> phones = new ArrayList<>();
@@ -301,10 +299,8 @@ class ConsultTest {
       consulted(events, callId, "conference");
       assertFalse(call(callId).onHold(), "a conference takes the caller off hold");
 
-      Heard conference = talk(caller, ann, partner);
-      conference.caller().expect("conference, caller", List.of(AGENT_TONE, TARGET_TONE));
-      conference.agent().expect("conference, agent", List.of(CALLER_TONE, TARGET_TONE));
-      conference.target().expect("conference, target", List.of(CALLER_TONE, AGENT_TONE));
+      // caller, agent and target each talk in their own tone: each hears the other two
+      ThreeVoices.talk(caller, ann, partner).expect("conference", List.of(SECOND, THIRD), List.of(FIRST, THIRD), List.of(FIRST, SECOND));
 
       assertEquals(200, partner.hangUpIncoming().getStatusCode(), "the outside party leaves");
       assertTrue(consulted(events, callId, "ended").reason().contains("hung up"));
@@ -320,7 +316,7 @@ class ConsultTest {
   }
 
   @Test
-  void aReferWithReplacesNamingTheConsultLegCompletesItAndAnUnknownDialogIs501() throws Exception {
+  void aReferWithReplacesNamingTheConsultLegCompletesItAndAnUnknownDialogIs403() throws Exception {
     queue("cq4");
     queue("cq4b");
     TestPhone ann = agent("c4-ann", "cq4");
@@ -335,8 +331,8 @@ class ConsultTest {
       assertTrue(heard(bob, "bob on the consult", ann));
       String replaces = java.net.URLEncoder.encode(bob.incomingReplaces(), java.nio.charset.StandardCharsets.UTF_8);
 
-      assertEquals(501, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=unknown-dialog%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
-          "Replaces naming a dialog the engine does not know: 501, and the consult goes on");
+      assertEquals(403, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=unknown-dialog%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "Replaces naming a dialog the engine does not know: 403, and the consult goes on");
       assertTrue(heard(ann, "still consulting", bob));
       assertEquals(202, ann.referIncoming("<sip:c4-bob@127.0.0.1?Replaces=" + replaces + ">").getStatusCode(),
           "Replaces naming the consult's leg: 202");
@@ -385,71 +381,5 @@ class ConsultTest {
         return r != null && "c5-ann".equals(r.agentId()) && r.disposition() == Disposition.COMPLETED;
       });
     }
-  }
-
-  /** What each phone heard while all three sent their tone: frames that carry each tone, and each tone's loudest frame. */
-  private record Heard(Tally caller, Tally agent, Tally target) {}
-
-  private record Tally(int frames, int[] framesWith, double[] loudest) {
-    void expect(String who, List<Double> heard) {
-      double[] tones = {CALLER_TONE, AGENT_TONE, TARGET_TONE};
-      assertTrue(frames >= 20, who + " received " + frames + " frames");
-      for (int i = 0; i < tones.length; i++) {
-        String what = who + " hears " + (int) tones[i] + " Hz in " + framesWith[i] + " of " + frames + " frames, at most " + Math.round(loudest[i]);
-        if (heard.contains(tones[i])) assertTrue(framesWith[i] >= Math.max(3, frames / 5), what);
-        else assertTrue(loudest[i] < 0.05 * AMPLITUDE, what);
-      }
-    }
-  }
-
-  /** Each phone sends its tone for 1.5 s of 20 ms frames, paced as a phone would; then what each received is measured. */
-  private static Heard talk(TestPhone caller, TestPhone agent, TestPhone target) throws Exception {
-    for (TestPhone p : List.of(caller, agent, target)) {
-      for (int i = 0; i < 5000 && p.rtp.receivePacket(5) != null; i++) {
-        // what arrived before the three talked
-      }
-    }
-    byte[] a = tone(CALLER_TONE);
-    byte[] b = tone(AGENT_TONE);
-    byte[] c = tone(TARGET_TONE);
-    for (int frame = 0; frame < 75; frame++) {
-      caller.rtp.sendAudio(a);
-      agent.rtp.sendAudio(b);
-      target.rtp.sendAudio(c);
-      Thread.sleep(20); // the pace of a phone's frames, not a wait for anything
-    }
-    return new Heard(measure(caller), measure(agent), measure(target));
-  }
-
-  /** The tones in the PCMU frames the phone received, from the 15th frame on (after the first packets of the mix). */
-  private static Tally measure(TestPhone phone) throws Exception {
-    List<short[]> frames = new ArrayList<>();
-    while (frames.size() < 60) {
-      byte[] packet = phone.rtp.receivePacket(300);
-      if (packet == null) break;
-      if (packet.length != 12 + 160 || (packet[1] & 0x7f) != 0) continue;
-      short[] pcm = new short[160];
-      for (int s = 0; s < 160; s++) pcm[s] = G711Law.PCMU.decode(packet[12 + s]);
-      frames.add(pcm);
-    }
-    List<short[]> steady = frames.size() > 15 ? frames.subList(15, frames.size()) : List.of();
-    double[] tones = {CALLER_TONE, AGENT_TONE, TARGET_TONE};
-    int[] framesWith = new int[3];
-    double[] loudest = new double[3];
-    for (short[] frame : steady) {
-      for (int i = 0; i < 3; i++) {
-        double level = amplitude(frame, tones[i]);
-        if (level > 0.9 * AMPLITUDE) framesWith[i]++;
-        loudest[i] = Math.max(loudest[i], level);
-      }
-    }
-    return new Tally(steady.size(), framesWith, loudest);
-  }
-
-  /** One 20 ms frame of a tone (whole periods, so every frame is the same), in PCMU. */
-  private static byte[] tone(double hz) {
-    byte[] frame = new byte[160];
-    for (int i = 0; i < 160; i++) frame[i] = G711Law.PCMU.encode((short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * hz * i / 8000)));
-    return frame;
   }
 }

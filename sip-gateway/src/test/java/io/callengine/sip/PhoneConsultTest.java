@@ -1,6 +1,9 @@
 package io.callengine.sip;
 
 import static io.callengine.core.testing.TestEngines.eventually;
+import static io.callengine.sip.testing.ThreeVoices.FIRST;
+import static io.callengine.sip.testing.ThreeVoices.SECOND;
+import static io.callengine.sip.testing.ThreeVoices.THIRD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,6 +25,7 @@ import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
+import io.callengine.sip.testing.ThreeVoices;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -360,8 +364,8 @@ class PhoneConsultTest {
       hold(ann, callId);
       OutgoingCall second = consultCall(ann, "p6-ann", "p6-bob", bob, events, callId);
       assertTrue(heard(bob, "bob for ann", ann), "the agent hears the target");
-      assertEquals(501, second.refer("<" + engineUri("p6-bob") + "?Replaces=unknown%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
-          "a REFER in the second call naming a dialog the engine does not know: 501, and the consult goes on");
+      assertEquals(403, second.refer("<" + engineUri("p6-bob") + "?Replaces=unknown%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "a REFER in the second call naming a dialog the engine does not know: 403, and the consult goes on");
       assertEquals(ConsultView.State.TALKING, call(callId).consult().state());
 
       String held = URLEncoder.encode(ann.incomingReplaces(), StandardCharsets.UTF_8);
@@ -375,6 +379,41 @@ class PhoneConsultTest {
       assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
       assertEquals("p6-bob", call(callId).agentId());
       eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p6-ann").activity() == Activity.WRAP_UP);
+    }
+  }
+
+  @Test
+  void theApiMakesAConferenceOfAConsultThePhonePlacedAndTheTargetLeavesIt() throws Exception {
+    queue("pq7");
+    queue("pq7b");
+    TestPhone ann = agent("p7-ann", "pq7");
+    TestPhone bob = agent("p7-bob", "pq7b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5571007")) {
+      String callId = connect(caller, caller.call("pq7"), "p7-ann", ann);
+      int heldCallPort = hold(ann, callId);
+      consultCall(ann, "p7-ann", "p7-bob", bob, events, callId);
+      assertEquals(ConsultView.State.CONFERENCE,
+          engine.agent("p7-ann").changeConsult(callId, ConsultView.State.CONFERENCE).toCompletableFuture().get(10, TimeUnit.SECONDS).state());
+      consulted(events, callId, "conference");
+      assertFalse(call(callId).onHold(), "a conference takes the caller off hold");
+      // caller, agent (in its second call) and target each talk in their own tone: each hears the other two
+      ThreeVoices.talk(caller, ann, bob).expect("conference", List.of(SECOND, THIRD), List.of(FIRST, THIRD), List.of(FIRST, SECOND));
+
+      assertEquals(200, bob.hangUpIncoming().getStatusCode(), "the target leaves the conference");
+      assertTrue(got(ann, "BYE"), "the phone's second call ends with it");
+      assertTrue(consulted(events, callId, "ended").reason().contains("hung up"));
+      Response resumed = ann.reInviteIncoming("sendrecv");
+      assertEquals(200, resumed.getStatusCode(), "the phone resumes its first call");
+      ann.rtp.remote("127.0.0.1", heldCallPort);
+      assertTrue(heard(ann, "ann and the caller again", caller), "the caller hears the agent");
+      assertTrue(heard(caller, "still here", ann), "who hears him");
+      assertEquals(200, ann.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record shows the conference, with the call kept by the agent", () -> {
+        CallRecord r = record(callId);
+        return r != null && r.conference() && r.consults() == 1 && "p7-ann".equals(r.agentId()) && r.transfers() == 0;
+      });
     }
   }
 

@@ -309,8 +309,8 @@ class TransferTest {
       String callId = connect(caller, call, "t6-ann", first);
       assertEquals(403, call.refresh("REFER", Map.of("Refer-To", "<sip:tq6b@127.0.0.1>")).getStatusCode(),
           "the caller may not transfer the call: 403");
-      assertEquals(501, first.referIncoming("<sip:tq6b@127.0.0.1?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
-          "an attended transfer (Replaces): 501");
+      assertEquals(403, first.referIncoming("<sip:tq6b@127.0.0.1?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
+          "an attended transfer (Replaces) naming no consult of the call: 403");
       assertEquals(202, first.referIncoming("<sip:nobody@127.0.0.1>").getStatusCode());
       assertEquals("SIP/2.0 404 Not Found", first.notifies.poll(5, TimeUnit.SECONDS), "no queue, agent or allowed address: 404 at once");
       assertEquals(202, first.referIncoming("<sip:+4930123@198.51.100.7>").getStatusCode());
