@@ -14,6 +14,7 @@ import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.sip.message.Response;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * another waits on a survivor: the bridged call ends FAILED as node-lost, the agent is free
  * again and takes the waiting caller, and the survivors take new calls. A second agent was
  * reserved by the lost Router for a call it never offered: the Router that takes over lets her go.
+ * A consult her phone places through a node that does not hold her call is refused there.
  */
 class ClusterTest {
   private static final String ADMIN = TestCluster.ADMIN;
@@ -78,6 +80,10 @@ class ClusterTest {
       assertEquals(200, bridged.awaitFinal().getStatusCode());
       assertEquals("INVITE", alice.events.poll(10, TimeUnit.SECONDS));
       eventually(Duration.ofSeconds(10), "alice on the call through the oldest node", () -> activity(survivor).equals("ON_CALL"));
+      // Her phone talks to node 1, the call's legs are on node 0: a consult needs the call's media, so node 1 refuses it.
+      Response elsewhere = alice.callThroughEngine("sip:carol@127.0.0.1:" + sipPorts.get(1), "pw-alice").awaitFinal();
+      assertEquals(403, elsewhere.getStatusCode(), "a phone's consult through a node that does not hold its call: 403");
+      assertEquals("The call runs on another node", elsewhere.getReasonPhrase());
       OutgoingCall waiting = throughSurvivor.call("support");
       assertEquals(200, waiting.awaitFinal().getStatusCode(), "the second caller waits in line on a survivor");
       reservedByTheRouterAboutToBeLost("carol");
