@@ -25,6 +25,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * An agent's consult on one connected call: the customer on hold ({@link SessionHold}), the
@@ -69,6 +70,8 @@ final class CallConsult implements DialedLeg.Listener {
   /** The leg to the target's phone while consulting; null otherwise. */
   private DialedLeg leg;
   private MonitorMix mix;
+  /** The last consult handed over here: a repeat of the entity's ask is acknowledged again. */
+  private String completedConsultId;
   /** The phone's own call to the target, when the phone started the consult. */
   private final PhoneConsultLeg phone;
 
@@ -93,19 +96,33 @@ final class CallConsult implements DialedLeg.Listener {
 
   /** Whether {@code command} is one of the consult's. */
   static boolean handles(CallLegs.Command command) {
-    return command instanceof CallLegs.Consult || command instanceof CallLegs.ChangeConsult;
+    return command instanceof CallLegs.Consult || command instanceof CallLegs.ChangeConsult || command instanceof CallLegs.CompleteConsult;
   }
 
   void command(CallLegs.Command command) {
     if (command instanceof CallLegs.Consult m) {
       start(m);
+    } else if (command instanceof CallLegs.CompleteConsult m) {
+      complete(m);
     } else if (command instanceof CallLegs.ChangeConsult m && current(m.consultId())) {
       switch (m.to()) {
         case CONFERENCE -> conference();
-        case COMPLETED -> complete();
         case ENDED -> cancel();
         default -> { }
       }
+    }
+  }
+
+  /** The entity asks for the attended transfer before it stores it: done (or done before), or refused when the target is gone. */
+  private void complete(CallLegs.CompleteConsult m) {
+    if (m.consultId().equals(completedConsultId)) {
+      m.replyTo().tell(StatusReply.ack());
+    } else if (current(m.consultId()) && targetAnswered()) {
+      complete();
+      completedConsultId = m.consultId();
+      m.replyTo().tell(StatusReply.ack());
+    } else {
+      m.replyTo().tell(StatusReply.error("the consult's target is no longer on the line"));
     }
   }
 

@@ -353,6 +353,38 @@ class ConsultTest {
   }
 
   @Test
+  void aTargetWhoHangsUpAsTheAgentCompletesLeavesTheCallWithTheAgent() throws Exception {
+    queue("cq6");
+    queue("cq6b");
+    TestPhone ann = agent("c6-ann", "cq6");
+    TestPhone bob = agent("c6-bob", "cq6b");
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    try (TestPhone caller = node.phone("5566001")) {
+      String callId = connect(caller, caller.call("cq6"), "c6-ann", ann);
+      consult("c6-ann", callId, TransferTarget.agent("c6-bob"));
+      assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
+      consulted(events, callId, "answered");
+      assertEquals(200, bob.hangUpIncoming().getStatusCode(), "the target hangs up");
+      // The complete comes before or after the entity heard of the hang-up: refused either way, never stored.
+      assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c6-ann").changeConsult(callId, ConsultView.State.COMPLETED)),
+          "a complete once the target is gone: 409");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
+      assertEquals("c6-ann", call(callId).agentId(), "the call stays with the agent");
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c6-bob").activity() == Activity.IDLE);
+      assertEquals(Activity.ON_CALL, agentView("c6-ann").activity(), "and the agent is still on it");
+      get(engine.agent("c6-ann").resume(callId));
+      assertTrue(heard(ann, "ann after all", caller), "the caller hears the agent again");
+      assertTrue(heard(caller, "still with ann", ann), "who hears him");
+      assertEquals(200, ann.hangUpIncoming().getStatusCode());
+      eventually(Duration.ofSeconds(10), "the record is the first agent's, with no transfer", () -> {
+        CallRecord r = record(callId);
+        return r != null && "c6-ann".equals(r.agentId()) && r.transfers() == 0 && r.consults() == 1;
+      });
+    }
+  }
+
+  @Test
   void aRefreshFromTheAgentsPhoneKeepsTheConsultAndTheCallersHangUpEndsIt() throws Exception {
     queue("cq5");
     queue("cq5b");

@@ -203,6 +203,8 @@ public final class CallEntity
   public record ReportConsultAnswer(String consultId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   /** The legs: the consult ended on its own ({@code reason}: no answer, refused, the target hung up). */
   public record ReportConsultEnd(String consultId, String reason, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** The legs' answer to {@link CallLegs.CompleteConsult}: {@code failure} is null when the target took the caller. */
+  record ConsultHandedOver(String consultId, ChangeConsult change, String failure) implements Command {}
 
   public sealed interface Event extends CborSerializable {
     /** When it happened, by the engine's clock. */
@@ -394,6 +396,7 @@ public final class CallEntity
         .onCommand(ChangeConsult.class, consults::onChange)
         .onCommand(ReportConsultAnswer.class, consults::onAnswer)
         .onCommand(ReportConsultEnd.class, consults::onEnd)
+        .onCommand(ConsultHandedOver.class, consults::onHandedOver)
         .onCommand(RequestCallback.class, this::onRequestCallback)
         .onCommand(CallbackNotAnswered.class, (s, c) -> s.status() != CallStatus.OFFERING || s.callback() == null
             ? Effect().reply(c.replyTo(), StatusReply.success(s.view())) : callbackFailed(s, c.reason(), c.replyTo()))

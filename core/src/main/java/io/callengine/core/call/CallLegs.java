@@ -6,6 +6,7 @@ import io.callengine.core.queue.QueueConfig;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * What the domain asks of the node-local actor that holds a call's SIP legs and media. The
@@ -56,6 +57,11 @@ public final class CallLegs {
    * be done is reported back as {@link CallEntity.ReportConsultEnd}.
    */
   public record Consult(String callId, String consultId, Reservation target, int ringTimeoutSeconds) implements Command {}
-  /** The consult {@code consultId} goes on as {@code to}: CONFERENCE (all three), COMPLETED (the target takes the call) or ENDED (cancelled). */
+  /** The consult {@code consultId} goes on as {@code to}: CONFERENCE (all three) or ENDED (cancelled). */
   public record ChangeConsult(String callId, String consultId, ConsultView.State to) implements Command {}
+  /**
+   * The attended transfer of {@code consultId}: the target's leg takes the caller, the agent's gets
+   * BYE. Acknowledged once done (again for a repeat); refused when the target is gone by then.
+   */
+  public record CompleteConsult(String callId, String consultId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -140,8 +142,28 @@ final class ConsultCommands {
     };
   }
 
-  /** The attended transfer: the target takes the call as a blind transfer's would, the agent goes to wrap-up. */
+  /**
+   * The attended transfer. The legs hand the caller over first and only then is it stored: a
+   * target who hung up at that very moment leaves the call with its agent (409), never stored
+   * with someone who is no longer on it.
+   */
   private ReplyEffect<CallEntity.Event, CallState> complete(CallState state, Consult consult, CallEntity.ChangeConsult cmd) {
+    context.pipeToSelf(asks.<CallLegs.Command, Done>askRetrying(state.legs(), r -> new CallLegs.CompleteConsult(callId, consult.id(), r)),
+        (done, error) -> new CallEntity.ConsultHandedOver(consult.id(), cmd, error == null ? null : error.getMessage()));
+    return effect.noReply();
+  }
+
+  /** The legs handed the caller to the target: the target takes the call as a blind transfer's would, the agent goes to wrap-up. */
+  ReplyEffect<CallEntity.Event, CallState> onHandedOver(CallState state, CallEntity.ConsultHandedOver m) {
+    Consult consult = state.consult();
+    ActorRef<StatusReply<ConsultView>> replyTo = m.change().replyTo();
+    if (consult == null || !consult.id().equals(m.consultId())) {
+      return effect.reply(replyTo, Refusal.CONFLICT.reply("the consult ended before the call was handed over"
+          + (m.failure() == null ? "" : ": " + m.failure())));
+    }
+    if (m.failure() != null) {
+      return effect.reply(replyTo, Refusal.CONFLICT.reply("the call was not handed over to " + consult.targetLabel() + ": " + m.failure()));
+    }
     Instant now = clock.instant();
     long talk = state.talkSeconds(now);
     List<CallEntity.Event> batch = offHold(state, consult, now);
@@ -151,9 +173,8 @@ final class ConsultCommands {
         .thenRun(s -> {
           notices.handedOver(consult.fromAgentId(), talk, state.wrapUpSeconds());
           notices.connected(consult.target(), List.of(), null);
-          s.legs().tell(new CallLegs.ChangeConsult(callId, consult.id(), ConsultView.State.COMPLETED));
         })
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(consult.view(callId).with(ConsultView.State.COMPLETED)));
+        .thenReply(replyTo, s -> StatusReply.success(consult.view(callId).with(ConsultView.State.COMPLETED)));
   }
 
   private ReplyEffect<CallEntity.Event, CallState> conference(CallState state, Consult consult, CallEntity.ChangeConsult cmd) {

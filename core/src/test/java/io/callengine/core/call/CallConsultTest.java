@@ -114,11 +114,13 @@ class CallConsultTest {
     assertEquals(Refusal.CONFLICT, refusal(kit.<StatusReply<HoldView>>runCommand(r -> new CallEntity.Resume("alice", false, r)).reply()),
         "no resume while the consult runs");
 
-    assertEquals(ConsultView.State.COMPLETED, change("alice", ConsultView.State.COMPLETED).getValue().state());
-    assertEquals(new CallLegs.ChangeConsult("call-1", consultId, ConsultView.State.COMPLETED), legs.fishForMessage(Duration.ofSeconds(5),
-        "the legs are told (past the restart's ping)", m -> m instanceof CallLegs.ChangeConsult
-            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0));
+    TestProbe<StatusReply<ConsultView>> completed = testKit.createTestProbe();
+    kit.runCommand(new CallEntity.ChangeConsult("alice", ConsultView.State.COMPLETED, completed.ref()));
+    CallLegs.CompleteConsult handOver = completeAsked();
+    assertEquals(consultId, handOver.consultId());
+    assertEquals("alice", kit.getState().agentId(), "nothing is stored before the legs handed the caller over");
+    handOver.replyTo().tell(StatusReply.ack());
+    assertEquals(ConsultView.State.COMPLETED, completed.receiveMessage().getValue().state());
     CallState after = kit.getState();
     assertEquals("bob", after.agentId());
     assertEquals(List.of("alice"), after.transferredFrom());
@@ -127,6 +129,29 @@ class CallConsultTest {
     agent(AgentEntity.FinishCall.class); // alice into wrap-up
     kit.restart();
     assertEquals("bob", kit.getState().agentId());
+  }
+
+  @Test
+  void aTargetGoneAtTheMomentOfTheTransferLeavesTheCallWithItsAgent() {
+    String consultId = consultBob();
+    TestProbe<StatusReply<ConsultView>> completed = testKit.createTestProbe();
+    kit.runCommand(new CallEntity.ChangeConsult("alice", ConsultView.State.COMPLETED, completed.ref()));
+    completeAsked().replyTo().tell(StatusReply.error("the consult's target is no longer on the line"));
+    assertEquals(Refusal.CONFLICT, refusal(completed.receiveMessage()), "409: the call was not handed over");
+    // What the legs report for the target's hang-up, before or after: the consult ends, bob is let go.
+    kit.<StatusReply<Done>>runCommand(r -> new CallEntity.ReportConsultEnd(consultId, "the target hung up", r));
+    CallState after = kit.getState();
+    assertEquals("alice", after.agentId(), "the call stays with alice");
+    assertEquals(List.of(), after.transferredFrom());
+    assertEquals(null, after.consult());
+    assertEquals("call-1", agent(AgentEntity.ReleaseCall.class).callId());
+  }
+
+  /** The legs are asked to hand the caller over (past the pings of a restart). */
+  private CallLegs.CompleteConsult completeAsked() {
+    return (CallLegs.CompleteConsult) legs.fishForMessage(Duration.ofSeconds(5), "the legs are asked to hand over",
+        m -> m instanceof CallLegs.CompleteConsult ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
   }
 
   @Test
