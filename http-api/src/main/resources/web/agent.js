@@ -29,7 +29,7 @@ const state = {
   holdError: '',
   /** The callback this agent is rung or talks for, as its events said: {callId, number, attempt, answered}. */
   callback: null,
-  /** The consult of the current call, as the engine's answers and the events said: {callId, target, state}. */
+  /** The consult of the current call, as the engine's answers and the events said: {callId, consultId, target, state, error}. */
   consult: null,
   /** Why a consult ended without a step of this page (the target did not answer, hung up): {callId, text}. */
   consultEnd: null,
@@ -203,60 +203,60 @@ async function toggleHold(callId) {
   render();
 }
 
+/**
+ * Posts the form's target to the current call's {@code action} (transfer or consult): the call and
+ * the engine's answer, or null when there is nothing to send or the engine refused (said under the form).
+ */
+async function postFormTarget(action) {
+  const record = state.agent && currentRecord();
+  const target = $('transfer-target').value.trim();
+  if (state.busy || !record || !target) return null;
+  state.busy = true;
+  $('transfer-error').textContent = '';
+  try {
+    // Not guarded: a 403 here is an address off the allowlist, not a token gone.
+    const answer = await api(state.token, callPath(record.callId, action), { method: 'POST', body: { [$('transfer-kind').value]: target } });
+    $('transfer-target').value = '';
+    return { callId: record.callId, answer };
+  } catch (e) {
+    if (e.status === 401) signIn.signOut('Your token was revoked.');
+    else $('transfer-error').textContent = e.message;
+    return null;
+  } finally {
+    state.busy = false;
+  }
+}
+
 /** A blind transfer of the current call: the engine hangs up this phone once the call is handed over. */
 async function transfer(event) {
   event.preventDefault();
-  const record = state.agent && currentRecord();
-  if (state.busy || !record) return;
-  const target = $('transfer-target').value.trim();
-  if (!target) return;
-  state.busy = true;
-  $('transfer-error').textContent = '';
-  const path = `/api/v1/agents/${encodeURIComponent(state.agentId)}/calls/${encodeURIComponent(record.callId)}/transfer`;
-  try {
-    // Not guarded: a 403 here is an address off the allowlist, not a token gone.
-    await api(state.token, path, { method: 'POST', body: { [$('transfer-kind').value]: target } });
-    $('transfer-target').value = '';
-  } catch (e) {
-    if (e.status === 401) signIn.signOut('Your token was revoked.');
-    else $('transfer-error').textContent = e.message;
-  }
-  state.busy = false;
+  await postFormTarget('transfer');
   refreshSoon();
 }
 
-/** Calls the target in the transfer form while the caller waits on hold; the engine answers once the caller is held. */
+/** Calls the form's target while the caller waits on hold; the engine answers once the caller is held. */
 async function startConsult() {
-  const record = state.agent && currentRecord();
-  const target = $('transfer-target').value.trim();
-  if (state.busy || !record || !target) return;
-  state.busy = true;
   state.consultEnd = null;
-  $('transfer-error').textContent = '';
-  try {
-    // Not guarded: a 403 here is an address off the allowlist, not a token gone.
-    const consult = await api(state.token, callPath(record.callId, 'consult'), { method: 'POST', body: { [$('transfer-kind').value]: target } });
-    state.consult = { callId: record.callId, target: consult.target, state: consult.state };
-    $('transfer-target').value = '';
-  } catch (e) {
-    if (e.status === 401) signIn.signOut('Your token was revoked.');
-    else $('transfer-error').textContent = e.message;
-  }
-  state.busy = false;
+  const sent = await postFormTarget('consult');
+  // The events may have told more already (the target answered before this answer came): they win.
+  const known = state.consult && state.consult.consultId === sent?.answer.consultId;
+  if (sent && !known) state.consult = { callId: sent.callId, consultId: sent.answer.consultId, target: sent.answer.target, state: sent.answer.state, error: '' };
   render();
 }
 
-/** complete (the target takes the call), conference (all three talk) or cancel (back to the caller). */
+/** complete (the target takes the call), conference (all three talk) or cancel (back to the caller); a refusal shows in the consult's box. */
 async function stepConsult(step) {
   const consult = state.consult;
   if (state.busy || !consult) return;
   state.busy = true;
-  $('transfer-error').textContent = '';
   try {
     const after = await guarded(() => api(state.token, callPath(consult.callId, `consult/${step}`), { method: 'POST' }));
-    state.consult = after.state === 'COMPLETED' || after.state === 'ENDED' ? null : { ...consult, state: after.state };
+    const over = after.state === 'COMPLETED' || after.state === 'ENDED';
+    // Unless an event ended it meanwhile (the target hung up): then that stands.
+    if (over) state.consult = null;
+    else if (state.consult && state.consult.consultId === consult.consultId) state.consult = { ...state.consult, state: after.state, error: '' };
   } catch (e) {
-    if (e.status !== 401) $('transfer-error').textContent = e.message;
+    if (e.status !== 401 && state.consult && state.consult.consultId === consult.consultId) state.consult = { ...state.consult, error: e.message };
   }
   state.busy = false;
   render();
@@ -311,7 +311,7 @@ function onEvent(event) {
       const byThisPage = event.completed || (event.reason || '').startsWith('cancelled');
       state.consultEnd = byThisPage ? null : { callId: event.callId, text: `Consult ended: ${event.reason}` };
     } else if (CONSULT_STATE[event.change]) {
-      state.consult = { callId: event.callId, target: event.target, state: CONSULT_STATE[event.change] };
+      state.consult = { callId: event.callId, consultId: event.consultId, target: event.target, state: CONSULT_STATE[event.change], error: '' };
     }
     render();
   }
@@ -461,7 +461,8 @@ function consultControl(consult) {
     h('span', { class: 'consult-label' }, label),
     consult.state === 'TALKING' ? step('complete', 'Complete transfer') : null,
     consult.state === 'TALKING' ? step('conference', 'Conference') : null,
-    step('cancel', consult.state === 'CONFERENCE' ? `Drop ${who}` : 'Cancel consult'));
+    step('cancel', consult.state === 'CONFERENCE' ? `Drop ${who}` : 'Cancel consult'),
+    consult.error ? h('p', { class: 'error', role: 'alert' }, consult.error) : null);
 }
 
 /** For a recorded call: whether it records now, and the button that pauses or resumes it. */
