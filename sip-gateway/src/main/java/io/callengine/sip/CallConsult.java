@@ -316,7 +316,8 @@ final class CallConsult implements DialedLeg.Listener {
     if (mix == null) return;
     mix.stop();
     mix = null;
-    audio.get().agentChanged(agent.media()); // the agent's own leg of the call is its voice again
+    CallAudio callAudio = audio.get(); // null once the call has no agent leg (it is ending)
+    if (callAudio != null && phone.attached()) callAudio.agentChanged(agent.media()); // the agent's own leg is its voice again
   }
 
   /** Hangs up the target (BYE, or CANCEL while it rings), unbridges the agent from it and returns its port. */
