@@ -12,12 +12,15 @@
 #    "node-lost" within 15 s of the node being downed, no agent left busy with a call that is
 #    over, new calls accepted by the survivors within 15 s of the downing.
 # 2. Rolling restart: the killed node is started again, then each node in turn gets SIGTERM
-#    (draining) and is started again, under customer traffic. Checked: no call lost.
+#    (draining) and is started again, under customer traffic. Checked: no call lost. These
+#    customers stay ROLLING_TALK_MS on the line: when the oldest node leaves, the Router singleton
+#    moves and offers nobody for about 3 s, which a caller on hold music waits out.
 # Prints a timeline (kill, unreachable, downed, singletons back, the dead node's calls ended, first
 # new call) and a PASS/FAIL line per check; exits 1 if any check failed.
 #
 # Environment: CLUSTER_E2E_AGENTS (30), CLUSTER_E2E_RATE (calls/s, 2), CLUSTER_E2E_TALK_MS (3000,
-# how long a customer stays on the line after the engine answers), CLUSTER_E2E_KILL_AFTER (10 s
+# how long a customer stays on the line after the engine answers), CLUSTER_E2E_ROLLING_TALK_MS
+# (8000, the same in the rolling restart), CLUSTER_E2E_KILL_AFTER (10 s
 # into the traffic), CLUSTER_E2E_AFTER_DOWN (25: seconds of traffic after the survivors have downed
 # the killed node, or after 60 s without a downing), CLUSTER_E2E_KEEP=1 keeps
 # the scratch directory, CALLENGINE_JAVA_OPTS (JVM options, default -Xmx512m). Builds nothing.
@@ -37,6 +40,7 @@ JAR=${1:-$ROOT/cluster-config/target/call-engine.jar}
 AGENTS=${CLUSTER_E2E_AGENTS:-30}
 RATE=${CLUSTER_E2E_RATE:-2}
 TALK_MS=${CLUSTER_E2E_TALK_MS:-3000}
+ROLLING_TALK_MS=${CLUSTER_E2E_ROLLING_TALK_MS:-8000}
 KILL_AFTER=${CLUSTER_E2E_KILL_AFTER:-10}
 AFTER_DOWN=${CLUSTER_E2E_AFTER_DOWN:-25}
 JAVA_OPTS=${CALLENGINE_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
@@ -165,15 +169,16 @@ stop_wait() {
 
 # ---- SIPp traffic and its traces ----------------------------------------------------------------
 
-# customers LABEL EXTRA_SIPP_ARGS...: starts a customer SIPp through Kamailio in the background;
-# sets CUSTOMERS_PID (the timeout wrapper).
+# customers LABEL TALK_MS EXTRA_SIPP_ARGS...: starts a customer SIPp through Kamailio in the
+# background, each customer TALK_MS on the line after the engine answers; sets CUSTOMERS_PID (the
+# timeout wrapper).
 customers() {
-  local label=$1 port media
-  shift
+  local label=$1 talk_ms=$2 port media
+  shift 2
   ce_free_port port
   ce_free_port media 4
   (cd "$CE_WORK" && exec timeout -k 5 320 sipp "$CE_HOST:$KAM_PORT" -sf "$CE_SIPP_DIR/customer-uac.xml" -s "$QUEUE" \
-    -i $CE_HOST -p "$port" -mp "$media" -r "$RATE" -d "$TALK_MS" -l 200 -timeout 300s -nostdin "${CE_SIPP_LOAD_OPTS[@]}" "$@" \
+    -i $CE_HOST -p "$port" -mp "$media" -r "$RATE" -d "$talk_ms" -l 200 -timeout 300s -nostdin "${CE_SIPP_LOAD_OPTS[@]}" "$@" \
     -trace_stat -stf "$label-stat.csv" -fd 1 -trace_err -error_file "$label-errors.log" \
     -trace_msg -message_file "$label-messages.log" >"$label.out" 2>&1) &
   CUSTOMERS_PID=$!
@@ -355,7 +360,7 @@ CE_HTTP=$(node_url "${SURVIVORS[0]}")
 
 ce_log "failover phase: calls at $RATE/s, $TALK_MS ms on the line, node $DEAD killed after $KILL_AFTER s, calls until $AFTER_DOWN s after the downing"
 TRAFFIC_START=$(now_ms)
-customers failover
+customers failover "$TALK_MS"
 FAILOVER_SIPP=$CUSTOMERS_PID
 # The kill comes once KILL_AFTER*RATE calls have reached the cluster (Kamailio logs each dispatch).
 dispatched() { local n; n=$(grep -cE '\] INVITE sip:[^ ]+ from [^ ]+ to node ' "$CE_WORK/kamailio.log") || true; echo "${n:-0}"; }
@@ -524,8 +529,8 @@ if [[ "$STUCK" == "[]" ]]; then check "no agent stuck after failover" PASS "no a
 start_node "$DEAD"
 wait_ready "$DEAD" "$START_LIMIT"
 wait_members 3 30 "${NODES[@]}"
-ce_log "rolling restart under traffic at $RATE/s"
-customers rolling
+ce_log "rolling restart under traffic at $RATE/s, $ROLLING_TALK_MS ms on the line"
+customers rolling "$ROLLING_TALK_MS"
 ROLLING_SIPP=$CUSTOMERS_PID
 for i in "${NODES[@]}"; do
   CE_HTTP=$(node_url $(( i % 3 + 1 )))
