@@ -6,17 +6,12 @@ import static io.callengine.sip.testing.ThreeVoices.SECOND;
 import static io.callengine.sip.testing.ThreeVoices.THIRD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.Refusal;
 import io.callengine.core.agent.Activity;
 import io.callengine.core.agent.AgentView;
-import io.callengine.core.agent.Presence;
-import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
-import io.callengine.core.api.QueueSpec;
-import io.callengine.core.call.CallStatus;
 import io.callengine.core.call.CallView;
 import io.callengine.core.call.ConsultView;
 import io.callengine.core.call.Disposition;
@@ -25,7 +20,6 @@ import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallConsulted;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import io.callengine.sip.testing.ThreeVoices;
@@ -65,22 +59,6 @@ class ConsultTest {
   static void stop() throws Exception {
     phones.forEach(TestPhone::close);
     node.close();
-  }
-
-  private static void queue(String id) throws Exception {
-    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** An agent serving {@code queueId} with a registered phone, AVAILABLE. */
-  private static TestPhone agent(String id, String queueId) throws Exception {
-    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    TestPhone phone = node.phone(id);
-    phones.add(phone);
-    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
-    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    return phone;
   }
 
   private static AgentView agentView(String id) throws Exception {
@@ -175,12 +153,9 @@ class ConsultTest {
 
   @Test
   void aConsultThenCompleteHandsTheCallerToTheTargetAsAnAttendedTransfer() throws Exception {
-    queue("cq1");
-    queue("cq1b");
-    TestPhone ann = agent("c1-ann", "cq1");
-    TestPhone bob = agent("c1-bob", "cq1b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("c1-ann", "cq1");
+    TestPhone bob = node.agentInNewQueue("c1-bob", "cq1b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5561001")) {
       String callId = connect(caller, caller.call("cq1"), "c1-ann", ann);
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-bob").consult(callId, TransferTarget.agent("c1-ann"))),
@@ -233,16 +208,13 @@ class ConsultTest {
 
   @Test
   void aCancelGivesTheCallerBackAndATargetThatDoesNotAnswerLeavesHimOnHold() throws Exception {
-    queue("cq2");
-    queue("cq2b");
-    TestPhone ann = agent("c2-ann", "cq2");
-    TestPhone bob = agent("c2-bob", "cq2b");
-    TestPhone sam = agent("c2-sam", "cq2b");
+    TestPhone ann = node.agentInNewQueue("c2-ann", "cq2");
+    TestPhone bob = node.agentInNewQueue("c2-bob", "cq2b");
+    TestPhone sam = node.agent("c2-sam", "cq2b");
     sam.answer = TestPhone.Answer.NEVER;
     TestPhone stranger = node.phone("stranger");
     phones.add(stranger);
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5562001")) {
       String callId = connect(caller, caller.call("cq2"), "c2-ann", ann);
       assertEquals(Refusal.FORBIDDEN, refusalOf(engine.agent("c2-ann").consult(callId, TransferTarget.outside(stranger.contact()))),
@@ -283,12 +255,11 @@ class ConsultTest {
 
   @Test
   void aConferenceLetsAllThreeHearEachOtherUntilTheTargetLeaves() throws Exception {
-    queue("cq3");
-    TestPhone ann = agent("c3-ann", "cq3");
+    node.queue("cq3");
+    TestPhone ann = node.agent("c3-ann", "cq3");
     TestPhone partner = node.phone("partner");
     phones.add(partner);
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5563001")) {
       String callId = connect(caller, caller.call("cq3"), "c3-ann", ann);
       assertEquals(partner.contact(), consult("c3-ann", callId, TransferTarget.outside(partner.contact())).target(),
@@ -317,12 +288,9 @@ class ConsultTest {
 
   @Test
   void aReferWithReplacesNamingTheConsultLegCompletesItAndAnUnknownDialogIs403() throws Exception {
-    queue("cq4");
-    queue("cq4b");
-    TestPhone ann = agent("c4-ann", "cq4");
-    TestPhone bob = agent("c4-bob", "cq4b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("c4-ann", "cq4");
+    TestPhone bob = node.agentInNewQueue("c4-bob", "cq4b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5564001")) {
       String callId = connect(caller, caller.call("cq4"), "c4-ann", ann);
       consult("c4-ann", callId, TransferTarget.agent("c4-bob"));
@@ -354,12 +322,9 @@ class ConsultTest {
 
   @Test
   void aTargetWhoHangsUpAsTheAgentCompletesLeavesTheCallWithTheAgent() throws Exception {
-    queue("cq6");
-    queue("cq6b");
-    TestPhone ann = agent("c6-ann", "cq6");
-    TestPhone bob = agent("c6-bob", "cq6b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("c6-ann", "cq6");
+    TestPhone bob = node.agentInNewQueue("c6-bob", "cq6b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5566001")) {
       String callId = connect(caller, caller.call("cq6"), "c6-ann", ann);
       consult("c6-ann", callId, TransferTarget.agent("c6-bob"));
@@ -386,12 +351,9 @@ class ConsultTest {
 
   @Test
   void aRefreshFromTheAgentsPhoneKeepsTheConsultAndTheCallersHangUpEndsIt() throws Exception {
-    queue("cq5");
-    queue("cq5b");
-    TestPhone ann = agent("c5-ann", "cq5");
-    TestPhone bob = agent("c5-bob", "cq5b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("c5-ann", "cq5");
+    TestPhone bob = node.agentInNewQueue("c5-bob", "cq5b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5565001")) {
       OutgoingCall call = caller.call("cq5");
       String callId = connect(caller, call, "c5-ann", ann);

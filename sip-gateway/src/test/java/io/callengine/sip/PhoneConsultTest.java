@@ -11,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.agent.Activity;
 import io.callengine.core.agent.AgentView;
-import io.callengine.core.agent.Presence;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
-import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.CallView;
 import io.callengine.core.call.ConsultView;
 import io.callengine.core.call.Disposition;
@@ -22,7 +20,6 @@ import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallConsulted;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import io.callengine.sip.testing.ThreeVoices;
@@ -63,22 +60,6 @@ class PhoneConsultTest {
   static void stop() throws Exception {
     phones.forEach(TestPhone::close);
     node.close();
-  }
-
-  private static void queue(String id) throws Exception {
-    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** An agent serving {@code queueId} with a registered phone, AVAILABLE; its password is {@code secret-<id>}. */
-  private static TestPhone agent(String id, String queueId) throws Exception {
-    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    TestPhone phone = node.phone(id);
-    phones.add(phone);
-    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
-    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    return phone;
   }
 
   private static AgentView agentView(String id) throws Exception {
@@ -179,12 +160,9 @@ class PhoneConsultTest {
 
   @Test
   void aPhoneConsultCompletedByReferWithReplacesHandsTheCallerToTheTarget() throws Exception {
-    queue("pq1");
-    queue("pq1b");
-    TestPhone ann = agent("p1-ann", "pq1");
-    TestPhone bob = agent("p1-bob", "pq1b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("p1-ann", "pq1");
+    TestPhone bob = node.agentInNewQueue("p1-bob", "pq1b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571001")) {
       String callId = connect(caller, caller.call("pq1"), "p1-ann", ann);
       hold(ann, callId);
@@ -222,12 +200,9 @@ class PhoneConsultTest {
 
   @Test
   void aByeOnTheSecondCallCancelsTheConsultAndTheCallerStaysHeldUntilThePhoneResumes() throws Exception {
-    queue("pq2");
-    queue("pq2b");
-    TestPhone ann = agent("p2-ann", "pq2");
-    TestPhone bob = agent("p2-bob", "pq2b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("p2-ann", "pq2");
+    TestPhone bob = node.agentInNewQueue("p2-bob", "pq2b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571002")) {
       OutgoingCall customer = caller.call("pq2");
       String callId = connect(caller, customer, "p2-ann", ann);
@@ -257,10 +232,10 @@ class PhoneConsultTest {
   }
   @Test
   void badCallsFromAPhoneGetTheirStatusAndChangeNothing() throws Exception {
-    queue("pq3");
-    queue("pq3b");
-    TestPhone ann = agent("p3-ann", "pq3");
-    agent("p3-bob", "pq3b");
+    node.queue("pq3");
+    node.queue("pq3b");
+    TestPhone ann = node.agent("p3-ann", "pq3");
+    node.agent("p3-bob", "pq3b");
     engine.admin().createAgent(AgentSpec.of("p3-carl", "sip:p3-carl@127.0.0.1", "p3-carl", "secret-p3-carl").withQueues(List.of("pq3b")))
         .toCompletableFuture().get(5, TimeUnit.SECONDS); // never registers: cannot take a call
     try (TestPhone caller = node.phone("5571003"); TestPhone partner = node.phone("partner"); TestPhone stranger = node.phone("5571013")) {
@@ -295,13 +270,10 @@ class PhoneConsultTest {
 
   @Test
   void aCancelWhileTheTargetRingsEndsTheConsultAndAnAllowedOutsidePhoneCanBeConsulted() throws Exception {
-    queue("pq4");
-    queue("pq4b");
-    TestPhone ann = agent("p4-ann", "pq4");
-    TestPhone bob = agent("p4-bob", "pq4b");
+    TestPhone ann = node.agentInNewQueue("p4-ann", "pq4");
+    TestPhone bob = node.agentInNewQueue("p4-bob", "pq4b");
     bob.answer = TestPhone.Answer.NEVER;
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571004"); TestPhone partner = node.phone("partner")) {
       String callId = connect(caller, caller.call("pq4"), "p4-ann", ann);
       hold(ann, callId);
@@ -330,12 +302,9 @@ class PhoneConsultTest {
 
   @Test
   void theApiCancelsAConsultThePhonePlacedAndGivesTheCallerBackToTheFirstCall() throws Exception {
-    queue("pq5");
-    queue("pq5b");
-    TestPhone ann = agent("p5-ann", "pq5");
-    TestPhone bob = agent("p5-bob", "pq5b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("p5-ann", "pq5");
+    TestPhone bob = node.agentInNewQueue("p5-bob", "pq5b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571005")) {
       String callId = connect(caller, caller.call("pq5"), "p5-ann", ann);
       int heldCallPort = hold(ann, callId);
@@ -353,12 +322,9 @@ class PhoneConsultTest {
   }
   @Test
   void aReferInTheSecondCallNamingTheHeldOneCompletesTheConsultToo() throws Exception {
-    queue("pq6");
-    queue("pq6b");
-    TestPhone ann = agent("p6-ann", "pq6");
-    TestPhone bob = agent("p6-bob", "pq6b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("p6-ann", "pq6");
+    TestPhone bob = node.agentInNewQueue("p6-bob", "pq6b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571006")) {
       String callId = connect(caller, caller.call("pq6"), "p6-ann", ann);
       hold(ann, callId);
@@ -384,12 +350,9 @@ class PhoneConsultTest {
 
   @Test
   void theApiMakesAConferenceOfAConsultThePhonePlacedAndTheTargetLeavesIt() throws Exception {
-    queue("pq7");
-    queue("pq7b");
-    TestPhone ann = agent("p7-ann", "pq7");
-    TestPhone bob = agent("p7-bob", "pq7b");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestPhone ann = node.agentInNewQueue("p7-ann", "pq7");
+    TestPhone bob = node.agentInNewQueue("p7-bob", "pq7b");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571007")) {
       String callId = connect(caller, caller.call("pq7"), "p7-ann", ann);
       int heldCallPort = hold(ann, callId);
@@ -419,10 +382,8 @@ class PhoneConsultTest {
 
   @Test
   void aTargetCancelledBeforeItSaidItRingsGetsItsCancelOnceItDoes() throws Exception {
-    queue("pq9");
-    queue("pq9b");
-    TestPhone ann = agent("p9-ann", "pq9");
-    TestPhone bob = agent("p9-bob", "pq9b");
+    TestPhone ann = node.agentInNewQueue("p9-ann", "pq9");
+    TestPhone bob = node.agentInNewQueue("p9-bob", "pq9b");
     bob.answer = TestPhone.Answer.SILENT;
     try (TestPhone caller = node.phone("5571009")) {
       String callId = connect(caller, caller.call("pq9"), "p9-ann", ann);

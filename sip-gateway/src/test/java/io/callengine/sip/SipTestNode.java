@@ -1,16 +1,31 @@
 package io.callengine.sip;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.callengine.core.agent.Presence;
+import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
+import io.callengine.core.api.QueueSpec;
+import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 
 /**
  * An engine with its SIP gateway on 127.0.0.1 for a test class: a free SIP port, an RTP range of
- * the class's own, a database of its own; and phones that talk to it.
+ * the class's own, a database of its own; phones that talk to it, and the queues and agents with
+ * registered phones that most call tests begin with.
  */
-record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements AutoCloseable {
+record SipTestNode(CallCenterEngine engine, SipService sip, int port, List<TestPhone> agentPhones) implements AutoCloseable {
+
+  /** A node of {@code engine} and its gateway on {@code port}, with no agents yet. */
+  SipTestNode(CallCenterEngine engine, SipService sip, int port) {
+    this(engine, sip, port, new ArrayList<>());
+  }
 
   /**
    * The test phones and callers send most calls from 127.0.0.1, many at a time, and seldom send
@@ -52,8 +67,39 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port) implements
     return new TestPhone(user, TestEngines.freePort(), "127.0.0.1", port);
   }
 
+  /** A queue {@code id}: its agents wrap up for 120 s and are rung for 10 s. */
+  void queue(String id) throws Exception {
+    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** An agent serving {@code queueId}, its phone registered (password {@code secret-<id>}), AVAILABLE; the phone closes with the node. */
+  TestPhone agent(String id, String queueId) throws Exception {
+    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    TestPhone phone = phone(id);
+    agentPhones.add(phone);
+    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
+    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return phone;
+  }
+
+  /** A new queue {@code queueId} and an agent serving it, as {@link #agent} makes one. */
+  TestPhone agentInNewQueue(String id, String queueId) throws Exception {
+    queue(queueId);
+    return agent(id, queueId);
+  }
+
+  /** The engine's events from now on. */
+  TestProbe<CallCenterEvent> events() throws Exception {
+    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
+    TestEngines.subscribe(engine, events.ref());
+    return events;
+  }
+
   @Override
   public void close() throws Exception {
+    agentPhones.forEach(TestPhone::close);
     engine.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callengine.core.EngineException;
 import io.callengine.core.Refusal;
 import io.callengine.core.agent.Activity;
 import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
-import io.callengine.core.api.QueueSpec;
 import io.callengine.core.call.CallStatus;
 import io.callengine.core.call.CallView;
 import io.callengine.core.call.Disposition;
@@ -22,7 +20,6 @@ import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.records.CallRecord;
 import io.callengine.core.records.CallRecordFilter;
-import io.callengine.core.testing.TestEngines;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -63,22 +60,6 @@ class TransferTest {
   }
 
   /** A queue with a long wrap-up, so that an agent who handed a call over is seen in it. */
-  private static void queue(String id) throws Exception {
-    engine.admin().createQueue(QueueSpec.of(id, id).withWrapUpSeconds(120).withRingTimeoutSeconds(10))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** An agent serving {@code queueId} with a registered phone, AVAILABLE. */
-  private static TestPhone agent(String id, String queueId) throws Exception {
-    engine.admin().createAgent(AgentSpec.of(id, "sip:" + id + "@127.0.0.1", id, "secret-" + id).withQueues(List.of(queueId)))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    TestPhone phone = node.phone(id);
-    phones.add(phone);
-    assertEquals(200, phone.register("secret-" + id, 300, "MD5"));
-    engine.agent(id).updateStatus(Presence.AVAILABLE, null).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    return phone;
-  }
-
   private static AgentView agentView(String id) throws Exception {
     return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
@@ -147,15 +128,14 @@ class TransferTest {
 
   @Test
   void toAQueueTheCallerHearsMusicThenTheNextAgentAndTheRecordLinksBoth() throws Exception {
-    queue("tq1");
-    queue("tq1b");
-    TestPhone first = agent("t1-ann", "tq1");
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    node.queue("tq1");
+    node.queue("tq1b");
+    TestPhone first = node.agent("t1-ann", "tq1");
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5551001")) {
       String callId = connect(caller, caller.call("tq1"), "t1-ann", first);
       // The next agent's phone takes its time: the caller waits on hold music meanwhile.
-      TestPhone next = agent("t1-bob", "tq1b");
+      TestPhone next = node.agent("t1-bob", "tq1b");
       next.answerDelayMillis = 1500;
 
       CallView handedOver = transfer("t1-ann", callId, TransferTarget.queue("tq1b", true, null));
@@ -183,9 +163,9 @@ class TransferTest {
 
   @Test
   void keepPlacePutsTheTransferredCallerAheadOfOneWhoCameLater() throws Exception {
-    queue("tq2");
-    queue("tq2b");
-    TestPhone first = agent("t2-ann", "tq2");
+    node.queue("tq2");
+    node.queue("tq2b");
+    TestPhone first = node.agent("t2-ann", "tq2");
     engine.admin().createAgent(AgentSpec.of("t2-off", "sip:t2-off@127.0.0.1", "off", "secret-off").withQueues(List.of("tq2b")))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     engine.agent("t2-off").updateStatus(Presence.BREAK, "lunch").toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -214,10 +194,10 @@ class TransferTest {
 
   @Test
   void toANamedAgentThatAgentTakesTheCall() throws Exception {
-    queue("tq3");
-    queue("tq3b");
-    TestPhone first = agent("t3-ann", "tq3");
-    TestPhone named = agent("t3-dan", "tq3b");
+    node.queue("tq3");
+    node.queue("tq3b");
+    TestPhone first = node.agent("t3-ann", "tq3");
+    TestPhone named = node.agent("t3-dan", "tq3b");
     try (TestPhone caller = node.phone("5553001")) {
       String callId = connect(caller, caller.call("tq3"), "t3-ann", first);
       CallView ringing = transfer("t3-ann", callId, TransferTarget.agent("t3-dan"));
@@ -240,13 +220,12 @@ class TransferTest {
 
   @Test
   void aNamedAgentWhoDoesNotAnswerGivesTheCallBackToTheFirstAgent() throws Exception {
-    queue("tq4");
-    queue("tq4b");
-    TestPhone first = agent("t4-ann", "tq4");
-    TestPhone silent = agent("t4-sam", "tq4b");
+    node.queue("tq4");
+    node.queue("tq4b");
+    TestPhone first = node.agent("t4-ann", "tq4");
+    TestPhone silent = node.agent("t4-sam", "tq4b");
     silent.answer = TestPhone.Answer.NEVER;
-    TestProbe<CallCenterEvent> events = TestProbe.create(engine.system());
-    TestEngines.subscribe(engine, events.ref());
+    TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5554001")) {
       String callId = connect(caller, caller.call("tq4"), "t4-ann", first);
       transfer("t4-ann", callId, TransferTarget.agent("t4-sam"));
@@ -271,8 +250,8 @@ class TransferTest {
 
   @Test
   void anAllowedOutsideAddressIsCalledAndBridgedAndAnotherIsRefusedWithoutAnInvite() throws Exception {
-    queue("tq5");
-    TestPhone first = agent("t5-ann", "tq5");
+    node.queue("tq5");
+    TestPhone first = node.agent("t5-ann", "tq5");
     TestPhone partner = node.phone("partner");
     TestPhone stranger = node.phone("stranger");
     phones.add(partner);
@@ -301,9 +280,9 @@ class TransferTest {
 
   @Test
   void aReferFromTheAgentsPhoneTransfersBlindWithNotifies() throws Exception {
-    queue("tq6");
-    queue("tq6b");
-    TestPhone first = agent("t6-ann", "tq6");
+    node.queue("tq6");
+    node.queue("tq6b");
+    TestPhone first = node.agent("t6-ann", "tq6");
     try (TestPhone caller = node.phone("5556001")) {
       OutgoingCall call = caller.call("tq6");
       String callId = connect(caller, call, "t6-ann", first);
