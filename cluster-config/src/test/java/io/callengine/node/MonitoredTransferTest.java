@@ -1,5 +1,6 @@
 package io.callengine.node;
 
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -93,19 +94,6 @@ class MonitoredTransferTest {
    * Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s: the hold music
    * queued at the listener's socket before the bridge is read past, so only the payload counts.
    */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 500; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
-  }
-
   /** The supervisor listens in; his phone rings and answers, and hears the call. */
   private static void listen(TestProbe<CallCenterEvent> events, String callId, TestPhone lead, TestPhone agent) throws Exception {
     lead.events.clear();

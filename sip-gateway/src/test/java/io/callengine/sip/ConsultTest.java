@@ -1,5 +1,7 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.PhoneChecks.got;
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static io.callengine.sip.testing.ThreeVoices.FIRST;
 import static io.callengine.sip.testing.ThreeVoices.SECOND;
@@ -10,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.Refusal;
 import io.callengine.core.agent.Activity;
-import io.callengine.core.agent.AgentView;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallView;
 import io.callengine.core.call.ConsultView;
@@ -19,7 +20,6 @@ import io.callengine.core.call.TransferTarget;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallConsulted;
 import io.callengine.core.records.CallRecord;
-import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import io.callengine.sip.testing.ThreeVoices;
@@ -61,24 +61,6 @@ class ConsultTest {
     node.close();
   }
 
-  private static AgentView agentView(String id) throws Exception {
-    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  private static CallView call(String callId) throws Exception {
-    return engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** The caller dials {@code queueId}; {@code agent}'s phone rings and answers; audio flows; returns the call id. */
-  private static String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
-    assertEquals(200, call.awaitFinal().getStatusCode());
-    call.useAnswer();
-    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
-    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
-    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
-    return agentView(agentId).currentCalls().get(0);
-  }
-
   private static <T> T get(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -98,25 +80,6 @@ class ConsultTest {
     } catch (ExecutionException e) {
       return Refusal.toException(e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause()).refusal();
     }
-  }
-
-  private static CallRecord record(String callId) throws Exception {
-    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
-        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
-  }
-
-  /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, reading past anything else (hold music). */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 200; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -144,20 +107,13 @@ class ConsultTest {
             ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
-  private static boolean got(TestPhone phone, String method) throws InterruptedException {
-    for (int i = 0; i < 20; i++) {
-      if (method.equals(phone.events.poll(500, TimeUnit.MILLISECONDS))) return true;
-    }
-    return false;
-  }
-
   @Test
   void aConsultThenCompleteHandsTheCallerToTheTargetAsAnAttendedTransfer() throws Exception {
     TestPhone ann = node.agentInNewQueue("c1-ann", "cq1");
     TestPhone bob = node.agentInNewQueue("c1-bob", "cq1b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5561001")) {
-      String callId = connect(caller, caller.call("cq1"), "c1-ann", ann);
+      String callId = node.connect(caller, caller.call("cq1"), "c1-ann", ann);
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-bob").consult(callId, TransferTarget.agent("c1-ann"))),
           "a consult on a call that is not the agent's: 409");
       assertEquals(Refusal.INVALID, refusalOf(engine.agent("c1-ann").consult(callId, TransferTarget.queue("cq1b", true, null))),
@@ -169,10 +125,10 @@ class ConsultTest {
       assertEquals(ConsultView.State.RINGING, ringing.state());
       assertEquals("agent:c1-bob", ringing.target());
       assertEquals("c1-ann", consulted(events, callId, "started").agentId());
-      assertTrue(call(callId).onHold(), "the customer is on hold during the consult");
+      assertTrue(node.call(callId).onHold(), "the customer is on hold during the consult");
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
       consulted(events, callId, "answered");
-      assertEquals(ConsultView.State.TALKING, call(callId).consult().state(), "the call's view shows the consult");
+      assertEquals(ConsultView.State.TALKING, node.call(callId).consult().state(), "the call's view shows the consult");
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").consult(callId, TransferTarget.agent("c1-bob"))),
           "a second consult: 409");
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c1-ann").resume(callId)), "a resume during the consult: 409");
@@ -188,18 +144,18 @@ class ConsultTest {
       assertTrue(ended.completed(), "the consult ended as an attended transfer");
       assertTrue(heard(bob, "hello caller, bob here", caller), "the caller hears the target");
       assertTrue(heard(caller, "hello bob", bob), "and the target hears the caller");
-      CallView after = call(callId);
+      CallView after = node.call(callId);
       assertEquals("c1-bob", after.agentId());
       assertFalse(after.onHold(), "the call is off hold");
       assertEquals(null, after.consult(), "and has no consult any more");
       assertEquals(List.of("c1-ann"), after.transferredFrom());
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c1-ann").activity() == Activity.WRAP_UP);
-      eventually(Duration.ofSeconds(5), "the target is on the call", () -> agentView("c1-bob").activity() == Activity.ON_CALL);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("c1-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the target is on the call", () -> node.agentView("c1-bob").activity() == Activity.ON_CALL);
 
       assertEquals(200, bob.hangUpIncoming().getStatusCode());
       assertTrue(got(caller, "BYE"), "the target's hang-up ends the call");
       eventually(Duration.ofSeconds(10), "one record links both agents, with the consult's hold", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.disposition() == Disposition.COMPLETED && "c1-bob".equals(r.agentId())
             && r.transferredFrom().equals(List.of("c1-ann")) && r.transfers() == 1 && r.consults() == 1 && !r.conference();
       });
@@ -216,7 +172,7 @@ class ConsultTest {
     phones.add(stranger);
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5562001")) {
-      String callId = connect(caller, caller.call("cq2"), "c2-ann", ann);
+      String callId = node.connect(caller, caller.call("cq2"), "c2-ann", ann);
       assertEquals(Refusal.FORBIDDEN, refusalOf(engine.agent("c2-ann").consult(callId, TransferTarget.outside(stranger.contact()))),
           "an outside address off the allowlist: 403");
 
@@ -230,23 +186,23 @@ class ConsultTest {
       assertFalse(consulted(events, callId, "ended").completed());
       assertTrue(heard(ann, "ann is back", caller), "the caller hears the agent again");
       assertTrue(heard(caller, "caller to ann", ann), "and is heard by her");
-      assertFalse(call(callId).onHold());
-      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c2-bob").activity() == Activity.IDLE);
+      assertFalse(node.call(callId).onHold());
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> node.agentView("c2-bob").activity() == Activity.IDLE);
 
       consult("c2-ann", callId, TransferTarget.agent("c2-sam"));
       assertEquals("INVITE", sam.events.poll(10, TimeUnit.SECONDS), "the second target's phone rings");
       CallConsulted noAnswer = consulted(events, callId, "ended");
       assertFalse(noAnswer.completed());
       assertTrue(noAnswer.reason().contains("did not answer"), noAnswer.reason());
-      assertTrue(call(callId).onHold(), "the caller stays on hold with the agent");
+      assertTrue(node.call(callId).onHold(), "the caller stays on hold with the agent");
       callerHearsOnlyMusic(caller, ann, sam);
-      eventually(Duration.ofSeconds(5), "the silent target is free again", () -> agentView("c2-sam").activity() == Activity.IDLE);
+      eventually(Duration.ofSeconds(5), "the silent target is free again", () -> node.agentView("c2-sam").activity() == Activity.IDLE);
       assertEquals(2, get(engine.agent("c2-ann").resume(callId)).holds(), "the agent resumes; both consults' holds are counted");
       assertTrue(heard(ann, "ann again", caller), "the caller hears the agent after the resume");
-      assertEquals(Activity.ON_CALL, agentView("c2-ann").activity());
+      assertEquals(Activity.ON_CALL, node.agentView("c2-ann").activity());
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record stays the first agent's", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "c2-ann".equals(r.agentId()) && r.transfers() == 0 && r.consults() == 2
             && r.disposition() == Disposition.COMPLETED;
       });
@@ -261,14 +217,14 @@ class ConsultTest {
     phones.add(partner);
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5563001")) {
-      String callId = connect(caller, caller.call("cq3"), "c3-ann", ann);
+      String callId = node.connect(caller, caller.call("cq3"), "c3-ann", ann);
       assertEquals(partner.contact(), consult("c3-ann", callId, TransferTarget.outside(partner.contact())).target(),
           "an outside address on the allowlist");
       assertEquals("INVITE", partner.events.poll(10, TimeUnit.SECONDS), "the outside phone is called");
       consulted(events, callId, "answered");
       assertEquals(ConsultView.State.CONFERENCE, change("c3-ann", callId, ConsultView.State.CONFERENCE).state());
       consulted(events, callId, "conference");
-      assertFalse(call(callId).onHold(), "a conference takes the caller off hold");
+      assertFalse(node.call(callId).onHold(), "a conference takes the caller off hold");
 
       // caller, agent and target each talk in their own tone: each hears the other two
       ThreeVoices.talk(caller, ann, partner).expect("conference", List.of(SECOND, THIRD), List.of(FIRST, THIRD), List.of(FIRST, SECOND));
@@ -277,10 +233,10 @@ class ConsultTest {
       assertTrue(consulted(events, callId, "ended").reason().contains("hung up"));
       assertTrue(heard(ann, "just us again", caller), "caller and agent still hear each other");
       assertTrue(heard(caller, "yes just us", ann));
-      assertEquals("c3-ann", call(callId).agentId());
+      assertEquals("c3-ann", node.call(callId).agentId());
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record shows the conference", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.conference() && r.consults() == 1 && "c3-ann".equals(r.agentId()) && r.transfers() == 0;
       });
     }
@@ -292,7 +248,7 @@ class ConsultTest {
     TestPhone bob = node.agentInNewQueue("c4-bob", "cq4b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5564001")) {
-      String callId = connect(caller, caller.call("cq4"), "c4-ann", ann);
+      String callId = node.connect(caller, caller.call("cq4"), "c4-ann", ann);
       consult("c4-ann", callId, TransferTarget.agent("c4-bob"));
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
       consulted(events, callId, "answered");
@@ -310,11 +266,11 @@ class ConsultTest {
       assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
       assertTrue(heard(bob, "bob for the caller", caller), "the caller hears the target");
       assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
-      assertEquals("c4-bob", call(callId).agentId());
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c4-ann").activity() == Activity.WRAP_UP);
+      assertEquals("c4-bob", node.call(callId).agentId());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("c4-ann").activity() == Activity.WRAP_UP);
       assertEquals(200, bob.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record links both agents", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "c4-bob".equals(r.agentId()) && r.transferredFrom().equals(List.of("c4-ann"));
       });
     }
@@ -326,7 +282,7 @@ class ConsultTest {
     TestPhone bob = node.agentInNewQueue("c6-bob", "cq6b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5566001")) {
-      String callId = connect(caller, caller.call("cq6"), "c6-ann", ann);
+      String callId = node.connect(caller, caller.call("cq6"), "c6-ann", ann);
       consult("c6-ann", callId, TransferTarget.agent("c6-bob"));
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
       consulted(events, callId, "answered");
@@ -334,16 +290,16 @@ class ConsultTest {
       // The complete comes before or after the entity heard of the hang-up: refused either way, never stored.
       assertEquals(Refusal.CONFLICT, refusalOf(engine.agent("c6-ann").changeConsult(callId, ConsultView.State.COMPLETED)),
           "a complete once the target is gone: 409");
-      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
-      assertEquals("c6-ann", call(callId).agentId(), "the call stays with the agent");
-      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c6-bob").activity() == Activity.IDLE);
-      assertEquals(Activity.ON_CALL, agentView("c6-ann").activity(), "and the agent is still on it");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> node.call(callId).consult() == null);
+      assertEquals("c6-ann", node.call(callId).agentId(), "the call stays with the agent");
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> node.agentView("c6-bob").activity() == Activity.IDLE);
+      assertEquals(Activity.ON_CALL, node.agentView("c6-ann").activity(), "and the agent is still on it");
       get(engine.agent("c6-ann").resume(callId));
       assertTrue(heard(ann, "ann after all", caller), "the caller hears the agent again");
       assertTrue(heard(caller, "still with ann", ann), "who hears him");
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record is the first agent's, with no transfer", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "c6-ann".equals(r.agentId()) && r.transfers() == 0 && r.consults() == 1;
       });
     }
@@ -356,22 +312,22 @@ class ConsultTest {
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5565001")) {
       OutgoingCall call = caller.call("cq5");
-      String callId = connect(caller, call, "c5-ann", ann);
+      String callId = node.connect(caller, call, "c5-ann", ann);
       consult("c5-ann", callId, TransferTarget.agent("c5-bob"));
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
       consulted(events, callId, "answered");
       assertEquals(200, ann.reInviteIncoming("sendrecv").getStatusCode(), "a session refresh from the agent's phone: 200");
-      assertTrue(call(callId).onHold(), "and the caller is still on hold");
+      assertTrue(node.call(callId).onHold(), "and the caller is still on hold");
       callerHearsOnlyMusic(caller, ann, bob);
       assertTrue(heard(bob, "bob still here", ann), "the consult goes on");
 
       call.hangUp();
       assertTrue(got(bob, "BYE"), "the caller's hang-up ends the consult: the target's leg gets BYE");
       assertEquals("the call ended", consulted(events, callId, "ended").reason());
-      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("c5-bob").activity() == Activity.IDLE);
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("c5-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> node.agentView("c5-bob").activity() == Activity.IDLE);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("c5-ann").activity() == Activity.WRAP_UP);
       eventually(Duration.ofSeconds(10), "the call is the agent's, completed", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "c5-ann".equals(r.agentId()) && r.disposition() == Disposition.COMPLETED;
       });
     }

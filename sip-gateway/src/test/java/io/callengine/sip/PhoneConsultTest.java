@@ -1,5 +1,7 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.PhoneChecks.got;
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static io.callengine.sip.testing.ThreeVoices.FIRST;
 import static io.callengine.sip.testing.ThreeVoices.SECOND;
@@ -10,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.agent.Activity;
-import io.callengine.core.agent.AgentView;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.call.CallView;
@@ -19,7 +20,6 @@ import io.callengine.core.call.Disposition;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.events.CallConsulted;
 import io.callengine.core.records.CallRecord;
-import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import io.callengine.sip.testing.ThreeVoices;
@@ -62,53 +62,21 @@ class PhoneConsultTest {
     node.close();
   }
 
-  private static AgentView agentView(String id) throws Exception {
-    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  private static CallView call(String callId) throws Exception {
-    return engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
   private static String engineUri(String user) {
     return "sip:" + user + "@127.0.0.1:" + node.port();
-  }
-
-  /** The caller dials {@code queueId}; {@code agent}'s phone rings and answers; audio flows; returns the call id. */
-  private static String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
-    assertEquals(200, call.awaitFinal().getStatusCode());
-    call.useAnswer();
-    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
-    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
-    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
-    return agentView(agentId).currentCalls().get(0);
   }
 
   /** The agent's phone holds the customer call, as a desk phone does before its second call; returns the engine's RTP port of that call. */
   private static int hold(TestPhone agent, String callId) throws Exception {
     Response held = agent.reInviteIncoming("sendonly");
     assertEquals(200, held.getStatusCode(), "the phone holds the call");
-    eventually(Duration.ofSeconds(5), "the call is on hold", () -> call(callId).onHold());
+    eventually(Duration.ofSeconds(5), "the call is on hold", () -> node.call(callId).onHold());
     return audioPort(held);
   }
 
   private static int audioPort(Response response) {
     String sdp = new String(response.getRawContent(), StandardCharsets.UTF_8);
     return Integer.parseInt(sdp.lines().filter(l -> l.startsWith("m=audio ")).findFirst().orElseThrow().split(" ")[1]);
-  }
-
-  /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, reading past anything else (hold music). */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 200; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
   }
 
   /** While agent and target each send their payload 50 times, the caller receives packets (the music) and none of theirs. */
@@ -133,18 +101,6 @@ class PhoneConsultTest {
             ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
-  private static boolean got(TestPhone phone, String method) throws InterruptedException {
-    for (int i = 0; i < 20; i++) {
-      if (method.equals(phone.events.poll(500, TimeUnit.MILLISECONDS))) return true;
-    }
-    return false;
-  }
-
-  private static CallRecord record(String callId) throws Exception {
-    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
-        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
-  }
-
   /** The agent's phone calls the target through the engine and the target answers: the consult is talking. */
   private static OutgoingCall consultCall(TestPhone agent, String agentId, String targetId, TestPhone target,
       TestProbe<CallCenterEvent> events, String callId) throws Exception {
@@ -154,7 +110,7 @@ class PhoneConsultTest {
     consulted(events, callId, "answered");
     assertEquals(200, second.awaitFinal().getStatusCode(), "the engine answers the phone's second call once the target answers");
     second.useAnswer(); // the phone's one RTP peer now talks in the second call
-    assertEquals(ConsultView.State.TALKING, call(callId).consult().state());
+    assertEquals(ConsultView.State.TALKING, node.call(callId).consult().state());
     return second;
   }
 
@@ -164,10 +120,10 @@ class PhoneConsultTest {
     TestPhone bob = node.agentInNewQueue("p1-bob", "pq1b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571001")) {
-      String callId = connect(caller, caller.call("pq1"), "p1-ann", ann);
+      String callId = node.connect(caller, caller.call("pq1"), "p1-ann", ann);
       hold(ann, callId);
       OutgoingCall second = consultCall(ann, "p1-ann", "p1-bob", bob, events, callId);
-      assertEquals("agent:p1-bob", call(callId).consult().target());
+      assertEquals("agent:p1-bob", node.call(callId).consult().target());
 
       assertTrue(heard(bob, "hello ann, bob here", ann), "the agent hears the target in its second call");
       assertTrue(heard(ann, "hello bob, a caller for you", bob), "the target hears the agent");
@@ -182,16 +138,16 @@ class PhoneConsultTest {
       assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
       assertTrue(heard(bob, "hello caller, bob here", caller), "the caller hears the target");
       assertTrue(heard(caller, "hello bob", bob), "and the target hears the caller");
-      CallView after = call(callId);
+      CallView after = node.call(callId);
       assertEquals("p1-bob", after.agentId());
       assertFalse(after.onHold(), "the call is off hold");
       assertNull(after.consult(), "and has no consult any more");
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p1-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("p1-ann").activity() == Activity.WRAP_UP);
 
       assertEquals(200, bob.hangUpIncoming().getStatusCode());
       assertTrue(got(caller, "BYE"), "the target's hang-up ends the call");
       eventually(Duration.ofSeconds(10), "one record links both agents", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.disposition() == Disposition.COMPLETED && "p1-bob".equals(r.agentId())
             && r.transferredFrom().equals(List.of("p1-ann")) && r.consults() == 1;
       });
@@ -205,7 +161,7 @@ class PhoneConsultTest {
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571002")) {
       OutgoingCall customer = caller.call("pq2");
-      String callId = connect(caller, customer, "p2-ann", ann);
+      String callId = node.connect(caller, customer, "p2-ann", ann);
       hold(ann, callId);
       OutgoingCall second = consultCall(ann, "p2-ann", "p2-bob", bob, events, callId);
       assertTrue(heard(bob, "bob in the consult", ann), "the agent hears the target");
@@ -213,8 +169,8 @@ class PhoneConsultTest {
       assertEquals(200, second.hangUp().getStatusCode(), "the phone hangs up its second call");
       assertTrue(got(bob, "BYE"), "the target's leg gets BYE");
       assertFalse(consulted(events, callId, "ended").completed(), "the consult ended, not completed");
-      eventually(Duration.ofSeconds(5), "the target is free again", () -> agentView("p2-bob").activity() != Activity.ON_CALL);
-      CallView held = call(callId);
+      eventually(Duration.ofSeconds(5), "the target is free again", () -> node.agentView("p2-bob").activity() != Activity.ON_CALL);
+      CallView held = node.call(callId);
       assertEquals("p2-ann", held.agentId(), "the call stays with the agent");
       assertTrue(held.onHold(), "and on hold");
       assertNull(held.consult());
@@ -223,7 +179,7 @@ class PhoneConsultTest {
       Response resumed = ann.reInviteIncoming("sendrecv");
       assertEquals(200, resumed.getStatusCode(), "the phone resumes the held call");
       ann.rtp.remote("127.0.0.1", audioPort(resumed)); // back to the held call's port
-      eventually(Duration.ofSeconds(5), "the call is off hold", () -> !call(callId).onHold());
+      eventually(Duration.ofSeconds(5), "the call is off hold", () -> !node.call(callId).onHold());
       assertTrue(heard(ann, "ann is back", caller), "the caller hears the agent again");
       assertTrue(heard(caller, "caller is still here", ann), "and the agent hears the caller");
       assertEquals(200, customer.hangUp().getStatusCode(), "the caller hangs up");
@@ -251,7 +207,7 @@ class PhoneConsultTest {
           + notAgent.getStatusCode());
       assertNull(partner.events.poll(), "and the outside phone was not called");
 
-      String callId = connect(caller, caller.call("pq3"), "p3-ann", ann);
+      String callId = node.connect(caller, caller.call("pq3"), "p3-ann", ann);
       hold(ann, callId);
       Response unknown = ann.callThroughEngine(engineUri("nobody"), "secret-p3-ann").awaitFinal();
       assertEquals(404, unknown.getStatusCode(), "an agent that does not exist at the engine's address: 404");
@@ -261,7 +217,7 @@ class PhoneConsultTest {
           "the agent itself: 400");
       assertEquals(486, ann.callThroughEngine(engineUri("p3-carl"), "secret-p3-ann").awaitFinal().getStatusCode(),
           "an agent who cannot take a call now: 486");
-      CallView still = call(callId);
+      CallView still = node.call(callId);
       assertEquals("p3-ann", still.agentId(), "the call stays with the agent");
       assertNull(still.consult(), "without a consult");
       assertTrue(still.onHold(), "and on hold as the phone left it");
@@ -275,7 +231,7 @@ class PhoneConsultTest {
     bob.answer = TestPhone.Answer.NEVER;
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571004"); TestPhone partner = node.phone("partner")) {
-      String callId = connect(caller, caller.call("pq4"), "p4-ann", ann);
+      String callId = node.connect(caller, caller.call("pq4"), "p4-ann", ann);
       hold(ann, callId);
       OutgoingCall ringing = ann.callThroughEngine(engineUri("p4-bob"), "secret-p4-ann");
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone rings");
@@ -283,20 +239,20 @@ class PhoneConsultTest {
       assertEquals(487, ringing.awaitFinal().getStatusCode(), "the phone's CANCEL: 487 to its INVITE");
       assertTrue(got(bob, "CANCEL"), "and the target stops ringing");
       assertFalse(consulted(events, callId, "ended").completed());
-      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
-      assertTrue(call(callId).onHold(), "the caller stays on hold");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> node.call(callId).consult() == null);
+      assertTrue(node.call(callId).onHold(), "the caller stays on hold");
 
       OutgoingCall outside = ann.callThroughEngine(partner.contact(), "secret-p4-ann");
       assertEquals("INVITE", partner.events.poll(10, TimeUnit.SECONDS), "an outside address on the allowlist is called");
       assertEquals(200, outside.awaitFinal().getStatusCode());
       outside.useAnswer();
-      assertEquals(partner.contact(), call(callId).consult().target());
+      assertEquals(partner.contact(), node.call(callId).consult().target());
       assertTrue(heard(partner, "partner speaking", ann), "the agent hears the outside party");
       assertTrue(heard(ann, "agent speaking", partner), "and the other way");
       assertEquals(200, partner.hangUpIncoming().getStatusCode(), "the outside party hangs up");
       assertTrue(got(ann, "BYE"), "the phone's second call ends with it");
-      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
-      assertTrue(call(callId).onHold(), "the caller stays on hold");
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> node.call(callId).consult() == null);
+      assertTrue(node.call(callId).onHold(), "the caller stays on hold");
     }
   }
 
@@ -306,7 +262,7 @@ class PhoneConsultTest {
     TestPhone bob = node.agentInNewQueue("p5-bob", "pq5b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571005")) {
-      String callId = connect(caller, caller.call("pq5"), "p5-ann", ann);
+      String callId = node.connect(caller, caller.call("pq5"), "p5-ann", ann);
       int heldCallPort = hold(ann, callId);
       consultCall(ann, "p5-ann", "p5-bob", bob, events, callId);
       assertEquals(ConsultView.State.ENDED,
@@ -315,7 +271,7 @@ class PhoneConsultTest {
       assertTrue(got(ann, "BYE"), "and the phone's second call too");
       // As any consult's cancel: the caller is bridged back to the agent's first call (its phone is asked for nothing).
       ann.rtp.remote("127.0.0.1", heldCallPort);
-      assertFalse(call(callId).onHold(), "the caller is off hold");
+      assertFalse(node.call(callId).onHold(), "the caller is off hold");
       assertTrue(heard(ann, "ann again", caller), "and hears the agent");
       assertTrue(heard(caller, "caller again", ann), "who hears him");
     }
@@ -326,13 +282,13 @@ class PhoneConsultTest {
     TestPhone bob = node.agentInNewQueue("p6-bob", "pq6b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571006")) {
-      String callId = connect(caller, caller.call("pq6"), "p6-ann", ann);
+      String callId = node.connect(caller, caller.call("pq6"), "p6-ann", ann);
       hold(ann, callId);
       OutgoingCall second = consultCall(ann, "p6-ann", "p6-bob", bob, events, callId);
       assertTrue(heard(bob, "bob for ann", ann), "the agent hears the target");
       assertEquals(403, second.refer("<" + engineUri("p6-bob") + "?Replaces=unknown%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
           "a REFER in the second call naming a dialog the engine does not know: 403, and the consult goes on");
-      assertEquals(ConsultView.State.TALKING, call(callId).consult().state());
+      assertEquals(ConsultView.State.TALKING, node.call(callId).consult().state());
 
       String held = URLEncoder.encode(ann.incomingReplaces(), StandardCharsets.UTF_8);
       assertEquals(202, second.refer("<" + engineUri("p6-bob") + "?Replaces=" + held + ">").getStatusCode(),
@@ -343,8 +299,8 @@ class PhoneConsultTest {
       assertTrue(consulted(events, callId, "ended").completed(), "the consult ended as an attended transfer");
       assertTrue(heard(bob, "bob for the caller", caller), "the caller hears the target");
       assertTrue(heard(caller, "caller for bob", bob), "and the target hears the caller");
-      assertEquals("p6-bob", call(callId).agentId());
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("p6-ann").activity() == Activity.WRAP_UP);
+      assertEquals("p6-bob", node.call(callId).agentId());
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("p6-ann").activity() == Activity.WRAP_UP);
     }
   }
 
@@ -354,13 +310,13 @@ class PhoneConsultTest {
     TestPhone bob = node.agentInNewQueue("p7-bob", "pq7b");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5571007")) {
-      String callId = connect(caller, caller.call("pq7"), "p7-ann", ann);
+      String callId = node.connect(caller, caller.call("pq7"), "p7-ann", ann);
       int heldCallPort = hold(ann, callId);
       consultCall(ann, "p7-ann", "p7-bob", bob, events, callId);
       assertEquals(ConsultView.State.CONFERENCE,
           engine.agent("p7-ann").changeConsult(callId, ConsultView.State.CONFERENCE).toCompletableFuture().get(10, TimeUnit.SECONDS).state());
       consulted(events, callId, "conference");
-      assertFalse(call(callId).onHold(), "a conference takes the caller off hold");
+      assertFalse(node.call(callId).onHold(), "a conference takes the caller off hold");
       // caller, agent (in its second call) and target each talk in their own tone: each hears the other two
       ThreeVoices.talk(caller, ann, bob).expect("conference", List.of(SECOND, THIRD), List.of(FIRST, THIRD), List.of(FIRST, SECOND));
 
@@ -374,7 +330,7 @@ class PhoneConsultTest {
       assertTrue(heard(caller, "still here", ann), "who hears him");
       assertEquals(200, ann.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record shows the conference, with the call kept by the agent", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.conference() && r.consults() == 1 && "p7-ann".equals(r.agentId()) && r.transfers() == 0;
       });
     }
@@ -386,16 +342,16 @@ class PhoneConsultTest {
     TestPhone bob = node.agentInNewQueue("p9-bob", "pq9b");
     bob.answer = TestPhone.Answer.SILENT;
     try (TestPhone caller = node.phone("5571009")) {
-      String callId = connect(caller, caller.call("pq9"), "p9-ann", ann);
+      String callId = node.connect(caller, caller.call("pq9"), "p9-ann", ann);
       hold(ann, callId);
       OutgoingCall ringing = ann.callThroughEngine(engineUri("p9-bob"), "secret-p9-ann");
       assertEquals("INVITE", bob.events.poll(10, TimeUnit.SECONDS), "the target's phone gets the INVITE and says nothing yet");
       ringing.cancel();
       assertEquals(487, ringing.awaitFinal().getStatusCode(), "the phone's CANCEL: 487 to its INVITE");
-      eventually(Duration.ofSeconds(5), "the consult is over", () -> call(callId).consult() == null);
+      eventually(Duration.ofSeconds(5), "the consult is over", () -> node.call(callId).consult() == null);
       bob.ringNow(); // RFC 3261 9.1: the engine's CANCEL waits for this provisional answer
       assertTrue(got(bob, "CANCEL"), "then the target's INVITE is cancelled");
-      assertTrue(call(callId).onHold(), "the caller stays on hold");
+      assertTrue(node.call(callId).onHold(), "the caller stays on hold");
     }
   }
 }

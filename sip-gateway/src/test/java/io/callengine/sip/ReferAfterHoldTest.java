@@ -1,5 +1,6 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,17 +137,4 @@ class ReferAfterHoldTest {
         .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
   }
 
-  /** Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s, read past any hold music. */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 200; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
-  }
 }

@@ -1,15 +1,25 @@
 package io.callengine.sip;
 
+import static io.callengine.core.testing.TestEngines.eventually;
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callengine.core.agent.Activity;
+import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.QueueSpec;
+import io.callengine.core.call.CallView;
 import io.callengine.core.events.CallCenterEvent;
+import io.callengine.core.records.CallRecord;
+import io.callengine.core.records.CallRecordFilter;
 import io.callengine.core.testing.TestEngines;
+import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +98,30 @@ record SipTestNode(CallCenterEngine engine, SipService sip, int port, List<TestP
   TestPhone agentInNewQueue(String id, String queueId) throws Exception {
     queue(queueId);
     return agent(id, queueId);
+  }
+
+  AgentView agentView(String id) throws Exception {
+    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  CallView call(String callId) throws Exception {
+    return engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** The call's record, or null before the projection has written it. */
+  CallRecord record(String callId) throws Exception {
+    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
+  }
+
+  /** The caller's {@code call} is answered, {@code agent}'s phone rings and answers, the caller hears the agent; returns the call id. */
+  String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
+    assertEquals(200, call.awaitFinal().getStatusCode());
+    call.useAnswer();
+    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
+    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
+    assertTrue(heard(agent, "hello from " + agentId, caller), agentId + " is heard by the caller");
+    return agentView(agentId).currentCalls().get(0);
   }
 
   /** The engine's events from now on. */

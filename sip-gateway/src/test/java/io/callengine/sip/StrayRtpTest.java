@@ -1,5 +1,6 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -46,19 +47,6 @@ class StrayRtpTest {
    * Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s: the hold music
    * queued at the listener's socket before the bridge is read past, so only the payload counts.
    */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 500; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
-  }
-
   @Test
   void aStraySenderFirstDoesNotKeepTheCallersMedia() throws Exception {
     engine.admin().createQueue(QueueSpec.of("stray-q", "stray-q")).toCompletableFuture().get(5, TimeUnit.SECONDS);

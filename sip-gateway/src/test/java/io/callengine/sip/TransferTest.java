@@ -1,5 +1,7 @@
 package io.callengine.sip;
 
+import static io.callengine.sip.testing.PhoneChecks.got;
+import static io.callengine.sip.testing.PhoneChecks.heard;
 import static io.callengine.core.testing.TestEngines.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callengine.core.Refusal;
 import io.callengine.core.agent.Activity;
-import io.callengine.core.agent.AgentView;
 import io.callengine.core.agent.Presence;
 import io.callengine.core.api.AgentSpec;
 import io.callengine.core.api.CallCenterEngine;
@@ -19,7 +20,6 @@ import io.callengine.core.call.TransferTarget;
 import io.callengine.core.events.CallCenterEvent;
 import io.callengine.core.queue.WaitingCall;
 import io.callengine.core.records.CallRecord;
-import io.callengine.core.records.CallRecordFilter;
 import io.callengine.sip.testing.OutgoingCall;
 import io.callengine.sip.testing.TestPhone;
 import java.time.Duration;
@@ -59,21 +59,6 @@ class TransferTest {
     node.close();
   }
 
-  /** A queue with a long wrap-up, so that an agent who handed a call over is seen in it. */
-  private static AgentView agentView(String id) throws Exception {
-    return engine.admin().getAgent(id).toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
-
-  /** The caller dials {@code queueId}; {@code agent}'s phone rings and answers; audio flows; returns the call id. */
-  private static String connect(TestPhone caller, OutgoingCall call, String agentId, TestPhone agent) throws Exception {
-    assertEquals(200, call.awaitFinal().getStatusCode());
-    call.useAnswer();
-    assertEquals("INVITE", agent.events.poll(10, TimeUnit.SECONDS), "the engine rings " + agentId);
-    eventually(Duration.ofSeconds(5), agentId + " is on the call", () -> agentView(agentId).activity() == Activity.ON_CALL);
-    assertTrue(agent.rtp.sendUntilHeard("hello from " + agentId, caller.rtp, 50), agentId + " is heard by the caller");
-    return agentView(agentId).currentCalls().get(0);
-  }
-
   private static CallView transfer(String agentId, String callId, TransferTarget target) throws Exception {
     return engine.agent(agentId).transfer(callId, target).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -87,43 +72,16 @@ class TransferTest {
     }
   }
 
-  private static CallRecord record(String callId) throws Exception {
-    return engine.callRecords().list(CallRecordFilter.all()).toCompletableFuture()
-        .get(5, TimeUnit.SECONDS).stream().filter(r -> r.callId().equals(callId)).findFirst().orElse(null);
-  }
-
   /**
    * Whether {@code listener} hears {@code payload} from {@code speaker} within 10 s: the hold music
    * a caller heard until now is read past (it queues up in his socket), so only the payload counts.
    */
-  private static boolean heard(TestPhone speaker, String payload, TestPhone listener) throws java.io.IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      speaker.rtp.send(payload);
-      for (int packets = 0; packets < 200; packets++) {
-        String got = listener.rtp.receive(50);
-        if (got == null) break;
-        if (payload.equals(got)) return true;
-      }
-    }
-    return false;
-  }
-
   /** Waits until the call is connected to {@code party}: its phone answered, so it has read the engine's SDP. */
   private static void connectedTo(String callId, String party) throws Exception {
     eventually(Duration.ofSeconds(10), "the call is connected to " + party, () -> {
       CallView call = engine.supervisor().call(callId).toCompletableFuture().get(5, TimeUnit.SECONDS);
       return call.status() == CallStatus.CONNECTED && party.equals(call.agentId());
     });
-  }
-
-  /** Polls the phone's events until {@code method}, within 10 s; false when it never came. */
-  private static boolean got(TestPhone phone, String method) throws InterruptedException {
-    for (int i = 0; i < 20; i++) {
-      String event = phone.events.poll(500, TimeUnit.MILLISECONDS);
-      if (method.equals(event)) return true;
-    }
-    return false;
   }
 
   @Test
@@ -133,7 +91,7 @@ class TransferTest {
     TestPhone first = node.agent("t1-ann", "tq1");
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5551001")) {
-      String callId = connect(caller, caller.call("tq1"), "t1-ann", first);
+      String callId = node.connect(caller, caller.call("tq1"), "t1-ann", first);
       // The next agent's phone takes its time: the caller waits on hold music meanwhile.
       TestPhone next = node.agent("t1-bob", "tq1b");
       next.answerDelayMillis = 1500;
@@ -147,14 +105,14 @@ class TransferTest {
       connectedTo(callId, "t1-bob");
       assertTrue(heard(next, "hello from bob", caller), "the caller hears the next agent");
       assertTrue(heard(caller, "hello from caller", next), "and the next agent hears the caller");
-      eventually(Duration.ofSeconds(5), "the first agent is in wrap-up", () -> agentView("t1-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the first agent is in wrap-up", () -> node.agentView("t1-ann").activity() == Activity.WRAP_UP);
       events.fishForMessage(Duration.ofSeconds(5), "the transfer is published",
           e -> e instanceof io.callengine.core.events.CallTransferred t && t.callId().equals(callId) && "t1-ann".equals(t.agentId())
               && "queue:tq1b".equals(t.target()) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
 
       assertEquals(200, next.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "one record links both agents and counts the call completed", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.disposition() == Disposition.COMPLETED && "t1-bob".equals(r.agentId())
             && r.transferredFrom().equals(List.of("t1-ann")) && r.transfers() == 1 && r.queues().equals(List.of("tq1", "tq1b"));
       });
@@ -171,7 +129,7 @@ class TransferTest {
     engine.agent("t2-off").updateStatus(Presence.BREAK, "lunch").toCompletableFuture().get(5, TimeUnit.SECONDS);
     try (TestPhone early = node.phone("5552001"); TestPhone later = node.phone("5552002")) {
       OutgoingCall earlyCall = early.call("tq2");
-      String callId = connect(early, earlyCall, "t2-ann", first);
+      String callId = node.connect(early, earlyCall, "t2-ann", first);
       OutgoingCall laterCall = later.call("tq2b");
       assertEquals(200, laterCall.awaitFinal().getStatusCode());
       eventually(Duration.ofSeconds(5), "the later caller waits", () -> waiting("tq2b").size() == 1);
@@ -182,7 +140,7 @@ class TransferTest {
       earlyCall.hangUp();
       laterCall.hangUp();
       eventually(Duration.ofSeconds(10), "a caller hanging up after a transfer is no abandon", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && r.disposition() == Disposition.COMPLETED;
       });
     }
@@ -199,7 +157,7 @@ class TransferTest {
     TestPhone first = node.agent("t3-ann", "tq3");
     TestPhone named = node.agent("t3-dan", "tq3b");
     try (TestPhone caller = node.phone("5553001")) {
-      String callId = connect(caller, caller.call("tq3"), "t3-ann", first);
+      String callId = node.connect(caller, caller.call("tq3"), "t3-ann", first);
       CallView ringing = transfer("t3-ann", callId, TransferTarget.agent("t3-dan"));
       assertEquals(CallStatus.OFFERING, ringing.status());
       assertEquals(List.of("t3-dan"), ringing.offeredTo());
@@ -207,11 +165,11 @@ class TransferTest {
       connectedTo(callId, "t3-dan");
       assertTrue(heard(named, "hello from dan", caller), "the caller hears the named agent");
       assertTrue(got(first, "BYE"), "the first agent's leg got BYE");
-      eventually(Duration.ofSeconds(5), "the first agent is in wrap-up", () -> agentView("t3-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the first agent is in wrap-up", () -> node.agentView("t3-ann").activity() == Activity.WRAP_UP);
       caller.events.clear();
       assertEquals(200, named.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record names both agents", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "t3-dan".equals(r.agentId()) && r.transferredFrom().equals(List.of("t3-ann"))
             && r.disposition() == Disposition.COMPLETED;
       });
@@ -227,7 +185,7 @@ class TransferTest {
     silent.answer = TestPhone.Answer.NEVER;
     TestProbe<CallCenterEvent> events = node.events();
     try (TestPhone caller = node.phone("5554001")) {
-      String callId = connect(caller, caller.call("tq4"), "t4-ann", first);
+      String callId = node.connect(caller, caller.call("tq4"), "t4-ann", first);
       transfer("t4-ann", callId, TransferTarget.agent("t4-sam"));
       assertEquals("INVITE", silent.events.poll(10, TimeUnit.SECONDS), "the named agent's phone rings");
       assertEquals(Refusal.CONFLICT, refusalOf("t4-ann", callId, TransferTarget.queue("tq4b", true, null)),
@@ -238,11 +196,11 @@ class TransferTest {
               ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
       connectedTo(callId, "t4-ann");
       assertTrue(heard(first, "hello again", caller), "the caller talks to the first agent again");
-      eventually(Duration.ofSeconds(5), "the first agent is on the call again", () -> agentView("t4-ann").activity() == Activity.ON_CALL);
-      assertEquals(Activity.IDLE, agentView("t4-sam").activity(), "the named agent is free again");
+      eventually(Duration.ofSeconds(5), "the first agent is on the call again", () -> node.agentView("t4-ann").activity() == Activity.ON_CALL);
+      assertEquals(Activity.IDLE, node.agentView("t4-sam").activity(), "the named agent is free again");
       assertEquals(200, first.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "no transfer on the record", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && "t4-ann".equals(r.agentId()) && r.transfers() == 0 && r.disposition() == Disposition.COMPLETED;
       });
     }
@@ -257,7 +215,7 @@ class TransferTest {
     phones.add(partner);
     phones.add(stranger);
     try (TestPhone caller = node.phone("5555001")) {
-      String callId = connect(caller, caller.call("tq5"), "t5-ann", first);
+      String callId = node.connect(caller, caller.call("tq5"), "t5-ann", first);
       assertEquals(Refusal.FORBIDDEN, refusalOf("t5-ann", callId, TransferTarget.outside(stranger.contact())),
           "an address off the allowlist: 403");
       assertNull(stranger.events.poll(1, TimeUnit.SECONDS), "and no INVITE went to it");
@@ -269,10 +227,10 @@ class TransferTest {
       connectedTo(callId, partner.contact());
       assertTrue(heard(partner, "hello from partner", caller), "the caller hears the outside party");
       assertTrue(heard(caller, "hello partner", partner), "and is heard by it");
-      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> agentView("t5-ann").activity() == Activity.WRAP_UP);
+      eventually(Duration.ofSeconds(5), "the agent is in wrap-up", () -> node.agentView("t5-ann").activity() == Activity.WRAP_UP);
       assertEquals(200, partner.hangUpIncoming().getStatusCode());
       eventually(Duration.ofSeconds(10), "the record names the outside party", () -> {
-        CallRecord r = record(callId);
+        CallRecord r = node.record(callId);
         return r != null && partner.contact().equals(r.agentId()) && r.transferredFrom().equals(List.of("t5-ann"));
       });
     }
@@ -285,7 +243,7 @@ class TransferTest {
     TestPhone first = node.agent("t6-ann", "tq6");
     try (TestPhone caller = node.phone("5556001")) {
       OutgoingCall call = caller.call("tq6");
-      String callId = connect(caller, call, "t6-ann", first);
+      String callId = node.connect(caller, call, "t6-ann", first);
       assertEquals(403, call.refresh("REFER", Map.of("Refer-To", "<sip:tq6b@127.0.0.1>")).getStatusCode(),
           "the caller may not transfer the call: 403");
       assertEquals(403, first.referIncoming("<sip:tq6b@127.0.0.1?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>").getStatusCode(),
