@@ -13,7 +13,6 @@ import io.callengine.sip.media.MonitorMode;
 import io.callengine.sip.media.Negotiation;
 import io.callengine.sip.media.RtpEndpoint;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -172,7 +171,7 @@ final class CallConsult implements DialedLeg.Listener {
     boolean namesHeld = targetAnswered() && SipMessages.replacedCallId(in.request()).equals(agent.sipCallId());
     AgentLegs.Leg referred = namesHeld ? phone.referredAs(agent.agentId()) : null;
     if (referred == null) {
-      parts.messages().respond(in.transaction(), in.request(), Response.FORBIDDEN, "Replaces names no dialog of a consult of this call", null, null, List.of());
+      parts.messages().respond(in, Response.FORBIDDEN, "Replaces names no dialog of a consult of this call");
       return;
     }
     String agentId = agent.agentId();

@@ -287,15 +287,9 @@ public final class CallSession {
         negotiation.telephoneEvent().map(te -> te.payloadType()).orElse(null));
   }
 
-  boolean isConnectedLeg(String agentCallId) {
-    AgentLegs.Leg connected = agents.connected();
-    return connected != null && connected.sipCallId().equals(agentCallId);
-  }
-
   /** A 200 for an agent INVITE we gave up on (or that lost the race): take it and hang up at once. */
   void lateAgentAnswer(SipIn.ResponseIn in) {
-    AgentLegs.Leg connected = agents.connected();
-    if (connected != null && connected.sipCallId().equals(callIdOf(in.response()))) return; // a retransmission: the dialog re-ACKs
+    if (agents.isConnected(callIdOf(in.response()))) return; // a retransmission: the dialog re-ACKs
     messages.hangUpUnwanted(in);
   }
 

@@ -6,7 +6,6 @@ import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.CallTransfers;
 import io.callengine.core.call.TransferTarget;
 import io.callengine.sip.media.RtpEndpoint;
-import java.util.List;
 import java.util.Optional;
 import javax.sip.Dialog;
 import javax.sip.address.SipURI;
@@ -198,19 +197,14 @@ final class CallTransferLeg {
     if (connected == null || !connected.agentId().equals(fromAgentId)) return false;
     if (referring != null) finalNotify(new ReferAnswered(Response.OK, "OK"));
     if (customer != null) customer.unbridge();
-    AgentLegs.Leg released = agents.releaseConnected();
-    if (notifying != null && released.sipCallId().equals(notifying.sipCallId())) {
-      byeAfterNotify = released;
-      timers.startSingleTimer(ByeDue.INSTANCE, ByeDue.INSTANCE, NOTIFY_ANSWER_WAIT);
-    } else {
-      messages.bye(released.dialog());
-    }
+    byeAfterNotify(agents.releaseConnected());
     return true;
   }
 
   /**
    * {@code leg} gets BYE once the phone has answered the NOTIFY in flight on it (or after the
-   * wait): the consult call of a phone that sent its REFER in that call rather than the held one.
+   * wait): the agent's leg handed over, or the consult call of a phone that sent its REFER in that
+   * call rather than the held one.
    */
   void byeAfterNotify(AgentLegs.Leg leg) {
     if (notifying != null && notifying.sipCallId().equals(leg.sipCallId())) {
@@ -245,7 +239,7 @@ final class CallTransferLeg {
   }
 
   private void respond(SipIn.RequestIn in, int status, String reason) {
-    messages.respond(in.transaction(), in.request(), status, reason, null, null, List.of());
+    messages.respond(in, status, reason);
   }
 
   /** A NOTIFY in the REFER's dialog (RFC 3515 2.4.5): the transfer's progress as a sipfrag status line. */

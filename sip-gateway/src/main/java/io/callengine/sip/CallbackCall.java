@@ -219,8 +219,7 @@ final class CallbackCall extends AbstractBehavior<CallSession.Message> {
     Request request = in.request();
     // A callback is not transferred: a REFER that got 200 would make the phone believe it was.
     boolean refer = "REFER".equals(request.getMethod());
-    messages.respond(in.transaction(), request, refer ? Response.FORBIDDEN : Response.OK, refer ? "A callback is not transferred" : null,
-        null, null, List.of());
+    messages.respond(in, refer ? Response.FORBIDDEN : Response.OK, refer ? "A callback is not transferred" : null);
     if (!Request.BYE.equals(request.getMethod())) return this;
     boolean byCustomer = callIdOf(request).equals(customerCallId);
     if (!connected) return byCustomer ? customerFailed("customer hung up at once") : onAgentLeftBeforeCustomer();

@@ -42,7 +42,7 @@ final class ConnectedPhase extends SessionPhase {
   }
 
   private boolean isAgentReInvite(SipIn.RequestIn in) {
-    return Request.INVITE.equals(in.request().getMethod()) && s.isConnectedLeg(CallSession.callIdOf(in.request()));
+    return Request.INVITE.equals(in.request().getMethod()) && s.agents.isConnected(CallSession.callIdOf(in.request()));
   }
 
   /** The agent's phone holds or resumes the call (or just refreshes its session). */

@@ -151,7 +151,7 @@ final class PhoneConsultLeg {
 
   /** A phone's call this session cannot take. */
   void refuse(CallConsult.PhoneCall m, int status, String reason) {
-    messages.respond(m.invite().transaction(), m.invite().request(), status, reason, null, null, List.of());
+    messages.respond(m.invite(), status, reason);
   }
 
   /** One of the phone call's own steps. */

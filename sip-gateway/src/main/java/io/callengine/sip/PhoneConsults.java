@@ -82,7 +82,7 @@ final class PhoneConsults {
   }
 
   private void refuse(SipIn.RequestIn in, int status, String reason) {
-    parts.messages().respond(in.transaction(), in.request(), status, reason, null, null, java.util.List.of());
+    parts.messages().respond(in, status, reason);
   }
 
   private static Optional<String> sipUserOf(Request request) {

@@ -169,7 +169,7 @@ abstract class SessionPhase extends AbstractBehavior<Message> {
       return this;
     }
     if (s.consult.owns(agentCallId)) { s.consult.response(in); return this; }
-    if (s.isConnectedLeg(agentCallId) && s.hold.answers(response)) {
+    if (s.agents.isConnected(agentCallId) && s.hold.answers(response)) {
       s.hold.answered(response, in.transaction() != null ? in.transaction().getDialog() : null);
       return this;
     }

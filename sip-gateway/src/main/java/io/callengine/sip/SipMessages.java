@@ -68,6 +68,11 @@ public final class SipMessages {
     respond(transaction, request, status, null, toTag, sdp, extraHeaders);
   }
 
+  /** Answers {@code in} with {@code status} and the reason phrase {@code reason} (null: the status's usual one). */
+  public void respond(SipIn.RequestIn in, int status, String reason) {
+    respond(in.transaction(), in.request(), status, reason, null, null, List.of());
+  }
+
   /** {@code reason}: the reason phrase, or null for the status's usual one. */
   public void respond(ServerTransaction transaction, Request request, int status, String reason, String toTag, String sdp,
       List<javax.sip.header.Header> extraHeaders) {

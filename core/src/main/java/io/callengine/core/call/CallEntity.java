@@ -187,7 +187,7 @@ public final class CallEntity
   /** The named agent of a transfer answered its reservation: {@code reservation} null when it refused ({@code refusal} says why). */
   record TransferTargetReserved(Transfer transfer, Reservation reservation, String refusal) implements Command {}
   /** The target queue's answer to a transfer, asked before it is stored; {@code admission} null when the ask failed ({@code error}). */
-  record TransferQueueChecked(Transfer transfer, Admission admission, String error) implements Command {}
+  record TransferQueueChecked(Transfer transfer, Admission admission, Refusal refusal, String error) implements Command {}
   /** The agent who handed the call over answered the reservation asked to ring it again; null when it cannot take the call. */
   record RingBackReserved(Reservation reservation) implements Command {}
   /**
@@ -744,7 +744,7 @@ public final class CallEntity
   /** The queue is asked first: one that would refuse the call leaves it with the agent, and the agent hears why. */
   private ReplyEffect<Event, CallState> checkTargetQueue(Transfer cmd) {
     context.pipeToSelf(QueueTransferCheck.ask(asks, peers, staffed, cmd.target().queueId()), (admission, error) ->
-        new TransferQueueChecked(cmd, admission, error == null ? null : Refusal.toException(error).refusal() + ": " + error.getMessage()));
+        new TransferQueueChecked(cmd, admission, error == null ? null : Refusal.toException(error).refusal(), error == null ? null : error.getMessage()));
     return Effect().noReply();
   }
 
@@ -753,7 +753,7 @@ public final class CallEntity
     java.util.Optional<StatusReply<CallView>> refusal = TransferRules.refusal(state, cmd);
     if (refusal.isPresent()) return Effect().reply(cmd.replyTo(), refusal.get());
     if (m.admission() != null && m.admission().outcome() == Admission.Outcome.QUEUED) return transferToQueue(state, cmd);
-    StatusReply<CallView> reply = TransferRules.queueRefused(cmd.target().queueId(), m.admission(), m.error());
+    StatusReply<CallView> reply = TransferRules.queueRefused(cmd.target().queueId(), m.admission(), m.refusal(), m.error());
     TransferRules.publishFailed(events, state, cmd.fromAgentId(), cmd.target().label(), reply.getError().getMessage(), clock.instant());
     return Effect().reply(cmd.replyTo(), reply);
   }

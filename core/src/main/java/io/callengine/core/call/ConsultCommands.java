@@ -37,6 +37,8 @@ final class ConsultCommands {
   private final Asks asks;
   private final Peers peers;
   private final CallNotices notices;
+  /** The consult whose hand-over the legs are doing now; not stored: a restart forgets the ask with it. */
+  private String completing;
 
   ConsultCommands(String callId, Clock clock, EffectFactories<CallEntity.Event, CallState> effect,
       BiFunction<CallState, List<CallEntity.Event>, EffectBuilder<CallEntity.Event, CallState>> persist,
@@ -133,6 +135,9 @@ final class ConsultCommands {
     if (notHers.isPresent()) return effect.reply(cmd.replyTo(), notHers.get());
     Consult consult = state.consult();
     if (consult == null) return effect.reply(cmd.replyTo(), Refusal.CONFLICT.reply("call " + callId + " has no consult running"));
+    if (consult.id().equals(completing)) {
+      return effect.reply(cmd.replyTo(), Refusal.CONFLICT.reply("the call is being handed over to " + consult.targetLabel()));
+    }
     return switch (cmd.to()) {
       case COMPLETED, CONFERENCE -> !consult.answered()
           ? effect.reply(cmd.replyTo(), Refusal.CONFLICT.reply("the consult's target " + consult.targetLabel() + " has not answered yet"))
@@ -145,16 +150,20 @@ final class ConsultCommands {
   /**
    * The attended transfer. The legs hand the caller over first and only then is it stored: a
    * target who hung up at that very moment leaves the call with its agent (409), never stored
-   * with someone who is no longer on it.
+   * with someone who is no longer on it. Meanwhile other steps of the consult are refused (409),
+   * so that no cancel is stored for a caller the legs have already handed over.
    */
   private ReplyEffect<CallEntity.Event, CallState> complete(CallState state, Consult consult, CallEntity.ChangeConsult cmd) {
-    context.pipeToSelf(asks.<CallLegs.Command, Done>askRetrying(state.legs(), r -> new CallLegs.CompleteConsult(callId, consult.id(), r)),
+    completing = consult.id();
+    // The legs live on one node and do not move: a plain ask, whose timeout says they are gone.
+    context.pipeToSelf(asks.<CallLegs.Command, Done>ask(state.legs(), r -> new CallLegs.CompleteConsult(callId, consult.id(), r)),
         (done, error) -> new CallEntity.ConsultHandedOver(consult.id(), cmd, error == null ? null : error.getMessage()));
     return effect.noReply();
   }
 
   /** The legs handed the caller to the target: the target takes the call as a blind transfer's would, the agent goes to wrap-up. */
   ReplyEffect<CallEntity.Event, CallState> onHandedOver(CallState state, CallEntity.ConsultHandedOver m) {
+    if (m.consultId().equals(completing)) completing = null;
     Consult consult = state.consult();
     ActorRef<StatusReply<ConsultView>> replyTo = m.change().replyTo();
     if (consult == null || !consult.id().equals(m.consultId())) {

@@ -73,11 +73,10 @@ final class TransferRules {
    * NOT_FOUND, one that did not answer UNAVAILABLE, one that refuses it (full, no agent, its
    * overflow refusing) CONFLICT with the queue's reason.
    */
-  static StatusReply<CallView> queueRefused(String queueId, io.callengine.core.queue.Admission admission, String error) {
+  static StatusReply<CallView> queueRefused(String queueId, io.callengine.core.queue.Admission admission, Refusal refusal, String error) {
     if (admission != null) return Refusal.CONFLICT.reply("queue " + queueId + " does not take the call: " + admission.reason());
-    String text = String.valueOf(error);
-    if (text.startsWith(Refusal.NOT_FOUND.name() + ": ")) return Refusal.NOT_FOUND.reply("queue " + queueId + " does not exist");
-    return Refusal.UNAVAILABLE.reply("queue " + queueId + " did not answer: " + text);
+    if (refusal == Refusal.NOT_FOUND) return Refusal.NOT_FOUND.reply(error); // names the queue, the target or one it overflows to
+    return Refusal.UNAVAILABLE.reply("queue " + queueId + " did not answer: " + error);
   }
 
   /** The agent who handed the call to {@code answering}, when a transfer rang it; null otherwise (a ring-back included). */

@@ -25,7 +25,9 @@ public final class Database implements AutoCloseable {
 
   public Database(Config db) {
     this.kind = db.getString("kind");
-    this.h2File = db.getString("url").startsWith("jdbc:h2:") && !db.getString("url").startsWith("jdbc:h2:mem:");
+    // Embedded in this process alone: not in memory, not a server's (tcp:, ssl:), not shared by AUTO_SERVER.
+    String url = db.getString("url");
+    this.h2File = url.startsWith("jdbc:h2:file:") && !url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE");
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("callengine-read-side");
     hikari.setJdbcUrl(db.getString("url"));

@@ -119,6 +119,7 @@ class CallConsultTest {
     CallLegs.CompleteConsult handOver = completeAsked();
     assertEquals(consultId, handOver.consultId());
     assertEquals("alice", kit.getState().agentId(), "nothing is stored before the legs handed the caller over");
+    assertEquals(Refusal.CONFLICT, refusal(change("alice", ConsultView.State.ENDED)), "no cancel while the legs hand the caller over");
     handOver.replyTo().tell(StatusReply.ack());
     assertEquals(ConsultView.State.COMPLETED, completed.receiveMessage().getValue().state());
     CallState after = kit.getState();
