@@ -28,6 +28,7 @@ import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -71,79 +72,73 @@ final class Registrar {
       messages.respond(transaction, request, Response.BAD_REQUEST, null);
       return;
     }
-    InetAddress source = FloodGuard.sourceOf(request);
-    if (lockout.refuses(source, toUri.getUser())) {
-      messages.respond(transaction, request, Response.FORBIDDEN, null);
-      return;
-    }
-    Optional<DigestCredentials> credentials = credentials(request);
-    upgrades.seen(toUri.getUser(), credentials.flatMap(c -> Algorithm.of(c.algorithm())).orElse(null));
-    if (credentials.isEmpty()) {
-      challenge(transaction, request, null);
-      return;
-    }
-    if (!credentials.get().username().equals(toUri.getUser())) {
-      lockout.failed(source, toUri.getUser(), "username-mismatch");
-      messages.respond(transaction, request, Response.FORBIDDEN, null);
-      return;
-    }
-    if (!answersThisRequest(credentials.get(), request)) { // RFC 7616 3.4.6: uri must be the Request-URI
-      messages.respond(transaction, request, Response.BAD_REQUEST, null);
-      return;
-    }
-    int expires = expires(request);
-    if (expires > 0 && expires < settings.minExpires()) {
-      messages.respond(transaction, request, Response.INTERVAL_TOO_BRIEF, null, null, List.of(minExpires()));
-      return;
-    }
-    int granted = Math.min(expires, settings.maxExpires());
-    lookUp(toUri.getUser()).whenComplete((found, error) -> {
-      if (error != null) {
-        messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
-        return;
-      }
-      SipCredentials secret = found.credentials() != null ? found.credentials() : NOBODY;
-      Algorithm algorithm = Algorithm.of(credentials.get().algorithm()).orElse(Algorithm.MD5);
-      DigestVerifier.Result result = verifier.verify(credentials.get(), request.getMethod(), algorithm.ha1Of(secret));
-      if (result == DigestVerifier.Result.STALE && found.agentId() != null) {
-        challenge(transaction, request, upgrades.staleChallenge(toUri.getUser()));
-      } else if (result != DigestVerifier.Result.OK || found.agentId() == null) {
-        lockout.failed(source, toUri.getUser(), found.agentId() == null ? "unknown-user" : "wrong-credentials");
-        challenge(transaction, request, null);
-      } else {
-        lockout.succeeded(source, toUri.getUser());
-        bind(found.agentId(), request, transaction, granted, use(credentials.get()));
-      }
+    verify(request, transaction, toUri.getUser(), () -> refusesExpires(request, transaction)).thenAccept(verified -> {
+      if (verified != null) bind(verified.agentId(), request, transaction, Math.min(expires(request), settings.maxExpires()), verified.use());
     });
+  }
+
+  /** An Expires under the minimum: 423 with Min-Expires (RFC 3261 10.3). */
+  private boolean refusesExpires(Request request, ServerTransaction transaction) {
+    int expires = expires(request);
+    if (expires <= 0 || expires >= settings.minExpires()) return false;
+    messages.respond(transaction, request, Response.INTERVAL_TOO_BRIEF, null, null, List.of(minExpires()));
+    return true;
   }
 
   /**
    * Digest-authenticates a request other than REGISTER from the phone of SIP user {@code sipUser}
    * (an agent's phone placing a consult call) exactly as a REGISTER: 401 with the same challenges
-   * until the answer verifies, the same lockout. Completes with the agent's id, or with null once
-   * it has answered the request itself (401, 403, 400 or 503).
+   * until the answer verifies, the same lockout, and an answer that replays the agent's last one
+   * is taken as wrong. Completes with the agent's id, or with null once it has answered the
+   * request itself (401, 403, 400 or 503).
    */
   CompletionStage<String> authenticate(Request request, ServerTransaction transaction, String sipUser) {
+    return verify(request, transaction, sipUser, () -> false).thenCompose(verified -> {
+      if (verified == null) return CompletableFuture.completedFuture(null);
+      return engine.asks().<AgentEntity.Command, Done>askRetrying(
+              engine.sharding().entityRefFor(AgentEntity.ENTITY_KEY, verified.agentId()), r -> new AgentEntity.UseDigest(verified.use(), r))
+          .handle((done, error) -> {
+            if (error == null) return verified.agentId();
+            if (Refusal.toException(error).refusal() == Refusal.CONFLICT) challenge(transaction, request, null); // replayed: as if wrong
+            else messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
+            return null;
+          });
+    });
+  }
+
+  /** The agent a digest answer authenticates, and the use of its nonce that a replay would repeat. */
+  private record Verified(String agentId, DigestUse use) {}
+
+  /**
+   * What every authenticated request goes through: the lockout (403), the challenge (401), the
+   * username (403) and the digest's uri (400); then {@code refusedBeforeLookUp}, which may answer
+   * the request itself; then the secret, looked up and verified (401, stale 401, 503). Completes
+   * with what it authenticates, or null once the request is answered.
+   */
+  private CompletionStage<Verified> verify(Request request, ServerTransaction transaction, String user,
+      java.util.function.BooleanSupplier refusedBeforeLookUp) {
     InetAddress source = FloodGuard.sourceOf(request);
-    if (lockout.refuses(source, sipUser)) {
+    if (lockout.refuses(source, user)) {
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return CompletableFuture.completedFuture(null);
     }
     Optional<DigestCredentials> credentials = credentials(request);
+    upgrades.seen(user, credentials.flatMap(c -> Algorithm.of(c.algorithm())).orElse(null));
     if (credentials.isEmpty()) {
       challenge(transaction, request, null);
       return CompletableFuture.completedFuture(null);
     }
-    if (!credentials.get().username().equals(sipUser)) {
-      lockout.failed(source, sipUser, "username-mismatch");
+    if (!credentials.get().username().equals(user)) {
+      lockout.failed(source, user, "username-mismatch");
       messages.respond(transaction, request, Response.FORBIDDEN, null);
       return CompletableFuture.completedFuture(null);
     }
-    if (!answersThisRequest(credentials.get(), request)) {
+    if (!answersThisRequest(credentials.get(), request)) { // RFC 7616 3.4.6: uri must be the Request-URI
       messages.respond(transaction, request, Response.BAD_REQUEST, null);
       return CompletableFuture.completedFuture(null);
     }
-    return lookUp(sipUser).handle((found, error) -> {
+    if (refusedBeforeLookUp.getAsBoolean()) return CompletableFuture.completedFuture(null);
+    return lookUp(user).handle((found, error) -> {
       if (error != null) {
         messages.respond(transaction, request, Response.SERVICE_UNAVAILABLE, null);
         return null;
@@ -152,16 +147,16 @@ final class Registrar {
       Algorithm algorithm = Algorithm.of(credentials.get().algorithm()).orElse(Algorithm.MD5);
       DigestVerifier.Result result = verifier.verify(credentials.get(), request.getMethod(), algorithm.ha1Of(secret));
       if (result == DigestVerifier.Result.STALE && found.agentId() != null) {
-        challenge(transaction, request, upgrades.staleChallenge(sipUser));
+        challenge(transaction, request, upgrades.staleChallenge(user));
         return null;
       }
       if (result != DigestVerifier.Result.OK || found.agentId() == null) {
-        lockout.failed(source, sipUser, found.agentId() == null ? "unknown-user" : "wrong-credentials");
+        lockout.failed(source, user, found.agentId() == null ? "unknown-user" : "wrong-credentials");
         challenge(transaction, request, null);
         return null;
       }
-      lockout.succeeded(source, sipUser);
-      return found.agentId();
+      lockout.succeeded(source, user);
+      return new Verified(found.agentId(), use(credentials.get()));
     });
   }
 
@@ -184,7 +179,7 @@ final class Registrar {
 
   /**
    * Known user or not, the same two reads of this node's copies (the unknown user's second read
-   * misses) and, in {@link #handle}, the same hashing: the time of a 401 does not tell whether
+   * misses) and, in {@link #verify}, the same hashing: the time of a 401 does not tell whether
    * the user exists. The entity is asked only for an agent whose secret is not in this node's
    * copy: before the entity's first recovery after a cold start, or just after a delete.
    */

@@ -202,6 +202,8 @@ class PhoneConsultTest {
       Response noCall = ann.callThroughEngine(engineUri("p3-bob"), "secret-p3-ann").awaitFinal();
       assertEquals(403, noCall.getStatusCode(), "an agent with no connected call: 403");
       assertEquals("No connected call to consult on", noCall.getReasonPhrase());
+      assertEquals(401, ann.replayConsultInvite(engineUri("p3-bob")).awaitFinal().getStatusCode(),
+          "the same answer to the challenge sent again (a replay): 401, as a replayed REGISTER");
       Response notAgent = stranger.callThroughEngine(partner.contact(), null).awaitFinal();
       assertTrue(notAgent.getStatusCode() >= 300, "a phone that is no agent's calls no one out: it is a customer call, here "
           + notAgent.getStatusCode());

@@ -59,6 +59,11 @@ public final class AgentEntity
    */
   public record Register(String contact, int expiresSeconds, DigestUse digest, ActorRef<StatusReply<AgentView>> replyTo)
       implements Command {}
+  /**
+   * Another request from the agent's phone (a consult call's INVITE) passed its digest {@code digest}:
+   * refused (CONFLICT) when it replays the last use, as a REGISTER would be; the last use otherwise.
+   */
+  public record UseDigest(DigestUse digest, ActorRef<StatusReply<Done>> replyTo) implements Command {}
   public record GetCredentials(ActorRef<StatusReply<SipCredentials>> replyTo) implements Command {}
   /**
    * The SIP gateway's OPTIONS probe of the phone at {@code contact}: {@code reachable} false when
@@ -97,6 +102,8 @@ public final class AgentEntity
   public record Registered(String contact, Instant expiresAt, DigestUse digest) implements Event {}
   /** {@code digest}: the REGISTER that removed the binding; null when the binding lapsed. */
   public record Unregistered(Instant at, DigestUse digest) implements Event {}
+  /** A request other than REGISTER was authenticated with {@code digest}. */
+  public record DigestUsed(DigestUse digest) implements Event {}
   public record PhoneUnreachable(String contact, String reason, Instant at) implements Event {}
   public record PhoneReachable(String contact, Instant at) implements Event {}
   public record Reserved(String callId, Instant at) implements Event {}
@@ -175,6 +182,7 @@ public final class AgentEntity
         .onCommand(Get.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(SetPresence.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Register.class, (s, c) -> notFound(c.replyTo()))
+        .onCommand(UseDigest.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(GetCredentials.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(ReportReachability.class, (s, c) -> notFound(c.replyTo()))
         .onCommand(Reserve.class, (s, c) -> notFound(c.replyTo()))
@@ -192,6 +200,7 @@ public final class AgentEntity
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.view(clock.instant()))))
         .onCommand(SetPresence.class, this::onSetPresence)
         .onCommand(Register.class, this::onRegister)
+        .onCommand(UseDigest.class, this::onUseDigest)
         .onCommand(ReportReachability.class, this::onReportReachability)
         .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.credentials())))
         .onCommand(Reserve.class, this::onReserve)
@@ -263,6 +272,13 @@ public final class AgentEntity
     return Effect().persist(event)
         .thenRun(s -> { armTimers(s); changed(s); })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view(clock.instant())));
+  }
+
+  private ReplyEffect<Event, AgentState> onUseDigest(AgentState state, UseDigest cmd) {
+    if (cmd.digest().replays(state.lastDigest())) {
+      return Effect().reply(cmd.replyTo(), Refusal.CONFLICT.reply("digest nonce count already used"));
+    }
+    return Effect().persist(new DigestUsed(cmd.digest())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   /** Persisted only when it changes something, so a phone answering every probe writes nothing. */
@@ -423,6 +439,7 @@ public final class AgentEntity
         .onEvent(PresenceChanged.class, (s, e) -> s.withPresence(e.presence(), e.reason()))
         .onEvent(PresenceRequested.class, (s, e) -> s.withPendingPresence(e.presence(), e.reason()))
         .onEvent(Registered.class, (s, e) -> s.withRegistration(e.contact(), e.expiresAt(), e.digest()))
+        .onEvent(DigestUsed.class, (s, e) -> s.withRegistration(s.contact(), s.registrationExpiresAt(), e.digest()))
         .onEvent(Unregistered.class, (s, e) -> s.withRegistration(null, null, e.digest()))
         .onEvent(PhoneUnreachable.class, (s, e) -> s.withReachability(e.contact(), false))
         .onEvent(PhoneReachable.class, (s, e) -> s.withReachability(e.contact(), true))

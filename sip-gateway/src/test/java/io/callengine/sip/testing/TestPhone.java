@@ -227,6 +227,9 @@ public final class TestPhone implements SipListener, AutoCloseable {
     return new OutgoingCall(this, transaction, result);
   }
 
+  /** The Authorization of the last consult INVITE that answered a challenge. */
+  private volatile String lastConsultAuthorization;
+
   /**
    * Calls {@code requestUri} through the engine (a Route to it), as an agent's phone places the
    * second call of an attended transfer: a 401 is answered once with {@code password} (MD5); with
@@ -238,7 +241,13 @@ public final class TestPhone implements SipListener, AutoCloseable {
     OutgoingCall first = sendInvite(consultInvite(requestUri, callId, 1, fromTag, null));
     if (password == null || first.awaitFinal().getStatusCode() != 401) return first;
     String authorization = authorization(first.awaitFinal(), password, "MD5", 1, Request.INVITE, requestUri);
+    lastConsultAuthorization = authorization;
     return sendInvite(consultInvite(requestUri, callId, 2, fromTag, authorization));
+  }
+
+  /** A new call to {@code requestUri} through the engine carrying the last Authorization again, as a replay would. */
+  public OutgoingCall replayConsultInvite(String requestUri) throws Exception {
+    return sendInvite(consultInvite(requestUri, provider.getNewCallId(), 1, "f" + System.nanoTime(), lastConsultAuthorization));
   }
 
   private Request consultInvite(String requestUri, CallIdHeader callId, long cseq, String fromTag, String authorization) throws Exception {
