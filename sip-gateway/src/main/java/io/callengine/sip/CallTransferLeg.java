@@ -1,6 +1,5 @@
 package io.callengine.sip;
 
-import io.callengine.core.EngineException;
 import io.callengine.core.Refusal;
 import io.callengine.core.api.CallCenterEngine;
 import io.callengine.core.api.CallTransfers;
@@ -227,15 +226,10 @@ final class CallTransferLeg {
     return transfers.allows(address) ? Optional.of(TransferTarget.outside(address)) : Optional.empty();
   }
 
+  /** The refusal as the final NOTIFY's status line ({@link SipMessages#statusOf}). */
   private static ReferAnswered refused(Throwable error) {
-    EngineException e = Refusal.toException(error);
-    return switch (e.refusal()) {
-      case NOT_FOUND -> new ReferAnswered(Response.NOT_FOUND, "Not Found");
-      case FORBIDDEN -> new ReferAnswered(Response.FORBIDDEN, "Forbidden");
-      case CONFLICT -> new ReferAnswered(Response.BUSY_HERE, "Busy Here");
-      case INVALID -> new ReferAnswered(Response.BAD_REQUEST, "Bad Request");
-      case UNAVAILABLE -> new ReferAnswered(Response.SERVICE_UNAVAILABLE, "Service Unavailable");
-    };
+    int status = SipMessages.statusOf(Refusal.toException(error).refusal());
+    return new ReferAnswered(status, gov.nist.javax.sip.message.SIPResponse.getReasonPhrase(status));
   }
 
   private void respond(SipIn.RequestIn in, int status, String reason) {

@@ -179,17 +179,10 @@ final class PhoneConsultLeg {
     });
   }
 
-  /** The entity's refusal as the phone hears it: 404 unknown agent, 403 not allowed, 486 busy (a target who cannot take a call). */
+  /** The entity's refusal as the phone hears it ({@link SipMessages#statusOf}), its message as the reason. */
   private static Refused refusalOf(String phoneCallId, Throwable error) {
     EngineException e = Refusal.toException(error);
-    int status = switch (e.refusal()) {
-      case NOT_FOUND -> Response.NOT_FOUND;
-      case FORBIDDEN -> Response.FORBIDDEN;
-      case CONFLICT -> Response.BUSY_HERE;
-      case INVALID -> Response.BAD_REQUEST;
-      default -> Response.SERVICE_UNAVAILABLE;
-    };
-    return new Refused(phoneCallId, status, phrase(e.getMessage()));
+    return new Refused(phoneCallId, SipMessages.statusOf(e.refusal()), phrase(e.getMessage()));
   }
 
   /** A reason phrase: one line, not too long. */

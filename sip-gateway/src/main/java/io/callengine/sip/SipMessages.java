@@ -68,6 +68,17 @@ public final class SipMessages {
     respond(transaction, request, status, null, toTag, sdp, extraHeaders);
   }
 
+  /** How a phone hears the engine's refusal: 404 unknown, 403 not allowed, 486 busy (cannot take it now), 400 invalid, 503. */
+  public static int statusOf(io.callengine.core.Refusal refusal) {
+    return switch (refusal) {
+      case NOT_FOUND -> Response.NOT_FOUND;
+      case FORBIDDEN -> Response.FORBIDDEN;
+      case CONFLICT -> Response.BUSY_HERE;
+      case INVALID -> Response.BAD_REQUEST;
+      case UNAVAILABLE -> Response.SERVICE_UNAVAILABLE;
+    };
+  }
+
   /** Answers {@code in} with {@code status} and the reason phrase {@code reason} (null: the status's usual one). */
   public void respond(SipIn.RequestIn in, int status, String reason) {
     respond(in.transaction(), in.request(), status, reason, null, null, List.of());

@@ -171,8 +171,7 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
   }
 
   private Counter callbacks(String what, String queueId) {
-    return Counter.builder("callengine.callbacks." + what).description(CALLBACK_COUNTERS.get(what)).tag("queue", queue(queueId))
-        .register(registry);
+    return perQueue("callengine.callbacks.", CALLBACK_COUNTERS, what, queueId);
   }
 
   private void onQueued(CallQueued e) {
@@ -193,8 +192,12 @@ public final class CallCenterMetrics extends AbstractBehavior<CallCenterMetrics.
   }
 
   private Counter calls(String what, String queueId) {
-    return Counter.builder("callengine.calls." + what).description(CALL_COUNTERS.get(what)).tag("queue", queue(queueId))
-        .register(registry);
+    return perQueue("callengine.calls.", CALL_COUNTERS, what, queueId);
+  }
+
+  /** The counter {@code family + what} of one queue, described by {@code descriptions}. */
+  private Counter perQueue(String family, Map<String, String> descriptions, String what, String queueId) {
+    return Counter.builder(family + what).description(descriptions.get(what)).tag("queue", queue(queueId)).register(registry);
   }
 
   private static String queue(String queueId) {
