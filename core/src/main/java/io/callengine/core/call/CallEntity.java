@@ -628,13 +628,18 @@ public final class CallEntity
     return persist(state, new CallMoved(from, toQueueId, reason, clock.instant()))
         .thenRun(s -> {
           if (!atJoin) notices.leftQueue(from);
-          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
-          context.pipeToSelf(admit(toQueueId, waiting), (admission, failure) -> new MoveAnswered(toQueueId, admission));
+          enqueue(s, toQueueId, clock.instant());
         })
         .thenNoReply();
   }
 
   /** The same admission a first join gets: whether anyone staffs the queue (this node's copy of the Router's word) decides its no-agent rule. */
+  /** Asks {@code queueId} to take the call, waiting since {@code since}; its answer comes back as a {@link MoveAnswered}. */
+  private void enqueue(CallState s, String queueId, Instant since) {
+    WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), since, s.extraSkills());
+    context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+  }
+
   private CompletionStage<Admission> admit(String queueId, WaitingCall waiting) {
     return asks.<QueueEntity.Command, Admission>askRetrying(peers.queue(queueId),
         r -> new QueueEntity.Enqueue(waiting, staffed.test(queueId), r));
@@ -674,8 +679,7 @@ public final class CallEntity
     TransferRules.publishFailed(events, state, transfer.agentId(), transfer.target(), reason, now);
     return persist(state, new CallRequeued(queueId, "the transfer to " + transfer.target() + " was turned away (" + reason + ")", now))
         .thenRun(s -> {
-          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
-          context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+          enqueue(s, queueId, now);
         })
         .thenNoReply();
   }
@@ -773,8 +777,7 @@ public final class CallEntity
           TransferRules.monitorLegsEnded(state, s.legs());
           notices.handedOver(cmd.fromAgentId(), talk, state.wrapUpSeconds());
           s.legs().tell(new CallLegs.Transferred(callId, cmd.fromAgentId()));
-          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
-          context.pipeToSelf(admit(s.queueId(), waiting), (admission, failure) -> new MoveAnswered(s.queueId(), admission));
+          enqueue(s, s.queueId(), now);
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.success(s.view()));
   }
@@ -836,8 +839,7 @@ public final class CallEntity
     return persist(state, new CallRequeued(state.queueId(), reason, now))
         .thenRun(s -> {
           notices.handedOver(transfer.fromAgentId(), transfer.talkSeconds(), state.wrapUpSeconds());
-          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), now, s.extraSkills());
-          context.pipeToSelf(admit(s.queueId(), waiting), (admission, failure) -> new MoveAnswered(s.queueId(), admission));
+          enqueue(s, s.queueId(), now);
         })
         .thenReply(replyTo != null ? replyTo : context.getSystem().ignoreRef(), s -> StatusReply.ack());
   }
@@ -1021,8 +1023,7 @@ public final class CallEntity
     String queueId = state.queueId();
     return persist(state, new CallbackRetried(clock.instant()))
         .thenRun(s -> {
-          WaitingCall waiting = new WaitingCall(callId, s.priority(), s.enqueuedAt(), clock.instant(), s.extraSkills());
-          context.pipeToSelf(admit(queueId, waiting), (admission, failure) -> new MoveAnswered(queueId, admission));
+          enqueue(s, queueId, clock.instant());
         })
         .thenNoReply();
   }
