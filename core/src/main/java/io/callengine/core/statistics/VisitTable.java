@@ -25,6 +25,7 @@ final class VisitTable {
   // holds, transfers and callbacks, which most calls never use). One statement text per set of counters.
   private static final Map<Long, String> VISIT_UPDATES = new ConcurrentHashMap<>();
   private static final Map<Long, String> INTERVAL_ADDS = new ConcurrentHashMap<>();
+  private static final long ALL_COUNTERS = (1L << Counter.values().length) - 1;
 
   private VisitTable() {}
 
@@ -44,9 +45,10 @@ final class VisitTable {
   static void save(Connection c, int slice, String callId, Visit before, Visit after) throws SQLException {
     if (after.equals(before)) return;
     Counts delta = after.counts().minus(before == null ? Counts.ZERO : before.counts());
+    long changed = changed(delta);
     if (before == null) insert(c, callId, after);
-    else update(c, callId, after, changed(delta));
-    addToInterval(c, slice, after, delta);
+    else update(c, callId, after, changed);
+    addToInterval(c, slice, after, delta, changed);
   }
 
   private static void insert(Connection c, String callId, Visit v) throws SQLException {
@@ -56,7 +58,7 @@ final class VisitTable {
       s.setInt(2, v.number());
       s.setString(3, v.queueId());
       s.setLong(4, v.enteredAt());
-      bindVisit(s, 5, v);
+      bindVisit(s, 5, v, ALL_COUNTERS);
       s.executeUpdate();
     }
   }
@@ -66,33 +68,27 @@ final class VisitTable {
     String sql = VISIT_UPDATES.computeIfAbsent(changed, bits -> "UPDATE queue_visits SET service_level_seconds = ?, "
         + "answered_at = ?, left_at = ?, " + columns(bits, column -> column + " = ?") + "wait_ms = ? WHERE call_id = ? AND visit = ?");
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      int i = 1;
-      setNullable(s, i++, v.serviceLevelSeconds() == null ? null : v.serviceLevelSeconds().longValue(), Types.INTEGER);
-      setNullable(s, i++, v.answeredAt(), Types.BIGINT);
-      setNullable(s, i++, v.leftAt(), Types.BIGINT);
-      for (Counter counter : Counter.values()) {
-        if ((changed & bit(counter)) != 0) s.setLong(i++, v.counts().get(counter));
-      }
-      s.setLong(i++, v.counts().longestWaitMs());
+      int i = bindVisit(s, 1, v, changed);
       s.setString(i++, callId);
       s.setInt(i, v.number());
       s.executeUpdate();
     }
   }
 
-  /** Binds service level, answered, left, the counters and the wait from {@code first}; returns the next index. */
-  private static int bindVisit(PreparedStatement s, int first, Visit v) throws SQLException {
+  /** Binds service level, answered, left, the {@code counters} (a bit per ordinal) and the wait from {@code first}; returns the next index. */
+  private static int bindVisit(PreparedStatement s, int first, Visit v, long counters) throws SQLException {
     int i = first;
     setNullable(s, i++, v.serviceLevelSeconds() == null ? null : v.serviceLevelSeconds().longValue(), Types.INTEGER);
     setNullable(s, i++, v.answeredAt(), Types.BIGINT);
     setNullable(s, i++, v.leftAt(), Types.BIGINT);
-    for (Counter counter : Counter.values()) s.setLong(i++, v.counts().get(counter));
+    for (Counter counter : Counter.values()) {
+      if ((counters & bit(counter)) != 0) s.setLong(i++, v.counts().get(counter));
+    }
     s.setLong(i++, v.counts().longestWaitMs());
     return i;
   }
 
-  private static void addToInterval(Connection c, int slice, Visit v, Counts delta) throws SQLException {
-    long changed = changed(delta);
+  private static void addToInterval(Connection c, int slice, Visit v, Counts delta, long changed) throws SQLException {
     String sql = INTERVAL_ADDS.computeIfAbsent(changed, bits -> "UPDATE queue_intervals SET "
         + columns(bits, column -> column + " = " + column + " + ?") + "longest_wait_ms = GREATEST(longest_wait_ms, ?) "
         + "WHERE queue_id = ? AND interval_start = ? AND slice = ?");
