@@ -132,8 +132,7 @@ final class AgentLegs {
     List<Leg> cancelled = new ArrayList<>(ringing.values());
     ringing.clear();
     for (Leg leg : cancelled) {
-      if (leg.provisional()) sendCancel(leg);
-      else cancelWhenProvisional.put(leg.sipCallId(), leg);
+      cancelNowOrWhenProvisional(leg);
       leg.media().close();
     }
     return cancelled;
@@ -147,6 +146,11 @@ final class AgentLegs {
   void cancelRinging(Leg leg) {
     sessions.put(leg.sipCallId(), session);
     sipCallIds.add(leg.sipCallId());
+    cancelNowOrWhenProvisional(leg);
+  }
+
+  /** RFC 3261 9.1: a CANCEL only once the phone has answered provisionally. */
+  private void cancelNowOrWhenProvisional(Leg leg) {
     if (leg.provisional()) sendCancel(leg);
     else cancelWhenProvisional.put(leg.sipCallId(), leg);
   }

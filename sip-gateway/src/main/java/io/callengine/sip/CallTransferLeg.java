@@ -229,7 +229,13 @@ final class CallTransferLeg {
   /** The refusal as the final NOTIFY's status line ({@link SipMessages#statusOf}). */
   private static ReferAnswered refused(Throwable error) {
     int status = SipMessages.statusOf(Refusal.toException(error).refusal());
-    return new ReferAnswered(status, gov.nist.javax.sip.message.SIPResponse.getReasonPhrase(status));
+    return new ReferAnswered(status, switch (status) {
+      case Response.NOT_FOUND -> "Not Found";
+      case Response.FORBIDDEN -> "Forbidden";
+      case Response.BUSY_HERE -> "Busy Here";
+      case Response.BAD_REQUEST -> "Bad Request";
+      default -> "Service Unavailable";
+    });
   }
 
   private void respond(SipIn.RequestIn in, int status, String reason) {
